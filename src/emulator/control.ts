@@ -1,0 +1,149 @@
+/**
+ * The control endpoint, under /_emulator/: what tests, the sandbox and a curious person use to look inside
+ * the emulated organisation and to switch faults on and off. Not part of any AWS API.
+ */
+import type http from 'node:http';
+import { z } from 'zod';
+import { defaultFaults, type FaultSettings } from './faults.js';
+import { parseSeed, SeedError } from './seed.js';
+import type { RunningEmulator } from './server.js';
+import type { EmulatorState } from './state.js';
+
+const serviceName = z.enum(['identitystore', 'sso-admin', 'sesv2', 'iam']);
+const faultPatch = z
+  .object({
+    latencyMs: z.number().int().min(0).max(60_000),
+    operationLatencyMs: z.record(z.string(), z.number().int().min(0).max(60_000)),
+    provisioningDelayMs: z.number().int().min(0).max(600_000),
+    errors: z.array(
+      z
+        .object({
+          service: serviceName.optional(),
+          operation: z.string().optional(),
+          error: z.enum(['throttling', 'internal', 'accessDenied']),
+          remaining: z.number().int().min(1).optional(),
+        })
+        .strict(),
+    ),
+    accessDeniedAccounts: z.array(z.string().regex(/^\d{12}$/)),
+    failedProvisioning: z.array(
+      z
+        .object({
+          accountId: z.string().optional(),
+          permissionSetArn: z.string().optional(),
+          principalId: z.string().optional(),
+          reason: z.string().min(1),
+          remaining: z.number().int().min(1).optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .partial();
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body, null, 2));
+}
+
+/** A readable picture of the organisation: who is in which group, and who holds what where. */
+export function snapshot(state: EmulatorState) {
+  state.settle();
+  const accountAlias = (id: string): string => state.accounts.get(id)?.alias ?? id;
+  const psName = (arn: string): string => state.permissionSets.get(arn)?.Name ?? arn;
+  const principalName = (type: string, id: string): string =>
+    type === 'USER' ? (state.users.get(id)?.UserName ?? id) : (state.groups.get(id)?.DisplayName ?? id);
+  return {
+    instance: state.instance,
+    accounts: [...state.accounts.values()],
+    permissionSets: [...state.permissionSets.values()],
+    groups: [...state.groups.values()].map((g) => ({
+      ...g,
+      members: [...state.memberships.values()]
+        .filter((m) => m.GroupId === g.GroupId)
+        .map((m) => state.users.get(m.UserId)?.UserName ?? m.UserId),
+    })),
+    users: [...state.users.values()].map((u) => ({
+      UserId: u.UserId,
+      UserName: u.UserName,
+      ...u.attributes,
+      groups: [...state.memberships.values()]
+        .filter((m) => m.UserId === u.UserId)
+        .map((m) => state.groups.get(m.GroupId)?.DisplayName ?? m.GroupId),
+    })),
+    assignments: [...state.assignments.values()].map((a) => ({
+      account: accountAlias(a.AccountId),
+      accountId: a.AccountId,
+      permissionSet: psName(a.PermissionSetArn),
+      principalType: a.PrincipalType,
+      principal: principalName(a.PrincipalType, a.PrincipalId),
+      principalId: a.PrincipalId,
+    })),
+    operationsInProgress: [...state.assignmentOperations.values()].filter((o) => o.Status === 'IN_PROGRESS'),
+    legacyIamUsers: [...state.iamUsers.values()],
+    verifiedIdentities: [...state.verifiedIdentities],
+  };
+}
+
+export async function handleControl(
+  emulator: RunningEmulator,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  body: Buffer,
+): Promise<void> {
+  await Promise.resolve();
+  const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/$/, '')}`;
+  const json = (): unknown => (body.length === 0 ? {} : JSON.parse(body.toString('utf8')));
+  switch (route) {
+    case 'GET /_emulator/health':
+      return send(res, 200, { ok: true });
+    case 'GET /_emulator/state':
+      return send(res, 200, snapshot(emulator.state));
+    case 'GET /_emulator/mailbox':
+      return send(res, 200, emulator.state.mailbox);
+    case 'DELETE /_emulator/mailbox':
+      emulator.state.mailbox.length = 0;
+      return send(res, 200, { ok: true });
+    case 'GET /_emulator/calls':
+      return send(res, 200, emulator.calls);
+    case 'DELETE /_emulator/calls':
+      emulator.calls.length = 0;
+      return send(res, 200, { ok: true });
+    case 'GET /_emulator/faults':
+      return send(res, 200, emulator.faults);
+    case 'PUT /_emulator/faults':
+    case 'PATCH /_emulator/faults': {
+      let parsed;
+      try {
+        parsed = faultPatch.safeParse(json());
+      } catch {
+        return send(res, 400, { message: 'The body must be a JSON object of fault settings.' });
+      }
+      if (!parsed.success) {
+        return send(res, 400, {
+          message: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+        });
+      }
+      const base: FaultSettings = route.startsWith('PUT') ? defaultFaults() : emulator.faults;
+      emulator.faults = { ...base, ...(parsed.data as Partial<FaultSettings>) };
+      return send(res, 200, emulator.faults);
+    }
+    case 'POST /_emulator/reset': {
+      if (body.length === 0) {
+        emulator.reset();
+        return send(res, 200, { ok: true });
+      }
+      try {
+        emulator.reset(parseSeed(body.toString('utf8'), 'posted seed'));
+      } catch (error) {
+        if (error instanceof SeedError) return send(res, 400, { message: error.message });
+        throw error;
+      }
+      return send(res, 200, { ok: true });
+    }
+    default:
+      return send(res, 404, {
+        message: `No control route ${route}. Try GET /_emulator/state, /_emulator/mailbox, /_emulator/calls, /_emulator/faults.`,
+      });
+  }
+}

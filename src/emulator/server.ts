@@ -1,0 +1,378 @@
+/**
+ * The local Identity Center: one HTTP server on loopback that answers identitystore and sso-admin (JSON 1.1),
+ * SES v2 (REST-JSON) and IAM (Query) the way AWS does, so the real SDK v3 clients work against it unchanged.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { silentLogger } from '../log.js';
+import { validateInput } from './validate.js';
+import {
+  AwsServiceError,
+  internalError,
+  accessDenied,
+  throttling,
+  validationError,
+  validationMessage,
+} from './errors.js';
+import { defaultFaults, takeErrorFault, type FaultSettings, type ServiceName } from './faults.js';
+import { ids } from './ids.js';
+import type { ServiceModel } from './model-types.js';
+import { identitystoreModel } from './models/identitystore.js';
+import { ssoAdminModel } from './models/sso-admin.js';
+import { sesv2Model } from './models/sesv2.js';
+import { iamModel } from './models/iam.js';
+import { jsonErrorBody, jsonNamespace, toJsonValue } from './protocols/json.js';
+import { decodeQueryInput, queryErrorResponse, queryResponse } from './protocols/query.js';
+import { matchRoute, restRoutes } from './protocols/rest-json.js';
+import { toWireError } from './protocols/wire-errors.js';
+import { awsRateLimits, RateLimiter, type RateLimitSettings } from './rate-limit.js';
+import { identitystoreHandlers } from './services/identitystore.js';
+import { ssoAdminHandlers } from './services/sso-admin.js';
+import { sesv2Handlers } from './services/sesv2.js';
+import { iamHandlers } from './services/iam.js';
+import type { ServiceHandlers } from './services/types.js';
+import { EmulatorState, systemClock, type EmulatorClock } from './state.js';
+import { applySeed, exampleSeed, loadSeedFile, seedInstance, type Seed } from './seed.js';
+import { handleControl } from './control.js';
+
+const SERVICES: Record<ServiceName, { model: ServiceModel; handlers: ServiceHandlers }> = {
+  identitystore: { model: identitystoreModel, handlers: identitystoreHandlers },
+  'sso-admin': { model: ssoAdminModel, handlers: ssoAdminHandlers },
+  sesv2: { model: sesv2Model, handlers: sesv2Handlers },
+  iam: { model: iamModel, handlers: iamHandlers },
+};
+const TARGET_PREFIXES: Record<string, ServiceName> = {
+  AWSIdentityStore: 'identitystore',
+  SWBExternalService: 'sso-admin',
+};
+const SES_ROUTES = restRoutes(sesv2Model);
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_CALLS_KEPT = 200_000;
+
+export interface CallRecord {
+  at: number;
+  service: ServiceName;
+  operation: string;
+  input: Record<string, unknown>;
+  status: number;
+  errorCode?: string;
+}
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** true (default): the example organisation; false: an empty instance; a path to a YAML file; or a seed. */
+  seed?: boolean | string | Seed;
+  /** AWS's rate limits: on by default; false turns throttling off; an object overrides some numbers. */
+  rateLimits?: boolean | Partial<RateLimitSettings>;
+  faults?: Partial<FaultSettings>;
+  clock?: EmulatorClock;
+  logger?: Logger;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT`: the endpoint for every AWS client. */
+  url: string;
+  port: number;
+  readonly state: EmulatorState;
+  /** Mutable: tests and the control endpoint switch faults on and off here. */
+  faults: FaultSettings;
+  readonly rateLimits: RateLimitSettings | undefined;
+  /** Every call answered, in order. */
+  readonly calls: CallRecord[];
+  /** Starts over from the seed the emulator was started with (or the one given). */
+  reset(seed?: Seed): void;
+  close(): Promise<void>;
+}
+
+function resolveRateLimits(option: EmulatorOptions['rateLimits']): RateLimitSettings | undefined {
+  if (option === false) return undefined;
+  if (option === true || option === undefined) return awsRateLimits();
+  return { ...awsRateLimits(), ...option };
+}
+
+function resolveSeed(option: EmulatorOptions['seed']): Seed | undefined {
+  if (option === false) return undefined;
+  if (option === true || option === undefined) return exampleSeed();
+  if (typeof option === 'string') return loadSeedFile(option);
+  return option;
+}
+
+class Emulator implements RunningEmulator {
+  url = '';
+  port = 0;
+  state: EmulatorState;
+  faults: FaultSettings;
+  readonly calls: CallRecord[] = [];
+  readonly rateLimits: RateLimitSettings | undefined;
+  private readonly limiter: RateLimiter;
+  private readonly clock: EmulatorClock;
+  private readonly log: Logger;
+  private seed: Seed | undefined;
+  readonly server: http.Server;
+
+  constructor(options: EmulatorOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = (options.logger ?? silentLogger).child({ module: 'emulator' });
+    this.rateLimits = resolveRateLimits(options.rateLimits);
+    this.limiter = new RateLimiter(this.rateLimits);
+    this.faults = { ...defaultFaults(), ...options.faults };
+    this.seed = resolveSeed(options.seed);
+    this.state = this.freshState();
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.log.error({ err: error }, 'emulator failed to answer');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('emulator error');
+      });
+    });
+  }
+
+  private freshState(): EmulatorState {
+    const state = new EmulatorState(
+      this.clock,
+      this.seed === undefined ? undefined : seedInstance(this.seed),
+    );
+    if (this.seed !== undefined) applySeed(state, this.seed);
+    return state;
+  }
+
+  reset(seed?: Seed): void {
+    if (seed !== undefined) this.seed = seed;
+    this.state = this.freshState();
+    this.calls.length = 0;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) {
+      res.writeHead(413).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    if (url.pathname.startsWith('/_emulator/')) {
+      await handleControl(this, req, res, url, body);
+      return;
+    }
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') {
+      await this.handleJson(target, body, res);
+      return;
+    }
+    if (url.pathname.startsWith('/v2/email/')) {
+      await this.handleRestJson(req.method ?? 'GET', url.pathname, body, res);
+      return;
+    }
+    const contentType = req.headers['content-type'] ?? '';
+    if (req.method === 'POST' && contentType.includes('application/x-www-form-urlencoded')) {
+      await this.handleQuery(new URLSearchParams(body.toString('utf8')), res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: `No AWS operation at ${req.method} ${url.pathname}` }));
+  }
+
+  /** The part every protocol shares: record, latency, injected faults, rate limits, validation, the handler. */
+  private async invoke(
+    service: ServiceName,
+    operation: string,
+    input: Record<string, unknown>,
+    requestId: string,
+  ): Promise<{ ok: true; output: unknown } | { ok: false; error: AwsServiceError }> {
+    const record: CallRecord = { at: this.clock.now(), service, operation, input, status: 200 };
+    if (this.calls.length >= MAX_CALLS_KEPT) this.calls.splice(0, this.calls.length - MAX_CALLS_KEPT + 1);
+    this.calls.push(record);
+    const delay = this.faults.latencyMs + (this.faults.operationLatencyMs[`${service}:${operation}`] ?? 0);
+    if (delay > 0) await sleep(delay);
+    try {
+      const output = this.run(service, operation, input, requestId);
+      return { ok: true, output };
+    } catch (error) {
+      if (!(error instanceof AwsServiceError)) throw error;
+      record.status = error.status;
+      record.errorCode = error.code;
+      return { ok: false, error };
+    }
+  }
+
+  private run(
+    service: ServiceName,
+    operation: string,
+    input: Record<string, unknown>,
+    requestId: string,
+  ): unknown {
+    const { model, handlers } = SERVICES[service];
+    const op = model.operations[operation];
+    const handler = handlers[operation];
+    if (op === undefined || handler === undefined) {
+      throw new AwsServiceError(
+        'UnknownOperationException',
+        `Operation ${operation} is not supported by ${service}.`,
+      );
+    }
+    const fault = takeErrorFault(this.faults, service, operation);
+    if (fault?.error === 'throttling') throw throttling('Rate exceeded (injected fault)');
+    if (fault?.error === 'internal') throw internalError('An internal error occurred (injected fault).');
+    if (fault?.error === 'accessDenied')
+      throw accessDenied('User is not authorized to perform this operation (injected fault).');
+    if (!this.limiter.admit(service, operation, this.clock.now())) throw throttling('Rate exceeded');
+    const problems = validateOrEmpty(model, op.input?.shape, input);
+    if (problems !== undefined) throw validationError(problems);
+    this.state.settle();
+    return handler(input, {
+      state: this.state,
+      faults: this.faults,
+      service,
+      operation,
+      requestId,
+      limits: { maxCreateAssignmentsInProgress: this.rateLimits?.maxCreateAssignmentsInProgress ?? Infinity },
+    });
+  }
+
+  private async handleJson(target: string, body: Buffer, res: http.ServerResponse): Promise<void> {
+    const [prefix, operation = ''] = target.split('.');
+    const service = TARGET_PREFIXES[prefix ?? ''];
+    const requestId = ids.requestId();
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId };
+    if (service === undefined) {
+      res
+        .writeHead(400, headers)
+        .end(JSON.stringify({ __type: 'UnknownOperationException', message: `Unknown target ${target}` }));
+      return;
+    }
+    let input: Record<string, unknown>;
+    try {
+      const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('not an object');
+      input = parsed as Record<string, unknown>;
+    } catch {
+      res
+        .writeHead(400, headers)
+        .end(
+          JSON.stringify({ __type: 'SerializationException', Message: 'Request body is not a JSON object.' }),
+        );
+      return;
+    }
+    const { model } = SERVICES[service];
+    const result = await this.invoke(service, operation, input, requestId);
+    if (result.ok) {
+      res.writeHead(200, headers).end(JSON.stringify(toJsonValue(result.output ?? {})));
+      return;
+    }
+    const wire = toWireError(service, model, result.error);
+    const errorBody = jsonErrorBody(
+      jsonNamespace(service === 'sso-admin' ? 'swbexternalservice' : 'identitystore'),
+      wire,
+    );
+    if (wire.fields.RequestId === undefined && model.shapes[wire.shape]?.members?.RequestId !== undefined) {
+      errorBody.RequestId = requestId;
+    }
+    res.writeHead(wire.status, { ...headers, 'x-amzn-errortype': wire.code }).end(JSON.stringify(errorBody));
+  }
+
+  private async handleRestJson(
+    method: string,
+    pathname: string,
+    body: Buffer,
+    res: http.ServerResponse,
+  ): Promise<void> {
+    const requestId = ids.requestId();
+    const headers = { 'content-type': 'application/json', 'x-amzn-requestid': requestId };
+    const found = matchRoute(SES_ROUTES, method, pathname);
+    if (found === undefined) {
+      res.writeHead(404, { ...headers, 'x-amzn-errortype': 'NotFoundException' });
+      res.end(JSON.stringify({ message: `No SES v2 operation at ${method} ${pathname}` }));
+      return;
+    }
+    let input: Record<string, unknown> = {};
+    try {
+      if (body.length > 0) input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      res.writeHead(400, { ...headers, 'x-amzn-errortype': 'BadRequestException' });
+      res.end(JSON.stringify({ message: 'Request body is not valid JSON.' }));
+      return;
+    }
+    input = { ...input, ...found.pathParams };
+    const operation = found.route.operation.name;
+    const result = await this.invoke('sesv2', operation, input, requestId);
+    if (result.ok) {
+      res
+        .writeHead(found.route.operation.http.responseCode ?? 200, headers)
+        .end(JSON.stringify(toIsoDates(result.output ?? {})));
+      return;
+    }
+    const wire = toWireError('sesv2', sesv2Model, result.error);
+    res
+      .writeHead(wire.status, { ...headers, 'x-amzn-errortype': wire.code })
+      .end(JSON.stringify({ message: wire.message }));
+  }
+
+  private async handleQuery(form: URLSearchParams, res: http.ServerResponse): Promise<void> {
+    const requestId = ids.requestId();
+    const headers = { 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
+    const operation = form.get('Action') ?? '';
+    const input = decodeQueryInput(iamModel, iamModel.operations[operation]?.input?.shape, form);
+    const result = await this.invoke('iam', operation, input, requestId);
+    if (result.ok) {
+      res.writeHead(200, headers).end(queryResponse(iamModel, operation, result.output, requestId));
+      return;
+    }
+    const wire = toWireError('iam', iamModel, result.error);
+    res.writeHead(wire.status, headers).end(queryErrorResponse(iamModel, wire, requestId));
+  }
+}
+
+function validateOrEmpty(
+  model: ServiceModel,
+  shape: string | undefined,
+  input: Record<string, unknown>,
+): string | undefined {
+  const problems = validateInput(model, shape, input);
+  return problems.length === 0 ? undefined : validationMessage(problems);
+}
+
+/** REST-JSON (SES v2) sends timestamps as ISO 8601 strings. */
+function toIsoDates(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toIsoDates);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toIsoDates(v)]));
+  }
+  return value;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Starts the local Identity Center and resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = new Emulator(options);
+  await new Promise<void>((resolve, reject) => {
+    emulator.server.once('error', reject);
+    emulator.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = emulator.server.address() as AddressInfo;
+  emulator.port = address.port;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  emulator.url = `http://${host}:${address.port}`;
+  return emulator;
+}
