@@ -48,7 +48,7 @@ export function validationError(message: string): AwsServiceError {
   return new AwsServiceError('ValidationException', message);
 }
 
-/** identitystore and sso-admin name the resource type in ResourceNotFoundException. */
+/** identitystore names the resource type in ResourceNotFoundException (sso-admin errors carry only a message). */
 export function resourceNotFound(
   resourceType: string,
   resourceId: string,

@@ -162,18 +162,19 @@ class Emulator implements RunningEmulator {
       await handleControl(this, req, res, url, body);
       return;
     }
+    const region = signedRegion(req.headers.authorization);
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') {
-      await this.handleJson(target, body, res);
+      await this.handleJson(target, body, res, region);
       return;
     }
     if (url.pathname.startsWith('/v2/email/')) {
-      await this.handleRestJson(req.method ?? 'GET', url.pathname, body, res);
+      await this.handleRestJson(req.method ?? 'GET', url.pathname, body, res, region);
       return;
     }
     const contentType = req.headers['content-type'] ?? '';
     if (req.method === 'POST' && contentType.includes('application/x-www-form-urlencoded')) {
-      await this.handleQuery(new URLSearchParams(body.toString('utf8')), res);
+      await this.handleQuery(new URLSearchParams(body.toString('utf8')), res, region);
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -186,6 +187,7 @@ class Emulator implements RunningEmulator {
     operation: string,
     input: Record<string, unknown>,
     requestId: string,
+    region: string,
   ): Promise<{ ok: true; output: unknown } | { ok: false; error: AwsServiceError }> {
     const record: CallRecord = { at: this.clock.now(), service, operation, input, status: 200 };
     if (this.calls.length >= MAX_CALLS_KEPT) this.calls.splice(0, this.calls.length - MAX_CALLS_KEPT + 1);
@@ -193,7 +195,7 @@ class Emulator implements RunningEmulator {
     const delay = this.faults.latencyMs + (this.faults.operationLatencyMs[`${service}:${operation}`] ?? 0);
     if (delay > 0) await sleep(delay);
     try {
-      const output = this.run(service, operation, input, requestId);
+      const output = this.run(service, operation, input, requestId, region);
       return { ok: true, output };
     } catch (error) {
       if (!(error instanceof AwsServiceError)) throw error;
@@ -233,11 +235,17 @@ class Emulator implements RunningEmulator {
       service,
       operation,
       requestId,
+      region,
       limits: { maxCreateAssignmentsInProgress: this.rateLimits?.maxCreateAssignmentsInProgress ?? Infinity },
     });
   }
 
-  private async handleJson(target: string, body: Buffer, res: http.ServerResponse): Promise<void> {
+  private async handleJson(
+    target: string,
+    body: Buffer,
+    res: http.ServerResponse,
+    region: string,
+  ): Promise<void> {
     const [prefix, operation = ''] = target.split('.');
     const service = TARGET_PREFIXES[prefix ?? ''];
     const requestId = ids.requestId();
@@ -263,7 +271,7 @@ class Emulator implements RunningEmulator {
       return;
     }
     const { model } = SERVICES[service];
-    const result = await this.invoke(service, operation, input, requestId);
+    const result = await this.invoke(service, operation, input, requestId, region);
     if (result.ok) {
       res.writeHead(200, headers).end(JSON.stringify(toJsonValue(result.output ?? {})));
       return;
@@ -303,7 +311,7 @@ class Emulator implements RunningEmulator {
     }
     input = { ...input, ...found.pathParams };
     const operation = found.route.operation.name;
-    const result = await this.invoke('sesv2', operation, input, requestId);
+    const result = await this.invoke('sesv2', operation, input, requestId, region);
     if (result.ok) {
       res
         .writeHead(found.route.operation.http.responseCode ?? 200, headers)
@@ -316,12 +324,12 @@ class Emulator implements RunningEmulator {
       .end(JSON.stringify({ message: wire.message }));
   }
 
-  private async handleQuery(form: URLSearchParams, res: http.ServerResponse): Promise<void> {
+  private async handleQuery(form: URLSearchParams, res: http.ServerResponse, region: string): Promise<void> {
     const requestId = ids.requestId();
     const headers = { 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
     const operation = form.get('Action') ?? '';
     const input = decodeQueryInput(iamModel, iamModel.operations[operation]?.input?.shape, form);
-    const result = await this.invoke('iam', operation, input, requestId);
+    const result = await this.invoke('iam', operation, input, requestId, region);
     if (result.ok) {
       res.writeHead(200, headers).end(queryResponse(iamModel, operation, result.output, requestId));
       return;
@@ -348,6 +356,12 @@ function toIsoDates(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toIsoDates(v)]));
   }
   return value;
+}
+
+/** The region from a SigV4 Authorization header: `Credential=AKID/20261124/eu-west-1/sso/aws4_request`. */
+function signedRegion(authorization: string | undefined): string {
+  const match = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\//.exec(authorization ?? '');
+  return match?.[1] ?? 'us-east-1';
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {

@@ -94,7 +94,8 @@ export const escapeXml = (s: string): string =>
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#xD;');
 
 function writeShape(model: ServiceModel, shape: Shape | undefined, value: unknown): string {
   if (value === undefined || value === null) return '';
