@@ -210,6 +210,7 @@ class Emulator implements RunningEmulator {
     operation: string,
     input: Record<string, unknown>,
     requestId: string,
+    region: string,
   ): unknown {
     const { model, handlers } = SERVICES[service];
     const op = model.operations[operation];
@@ -292,6 +293,7 @@ class Emulator implements RunningEmulator {
     pathname: string,
     body: Buffer,
     res: http.ServerResponse,
+    region: string,
   ): Promise<void> {
     const requestId = ids.requestId();
     const headers = { 'content-type': 'application/json', 'x-amzn-requestid': requestId };
