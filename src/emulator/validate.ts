@@ -40,6 +40,8 @@ function check(
   out: ValidationProblem[],
 ): void {
   if (shape === undefined || value === undefined || value === null) return;
+  // A document (identitystore's AttributeValue) is any JSON value; AWS checks it per attribute, not here.
+  if (shape.document === true) return;
   const sensitive = shape.sensitive === true;
   const fail = (constraint: string): void => {
     out.push({ path: path === '' ? 'input' : path, value, constraint, sensitive });
@@ -93,7 +95,6 @@ function check(
       return;
     }
     case 'string': {
-      if (shape.document === true) return;
       if (typeof value !== 'string') return fail('Member must be a string');
       const length = [...value].length;
       if (shape.min !== undefined && length < shape.min)

@@ -19,12 +19,12 @@ export function paginate<T>(
 }
 
 function encodeToken(listName: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ l: listName, o: offset })).toString('base64url');
+  return Buffer.from(JSON.stringify({ l: listName, o: offset })).toString('base64');
 }
 
 function decodeToken(token: string, listName: string): number {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as {
       l?: unknown;
       o?: unknown;
     };
