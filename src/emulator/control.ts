@@ -78,7 +78,7 @@ export function snapshot(state: EmulatorState) {
       principal: principalName(a.PrincipalType, a.PrincipalId),
       principalId: a.PrincipalId,
     })),
-    operationsInProgress: [...state.assignmentOperations.values()].filter((o) => o.Status === 'IN_PROGRESS'),
+    operationsInProgress: state.operationsInProgress(),
     legacyIamUsers: [...state.iamUsers.values()],
     verifiedIdentities: [...state.verifiedIdentities],
   };

@@ -7,14 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ids } from './ids.js';
-import {
-  assignmentKey,
-  provisionKey,
-  type EmulatorState,
-  type IamUser,
-  type Instance,
-  type PrincipalType,
-} from './state.js';
+import type { EmulatorState, IamUser, Instance, PrincipalType } from './state.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const isoDuration = z
@@ -291,8 +284,8 @@ export function applySeed(state: EmulatorState, seed: Seed): void {
         PrincipalType,
         PrincipalId,
       };
-      state.assignments.set(assignmentKey(target), target);
-      state.provisioned.add(provisionKey(target.PermissionSetArn, target.AccountId));
+      state.putAssignment(target);
+      state.markProvisioned(target.PermissionSetArn, target.AccountId);
     }
   }
   for (const u of seed.legacyIamUsers) state.iamUsers.set(u.userName, legacyUser(state, u, now));

@@ -156,6 +156,25 @@ export const assignmentKey = (t: AssignmentTarget): string =>
   `${t.AccountId}|${t.PermissionSetArn}|${t.PrincipalType}|${t.PrincipalId}`;
 export const provisionKey = (permissionSetArn: string, accountId: string): string =>
   `${permissionSetArn}|${accountId}`;
+const principalKey = (type: PrincipalType, id: string): string => `${type}|${id}`;
+const accountPermissionSetKey = (accountId: string, permissionSetArn: string): string =>
+  `${accountId}|${permissionSetArn}`;
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (set === undefined) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set === undefined) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
 
 export interface EmulatorClock {
   now(): number;
@@ -172,17 +191,29 @@ export class EmulatorState {
   readonly memberships = new Map<string, StoredMembership>();
   readonly accounts = new Map<string, Account>();
   readonly permissionSets = new Map<string, StoredPermissionSet>();
-  /** Assignments that exist, by assignmentKey. */
-  readonly assignments = new Map<string, AssignmentTarget>();
-  /** Permission set × account pairs provisioned (an IAM role exists in the account), by provisionKey. */
-  readonly provisioned = new Set<string>();
-  /** Every assignment request ever made, by RequestId. */
-  readonly assignmentOperations = new Map<string, AssignmentOperation>();
   readonly mailbox: SentEmail[] = [];
   /** Verified SES identities: email addresses and domains. */
   readonly verifiedIdentities = new Set<string>();
   readonly iamUsers = new Map<string, IamUser>();
   readonly virtualMfaDevices = new Map<string, IamVirtualMfaDevice>();
+
+  // Assignments, provisioning and operations change only through the methods below, so that the indexes
+  // beside them cannot drift: with thousands of users no handler may scan every assignment or operation.
+  readonly #assignments = new Map<string, AssignmentTarget>();
+  readonly #assignmentsByPrincipal = new Map<string, Set<string>>();
+  readonly #assignmentsByAccountPermissionSet = new Map<string, Set<string>>();
+  readonly #provisioned = new Set<string>();
+  readonly #accountsByPermissionSet = new Map<string, Set<string>>();
+  readonly #permissionSetsByAccount = new Map<string, Set<string>>();
+  readonly #operations = new Map<string, AssignmentOperation>();
+  readonly #operationsByKind = {
+    create: new Map<string, AssignmentOperation>(),
+    delete: new Map<string, AssignmentOperation>(),
+  };
+  /** IN_PROGRESS operations in the order they were made, so that settle() visits only these. */
+  readonly #pending = new Set<AssignmentOperation>();
+  readonly #pendingByTarget = new Map<string, Set<AssignmentOperation>>();
+  #pendingCreations = 0;
 
   constructor(
     readonly clock: EmulatorClock = systemClock,
@@ -202,28 +233,150 @@ export class EmulatorState {
     return new Date(this.clock.now());
   }
 
+  /** Assignments that exist, by assignmentKey, in the order they came to exist. */
+  get assignments(): ReadonlyMap<string, AssignmentTarget> {
+    return this.#assignments;
+  }
+
+  /** Permission set × account pairs provisioned (an IAM role exists in the account), as provisionKeys. */
+  get provisioned(): ReadonlySet<string> {
+    return this.#provisioned;
+  }
+
+  /** Every assignment request ever made, by RequestId, in the order they were made. */
+  get assignmentOperations(): ReadonlyMap<string, AssignmentOperation> {
+    return this.#operations;
+  }
+
+  hasAssignment(target: AssignmentTarget): boolean {
+    return this.#assignments.has(assignmentKey(target));
+  }
+
+  /** Makes the assignment exist (again); an existing one keeps its place in the order. */
+  putAssignment(target: AssignmentTarget): void {
+    const key = assignmentKey(target);
+    const stored = { ...target };
+    if (!this.#assignments.has(key)) {
+      addTo(this.#assignmentsByPrincipal, principalKey(stored.PrincipalType, stored.PrincipalId), key);
+      addTo(
+        this.#assignmentsByAccountPermissionSet,
+        accountPermissionSetKey(stored.AccountId, stored.PermissionSetArn),
+        key,
+      );
+    }
+    this.#assignments.set(key, stored);
+  }
+
+  /** False when there was no such assignment. */
+  removeAssignment(target: AssignmentTarget): boolean {
+    const key = assignmentKey(target);
+    const stored = this.#assignments.get(key);
+    if (stored === undefined) return false;
+    removeFrom(this.#assignmentsByPrincipal, principalKey(stored.PrincipalType, stored.PrincipalId), key);
+    removeFrom(
+      this.#assignmentsByAccountPermissionSet,
+      accountPermissionSetKey(stored.AccountId, stored.PermissionSetArn),
+      key,
+    );
+    return this.#assignments.delete(key);
+  }
+
+  /** A principal's direct assignments, in the order they came to exist. */
+  assignmentsOfPrincipal(type: PrincipalType, id: string): AssignmentTarget[] {
+    return this.#assignmentsAt(this.#assignmentsByPrincipal.get(principalKey(type, id)));
+  }
+
+  /** Everyone assigned a permission set in an account, in the order they were assigned. */
+  assignmentsOn(accountId: string, permissionSetArn: string): AssignmentTarget[] {
+    return this.#assignmentsAt(
+      this.#assignmentsByAccountPermissionSet.get(accountPermissionSetKey(accountId, permissionSetArn)),
+    );
+  }
+
+  #assignmentsAt(keys: Iterable<string> | undefined): AssignmentTarget[] {
+    const out: AssignmentTarget[] = [];
+    for (const key of keys ?? []) {
+      const a = this.#assignments.get(key);
+      if (a !== undefined) out.push(a);
+    }
+    return out;
+  }
+
+  /** Provisioning is never undone: AWS keeps the role in the account after its last assignment goes. */
+  markProvisioned(permissionSetArn: string, accountId: string): void {
+    const key = provisionKey(permissionSetArn, accountId);
+    if (this.#provisioned.has(key)) return;
+    this.#provisioned.add(key);
+    addTo(this.#accountsByPermissionSet, permissionSetArn, accountId);
+    addTo(this.#permissionSetsByAccount, accountId, permissionSetArn);
+  }
+
+  isProvisioned(permissionSetArn: string, accountId: string): boolean {
+    return this.#provisioned.has(provisionKey(permissionSetArn, accountId));
+  }
+
+  /** In the order they were provisioned. */
+  accountsProvisionedWith(permissionSetArn: string): string[] {
+    return [...(this.#accountsByPermissionSet.get(permissionSetArn) ?? [])];
+  }
+
+  /** In the order they were provisioned. */
+  permissionSetsProvisionedTo(accountId: string): string[] {
+    return [...(this.#permissionSetsByAccount.get(accountId) ?? [])];
+  }
+
+  /** Keeps a new assignment request; settle() completes it in place when its time comes. */
+  recordOperation(op: AssignmentOperation): void {
+    // Replacing an operation would leave the old one in the pending indexes.
+    if (this.#operations.has(op.RequestId)) {
+      throw new Error(`Assignment operation ${op.RequestId} is already recorded.`);
+    }
+    this.#operations.set(op.RequestId, op);
+    this.#operationsByKind[op.kind].set(op.RequestId, op);
+    if (op.Status !== 'IN_PROGRESS') return;
+    this.#pending.add(op);
+    addTo(this.#pendingByTarget, assignmentKey(op.target), op);
+    if (op.kind === 'create') this.#pendingCreations += 1;
+  }
+
+  /** Requests of one kind by RequestId, in the order they were made. */
+  operationsOfKind(kind: AssignmentOperation['kind']): ReadonlyMap<string, AssignmentOperation> {
+    return this.#operationsByKind[kind];
+  }
+
+  /** IN_PROGRESS operations on one target (AWS lets only one run at a time). */
+  runningOperationsOn(target: AssignmentTarget): AssignmentOperation[] {
+    return [...(this.#pendingByTarget.get(assignmentKey(target)) ?? [])];
+  }
+
+  /** IN_PROGRESS creations, for the limit of 15 CreateAccountAssignment requests running at once. */
+  runningCreationCount(): number {
+    return this.#pendingCreations;
+  }
+
+  /** Every IN_PROGRESS operation, in the order they were made. */
+  operationsInProgress(): AssignmentOperation[] {
+    return [...this.#pending];
+  }
+
   /** Completes every assignment operation whose provisioning time has come. Safe to call at any time. */
   settle(): void {
     const now = this.clock.now();
-    for (const op of this.assignmentOperations.values()) {
-      if (op.Status !== 'IN_PROGRESS' || op.completesAt > now) continue;
+    // In the order the requests were made, as AWS would have applied them.
+    for (const op of this.#pending) {
+      if (op.completesAt > now) continue;
+      this.#pending.delete(op);
+      removeFrom(this.#pendingByTarget, assignmentKey(op.target), op);
+      if (op.kind === 'create') this.#pendingCreations -= 1;
       op.Status = op.outcome;
       if (op.outcome === 'FAILED') continue;
-      const key = assignmentKey(op.target);
       if (op.kind === 'create') {
-        this.assignments.set(key, { ...op.target });
-        this.provisioned.add(provisionKey(op.target.PermissionSetArn, op.target.AccountId));
+        this.putAssignment(op.target);
+        this.markProvisioned(op.target.PermissionSetArn, op.target.AccountId);
       } else {
-        this.assignments.delete(key);
+        this.removeAssignment(op.target);
       }
     }
-  }
-
-  /** Operations still running, e.g. to enforce the 15 concurrent CreateAccountAssignment limit. */
-  inProgress(kind: 'create' | 'delete'): AssignmentOperation[] {
-    return [...this.assignmentOperations.values()].filter(
-      (o) => o.kind === kind && o.Status === 'IN_PROGRESS',
-    );
   }
 
   userByName(userName: string): StoredUser | undefined {
