@@ -52,23 +52,30 @@ export function snapshot(state: EmulatorState) {
   const psName = (arn: string): string => state.permissionSets.get(arn)?.Name ?? arn;
   const principalName = (type: string, id: string): string =>
     type === 'USER' ? (state.users.get(id)?.UserName ?? id) : (state.groups.get(id)?.DisplayName ?? id);
+  // One pass over the memberships: the picture of a 5,000-person organisation must not be quadratic.
+  const membersOf = new Map<string, string[]>();
+  const groupsOf = new Map<string, string[]>();
+  for (const m of state.memberships.values()) {
+    const groupList = membersOf.get(m.GroupId) ?? [];
+    groupList.push(principalName('USER', m.UserId));
+    membersOf.set(m.GroupId, groupList);
+    const userList = groupsOf.get(m.UserId) ?? [];
+    userList.push(principalName('GROUP', m.GroupId));
+    groupsOf.set(m.UserId, userList);
+  }
   return {
     instance: state.instance,
     accounts: [...state.accounts.values()],
     permissionSets: [...state.permissionSets.values()],
     groups: [...state.groups.values()].map((g) => ({
       ...g,
-      members: [...state.memberships.values()]
-        .filter((m) => m.GroupId === g.GroupId)
-        .map((m) => state.users.get(m.UserId)?.UserName ?? m.UserId),
+      members: membersOf.get(g.GroupId) ?? [],
     })),
     users: [...state.users.values()].map((u) => ({
       UserId: u.UserId,
       UserName: u.UserName,
       ...u.attributes,
-      groups: [...state.memberships.values()]
-        .filter((m) => m.UserId === u.UserId)
-        .map((m) => state.groups.get(m.GroupId)?.DisplayName ?? m.GroupId),
+      groups: groupsOf.get(u.UserId) ?? [],
     })),
     assignments: [...state.assignments.values()].map((a) => ({
       account: accountAlias(a.AccountId),
