@@ -1,0 +1,156 @@
+/**
+ * What the access service needs from AWS, in its own terms. The AWS adapter (src/aws/) implements these;
+ * tests may too. Expected outcomes (not found, already exists, throttled, AWS said no) are values of
+ * `AwsOutcome`; a thrown error is a bug.
+ */
+import type {
+  Assignment,
+  DirectoryGroup,
+  DirectoryUser,
+  EmailMessage,
+  GroupMembership,
+  IdentityCenterInstance,
+  LegacyIamUser,
+  NewDirectoryUser,
+  PermissionSet,
+  PrincipalRef,
+} from '../domain/identity.js';
+
+export type AwsFailureCode =
+  | 'user_exists'
+  | 'not_found'
+  | 'access_denied'
+  | 'throttled'
+  | 'invalid_input'
+  | 'conflict'
+  | 'provisioning_failed'
+  | 'timed_out'
+  | 'aws_error';
+
+export interface AwsFailure {
+  code: AwsFailureCode;
+  /** A sentence a person can act on; never holds a secret. */
+  message: string;
+  /** What it was about: `USER d-123…`, a permission set ARN, an assignment request id. */
+  resource?: string;
+  /** The request member AWS found wrong (from a ValidationException), e.g. `userName`. */
+  field?: string;
+  /** AWS's FailureReason for an assignment that ended FAILED. */
+  reason?: string;
+}
+
+export type AwsOutcome<T> = { ok: true; value: T } | { ok: false; error: AwsFailure };
+
+export interface Directory {
+  /** undefined when no user has that user name. */
+  findUserByUserName(userName: string): Promise<AwsOutcome<DirectoryUser | undefined>>;
+  /** undefined when no user has that email. */
+  findUserByEmail(email: string): Promise<AwsOutcome<DirectoryUser | undefined>>;
+  describeUser(userId: string): Promise<AwsOutcome<DirectoryUser>>;
+  /** `user_exists` when the user name (the email) is taken. */
+  createUser(user: NewDirectoryUser): Promise<AwsOutcome<DirectoryUser>>;
+  /** A user already gone is fine: `deleted: false`. */
+  deleteUser(userId: string): Promise<AwsOutcome<{ deleted: boolean }>>;
+  findGroupByName(name: string): Promise<AwsOutcome<DirectoryGroup | undefined>>;
+  listGroups(): Promise<AwsOutcome<DirectoryGroup[]>>;
+  listUsers(): Promise<AwsOutcome<DirectoryUser[]>>;
+  /** A membership that already exists is fine: `created: false` with its id. */
+  addMembership(
+    groupId: string,
+    userId: string,
+  ): Promise<AwsOutcome<{ membershipId: string; created: boolean }>>;
+  /** A membership already gone is fine: `removed: false`. */
+  removeMembership(groupId: string, userId: string): Promise<AwsOutcome<{ removed: boolean }>>;
+  listMembershipsOfUser(userId: string): Promise<AwsOutcome<GroupMembership[]>>;
+  listMembersOfGroup(groupId: string): Promise<AwsOutcome<GroupMembership[]>>;
+}
+
+export type AssignmentOperationStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+
+/** One look at an assignment change while AWS provisions it (for a card that shows progress). */
+export interface AssignmentProgress {
+  operation: 'create' | 'delete';
+  assignment: Assignment;
+  requestId: string;
+  status: AssignmentOperationStatus;
+  /** How many status polls so far. */
+  polls: number;
+  elapsedMs: number;
+}
+
+export interface AssignmentChangeOptions {
+  onProgress?: (progress: AssignmentProgress) => void;
+}
+
+export interface AssignmentChange {
+  /**
+   * `already_gone`: there was nothing to delete (safe to repeat a step). Creating an assignment that exists
+   * is accepted by AWS and reported as `created`.
+   */
+  outcome: 'created' | 'deleted' | 'already_gone';
+  requestId?: string;
+  polls: number;
+  elapsedMs: number;
+}
+
+export interface Assignments {
+  /** Creates and waits until AWS has provisioned it; FAILED → `provisioning_failed` with AWS's reason. */
+  create(assignment: Assignment, options?: AssignmentChangeOptions): Promise<AwsOutcome<AssignmentChange>>;
+  /** Deletes and waits until AWS has deprovisioned it; one already gone is fine. */
+  delete(assignment: Assignment, options?: AssignmentChangeOptions): Promise<AwsOutcome<AssignmentChange>>;
+  /** The principal's own assignments (for a user: not those it has through groups). */
+  listForPrincipal(
+    principal: PrincipalRef,
+    options?: { accountIds?: string[] },
+  ): Promise<AwsOutcome<Assignment[]>>;
+  listForGroup(groupId: string, options?: { accountIds?: string[] }): Promise<AwsOutcome<Assignment[]>>;
+  /** Every principal holding this permission set in this account. */
+  listForAccount(accountId: string, permissionSetArn: string): Promise<AwsOutcome<Assignment[]>>;
+}
+
+export interface Catalog {
+  instance(): Promise<AwsOutcome<IdentityCenterInstance>>;
+  /** Every permission set, from a cache that lives for a configured time. */
+  permissionSets(): Promise<AwsOutcome<PermissionSet[]>>;
+  /** `not_found` names the permission sets that do exist. */
+  permissionSetByName(name: string): Promise<AwsOutcome<PermissionSet>>;
+  permissionSetByArn(arn: string): Promise<AwsOutcome<PermissionSet>>;
+  /** Reads the permission sets from AWS again now. */
+  refresh(): Promise<AwsOutcome<PermissionSet[]>>;
+}
+
+export interface Mailer {
+  send(message: EmailMessage): Promise<AwsOutcome<{ messageId: string }>>;
+}
+
+export type LegacyIamAction =
+  | 'delete_access_key'
+  | 'delete_login_profile'
+  | 'remove_from_group'
+  | 'detach_policy'
+  | 'delete_inline_policy'
+  | 'deactivate_mfa_device'
+  | 'delete_virtual_mfa_device'
+  | 'delete_signing_certificate'
+  | 'delete_ssh_public_key'
+  | 'delete_service_credential'
+  | 'delete_user';
+
+export interface LegacyIamStep {
+  action: LegacyIamAction;
+  /** What it acted on: a key id, a group name, a policy ARN, a device serial number, the user name. */
+  target: string;
+}
+
+export interface LegacyIamCleanup {
+  /** false when there was no such IAM user to begin with. */
+  existed: boolean;
+  steps: LegacyIamStep[];
+}
+
+export interface LegacyIam {
+  /** undefined when there is no IAM user of that name. */
+  describe(userName: string): Promise<AwsOutcome<LegacyIamUser | undefined>>;
+  /** Removes everything IAM requires gone first, then the user; safe to run again after a partial run. */
+  deleteCompletely(userName: string): Promise<AwsOutcome<LegacyIamCleanup>>;
+}

@@ -1,0 +1,88 @@
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { IAMClient } from '@aws-sdk/client-iam';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface AwsSettings {
+  /** Identity Center's region. */
+  region: string;
+  /** SES's region when it differs from Identity Center's. */
+  sesRegion?: string;
+  /** One endpoint for all four services (the local emulator, or `AWS_ENDPOINT_URL`). */
+  endpoint?: string;
+  /** Absent: the SDK's default credential chain. */
+  credentials?: AwsCredentials;
+  /** Attempts per call for what is safe to retry (throttling; transient failures of reads). Default 5. */
+  maxAttempts?: number;
+  /** How long one HTTP request may take. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** When configured, ListInstances is not needed. */
+  instanceArn?: string;
+  identityStoreId?: string;
+}
+
+export interface AwsClients {
+  identitystore: IdentitystoreClient;
+  ssoAdmin: SSOAdminClient;
+  ses: SESv2Client;
+  iam: IAMClient;
+}
+
+/**
+ * The four SDK clients, built in this one place. The SDK's own retries are off (maxAttempts 1): a retry
+ * must pass through the client-side limiter again, and only what is safe may be retried (see call.ts).
+ */
+export function createAwsClients(settings: AwsSettings): AwsClients {
+  const common = {
+    region: settings.region,
+    maxAttempts: 1,
+    // A call that hangs would hold a limiter slot (or an assignment slot) for ever.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: settings.requestTimeoutMs ?? 30_000 },
+    ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials !== undefined ? { credentials: settings.credentials } : {}),
+  };
+  return {
+    identitystore: new IdentitystoreClient(common),
+    ssoAdmin: new SSOAdminClient(common),
+    ses: new SESv2Client({ ...common, region: settings.sesRegion ?? settings.region }),
+    iam: new IAMClient(common),
+  };
+}
+
+export function destroyAwsClients(clients: AwsClients): void {
+  clients.identitystore.destroy();
+  clients.ssoAdmin.destroy();
+  clients.ses.destroy();
+  clients.iam.destroy();
+}
+
+/**
+ * The AWS settings the environment gives (the one place the adapter looks at environment variables, and
+ * only at the map it is handed). Credentials are left to the SDK's default chain.
+ */
+export function awsSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<AwsSettings> {
+  const settings: Partial<AwsSettings> = {};
+  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  if (region !== undefined) settings.region = region;
+  const endpoint = nonEmpty(env.AWS_ENDPOINT_URL);
+  if (endpoint !== undefined) settings.endpoint = endpoint;
+  const attempts = nonEmpty(env.AWS_MAX_ATTEMPTS);
+  if (attempts !== undefined) {
+    const n = Number(attempts);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(`AWS_MAX_ATTEMPTS must be a whole number of 1 or more, not '${attempts}'`);
+    }
+    settings.maxAttempts = n;
+  }
+  return settings;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

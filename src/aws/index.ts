@@ -1,0 +1,101 @@
+/**
+ * The AWS adapter: the one place that talks to AWS. Everything it returns is a domain type or an AwsOutcome;
+ * no SDK shape leaves this folder.
+ */
+import type { Logger } from '../log.js';
+import type { AwsOutcome, Assignments, Catalog, Directory, LegacyIam, Mailer } from '../access/ports.js';
+import { AwsAssignments, defaultAssignmentTiming, type AssignmentTiming } from './assignments.js';
+import { defaultRetryPolicy, type CallContext, type RetryPolicy } from './call.js';
+import { AwsCatalog, defaultCatalogOptions, type CatalogOptions } from './catalog.js';
+import { createAwsClients, destroyAwsClients, type AwsClients, type AwsSettings } from './clients.js';
+import { AwsDirectory } from './directory.js';
+import { createInstanceResolver } from './instance.js';
+import { AwsLegacyIam } from './legacy-iam.js';
+import {
+  AwsLimiter,
+  awsRateLimits,
+  systemLimiterClock,
+  type LimiterClock,
+  type RateLimits,
+} from './limiter.js';
+import { SesMailer } from './mailer.js';
+
+export interface AwsAdapterSettings extends AwsSettings {
+  /** Tighter or looser than AWS's published limits (tests, benchmarks, raised quotas). */
+  rateLimits?: Partial<RateLimits>;
+  retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>;
+  assignments?: Partial<AssignmentTiming>;
+  catalog?: Partial<CatalogOptions>;
+  clock?: LimiterClock;
+  /** Jitter source, for tests that want repeatable waits. */
+  random?: () => number;
+}
+
+export interface AwsAdapter {
+  directory: Directory;
+  assignments: Assignments;
+  catalog: Catalog;
+  mailer: Mailer;
+  legacyIam: LegacyIam;
+  limiter: AwsLimiter;
+  /** Closes the SDK clients' connections. */
+  close(): void;
+}
+
+export function createAwsAdapter(
+  settings: AwsAdapterSettings,
+  logger: Logger,
+  clients?: AwsClients,
+): AwsAdapter {
+  const sdk = clients ?? createAwsClients(settings);
+  const clock = settings.clock ?? systemLimiterClock;
+  const limiter = new AwsLimiter({ ...awsRateLimits, ...settings.rateLimits }, clock);
+  const retry: RetryPolicy = {
+    ...defaultRetryPolicy,
+    ...settings.retry,
+    maxAttempts: settings.maxAttempts ?? defaultRetryPolicy.maxAttempts,
+  };
+  const context = (module: string): CallContext => ({
+    limiter,
+    clock,
+    retry,
+    logger: logger.child({ module }),
+    ...(settings.random !== undefined ? { random: settings.random } : {}),
+  });
+
+  const instance = createInstanceResolver(context('aws.instance'), sdk.ssoAdmin, {
+    ...(settings.instanceArn !== undefined ? { instanceArn: settings.instanceArn } : {}),
+    ...(settings.identityStoreId !== undefined ? { identityStoreId: settings.identityStoreId } : {}),
+  });
+  const catalog = new AwsCatalog(context('aws.catalog'), sdk.ssoAdmin, instance, {
+    ...defaultCatalogOptions,
+    ...settings.catalog,
+  });
+  const permissionSetArns = async (): Promise<AwsOutcome<string[]>> => {
+    const sets = await catalog.permissionSets();
+    return sets.ok ? { ok: true, value: sets.value.map((p) => p.arn) } : sets;
+  };
+
+  return {
+    directory: new AwsDirectory(context('aws.directory'), sdk.identitystore, instance),
+    assignments: new AwsAssignments(context('aws.assignments'), sdk.ssoAdmin, instance, permissionSetArns, {
+      ...defaultAssignmentTiming,
+      ...settings.assignments,
+    }),
+    catalog,
+    mailer: new SesMailer(context('aws.mailer'), sdk.ses),
+    legacyIam: new AwsLegacyIam(context('aws.legacy-iam'), sdk.iam),
+    limiter,
+    close: () => destroyAwsClients(sdk),
+  };
+}
+
+export { awsSettingsFromEnv, createAwsClients, type AwsSettings, type AwsCredentials } from './clients.js';
+export {
+  AwsLimiter,
+  TokenBucket,
+  Semaphore,
+  awsRateLimits,
+  type RateLimits,
+  type LimiterClock,
+} from './limiter.js';

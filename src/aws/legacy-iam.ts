@@ -1,0 +1,156 @@
+/**
+ * The legacy IAM user of the same name as a person being offboarded. IAM deletes a user only when nothing is
+ * attached to it, so the attachments go first, in the order IAM documents; a step whose target is already gone
+ * counts as done, so a cleanup that stopped half way can simply run again.
+ */
+import {
+  DeactivateMFADeviceCommand,
+  DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
+  DeleteSSHPublicKeyCommand,
+  DeleteServiceSpecificCredentialCommand,
+  DeleteSigningCertificateCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DeleteVirtualMFADeviceCommand,
+  DetachUserPolicyCommand,
+  RemoveUserFromGroupCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import type {
+  AwsOutcome,
+  LegacyIam,
+  LegacyIamAction,
+  LegacyIamCleanup,
+  LegacyIamStep,
+} from '../access/ports.js';
+import type { LegacyIamUser } from '../domain/identity.js';
+import type { CallContext } from './call.js';
+import { failure } from './errors.js';
+import { iamCall, isNoSuchEntity, readLegacyUser } from './legacy-iam-read.js';
+
+interface PlannedStep extends LegacyIamStep {
+  operation: string;
+  run: () => Promise<unknown>;
+}
+
+export class AwsLegacyIam implements LegacyIam {
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly client: IAMClient,
+  ) {}
+
+  describe(userName: string): Promise<AwsOutcome<LegacyIamUser | undefined>> {
+    return readLegacyUser(this.ctx, this.client, userName);
+  }
+
+  async deleteCompletely(userName: string): Promise<AwsOutcome<LegacyIamCleanup>> {
+    const current = await this.describe(userName);
+    if (!current.ok) return current;
+    if (current.value === undefined) return { ok: true, value: { existed: false, steps: [] } };
+
+    const done: LegacyIamStep[] = [];
+    for (const step of this.plan(current.value)) {
+      const sent = await iamCall(this.ctx, step.operation, step.target, step.run);
+      if (sent.ok) {
+        done.push({ action: step.action, target: step.target });
+        continue;
+      }
+      if (isNoSuchEntity(sent)) continue; // already gone: nothing to do
+      this.ctx.logger.warn(
+        { userName, action: step.action, awsError: sent.name, stepsDone: done.length },
+        'legacy IAM cleanup stopped',
+      );
+      return {
+        ok: false,
+        error: failure(
+          sent.failure.code,
+          `Cleanup of IAM user ${userName} stopped at ${describeStep(step.action, step.target)} after ${done.length} step(s); running it again resumes there. ${sent.failure.message}`,
+          { resource: userName },
+        ),
+      };
+    }
+    this.ctx.logger.info({ userName, steps: done.length }, 'legacy IAM user deleted');
+    return { ok: true, value: { existed: true, steps: done } };
+  }
+
+  /** What must go, in the order IAM requires: everything attached first, the user last. */
+  private plan(user: LegacyIamUser): PlannedStep[] {
+    const iam = this.client;
+    const UserName = user.userName;
+    const step = (
+      action: LegacyIamAction,
+      target: string,
+      operation: string,
+      run: () => Promise<unknown>,
+    ): PlannedStep => ({
+      action,
+      target,
+      operation,
+      run,
+    });
+    return [
+      ...user.accessKeys.map((k) =>
+        step('delete_access_key', k.id, 'DeleteAccessKey', () =>
+          iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: k.id })),
+        ),
+      ),
+      ...(user.loginProfile !== undefined
+        ? [
+            step('delete_login_profile', UserName, 'DeleteLoginProfile', () =>
+              iam.send(new DeleteLoginProfileCommand({ UserName })),
+            ),
+          ]
+        : []),
+      ...user.groups.map((GroupName) =>
+        step('remove_from_group', GroupName, 'RemoveUserFromGroup', () =>
+          iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName })),
+        ),
+      ),
+      ...user.attachedPolicies.map((p) =>
+        step('detach_policy', p.arn, 'DetachUserPolicy', () =>
+          iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn: p.arn })),
+        ),
+      ),
+      ...user.inlinePolicies.map((PolicyName) =>
+        step('delete_inline_policy', PolicyName, 'DeleteUserPolicy', () =>
+          iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName })),
+        ),
+      ),
+      ...user.mfaDevices.flatMap((d) => [
+        step('deactivate_mfa_device', d.serialNumber, 'DeactivateMFADevice', () =>
+          iam.send(new DeactivateMFADeviceCommand({ UserName, SerialNumber: d.serialNumber })),
+        ),
+        ...(d.virtual
+          ? [
+              step('delete_virtual_mfa_device', d.serialNumber, 'DeleteVirtualMFADevice', () =>
+                iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: d.serialNumber })),
+              ),
+            ]
+          : []),
+      ]),
+      ...user.signingCertificates.map((c) =>
+        step('delete_signing_certificate', c.id, 'DeleteSigningCertificate', () =>
+          iam.send(new DeleteSigningCertificateCommand({ UserName, CertificateId: c.id })),
+        ),
+      ),
+      ...user.sshPublicKeys.map((k) =>
+        step('delete_ssh_public_key', k.id, 'DeleteSSHPublicKey', () =>
+          iam.send(new DeleteSSHPublicKeyCommand({ UserName, SSHPublicKeyId: k.id })),
+        ),
+      ),
+      ...user.serviceCredentials.map((c) =>
+        step('delete_service_credential', c.id, 'DeleteServiceSpecificCredential', () =>
+          iam.send(
+            new DeleteServiceSpecificCredentialCommand({ UserName, ServiceSpecificCredentialId: c.id }),
+          ),
+        ),
+      ),
+      step('delete_user', UserName, 'DeleteUser', () => iam.send(new DeleteUserCommand({ UserName }))),
+    ];
+  }
+}
+
+function describeStep(action: LegacyIamAction, target: string): string {
+  return `${action.replace(/_/g, ' ')} ${target}`;
+}
