@@ -1,0 +1,94 @@
+/**
+ * What the Slack layer (and the sandbox console) may ask of the access service. Listeners parse a payload into
+ * these inputs, call one method, and render the outcome; they never touch AWS or the ledger.
+ */
+import type { DurationSpec } from '../domain/duration.js';
+import type { GrantRecord } from './ledger.js';
+import type { RequestView } from './notifier.js';
+
+/** Expected refusals, each with one message a person can act on. Bugs throw. */
+export type RefusalCode =
+  | 'unknown_permission_set'
+  | 'unknown_account'
+  | 'not_offered'
+  | 'no_approver'
+  | 'duration_too_long'
+  | 'reason_required'
+  | 'reason_too_long'
+  | 'already_held'
+  | 'already_requested'
+  | 'not_approver'
+  | 'own_request'
+  | 'already_decided'
+  | 'already_voted'
+  | 'not_found'
+  | 'not_requester'
+  | 'not_holder'
+  | 'not_admin'
+  | 'nothing_to_extend'
+  | 'ambiguous_grant'
+  | 'identity_unknown'
+  | 'identity_ambiguous'
+  | 'untrusted_domain'
+  | 'aws_unavailable';
+
+export type Outcome<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      code: RefusalCode;
+      /** Why, in one or two sentences, and what would work instead. Slack mrkdwn allowed; no user text unescaped. */
+      message: string;
+    };
+
+export interface AccessRequestInput {
+  requesterSlackId: string;
+  /** As typed or picked; matched case-insensitively. */
+  permissionSet: string;
+  /** Account aliases (or 12-digit ids), as typed or picked. */
+  accounts: string[];
+  /** Absent: the rules' default. */
+  duration?: DurationSpec;
+  reason?: string;
+}
+
+export interface ExtensionInput {
+  requesterSlackId: string;
+  /** Which grant: by permission set and account, or absent when the person holds exactly one active grant. */
+  permissionSet?: string;
+  account?: string;
+  /** How much longer, from the grant's current end. */
+  duration: DurationSpec;
+  reason?: string;
+}
+
+export interface RevokeInput {
+  actorSlackId: string;
+  permissionSet: string;
+  account: string;
+  /** Someone else's grant (admins only): their Slack id or email. */
+  targetSlackId?: string;
+  targetEmail?: string;
+}
+
+/** What a person may pick from in the request modal. */
+export interface RequestOptions {
+  permissionSets: { name: string; description?: string }[];
+  accounts: { alias: string; id: string }[];
+}
+
+export interface AccessApi {
+  submitAccessRequest(input: AccessRequestInput): Promise<Outcome<RequestView>>;
+  approve(requestId: string, approverSlackId: string): Promise<Outcome<RequestView>>;
+  deny(requestId: string, approverSlackId: string, reason: string): Promise<Outcome<RequestView>>;
+  cancel(requestId: string, requesterSlackId: string): Promise<Outcome<RequestView>>;
+  requestExtension(input: ExtensionInput): Promise<Outcome<RequestView>>;
+  /** Ends access now: your own without approval; someone else's if you are an admin. */
+  revoke(input: RevokeInput): Promise<Outcome<{ ended: GrantRecord[] }>>;
+  /** My open requests and the requests waiting for my approval. */
+  pending(slackUserId: string): Promise<{ mine: RequestView[]; awaitingMe: RequestView[] }>;
+  /** May this person act on this request's card (approve or deny)? For an early, ephemeral refusal. */
+  view(requestId: string): Promise<RequestView | undefined>;
+  requestOptions(): RequestOptions;
+  isAdmin(slackUserId: string): boolean;
+}

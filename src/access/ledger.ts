@@ -1,0 +1,240 @@
+/**
+ * The ledger port: what the access service needs from its database. src/store/ implements it with Kysely
+ * over SQLite (PostgreSQL later). Records are domain shapes; rows never leave the store.
+ *
+ * Every status change is a compare-and-set (`... WHERE id = ? AND status = ?`) inside `transaction`, together
+ * with its audit event and the jobs it starts, so that a crash at any point leaves either all of it or none.
+ * Times are `Date` here; the store keeps one representation (ISO 8601 UTC text) for both dialects.
+ */
+import type { GrantEndReason, GrantStatus, RequestKind, RequestStatus } from '../domain/request.js';
+
+export interface AccountRef {
+  alias: string;
+  id: string;
+}
+
+export interface CardRef {
+  channel: string;
+  ts: string;
+}
+
+export interface RequestRecord {
+  /** Short, human-readable and unique: `R-7K2Q9D`. */
+  id: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  requesterSlackId: string;
+  requesterEmail: string;
+  /** The requester's Identity Center user id. */
+  requesterUserId: string;
+  permissionSet: string;
+  permissionSetArn: string;
+  accounts: AccountRef[];
+  /** null: permanent. */
+  durationMs: number | null;
+  reason: string | null;
+  /** Slack user ids who may approve (the requester never among them), as decided at submission. */
+  approvers: string[];
+  requiredApprovals: number;
+  /** The approvals channel the card goes to. */
+  channel: string;
+  /** For `extend`: the grants whose end moves. */
+  extendsGrantIds: string[];
+  /** Kind-specific details (onboarding's new starter, …). */
+  details: Record<string, unknown>;
+  createdAt: Date;
+  /** When a pending request lapses. */
+  lapsesAt: Date;
+  decidedAt: Date | null;
+  /** The approval card, once posted. */
+  card: CardRef | null;
+  /** The requester's direct message about this request, once posted. */
+  dm: CardRef | null;
+}
+
+export interface ApprovalRecord {
+  requestId: string;
+  approverSlackId: string;
+  decision: 'approve' | 'deny';
+  reason: string | null;
+  at: Date;
+}
+
+export interface GrantRecord {
+  id: string;
+  requestId: string;
+  status: GrantStatus;
+  requesterSlackId: string;
+  /** Identity Center user id the assignment is for. */
+  principalId: string;
+  accountId: string;
+  accountAlias: string;
+  permissionSet: string;
+  permissionSetArn: string;
+  /** When it became active. */
+  startsAt: Date | null;
+  /** null: permanent. */
+  endsAt: Date | null;
+  /** AWS's FailureReason, or our own sentence, when status is failed. */
+  failureReason: string | null;
+  /** The CreateAccountAssignment request id, kept so a resumed job waits on it instead of creating again. */
+  awsRequestId: string | null;
+  /** false when the assignment already existed (made by someone else): ending the grant must not remove it. */
+  createdAssignment: boolean | null;
+  remindedAt: Date | null;
+  endedAt: Date | null;
+  endReason: GrantEndReason | null;
+}
+
+export type JobKind =
+  /** Make the request's assignments in AWS (grants in pending/provisioning/failed). */
+  | 'provision'
+  /** End one grant: remove its assignment from AWS unless something else needs it. */
+  | 'end_grant'
+  /** Post or update the approval card of a request. */
+  | 'sync_card'
+  /** Send the requester (or a grant holder) a direct message: payload says which. */
+  | 'notify';
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface NewJob {
+  kind: JobKind;
+  requestId?: string | null;
+  grantId?: string | null;
+  payload?: Record<string, unknown>;
+  runAt: Date;
+  /**
+   * Jobs with the same key are one job: enqueueing it again does nothing while the first is queued or running
+   * (a Slack retry, a second approver, a second replica all enqueue the same key).
+   */
+  dedupeKey: string;
+}
+
+export interface JobRecord extends Required<NewJob> {
+  id: string;
+  status: JobStatus;
+  attempts: number;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  payload: Record<string, unknown>;
+  requestId: string | null;
+  grantId: string | null;
+}
+
+export interface AuditEvent {
+  at: Date;
+  /** A Slack user id, or `system` for the scheduler and jobs. */
+  actor: string;
+  /** `request.submitted`, `request.approved`, `grant.active`, `aws.assignment.created`, `aws.assignment.failed`, … */
+  action: string;
+  requestId?: string | null;
+  grantId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEvent {
+  id: number;
+  requestId: string | null;
+  grantId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface RequestQuery {
+  requesterSlackId?: string;
+  statuses?: RequestStatus[];
+  kinds?: RequestKind[];
+  /** Requests this Slack user may approve (listed in `approvers`). */
+  approverSlackId?: string;
+  limit?: number;
+}
+
+export interface GrantQuery {
+  requesterSlackId?: string;
+  principalId?: string;
+  accountId?: string;
+  permissionSetArn?: string;
+  statuses?: GrantStatus[];
+  requestId?: string;
+  /** Grants whose endsAt is at or before this time. */
+  endsAtOrBefore?: Date;
+  /** Grants not yet reminded. */
+  notReminded?: boolean;
+}
+
+/** Reads and writes inside one transaction. */
+export interface LedgerTx {
+  insertRequest(request: RequestRecord): Promise<void>;
+  getRequest(id: string): Promise<RequestRecord | undefined>;
+  findRequests(query: RequestQuery): Promise<RequestRecord[]>;
+  /**
+   * Compare-and-set: moves the request from `from` to `to` (applying `patch`) only if it is in `from` now.
+   * Returns false, changing nothing, when it was not. Throws for an edge not in REQUEST_TRANSITIONS (a bug).
+   */
+  transitionRequest(
+    id: string,
+    from: RequestStatus,
+    to: RequestStatus,
+    patch?: Partial<Pick<RequestRecord, 'decidedAt' | 'details'>>,
+  ): Promise<boolean>;
+  /** Card and DM references, details: no status change. */
+  updateRequest(id: string, patch: Partial<Pick<RequestRecord, 'card' | 'dm' | 'details'>>): Promise<void>;
+
+  /** false when this approver already decided on this request (one decision per person). */
+  insertApproval(approval: ApprovalRecord): Promise<boolean>;
+  listApprovals(requestId: string): Promise<ApprovalRecord[]>;
+
+  insertGrant(grant: GrantRecord): Promise<void>;
+  getGrant(id: string): Promise<GrantRecord | undefined>;
+  findGrants(query: GrantQuery): Promise<GrantRecord[]>;
+  /** Compare-and-set on the grant's status, like transitionRequest. */
+  transitionGrant(
+    id: string,
+    from: GrantStatus,
+    to: GrantStatus,
+    patch?: Partial<
+      Pick<
+        GrantRecord,
+        | 'startsAt'
+        | 'endsAt'
+        | 'failureReason'
+        | 'awsRequestId'
+        | 'createdAssignment'
+        | 'endedAt'
+        | 'endReason'
+      >
+    >,
+  ): Promise<boolean>;
+  /** No status change: awsRequestId while provisioning, remindedAt, a moved endsAt (extension). */
+  updateGrant(
+    id: string,
+    patch: Partial<Pick<GrantRecord, 'awsRequestId' | 'remindedAt' | 'endsAt' | 'createdAssignment'>>,
+  ): Promise<void>;
+
+  /** Does nothing (returns false) when a job with the same dedupeKey is queued or running. */
+  enqueueJob(job: NewJob): Promise<boolean>;
+  appendAudit(event: AuditEvent): Promise<void>;
+}
+
+export interface Ledger extends LedgerTx {
+  /** Runs `fn` in one transaction; a thrown error rolls everything back. Transactions never nest. */
+  transaction<T>(fn: (tx: LedgerTx) => Promise<T>): Promise<T>;
+
+  /**
+   * Claims one due job (status queued, runAt <= now; or running with an expired lease) for `owner` until
+   * now + leaseMs, atomically: two workers never hold the same job. undefined when nothing is due.
+   */
+  claimJob(owner: string, now: Date, leaseMs: number): Promise<JobRecord | undefined>;
+  /** Marks a claimed job done (only if `owner` still holds it). */
+  completeJob(id: string, owner: string): Promise<void>;
+  /** Gives a claimed job back to run again at `runAt` (attempts + 1), or fails it for good when `runAt` is null. */
+  releaseJob(id: string, owner: string, error: string, runAt: Date | null): Promise<void>;
+  findJobs(query: { statuses?: JobStatus[]; kind?: JobKind; requestId?: string }): Promise<JobRecord[]>;
+
+  listAudit(query: { requestId?: string; grantId?: string; limit?: number }): Promise<AuditRecord[]>;
+  /** SELECT 1: for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

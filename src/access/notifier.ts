@@ -1,0 +1,44 @@
+/**
+ * The notifier port: how the access service tells people what happened. The Slack adapter (src/slack/notifier.ts)
+ * renders Block Kit and posts or updates messages; tests may record. Every call is made from a durable job, so
+ * it must be safe to repeat: with `card`/`dm` already set, it updates that message instead of posting anew.
+ */
+import type { ApprovalRecord, CardRef, GrantRecord, RequestRecord } from './ledger.js';
+
+/** Everything a card or a message about one request shows, read from the ledger at the moment it is drawn. */
+export interface RequestView {
+  request: RequestRecord;
+  approvals: ApprovalRecord[];
+  grants: GrantRecord[];
+  /** Distinct approvals still needed (0 once approved). */
+  approvalsNeeded: number;
+  /** From the catalog, when known. */
+  permissionSetDescription?: string;
+  /** The permission set's session duration in hours: sessions already open outlive the grant by up to this. */
+  sessionHours?: number;
+}
+
+/** What just happened, for the requester's (or holder's) direct message. */
+export type RequesterEvent =
+  | 'submitted'
+  | 'approved'
+  | 'denied'
+  | 'cancelled'
+  | 'lapsed'
+  | 'granted'
+  | 'partially_granted'
+  | 'failed'
+  | 'extended'
+  | 'reminder'
+  | 'ended';
+
+export interface Notifier {
+  /** Posts the approval card to `request.channel`, or updates it in place when `request.card` is set. */
+  syncCard(view: RequestView): Promise<CardRef>;
+  /**
+   * Tells the requester: updates their running message about this request (`request.dm`) in place, and for
+   * events that need their attention (granted, denied, failed, reminder, ended) also posts a new message so
+   * Slack notifies them. Returns the running message.
+   */
+  notifyRequester(view: RequestView, event: RequesterEvent, grant?: GrantRecord): Promise<CardRef>;
+}

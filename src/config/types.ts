@@ -1,0 +1,96 @@
+/**
+ * The configuration as the rest of the product sees it: checked, resolved (durations in milliseconds,
+ * aliases and names known) and frozen. `parseConfig` (src/config/parse.ts) turns the YAML file into this.
+ */
+import type { RequestKind } from '../domain/request.js';
+
+export interface RuleConfig {
+  /** Position in the file (0-based), for messages: `rules[2]`. */
+  index: number;
+  match: {
+    /** Request kinds this rule applies to; absent: every kind. */
+    kinds?: RequestKind[];
+    /** Permission-set names; absent: any. */
+    permissionSets?: string[];
+    /** Account aliases; absent: any. A request for several accounts matches if any of them is listed. */
+    accounts?: string[];
+    /** Identity Center groups a request would join (onboarding, role changes); absent: any. */
+    groups?: string[];
+  };
+  /** Names of approver groups (keys of `approvers`). */
+  approvers?: string[];
+  /** How many distinct approvals are needed. */
+  approvals?: number;
+  /** Longest duration allowed, ms; `null` means permanent access is allowed. Absent: no limit from this rule. */
+  maxDurationMs?: number | null;
+  /** Duration used when the request names none, ms; `null` = permanent. */
+  defaultDurationMs?: number | null;
+  requireReason?: boolean;
+  autoApprove?: boolean;
+  /** Slack channel id for the approval card; absent: channels.approvals. */
+  channel?: string;
+}
+
+export interface ApproverGroupConfig {
+  /** Slack user ids listed in the file. */
+  users: string[];
+  /** A Slack user group id (S…) whose members approve, resolved at decision time. */
+  usergroup?: string;
+}
+
+export interface RoleConfig {
+  description?: string;
+  groups: string[];
+  assignments: { permissionSet: string; accounts: string[] }[];
+}
+
+export interface AccessDeskConfig {
+  identityCenter: {
+    instanceArn: string;
+    identityStoreId: string;
+    region: string;
+    startUrl: string;
+    /** `aws configure sso` session name in emails; default: the organisation name in kebab-case. */
+    sessionName: string;
+  };
+  /** alias → 12-digit account id, in file order. */
+  accounts: Readonly<Record<string, string>>;
+  /** permission-set name → what the file says of it (the ARN is discovered when absent). */
+  permissionSets: Readonly<Record<string, { description?: string; arn?: string }>>;
+  groups: readonly string[];
+  roles: Readonly<Record<string, RoleConfig>>;
+  /** Slack user id → Identity Center user name or email: explicit mapping that overrides the profile email. */
+  people: Readonly<Record<string, string>>;
+  approvers: Readonly<Record<string, ApproverGroupConfig>>;
+  /** Slack user ids of admins. */
+  admins: readonly string[];
+  rules: readonly RuleConfig[];
+  channels: { approvals: string; audit?: string };
+  trustedEmailDomains: readonly string[];
+  email: {
+    from: string;
+    cc: readonly string[];
+    /** SES region when it differs from Identity Center's. */
+    region?: string;
+    organisation: string;
+    /** The instance emails a one-time password at first sign-in (else the admin sets one in the console). */
+    oneTimePasswords: boolean;
+  };
+  timing: {
+    /** How long a request may wait for a decision before it lapses. */
+    pendingLifetimeMs: number;
+    /** How long before a grant ends its holder is reminded. */
+    reminderBeforeMs: number;
+    /** How often the scheduler looks for work (expiries, reminders, lapses, jobs). */
+    schedulerIntervalMs: number;
+  };
+  /** Where the ledger lives: a SQLite file path (default `access-desk.sqlite`), or `:memory:`. */
+  database: { path: string };
+}
+
+/** What comes only from the environment: never from the file, never logged. */
+export interface SecretsConfig {
+  slackBotToken?: string;
+  slackSigningSecret?: string;
+  slackAppToken?: string;
+}
