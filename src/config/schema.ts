@@ -1,0 +1,184 @@
+/**
+ * The shape of access-desk.yml, key by key. Every object is strict: a key that is not listed here is an
+ * error that names it and the closest known key. Values are checked for their form here; whether a name
+ * refers to something the file defines is checked next (references.ts), and the result is turned into
+ * `AccessDeskConfig` last (resolve.ts). access-desk.example.yml shows every key in use.
+ */
+import { z } from 'zod';
+import {
+  accessPortalUrl,
+  accountAlias,
+  accountId,
+  approvalCount,
+  approverGroupName,
+  awsRegion,
+  domainName,
+  duration,
+  emailAddress,
+  groupName,
+  identityStoreId,
+  instanceArn,
+  interval,
+  permissionSetArn,
+  permissionSetName,
+  personRef,
+  requestKind,
+  roleName,
+  slackChannelId,
+  slackUserId,
+  slackUsergroupId,
+  span,
+  ssoSessionName,
+  text,
+} from './fields.js';
+
+const notEmpty = (record: object): boolean => Object.keys(record).length > 0;
+
+/** A list in `match`: present means "only these"; an empty one would match nothing, which is never meant. */
+const onlyThese = <T extends z.ZodType>(item: T) =>
+  z.array(item).min(1, 'an empty list matches nothing: leave the key out to match any').optional();
+
+/** The Identity Center instance: Settings in the IAM Identity Center console shows all four. */
+const identityCenter = z.strictObject({
+  instanceArn,
+  identityStoreId,
+  /** Where the instance lives (the SSO region in `aws configure sso`). */
+  region: awsRegion,
+  /** The AWS access portal URL people sign in at. */
+  startUrl: accessPortalUrl,
+  /** The `aws configure sso` session name in emails; default: the organisation's name in kebab-case. */
+  sessionName: ssoSessionName.optional(),
+});
+
+/** Permission set name → what people are told about it. The ARN is looked up by name when absent. */
+const permissionSet = z
+  .strictObject({
+    description: z.string().max(700).optional(),
+    arn: permissionSetArn.optional(),
+  })
+  // `Developer:` with nothing after it is a permission set with nothing to add.
+  .nullable();
+
+/** A bundle for onboarding and role changes: groups to join and assignments to hold. */
+const role = z.strictObject({
+  description: z.string().optional(),
+  groups: z.array(groupName).default([]),
+  assignments: z
+    .array(
+      z.strictObject({
+        permissionSet: text,
+        accounts: z.array(text).min(1, 'name at least one account'),
+      }),
+    )
+    .default([]),
+});
+
+/** Who may approve: a list of Slack user ids, or a Slack user group (members looked up when deciding). */
+const approverGroup = z.union(
+  [
+    z.array(slackUserId),
+    z.strictObject({
+      usergroup: slackUsergroupId.optional(),
+      users: z.array(slackUserId).default([]),
+    }),
+  ],
+  { error: 'must be a list of Slack user ids, or a mapping with `usergroup: S…` and/or `users: [U…]`' },
+);
+
+/**
+ * A rule: for the requests it matches, who approves and on what terms. Every matching rule applies and
+ * the strictest wins (the rules engine's business, src/domain); here each rule is checked on its own.
+ */
+const rule = z.strictObject({
+  /** Which requests: every listed key must match; an absent key matches anything; `match: {}` matches all. */
+  match: z
+    .strictObject({
+      kinds: onlyThese(requestKind),
+      permissionSets: onlyThese(text),
+      /** A request for several accounts matches if any of them is listed. */
+      accounts: onlyThese(text),
+      /** Groups an onboarding or role change would join. */
+      groups: onlyThese(text),
+    })
+    .prefault({}),
+  /** Approver groups (keys of `approvers`) whose members may approve. */
+  approvers: z.array(text).min(1, 'name at least one approver group, or leave the key out').optional(),
+  /** Distinct approvals needed. */
+  approvals: approvalCount.optional(),
+  /** Longest duration allowed (`12h`, `2d`, or `permanent` to allow permanent access). */
+  maxDuration: duration.optional(),
+  /** Duration used when the request names none. */
+  defaultDuration: duration.optional(),
+  requireReason: z.boolean().optional(),
+  /** Granted without anyone approving, if every matching rule says so. */
+  autoApprove: z.boolean().optional(),
+  /** Where the approval card goes, instead of channels.approvals. */
+  channel: slackChannelId.optional(),
+});
+
+export const configFileSchema = z.strictObject({
+  identityCenter,
+  /** Alias → 12-digit account id. People type the alias. */
+  accounts: z.record(accountAlias, accountId).refine(notEmpty, 'name at least one account'),
+  permissionSets: z
+    .record(permissionSetName, permissionSet)
+    .refine(notEmpty, 'name at least one permission set'),
+  /** Identity Center groups that roles and rules name. */
+  groups: z.array(groupName).default([]),
+  roles: z.record(roleName, role).default({}),
+  /** Slack user id → Identity Center email or user name, overriding the email on the Slack profile. */
+  people: z.record(slackUserId, personRef).default({}),
+  approvers: z.record(approverGroupName, approverGroup).default({}),
+  /** Slack user ids of the people who onboard, offboard, change roles and audit. */
+  admins: z.array(slackUserId).default([]),
+  /** Without a rule no request could ever be approved. */
+  rules: z.array(rule).min(1, 'list at least one rule: without rules no request can be approved'),
+  channels: z.strictObject({
+    /** Where approval cards go unless a rule says otherwise. */
+    approvals: slackChannelId,
+    /** Where a line is posted for every change access-desk makes. */
+    audit: slackChannelId.optional(),
+  }),
+  /** Only Slack profile emails in these domains are matched to Identity Center users. */
+  trustedEmailDomains: z
+    .array(domainName)
+    .min(1, 'name at least one domain (like example.com): only emails there are matched to AWS users'),
+  /** Welcome and migration emails, sent through SES. */
+  email: z.strictObject({
+    /** A sender SES has verified. */
+    from: emailAddress,
+    cc: z.array(emailAddress).default([]),
+    /** The SES region, when it is not identityCenter.region. */
+    region: awsRegion.optional(),
+    /** The organisation's name as emails say it. */
+    organisation: text,
+    /** True when the instance emails a one-time password at first sign-in (else an admin sets one). */
+    oneTimePasswords: z.boolean().default(false),
+  }),
+  timing: z
+    .strictObject({
+      /** How long a request waits for a decision before it lapses. */
+      pendingLifetime: span.prefault('24h'),
+      /** How long before a grant ends its holder is reminded (with an Extend button). */
+      reminderBefore: span.prefault('15m'),
+      /** How often the scheduler looks for expiries, reminders, lapses and jobs. */
+      schedulerInterval: interval.prefault('30s'),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      /** A SQLite file, or `:memory:`. */
+      path: text.default('access-desk.sqlite'),
+    })
+    .prefault({}),
+  /** Refused: tokens and secrets come only from the environment, so the file can be shared and committed. */
+  slack: z
+    .never({
+      error:
+        'tokens and secrets come only from the environment (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN), never from the file: remove this block',
+    })
+    .optional(),
+});
+
+/** The file after its form is checked: defaults filled, durations parsed, names not yet cross-checked. */
+export type ConfigFile = z.output<typeof configFileSchema>;
