@@ -164,10 +164,30 @@ export interface GrantQuery {
   notReminded?: boolean;
 }
 
+/**
+ * A Slack user's Identity Center user as last resolved: a cache of what Slack and AWS said, shared by every
+ * replica and kept across restarts. Losing it costs a lookup, never correctness.
+ */
+export interface IdentityRecord {
+  slackUserId: string;
+  email: string;
+  /** The Identity Center user id. */
+  userId: string;
+  resolvedAt: Date;
+}
+
 /** Reads and writes inside one transaction. */
 export interface LedgerTx {
   insertRequest(request: RequestRecord): Promise<void>;
   getRequest(id: string): Promise<RequestRecord | undefined>;
+  /**
+   * getRequest that also holds the request until the transaction ends, so that decisions on one request run
+   * one after another: on PostgreSQL two approvers who each insert an approval and then count them would
+   * otherwise each miss the other's and leave a request with its quorum still pending. Use it as the first
+   * read of any transaction that counts approvals. Optional (added by src/store); SQLite runs one
+   * transaction at a time anyway.
+   */
+  lockRequest?(id: string): Promise<RequestRecord | undefined>;
   findRequests(query: RequestQuery): Promise<RequestRecord[]>;
   /**
    * Compare-and-set: moves the request from `from` to `to` (applying `patch`) only if it is in `from` now.
@@ -233,7 +253,22 @@ export interface Ledger extends LedgerTx {
   releaseJob(id: string, owner: string, error: string, runAt: Date | null): Promise<void>;
   findJobs(query: { statuses?: JobStatus[]; kind?: JobKind; requestId?: string }): Promise<JobRecord[]>;
 
+  /**
+   * Moves the lease of a job `owner` still holds to now + leaseMs, for work that outlasts one lease (an
+   * assignment AWS takes minutes to provision). false: the lease was lost, another worker may have the job.
+   * Optional (added by src/store): a ledger without it needs leases longer than any job.
+   */
+  renewJobLease?(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean>;
+
   listAudit(query: { requestId?: string; grantId?: string; limit?: number }): Promise<AuditRecord[]>;
+
+  /** The cached identity of a Slack user, whatever its age (the caller judges `resolvedAt`). Optional. */
+  getIdentity?(slackUserId: string): Promise<IdentityRecord | undefined>;
+  /** Records (or replaces) a Slack user's identity. Optional. */
+  putIdentity?(identity: IdentityRecord): Promise<void>;
+  /** Drops a Slack user's cached identity (offboarded, or found stale). Optional. */
+  forgetIdentity?(slackUserId: string): Promise<void>;
+
   /** SELECT 1: for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

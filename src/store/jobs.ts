@@ -1,0 +1,167 @@
+/**
+ * The job queue: at most one active job per dedupe key, claimed under an expiring lease so that a crashed
+ * worker's job is picked up again and a claimed job never runs in two places at once. Each function is one
+ * statement that both SQLite (≥ 3.35, for RETURNING) and PostgreSQL accept (claimJob adds SKIP LOCKED on
+ * PostgreSQL only); no function reads then writes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { JobKind, JobRecord, JobStatus, NewJob } from '../access/ledger.js';
+import { toJobRecord, toJson } from './mappers.js';
+import type { SqlDialectName } from './dialect.js';
+import type { Database } from './tables.js';
+import { toIso } from './time.js';
+
+type Db = Kysely<Database>;
+
+export interface JobQuery {
+  statuses?: JobStatus[];
+  kind?: JobKind;
+  requestId?: string;
+}
+
+/** false (and nothing written) when a job with the same key is queued or running. */
+export async function enqueueJob(db: Db, job: NewJob, now: Date): Promise<boolean> {
+  const result = await db
+    .insertInto('jobs')
+    .values({
+      id: randomUUID(),
+      kind: job.kind,
+      status: 'queued',
+      request_id: job.requestId ?? null,
+      grant_id: job.grantId ?? null,
+      payload: toJson(job.payload ?? {}),
+      run_at: toIso(job.runAt),
+      dedupe_key: job.dedupeKey,
+      active_key: job.dedupeKey,
+      created_at: toIso(now),
+    })
+    // The unique index on active_key is the guard, so two replicas enqueueing at once still make one job.
+    .onConflict((oc) => oc.column('active_key').doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
+}
+
+/** Due: queued and its time has come, or running under a lease that has run out (its worker died). */
+function due(nowIso: string) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.or([
+      eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', nowIso)]),
+      eb.and([eb('status', '=', 'running'), eb('lease_until', '<', nowIso)]),
+    ]);
+}
+
+/**
+ * One UPDATE picks the oldest due job and takes it. SQLite serialises writers, so two claims never overlap.
+ * PostgreSQL runs them at once: SKIP LOCKED makes a second worker pass over the row the first is taking and
+ * claim the next due job instead of queueing behind it (and then finding it taken, and claiming nothing while
+ * work is due). The outer WHERE repeats the due test, so even a row that slipped through is never taken twice.
+ * Taking over an expired lease counts the lost run as an attempt, so a job that kills its worker is not
+ * retried for ever.
+ */
+export async function claimJob(
+  db: Db,
+  dialect: SqlDialectName,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<JobRecord | undefined> {
+  const nowIso = toIso(now);
+  const row = await db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'running',
+      lease_owner: owner,
+      lease_until: toIso(new Date(now.getTime() + leaseMs)),
+      attempts: eb
+        .case()
+        .when('status', '=', 'running')
+        .then(eb('attempts', '+', 1))
+        .else(eb.ref('attempts'))
+        .end(),
+    }))
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('jobs')
+        .select('id')
+        .where(due(nowIso))
+        .orderBy('run_at')
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(1)
+        .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
+    )
+    .where(due(nowIso))
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? undefined : toJobRecord(row);
+}
+
+/** Only the lease holder may touch a running job: a worker that lost its lease changes nothing. */
+function heldBy(id: string, owner: string) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.and([eb('id', '=', id), eb('status', '=', 'running'), eb('lease_owner', '=', owner)]);
+}
+
+export async function renewJobLease(
+  db: Db,
+  id: string,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ lease_until: toIso(new Date(now.getTime() + leaseMs)) })
+    .where(heldBy(id, owner))
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Done frees the dedupe key; lease_owner stays as a record of who ran it. */
+export async function completeJob(db: Db, id: string, owner: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ status: 'done', active_key: null, lease_until: null })
+    .where(heldBy(id, owner))
+    .execute();
+}
+
+export async function releaseJob(
+  db: Db,
+  id: string,
+  owner: string,
+  error: string,
+  runAt: Date | null,
+): Promise<void> {
+  const attempts = (eb: ExpressionBuilder<Database, 'jobs'>) => eb('attempts', '+', 1);
+  const update =
+    runAt === null
+      ? db.updateTable('jobs').set((eb) => ({
+          status: 'failed',
+          attempts: attempts(eb),
+          last_error: error,
+          active_key: null,
+          lease_until: null,
+        }))
+      : db.updateTable('jobs').set((eb) => ({
+          status: 'queued',
+          attempts: attempts(eb),
+          last_error: error,
+          run_at: toIso(runAt),
+          lease_owner: null,
+          lease_until: null,
+        }));
+  await update.where(heldBy(id, owner)).execute();
+}
+
+/** Oldest due first. An empty `statuses` matches nothing. */
+export async function findJobs(db: Db, query: JobQuery): Promise<JobRecord[]> {
+  if (query.statuses?.length === 0) return [];
+  let select = db.selectFrom('jobs').selectAll();
+  if (query.statuses !== undefined) select = select.where('status', 'in', query.statuses);
+  if (query.kind !== undefined) select = select.where('kind', '=', query.kind);
+  if (query.requestId !== undefined) select = select.where('request_id', '=', query.requestId);
+  const rows = await select.orderBy('run_at').orderBy('created_at').orderBy('id').execute();
+  return rows.map(toJobRecord);
+}

@@ -1,0 +1,103 @@
+/**
+ * The LedgerTx methods over one executor. Inside `transaction()` the executor is the Kysely transaction; on
+ * SqlLedger itself it is the database (guarded, see ledger.ts). The repositories do the work.
+ */
+import type { Kysely } from 'kysely';
+import type {
+  ApprovalRecord,
+  AuditEvent,
+  GrantQuery,
+  GrantRecord,
+  LedgerTx,
+  NewJob,
+  RequestQuery,
+  RequestRecord,
+} from '../access/ledger.js';
+import type { GrantStatus, RequestStatus } from '../domain/request.js';
+import * as audit from './audit.js';
+import * as grants from './grants.js';
+import * as jobs from './jobs.js';
+import * as requests from './requests.js';
+import type { SqlDialectName } from './dialect.js';
+import type { Database } from './tables.js';
+
+export type Executor = () => Kysely<Database>;
+
+export class SqlLedgerTx implements LedgerTx {
+  constructor(
+    /** A function, not a value, so that SqlLedger can check on every call that no transaction is open. */
+    protected readonly db: Executor,
+    protected readonly dialect: SqlDialectName,
+    protected readonly now: () => Date,
+  ) {}
+
+  insertRequest(request: RequestRecord): Promise<void> {
+    return requests.insertRequest(this.db(), request);
+  }
+
+  getRequest(id: string): Promise<RequestRecord | undefined> {
+    return requests.getRequest(this.db(), id);
+  }
+
+  lockRequest(id: string): Promise<RequestRecord | undefined> {
+    return requests.lockRequest(this.db(), this.dialect, id);
+  }
+
+  findRequests(query: RequestQuery): Promise<RequestRecord[]> {
+    return requests.findRequests(this.db(), query);
+  }
+
+  transitionRequest(
+    id: string,
+    from: RequestStatus,
+    to: RequestStatus,
+    patch?: Partial<Pick<RequestRecord, 'decidedAt' | 'details'>>,
+  ): Promise<boolean> {
+    return requests.transitionRequest(this.db(), id, from, to, patch);
+  }
+
+  updateRequest(id: string, patch: Partial<Pick<RequestRecord, 'card' | 'dm' | 'details'>>): Promise<void> {
+    return requests.updateRequest(this.db(), id, patch);
+  }
+
+  insertApproval(approval: ApprovalRecord): Promise<boolean> {
+    return requests.insertApproval(this.db(), approval);
+  }
+
+  listApprovals(requestId: string): Promise<ApprovalRecord[]> {
+    return requests.listApprovals(this.db(), requestId);
+  }
+
+  insertGrant(grant: GrantRecord): Promise<void> {
+    return grants.insertGrant(this.db(), grant);
+  }
+
+  getGrant(id: string): Promise<GrantRecord | undefined> {
+    return grants.getGrant(this.db(), id);
+  }
+
+  findGrants(query: GrantQuery): Promise<GrantRecord[]> {
+    return grants.findGrants(this.db(), query);
+  }
+
+  transitionGrant(
+    id: string,
+    from: GrantStatus,
+    to: GrantStatus,
+    patch?: Parameters<LedgerTx['transitionGrant']>[3],
+  ): Promise<boolean> {
+    return grants.transitionGrant(this.db(), id, from, to, patch);
+  }
+
+  updateGrant(id: string, patch: Parameters<LedgerTx['updateGrant']>[1]): Promise<void> {
+    return grants.updateGrant(this.db(), id, patch);
+  }
+
+  enqueueJob(job: NewJob): Promise<boolean> {
+    return jobs.enqueueJob(this.db(), job, this.now());
+  }
+
+  appendAudit(event: AuditEvent): Promise<void> {
+    return audit.appendAudit(this.db(), event);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Row shapes of the ledger's tables, as Kysely sees them. They never leave src/store: mappers.ts turns them
+ * into the port's records.
+ *
+ * One representation for both dialects: ids are text, every time is ISO 8601 UTC text of fixed width
+ * (`YYYY-MM-DDTHH:mm:ss.sssZ`, so string order is time order), JSON is text, booleans are 0/1 integers.
+ */
+import type { ColumnType, Generated } from 'kysely';
+import type { GrantEndReason, GrantStatus, RequestKind, RequestStatus } from '../domain/request.js';
+import type { JobKind, JobStatus } from '../access/ledger.js';
+
+/** ISO 8601 UTC text, written by `toIso`. */
+export type IsoTime = string;
+/** JSON text, written by `toJson`. */
+export type JsonText = string;
+/** A 0/1 integer. */
+export type IntBoolean = 0 | 1;
+/** PostgreSQL hands a bigint back as a string (node-postgres), SQLite as a number. */
+export type BigIntColumn = ColumnType<number | string, number, number>;
+
+export interface RequestsTable {
+  id: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  requester_slack_id: string;
+  requester_email: string;
+  requester_user_id: string;
+  permission_set: string;
+  permission_set_arn: string;
+  /** AccountRef[] */
+  accounts: JsonText;
+  duration_ms: BigIntColumn | null;
+  reason: string | null;
+  /** string[] in the order the rules chose them; `request_approvers` indexes the same list. */
+  approvers: JsonText;
+  required_approvals: number;
+  channel: string;
+  /** string[] */
+  extends_grant_ids: JsonText;
+  /** Record<string, unknown> */
+  details: JsonText;
+  created_at: IsoTime;
+  lapses_at: IsoTime;
+  decided_at: IsoTime | null;
+  card_channel: string | null;
+  card_ts: string | null;
+  dm_channel: string | null;
+  dm_ts: string | null;
+}
+
+/** One row per (request, approver): lets "requests I may approve" use an index in both dialects. */
+export interface RequestApproversTable {
+  request_id: string;
+  approver_slack_id: string;
+}
+
+export interface ApprovalsTable {
+  request_id: string;
+  approver_slack_id: string;
+  decision: 'approve' | 'deny';
+  reason: string | null;
+  at: IsoTime;
+}
+
+export interface GrantsTable {
+  id: string;
+  request_id: string;
+  status: GrantStatus;
+  requester_slack_id: string;
+  principal_id: string;
+  account_id: string;
+  account_alias: string;
+  permission_set: string;
+  permission_set_arn: string;
+  starts_at: IsoTime | null;
+  ends_at: IsoTime | null;
+  failure_reason: string | null;
+  aws_request_id: string | null;
+  created_assignment: IntBoolean | null;
+  reminded_at: IsoTime | null;
+  ended_at: IsoTime | null;
+  end_reason: GrantEndReason | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  request_id: string | null;
+  grant_id: string | null;
+  /** Record<string, unknown> */
+  payload: JsonText;
+  run_at: IsoTime;
+  dedupe_key: string;
+  /**
+   * dedupe_key while the job is queued or running, NULL once it is done or failed. A plain unique index on it
+   * gives "one active job per key" in SQLite and PostgreSQL alike (NULLs never collide in either), where a
+   * partial unique index would need dialect-specific SQL.
+   */
+  active_key: string | null;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_until: IsoTime | null;
+  last_error: string | null;
+  created_at: IsoTime;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: IsoTime;
+  actor: string;
+  action: string;
+  request_id: string | null;
+  grant_id: string | null;
+  /** Record<string, unknown> */
+  details: JsonText;
+}
+
+export interface IdentitiesTable {
+  slack_user_id: string;
+  email: string;
+  user_id: string;
+  resolved_at: IsoTime;
+}
+
+export interface Database {
+  requests: RequestsTable;
+  request_approvers: RequestApproversTable;
+  approvals: ApprovalsTable;
+  grants: GrantsTable;
+  jobs: JobsTable;
+  audit_events: AuditEventsTable;
+  identities: IdentitiesTable;
+}

@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createLedger, migrateToLatest, openDatabase, SqlLedger } from '../../src/store/index.js';
+import { HOUR, T0, aGrant, aJob, aRequest, at, backends, fileBackend } from './store-fixtures.js';
+
+describe('the ledger database in a file', () => {
+  const backend = fileBackend();
+  afterEach(() => backend.cleanup());
+
+  it('keeps everything across a reopen, and migrating again changes nothing', async () => {
+    const first = await backend.open();
+    await first.insertRequest(aRequest());
+    await first.insertGrant(aGrant({ status: 'active', endsAt: at(HOUR) }));
+    await first.enqueueJob(aJob());
+    await first.appendAudit({ at: T0, actor: 'U_REQ', action: 'request.submitted', requestId: 'R-AAAAAA' });
+    await first.close();
+
+    const second = await backend.reopen();
+    try {
+      expect(await second.getRequest('R-AAAAAA')).toEqual(aRequest());
+      expect(await second.getGrant('G-1')).toEqual(aGrant({ status: 'active', endsAt: at(HOUR) }));
+      expect(await second.findRequests({ approverSlackId: 'U_A2' })).toHaveLength(1);
+      expect(await second.enqueueJob(aJob())).toBe(false);
+      await second.appendAudit({ at: T0, actor: 'system', action: 'second' });
+      expect((await second.listAudit({})).map((e) => e.action)).toEqual(['request.submitted', 'second']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('opens the file in WAL mode with foreign keys enforced, and reports no migration left to run', async () => {
+    await (await backend.open()).close();
+    const db = openDatabase({ path: backend.path() });
+    try {
+      const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+      const keys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+      expect(journal.rows[0]?.journal_mode).toBe('wal');
+      expect(keys.rows[0]?.foreign_keys).toBe(1);
+      expect(await migrateToLatest(db)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe('a new ledger database', () => {
+  it('runs the core migration once', async () => {
+    const db = openDatabase({ path: ':memory:' });
+    try {
+      expect(await migrateToLatest(db)).toEqual(['2026-11-24-001-core-ledger']);
+      expect(await migrateToLatest(db)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('stores every time as fixed-width ISO 8601 UTC text, so text order is time order', async () => {
+    const db = openDatabase({ path: ':memory:' });
+    await migrateToLatest(db);
+    const ledger = new SqlLedger(db);
+    try {
+      await ledger.insertRequest(aRequest({ createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)) }));
+      const row = await db
+        .selectFrom('requests')
+        .select(['created_at', 'lapses_at'])
+        .executeTakeFirstOrThrow();
+      expect(row.created_at).toBe('2026-01-02T03:04:05.006Z');
+      await expect(ledger.appendAudit({ at: new Date(Number.NaN), actor: 'x', action: 'y' })).rejects.toThrow(
+        /invalid Date/,
+      );
+      await expect(
+        ledger.appendAudit({ at: new Date(Date.UTC(10000, 0, 1)), actor: 'x', action: 'y' }),
+      ).rejects.toThrow(/out of the ledger's range/);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('enforces that grants and approvals belong to a request', async () => {
+    const ledger = await createLedger({ path: ':memory:' });
+    try {
+      await expect(ledger.insertGrant(aGrant({ requestId: 'R-NONE00' }))).rejects.toThrow(/FOREIGN KEY/);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
+
+describe.each(backends())('the ledger on $name', (backend) => {
+  afterEach(() => backend.cleanup());
+
+  it('answers a ping while open and refuses work once closed', async () => {
+    const ledger = await backend.open();
+    await expect(ledger.ping()).resolves.toBeUndefined();
+
+    await ledger.close();
+
+    await expect(ledger.ping()).rejects.toThrow();
+  });
+
+  it('caches, replaces and forgets a Slack user identity', async () => {
+    const ledger = await backend.open();
+    try {
+      expect(await ledger.getIdentity('U_REQ')).toBeUndefined();
+
+      await ledger.putIdentity({
+        slackUserId: 'U_REQ',
+        email: 'dev@example.com',
+        userId: 'user-1',
+        resolvedAt: T0,
+      });
+      await ledger.putIdentity({
+        slackUserId: 'U_REQ',
+        email: 'dev@new.example.com',
+        userId: 'user-9',
+        resolvedAt: at(HOUR),
+      });
+      expect(await ledger.getIdentity('U_REQ')).toEqual({
+        slackUserId: 'U_REQ',
+        email: 'dev@new.example.com',
+        userId: 'user-9',
+        resolvedAt: at(HOUR),
+      });
+
+      await ledger.forgetIdentity('U_REQ');
+      expect(await ledger.getIdentity('U_REQ')).toBeUndefined();
+    } finally {
+      await ledger.close();
+    }
+  });
+});

@@ -1,0 +1,475 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Ledger, RequestRecord } from '../../src/access/ledger.js';
+import {
+  HOUR,
+  MINUTE,
+  T0,
+  aGrant,
+  aJob,
+  aRequest,
+  at,
+  backends,
+  rendezvous,
+  yieldToOthers,
+} from './store-fixtures.js';
+
+describe.each(backends())('the ledger on $name', (backend) => {
+  let ledger: Ledger;
+  beforeEach(async () => {
+    ledger = await backend.open();
+  });
+  afterEach(async () => {
+    await ledger.close();
+    backend.cleanup();
+  });
+
+  describe('requests', () => {
+    it('gives back every field of a request as it was inserted', async () => {
+      const full = aRequest({
+        id: 'R-FULL01',
+        kind: 'extend',
+        reason: 'incident 42 — “quotes” and ünïcode',
+        accounts: [
+          { alias: 'dev', id: '111111111111' },
+          { alias: 'staging', id: '222222222222' },
+        ],
+        durationMs: 30 * 24 * HOUR,
+        approvers: ['U_A1', 'U_A2', 'U_A3'],
+        requiredApprovals: 2,
+        extendsGrantIds: ['G-1', 'G-2'],
+        details: { newStarter: { name: 'Ada', groups: ['eng'] }, flag: true, count: 3 },
+        decidedAt: at(5 * MINUTE + 123),
+        card: { channel: 'C_APPROVALS', ts: '1764000000.000100' },
+        dm: { channel: 'D_REQ', ts: '1764000000.000200' },
+      });
+      const bare = aRequest({ id: 'R-BARE01', durationMs: null, approvers: [], decidedAt: null });
+      await ledger.insertRequest(full);
+      await ledger.insertRequest(bare);
+
+      expect(await ledger.getRequest('R-FULL01')).toEqual(full);
+      expect(await ledger.getRequest('R-BARE01')).toEqual(bare);
+      expect(await ledger.getRequest('R-NOPE00')).toBeUndefined();
+    });
+
+    it('moves a request only from the status it is in, once', async () => {
+      await ledger.insertRequest(aRequest());
+
+      expect(
+        await ledger.transitionRequest('R-AAAAAA', 'pending', 'approved', { decidedAt: at(MINUTE) }),
+      ).toBe(true);
+      expect(
+        await ledger.transitionRequest('R-AAAAAA', 'pending', 'denied', { decidedAt: at(2 * MINUTE) }),
+      ).toBe(false);
+
+      const after = await ledger.getRequest('R-AAAAAA');
+      expect(after?.status).toBe('approved');
+      expect(after?.decidedAt).toEqual(at(MINUTE));
+    });
+
+    it('changes only the fields a transition patches', async () => {
+      await ledger.insertRequest(aRequest({ details: { keep: 1 } }));
+
+      await ledger.transitionRequest('R-AAAAAA', 'pending', 'approved', { decidedAt: at(MINUTE) });
+      await ledger.transitionRequest('R-AAAAAA', 'approved', 'provisioning', { details: { step: 'aws' } });
+
+      expect(await ledger.getRequest('R-AAAAAA')).toEqual(
+        aRequest({ status: 'provisioning', decidedAt: at(MINUTE), details: { step: 'aws' } }),
+      );
+    });
+
+    it('throws for a request transition that is not in the table, changing nothing', async () => {
+      await ledger.insertRequest(aRequest());
+
+      await expect(ledger.transitionRequest('R-AAAAAA', 'pending', 'active')).rejects.toThrow(
+        /not a request transition/,
+      );
+      expect((await ledger.getRequest('R-AAAAAA'))?.status).toBe('pending');
+    });
+
+    it('updates card, direct message and details without touching the status', async () => {
+      await ledger.insertRequest(aRequest());
+
+      await ledger.updateRequest('R-AAAAAA', { card: { channel: 'C1', ts: '1.1' } });
+      await ledger.updateRequest('R-AAAAAA', { dm: { channel: 'D1', ts: '2.2' }, details: { note: 'x' } });
+      expect(await ledger.getRequest('R-AAAAAA')).toMatchObject({
+        status: 'pending',
+        card: { channel: 'C1', ts: '1.1' },
+        dm: { channel: 'D1', ts: '2.2' },
+        details: { note: 'x' },
+      });
+
+      await ledger.updateRequest('R-AAAAAA', { card: null });
+      expect((await ledger.getRequest('R-AAAAAA'))?.card).toBeNull();
+    });
+
+    it('refuses to update a request that does not exist', async () => {
+      await expect(ledger.updateRequest('R-NOPE00', { details: {} })).rejects.toThrow(/does not exist/);
+    });
+
+    it('finds requests by requester, by approver, by status and by kind, newest first', async () => {
+      await ledger.insertRequest(aRequest({ id: 'R-1', createdAt: at(1), approvers: ['U_A1'] }));
+      await ledger.insertRequest(aRequest({ id: 'R-2', createdAt: at(2), approvers: ['U_A1', 'U_A2'] }));
+      await ledger.insertRequest(
+        aRequest({
+          id: 'R-3',
+          createdAt: at(3),
+          requesterSlackId: 'U_OTHER',
+          approvers: ['U_A2'],
+          kind: 'extend',
+        }),
+      );
+      await ledger.transitionRequest('R-1', 'pending', 'cancelled');
+      const ids = (rs: RequestRecord[]) => rs.map((r) => r.id);
+
+      expect(ids(await ledger.findRequests({ requesterSlackId: 'U_REQ' }))).toEqual(['R-2', 'R-1']);
+      expect(ids(await ledger.findRequests({ approverSlackId: 'U_A1' }))).toEqual(['R-2', 'R-1']);
+      expect(ids(await ledger.findRequests({ approverSlackId: 'U_A2', statuses: ['pending'] }))).toEqual([
+        'R-3',
+        'R-2',
+      ]);
+      expect(ids(await ledger.findRequests({ statuses: ['cancelled', 'denied'] }))).toEqual(['R-1']);
+      expect(ids(await ledger.findRequests({ kinds: ['extend'] }))).toEqual(['R-3']);
+      expect(ids(await ledger.findRequests({ limit: 2 }))).toEqual(['R-3', 'R-2']);
+      expect(await ledger.findRequests({ statuses: [] })).toEqual([]);
+    });
+
+    it('matches an approver by whole Slack id, never by part of one or by a LIKE wildcard', async () => {
+      await ledger.insertRequest(aRequest({ id: 'R-1', approvers: ['U_A10'] }));
+      await ledger.insertRequest(aRequest({ id: 'R-2', approvers: ['UXA1'] }));
+
+      expect(await ledger.findRequests({ approverSlackId: 'U_A1' })).toEqual([]);
+      expect(await ledger.findRequests({ approverSlackId: 'u_a10' })).toEqual([]);
+    });
+  });
+
+  describe('approvals', () => {
+    it('keeps one decision per approver and lists them in the order given', async () => {
+      await ledger.insertRequest(aRequest());
+
+      expect(
+        await ledger.insertApproval({
+          requestId: 'R-AAAAAA',
+          approverSlackId: 'U_A2',
+          decision: 'approve',
+          reason: null,
+          at: at(MINUTE),
+        }),
+      ).toBe(true);
+      expect(
+        await ledger.insertApproval({
+          requestId: 'R-AAAAAA',
+          approverSlackId: 'U_A1',
+          decision: 'deny',
+          reason: 'not today',
+          at: at(2 * MINUTE),
+        }),
+      ).toBe(true);
+      expect(
+        await ledger.insertApproval({
+          requestId: 'R-AAAAAA',
+          approverSlackId: 'U_A2',
+          decision: 'deny',
+          reason: 'changed my mind',
+          at: at(3 * MINUTE),
+        }),
+      ).toBe(false);
+
+      expect(await ledger.listApprovals('R-AAAAAA')).toEqual([
+        { requestId: 'R-AAAAAA', approverSlackId: 'U_A2', decision: 'approve', reason: null, at: at(MINUTE) },
+        {
+          requestId: 'R-AAAAAA',
+          approverSlackId: 'U_A1',
+          decision: 'deny',
+          reason: 'not today',
+          at: at(2 * MINUTE),
+        },
+      ]);
+    });
+  });
+
+  describe('grants', () => {
+    beforeEach(async () => {
+      await ledger.insertRequest(aRequest());
+      await ledger.insertRequest(aRequest({ id: 'R-BBBBBB' }));
+    });
+
+    it('gives back every field of a grant as it was inserted', async () => {
+      const full = aGrant({
+        id: 'G-FULL',
+        status: 'ended',
+        startsAt: at(MINUTE),
+        endsAt: at(4 * HOUR),
+        failureReason: 'quota',
+        awsRequestId: 'req-123',
+        createdAssignment: false,
+        remindedAt: at(3 * HOUR),
+        endedAt: at(4 * HOUR + 1),
+        endReason: 'expired',
+      });
+      const made = aGrant({ id: 'G-MADE', createdAssignment: true });
+      const bare = aGrant({ id: 'G-BARE' });
+      for (const g of [full, made, bare]) await ledger.insertGrant(g);
+
+      expect(await ledger.getGrant('G-FULL')).toEqual(full);
+      expect(await ledger.getGrant('G-MADE')).toEqual(made);
+      expect(await ledger.getGrant('G-BARE')).toEqual(bare);
+      expect(await ledger.getGrant('G-NOPE')).toBeUndefined();
+    });
+
+    it('moves a grant only from the status it is in, and throws for an edge not in the table', async () => {
+      await ledger.insertGrant(aGrant());
+
+      expect(await ledger.transitionGrant('G-1', 'pending', 'provisioning', { awsRequestId: 'req-1' })).toBe(
+        true,
+      );
+      expect(await ledger.transitionGrant('G-1', 'pending', 'provisioning', { awsRequestId: 'req-2' })).toBe(
+        false,
+      );
+      await expect(ledger.transitionGrant('G-1', 'provisioning', 'ended')).rejects.toThrow(
+        /not a grant transition/,
+      );
+      expect(
+        await ledger.transitionGrant('G-1', 'provisioning', 'active', {
+          startsAt: T0,
+          endsAt: at(HOUR),
+          createdAssignment: true,
+        }),
+      ).toBe(true);
+
+      expect(await ledger.getGrant('G-1')).toEqual(
+        aGrant({
+          status: 'active',
+          awsRequestId: 'req-1',
+          startsAt: T0,
+          endsAt: at(HOUR),
+          createdAssignment: true,
+        }),
+      );
+    });
+
+    it('updates a grant without a status change', async () => {
+      await ledger.insertGrant(aGrant({ status: 'active', endsAt: at(HOUR) }));
+
+      await ledger.updateGrant('G-1', { remindedAt: at(50 * MINUTE), endsAt: at(3 * HOUR) });
+
+      expect(await ledger.getGrant('G-1')).toMatchObject({
+        status: 'active',
+        remindedAt: at(50 * MINUTE),
+        endsAt: at(3 * HOUR),
+      });
+      await expect(ledger.updateGrant('G-NOPE', { remindedAt: T0 })).rejects.toThrow(/does not exist/);
+    });
+
+    it('finds grants by each field of the query, soonest end first and permanent ones last', async () => {
+      await ledger.insertGrant(aGrant({ id: 'G-PERM', status: 'active', endsAt: null }));
+      await ledger.insertGrant(aGrant({ id: 'G-LATE', status: 'active', endsAt: at(3 * HOUR) }));
+      await ledger.insertGrant(
+        aGrant({ id: 'G-SOON', status: 'active', endsAt: at(HOUR), remindedAt: at(50 * MINUTE) }),
+      );
+      await ledger.insertGrant(
+        aGrant({
+          id: 'G-OTHER',
+          requestId: 'R-BBBBBB',
+          status: 'ended',
+          requesterSlackId: 'U_OTHER',
+          principalId: 'user-2',
+          accountId: '222222222222',
+          accountAlias: 'staging',
+          permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-2',
+          endsAt: at(2 * HOUR),
+        }),
+      );
+      const ids = async (query: Parameters<Ledger['findGrants']>[0]) =>
+        (await ledger.findGrants(query)).map((g) => g.id);
+
+      expect(await ids({})).toEqual(['G-SOON', 'G-OTHER', 'G-LATE', 'G-PERM']);
+      expect(await ids({ requesterSlackId: 'U_OTHER' })).toEqual(['G-OTHER']);
+      expect(await ids({ principalId: 'user-1' })).toEqual(['G-SOON', 'G-LATE', 'G-PERM']);
+      expect(await ids({ accountId: '222222222222' })).toEqual(['G-OTHER']);
+      expect(await ids({ permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-2' })).toEqual([
+        'G-OTHER',
+      ]);
+      expect(await ids({ statuses: ['active'] })).toEqual(['G-SOON', 'G-LATE', 'G-PERM']);
+      expect(await ids({ statuses: [] })).toEqual([]);
+      expect(await ids({ requestId: 'R-BBBBBB' })).toEqual(['G-OTHER']);
+      expect(await ids({ endsAtOrBefore: at(2 * HOUR) })).toEqual(['G-SOON', 'G-OTHER']);
+      expect(await ids({ endsAtOrBefore: at(2 * HOUR - 1) })).toEqual(['G-SOON']);
+      expect(await ids({ notReminded: true, statuses: ['active'] })).toEqual(['G-LATE', 'G-PERM']);
+      expect(
+        await ids({
+          principalId: 'user-1',
+          accountId: '111111111111',
+          statuses: ['active'],
+          endsAtOrBefore: at(4 * HOUR),
+          notReminded: true,
+        }),
+      ).toEqual(['G-LATE']);
+    });
+  });
+
+  describe('transactions', () => {
+    it('rolls back the transition, its audit event and its jobs together when the transaction throws', async () => {
+      await ledger.insertRequest(aRequest());
+
+      await expect(
+        ledger.transaction(async (tx) => {
+          expect(await tx.transitionRequest('R-AAAAAA', 'pending', 'approved', { decidedAt: T0 })).toBe(true);
+          await tx.appendAudit({ at: T0, actor: 'U_A1', action: 'request.approved', requestId: 'R-AAAAAA' });
+          await tx.enqueueJob(aJob({ kind: 'provision', dedupeKey: 'provision:R-AAAAAA' }));
+          throw new Error('AWS said no after all');
+        }),
+      ).rejects.toThrow('AWS said no after all');
+
+      expect((await ledger.getRequest('R-AAAAAA'))?.status).toBe('pending');
+      expect(await ledger.listAudit({ requestId: 'R-AAAAAA' })).toEqual([]);
+      expect(await ledger.findJobs({ requestId: 'R-AAAAAA' })).toEqual([]);
+    });
+
+    it('commits everything a transaction did and returns what it returned', async () => {
+      const result = await ledger.transaction(async (tx) => {
+        await tx.insertRequest(aRequest());
+        await tx.appendAudit({ at: T0, actor: 'U_REQ', action: 'request.submitted', requestId: 'R-AAAAAA' });
+        return tx.enqueueJob(aJob());
+      });
+
+      expect(result).toBe(true);
+      expect(await ledger.getRequest('R-AAAAAA')).toEqual(aRequest());
+      expect(await ledger.listAudit({ requestId: 'R-AAAAAA' })).toHaveLength(1);
+      expect(await ledger.findJobs({ requestId: 'R-AAAAAA' })).toHaveLength(1);
+    });
+
+    it('lets exactly one of two concurrent transitions from pending win', async () => {
+      await ledger.insertRequest(aRequest());
+      const decide = (to: 'approved' | 'denied') =>
+        ledger.transaction(async (tx) => {
+          const seen = await tx.getRequest('R-AAAAAA');
+          await yieldToOthers();
+          if (seen?.status !== 'pending') return false;
+          return tx.transitionRequest('R-AAAAAA', 'pending', to, { decidedAt: T0 });
+        });
+
+      const results = await Promise.all([decide('approved'), decide('denied')]);
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const status = (await ledger.getRequest('R-AAAAAA'))?.status;
+      expect(status).toBe(results[0] === true ? 'approved' : 'denied');
+    });
+
+    it('reaches the quorum when two approvals arrive at once and each transaction locks the request first', async () => {
+      await ledger.insertRequest(aRequest({ requiredApprovals: 2 }));
+      // Where transactions can run side by side, make both count before either commits: the worst case.
+      const inserted = rendezvous(2);
+      const counted = rendezvous(2);
+      const approve = (approver: string) =>
+        ledger.transaction(async (tx) => {
+          const current = await tx.lockRequest!('R-AAAAAA');
+          if (current?.status !== 'pending') return false;
+          await tx.insertApproval({
+            requestId: 'R-AAAAAA',
+            approverSlackId: approver,
+            decision: 'approve',
+            reason: null,
+            at: T0,
+          });
+          await inserted();
+          const approvals = await tx.listApprovals('R-AAAAAA');
+          await counted();
+          if (approvals.length < current.requiredApprovals) return false;
+          return tx.transitionRequest('R-AAAAAA', 'pending', 'approved', { decidedAt: T0 });
+        });
+
+      const results = await Promise.all([approve('U_A1'), approve('U_A2')]);
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await ledger.getRequest('R-AAAAAA'))?.status).toBe('approved');
+      expect(await ledger.transaction((tx) => tx.lockRequest!('R-NOPE00'))).toBeUndefined();
+    });
+
+    it('never lets a failing transaction roll back the work of one running beside it', async () => {
+      await ledger.insertRequest(aRequest());
+      const failing = ledger.transaction(async (tx) => {
+        await tx.appendAudit({ at: T0, actor: 'system', action: 'doomed' });
+        await yieldToOthers();
+        throw new Error('boom');
+      });
+      const succeeding = ledger.transaction(async (tx) => {
+        await tx.appendAudit({ at: T0, actor: 'system', action: 'kept' });
+        await yieldToOthers();
+      });
+
+      const [failed, succeeded] = await Promise.allSettled([failing, succeeding]);
+
+      expect(failed.status).toBe('rejected');
+      expect(succeeded.status).toBe('fulfilled');
+      expect((await ledger.listAudit({})).map((e) => e.action)).toEqual(['kept']);
+    });
+
+    it('refuses a call on the ledger itself from inside a transaction instead of waiting for ever', async () => {
+      await ledger.insertRequest(aRequest());
+
+      await expect(
+        ledger.transaction(async (tx) => {
+          await tx.getRequest('R-AAAAAA');
+          return ledger.getRequest('R-AAAAAA');
+        }),
+      ).rejects.toThrow(/use the tx passed to fn/);
+      await expect(ledger.transaction(() => ledger.transaction(() => Promise.resolve(1)))).rejects.toThrow(
+        /use the tx passed to fn/,
+      );
+      expect(await ledger.getRequest('R-AAAAAA')).toBeDefined();
+    });
+
+    it('writes a request and its approver index together outside a transaction too', async () => {
+      await ledger.insertRequest(aRequest());
+
+      await expect(ledger.insertRequest(aRequest({ approvers: ['U_NEW'] }))).rejects.toThrow();
+      expect(await ledger.findRequests({ approverSlackId: 'U_NEW' })).toEqual([]);
+    });
+  });
+
+  describe('audit', () => {
+    it('lists events in the order they were written, filtered, with a limit keeping the most recent', async () => {
+      // Same timestamps on purpose: order comes from the sequence, not from the clock.
+      await ledger.appendAudit({ at: T0, actor: 'U_REQ', action: 'request.submitted', requestId: 'R-1' });
+      await ledger.appendAudit({
+        at: T0,
+        actor: 'U_A1',
+        action: 'request.approved',
+        requestId: 'R-1',
+        details: { n: 1 },
+      });
+      await ledger.appendAudit({
+        at: T0,
+        actor: 'system',
+        action: 'grant.active',
+        requestId: 'R-1',
+        grantId: 'G-1',
+      });
+      await ledger.appendAudit({ at: at(1), actor: 'system', action: 'request.lapsed', requestId: 'R-2' });
+
+      const all = await ledger.listAudit({});
+      expect(all.map((e) => e.action)).toEqual([
+        'request.submitted',
+        'request.approved',
+        'grant.active',
+        'request.lapsed',
+      ]);
+      expect(all[0]).toEqual({
+        id: all[0]?.id,
+        at: T0,
+        actor: 'U_REQ',
+        action: 'request.submitted',
+        requestId: 'R-1',
+        grantId: null,
+        details: {},
+      });
+      expect(all[1]?.details).toEqual({ n: 1 });
+      expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((a, b) => a - b));
+      expect((await ledger.listAudit({ requestId: 'R-1', limit: 2 })).map((e) => e.action)).toEqual([
+        'request.approved',
+        'grant.active',
+      ]);
+      expect((await ledger.listAudit({ grantId: 'G-1' })).map((e) => e.action)).toEqual(['grant.active']);
+    });
+  });
+});
