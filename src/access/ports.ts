@@ -80,6 +80,11 @@ export interface AssignmentProgress {
 
 export interface AssignmentChangeOptions {
   onProgress?: (progress: AssignmentProgress) => void;
+  /**
+   * The request id of a change submitted before (by a run that crashed): follow that one to its outcome instead
+   * of submitting again, so a resumed job makes no second AWS call. Unknown to AWS → submitted anew.
+   */
+  resumeRequestId?: string;
 }
 
 export interface AssignmentChange {

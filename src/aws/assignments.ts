@@ -147,6 +147,10 @@ export class AwsAssignments implements Assignments {
     };
 
     let status: AccountAssignmentOperationStatus | undefined;
+    if (options.resumeRequestId !== undefined) {
+      const resumed = await this.describe(kind, options.resumeRequestId, instanceArn);
+      if (resumed.ok && resumed.value.RequestId !== undefined) status = resumed.value;
+    }
     for (let conflicts = 0; status === undefined; conflicts += 1) {
       const sent = await this.submit(kind, assignment, instanceArn);
       if (sent.ok) {

@@ -1,0 +1,49 @@
+/**
+ * The access layer wired from its ports: the service people talk to, the job runner and the scheduler.
+ * app.ts passes the real adapters; tests pass the emulator-backed adapter and recording fakes.
+ */
+import type { Logger } from '../log.js';
+import type { AccessDeskConfig } from '../config/types.js';
+import type { Clock } from './clock.js';
+import { IdentityResolver } from './identity.js';
+import { JobRunner, type JobRunnerOptions } from './jobs.js';
+import type { Ledger } from './ledger.js';
+import type { Notifier } from './notifier.js';
+import type { SlackPeople } from './people.js';
+import type { Assignments, Catalog, Directory } from './ports.js';
+import { Scheduler } from './scheduler.js';
+import { AccessService } from './service.js';
+
+export interface AccessCoreDeps {
+  config: AccessDeskConfig;
+  ledger: Ledger;
+  directory: Directory;
+  assignments: Assignments;
+  catalog: Catalog;
+  notifier: Notifier;
+  people: SlackPeople;
+  clock: Clock;
+  logger: Logger;
+  runner?: JobRunnerOptions;
+  /** Start jobs as soon as a decision enqueues them (production); tests drain by hand. */
+  wakeOnChange?: boolean;
+}
+
+export interface AccessCore {
+  service: AccessService;
+  runner: JobRunner;
+  scheduler: Scheduler;
+  identities: IdentityResolver;
+}
+
+export function createAccessCore(deps: AccessCoreDeps): AccessCore {
+  const identities = new IdentityResolver(deps.config, deps.people, deps.directory, deps.clock);
+  const runner = new JobRunner(deps, deps.runner);
+  const service = new AccessService({
+    ...deps,
+    identities,
+    ...(deps.wakeOnChange === false ? {} : { wake: () => runner.wake() }),
+  });
+  const scheduler = new Scheduler({ ...deps, runner });
+  return { service, runner, scheduler, identities };
+}

@@ -1,0 +1,85 @@
+/**
+ * Who a Slack user is in Identity Center: the explicit mapping in config, else the email on their Slack profile
+ * (only in a trusted domain), then GetUserId. Anything ambiguous is refused, never guessed.
+ */
+import type { AccessDeskConfig } from '../config/types.js';
+import type { DirectoryUser } from '../domain/identity.js';
+import type { Outcome } from './api.js';
+import type { Clock } from './clock.js';
+import type { SlackPeople } from './people.js';
+import type { Directory } from './ports.js';
+
+export interface Identity {
+  slackUserId: string;
+  email: string;
+  user: DirectoryUser;
+}
+
+const CACHE_MS = 10 * 60_000;
+
+export class IdentityResolver {
+  // A cache of answers AWS and Slack gave, not state: losing it costs a lookup, never correctness.
+  private readonly cache = new Map<string, { identity: Identity; until: number }>();
+
+  constructor(
+    private readonly config: AccessDeskConfig,
+    private readonly people: SlackPeople,
+    private readonly directory: Directory,
+    private readonly clock: Clock,
+  ) {}
+
+  async resolve(slackUserId: string): Promise<Outcome<Identity>> {
+    const cached = this.cache.get(slackUserId);
+    const now = this.clock.now().getTime();
+    if (cached !== undefined && cached.until > now) return { ok: true, value: cached.identity };
+
+    const mapped = this.config.people[slackUserId];
+    const email = mapped ?? (await this.people.profileEmail(slackUserId));
+    if (email === undefined) {
+      return refuse(
+        'identity_unknown',
+        `Your Slack profile has no email address, so I cannot tell who you are in AWS. Ask an admin to add you under \`people\` in the access-desk config.`,
+      );
+    }
+    if (mapped === undefined && !this.trusted(email)) {
+      return refuse(
+        'untrusted_domain',
+        `Your Slack email (${email}) is not in a trusted domain (${this.config.trustedEmailDomains.join(', ')}), so I will not match it to an AWS user. Ask an admin to map you under \`people\`.`,
+      );
+    }
+    const found =
+      mapped?.includes('@') === false
+        ? await this.directory.findUserByUserName(mapped)
+        : await this.directory.findUserByEmail(email);
+    if (!found.ok) {
+      return refuse('aws_unavailable', `I could not look you up in Identity Center: ${found.error.message}`);
+    }
+    if (found.value === undefined) {
+      return refuse(
+        'identity_unknown',
+        `No Identity Center user has the email ${email}. Ask an admin to onboard you, or to map your Slack account under \`people\`.`,
+      );
+    }
+    const identity: Identity = { slackUserId, email, user: found.value };
+    this.cache.set(slackUserId, { identity, until: now + CACHE_MS });
+    return { ok: true, value: identity };
+  }
+
+  /** Finds someone by email for admin actions on others. */
+  async byEmail(email: string): Promise<Outcome<DirectoryUser>> {
+    const found = await this.directory.findUserByEmail(email);
+    if (!found.ok) return refuse('aws_unavailable', `I could not look up ${email}: ${found.error.message}`);
+    if (found.value === undefined)
+      return refuse('not_found', `No Identity Center user has the email ${email}.`);
+    return { ok: true, value: found.value };
+  }
+
+  private trusted(email: string): boolean {
+    const domain = email.split('@')[1]?.toLowerCase() ?? '';
+    return this.config.trustedEmailDomains.some((d) => domain === d.toLowerCase());
+  }
+}
+
+function refuse(code: Extract<Outcome<never>, { ok: false }>['code'], message: string): Outcome<never> {
+  return { ok: false, code, message };
+}

@@ -1,0 +1,536 @@
+/**
+ * The job runner: claims due jobs from the ledger (with a lease, so two workers never run the same job and a
+ * crashed worker's job is taken over) and runs them. Every job is safe to run again from the start: it reads
+ * the ledger, skips what is done, and follows an AWS change it already submitted instead of submitting twice.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { AccessDeskConfig } from '../config/types.js';
+import type { Clock } from './clock.js';
+import type { GrantRecord, JobRecord, Ledger, RequestRecord } from './ledger.js';
+import type { Notifier, RequesterEvent } from './notifier.js';
+import type { Assignments, AwsFailure, Catalog } from './ports.js';
+import { cardJob, notifyJob } from './service.js';
+import { buildView } from './views.js';
+
+export interface JobRunnerDeps {
+  config: AccessDeskConfig;
+  ledger: Ledger;
+  assignments: Assignments;
+  catalog: Catalog;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface JobRunnerOptions {
+  /** Who claims: unique per process. */
+  owner?: string;
+  /** How long a claimed job is ours before another worker may take it over (a crash leaves it at most this long). */
+  leaseMs?: number;
+  /** Jobs run at once. AWS calls inside are paced by the adapter's limiter whatever this is. */
+  concurrency?: number;
+  /** First wait before a job that failed for a passing reason runs again; doubles, at most `retryMaxMs`. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Attempts before a job that keeps failing is given up (end_grant is never given up: access must end). */
+  maxAttempts?: number;
+}
+
+/** A failure worth trying again later (throttling, a timeout, AWS unreachable). */
+class RetryLater extends Error {}
+
+const TRANSIENT: ReadonlySet<AwsFailure['code']> = new Set([
+  'throttled',
+  'timed_out',
+  'aws_error',
+  'conflict',
+]);
+
+export class JobRunner {
+  private readonly log: Logger;
+  private readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly maxAttempts: number;
+  /** Card and message jobs of one request run one after another, in the order claimed. */
+  private readonly chains = new Map<string, Promise<void>>();
+  private draining: Promise<number> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: JobRunnerDeps,
+    options: JobRunnerOptions = {},
+  ) {
+    this.log = deps.logger.child({ module: 'jobs' });
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.concurrency = options.concurrency ?? 16;
+    this.retryBaseMs = options.retryBaseMs ?? 2_000;
+    this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000;
+    this.maxAttempts = options.maxAttempts ?? 8;
+  }
+
+  /** Starts draining now, in the background; a call while draining makes the drain look again when done. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.draining !== undefined) {
+      this.again = true;
+      return;
+    }
+    void this.drain().catch((error: unknown) => this.log.error({ err: error }, 'job drain failed'));
+  }
+
+  /** Claims and runs every due job (and those that become due meanwhile); resolves with how many ran. */
+  drain(): Promise<number> {
+    if (this.draining !== undefined) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+    });
+    return this.draining;
+  }
+
+  /** Waits for the jobs under way, and claims no more. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.draining;
+  }
+
+  private async drainLoop(): Promise<number> {
+    let ran = 0;
+    const running = new Set<Promise<void>>();
+    for (;;) {
+      this.again = false;
+      while (running.size >= this.concurrency) await Promise.race(running);
+      const job = this.stopped
+        ? undefined
+        : await this.deps.ledger.claimJob(this.owner, this.deps.clock.now(), this.leaseMs);
+      if (job !== undefined) {
+        ran += 1;
+        const p = this.runSerialised(job).finally(() => running.delete(p));
+        running.add(p);
+        continue;
+      }
+      // Nothing due now; the jobs under way may enqueue more (a grant made enqueues its card), so look again
+      // each time one finishes, and stop only when nothing runs and nothing is due.
+      if (running.size === 0 && !this.again) break;
+      if (running.size > 0) await Promise.race(running);
+    }
+    return ran;
+  }
+
+  private runSerialised(job: JobRecord): Promise<void> {
+    if (job.kind !== 'sync_card' && job.kind !== 'notify') return this.run(job);
+    const key = `${job.kind}:${job.requestId ?? ''}`;
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.run(job));
+    this.chains.set(key, next);
+    return next.finally(() => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+    });
+  }
+
+  private async run(job: JobRecord): Promise<void> {
+    const log = this.log.child({
+      jobId: job.id,
+      kind: job.kind,
+      requestId: job.requestId,
+      grantId: job.grantId,
+    });
+    // Waiting on AWS can outlast the lease: keep it while the job runs, so no other worker takes it over.
+    const { ledger, clock } = this.deps;
+    const heartbeat = setInterval(
+      () => {
+        void ledger
+          .renewJobLease?.(job.id, this.owner, clock.now(), this.leaseMs)
+          .catch((error: unknown) => log.warn({ err: error }, 'could not renew the job lease'));
+      },
+      Math.max(1_000, Math.floor(this.leaseMs / 3)),
+    );
+    heartbeat.unref();
+    try {
+      switch (job.kind) {
+        case 'provision':
+          await this.provision(job);
+          break;
+        case 'end_grant':
+          await this.endGrant(job);
+          break;
+        case 'sync_card':
+          await this.syncCard(job);
+          break;
+        case 'notify':
+          await this.notify(job);
+          break;
+      }
+      await this.deps.ledger.completeJob(job.id, this.owner);
+    } catch (error) {
+      const attempts = job.attempts + 1;
+      const forever = job.kind === 'end_grant';
+      const giveUp = !forever && attempts >= this.maxAttempts;
+      const delay = Math.min(this.retryBaseMs * 2 ** Math.min(job.attempts, 16), this.retryMaxMs);
+      const runAt = giveUp ? null : new Date(this.deps.clock.now().getTime() + delay);
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof RetryLater) log.warn({ attempts, retryInMs: giveUp ? null : delay }, message);
+      else log.error({ err: error, attempts }, 'job failed');
+      await this.deps.ledger.releaseJob(job.id, this.owner, message, runAt);
+      if (giveUp && job.kind === 'provision' && job.requestId !== null)
+        await this.giveUpProvisioning(job.requestId, message);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  // ---------- provision: make the request's assignments ----------
+
+  private async provision(job: JobRecord): Promise<void> {
+    const { ledger, clock } = this.deps;
+    const request = job.requestId === null ? undefined : await ledger.getRequest(job.requestId);
+    if (request === undefined) return;
+    if (request.status === 'approved' || request.status === 'failed') {
+      const now = clock.now();
+      const started = await ledger.transaction(async (tx) => {
+        if (!(await tx.transitionRequest(request.id, request.status, 'provisioning'))) return false;
+        await tx.appendAudit({
+          at: now,
+          actor: 'system',
+          action: 'request.provisioning',
+          requestId: request.id,
+        });
+        await tx.enqueueJob(cardJob(request.id, now));
+        return true;
+      });
+      if (!started) return;
+    } else if (request.status !== 'provisioning') {
+      return; // already finished by an earlier run
+    }
+    if (request.kind === 'extend') {
+      await this.extend(request);
+      return;
+    }
+    const grants = await ledger.findGrants({ requestId: request.id });
+    const outcomes = await Promise.allSettled(
+      grants
+        .filter(
+          (g) =>
+            g.status === 'pending' ||
+            g.status === 'provisioning' ||
+            (g.status === 'failed' && request.status === 'failed'),
+        )
+        .map((g) => this.provisionGrant(request, g)),
+    );
+    const transient = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (transient !== undefined) throw transient.reason;
+    await this.finishProvisioning(request);
+  }
+
+  private async provisionGrant(request: RequestRecord, grant: GrantRecord): Promise<void> {
+    const { ledger, clock, assignments } = this.deps;
+    let current = grant;
+    if (grant.status === 'pending' || grant.status === 'failed') {
+      const now = clock.now();
+      const moved = await ledger.transaction(async (tx) => {
+        if (!(await tx.transitionGrant(grant.id, grant.status, 'provisioning', { failureReason: null })))
+          return false;
+        await tx.appendAudit({
+          at: now,
+          actor: 'system',
+          action: 'grant.provisioning',
+          requestId: request.id,
+          grantId: grant.id,
+        });
+        await tx.enqueueJob(cardJob(request.id, now));
+        return true;
+      });
+      if (!moved) return;
+      current = { ...grant, status: 'provisioning', failureReason: null };
+    }
+    const assignment = {
+      accountId: current.accountId,
+      permissionSetArn: current.permissionSetArn,
+      principal: { type: 'USER' as const, id: current.principalId },
+    };
+    // Look before you create: an assignment that exists though we never asked for it was made by someone
+    // else, and ending this grant must leave it alone.
+    if (current.awsRequestId === null) {
+      const existing = await assignments.listForPrincipal(assignment.principal, {
+        accountIds: [current.accountId],
+      });
+      if (!existing.ok) this.transientOr(existing.error);
+      else if (
+        existing.value.some(
+          (a) => a.accountId === current.accountId && a.permissionSetArn === current.permissionSetArn,
+        )
+      ) {
+        await this.grantActive(request, current, false, null);
+        return;
+      }
+    }
+    let saving: Promise<void> = Promise.resolve();
+    let savedRequestId = current.awsRequestId;
+    const result = await assignments.create(assignment, {
+      ...(current.awsRequestId !== null ? { resumeRequestId: current.awsRequestId } : {}),
+      onProgress: (p) => {
+        if (p.requestId === savedRequestId) return;
+        savedRequestId = p.requestId;
+        // Kept at once, so that a run resumed after a crash follows this request instead of creating again.
+        saving = ledger.updateGrant(current.id, { awsRequestId: p.requestId });
+      },
+    });
+    await saving;
+    if (result.ok) {
+      await this.grantActive(request, current, true, result.value.requestId ?? savedRequestId);
+      return;
+    }
+    this.transientOr(result.error);
+    const now = clock.now();
+    const reason = result.error.reason ?? result.error.message;
+    await ledger.transaction(async (tx) => {
+      if (!(await tx.transitionGrant(current.id, 'provisioning', 'failed', { failureReason: reason })))
+        return;
+      await tx.appendAudit({
+        at: now,
+        actor: 'system',
+        action: 'aws.assignment.failed',
+        requestId: request.id,
+        grantId: current.id,
+        details: { account: current.accountAlias, code: result.error.code, reason },
+      });
+      await tx.enqueueJob(cardJob(request.id, now));
+    });
+  }
+
+  private async grantActive(
+    request: RequestRecord,
+    grant: GrantRecord,
+    created: boolean,
+    awsRequestId: string | null,
+  ) {
+    const { ledger, clock } = this.deps;
+    const now = clock.now();
+    await ledger.transaction(async (tx) => {
+      const moved = await tx.transitionGrant(grant.id, 'provisioning', 'active', {
+        startsAt: now,
+        endsAt: request.durationMs === null ? null : new Date(now.getTime() + request.durationMs),
+        createdAssignment: created,
+        ...(awsRequestId !== null ? { awsRequestId } : {}),
+      });
+      if (!moved) return;
+      await tx.appendAudit({
+        at: now,
+        actor: 'system',
+        action: created ? 'aws.assignment.created' : 'aws.assignment.found',
+        requestId: request.id,
+        grantId: grant.id,
+        details: { account: grant.accountAlias, permissionSet: grant.permissionSet, awsRequestId },
+      });
+      await tx.enqueueJob(cardJob(request.id, now));
+    });
+  }
+
+  private async finishProvisioning(request: RequestRecord): Promise<void> {
+    const { ledger, clock } = this.deps;
+    const grants = await ledger.findGrants({ requestId: request.id });
+    const active = grants.filter((g) => g.status === 'active').length;
+    const failed = grants.filter((g) => g.status === 'failed').length;
+    const to = active === 0 ? 'failed' : request.durationMs === null ? 'completed' : 'active';
+    const event: RequesterEvent = active === 0 ? 'failed' : failed > 0 ? 'partially_granted' : 'granted';
+    const now = clock.now();
+    await ledger.transaction(async (tx) => {
+      if (!(await tx.transitionRequest(request.id, 'provisioning', to))) return;
+      await tx.appendAudit({
+        at: now,
+        actor: 'system',
+        action: `request.${to}`,
+        requestId: request.id,
+        details: { active, failed },
+      });
+      await tx.enqueueJob(cardJob(request.id, now));
+      await tx.enqueueJob(notifyJob(request.id, event, now));
+    });
+  }
+
+  private async giveUpProvisioning(requestId: string, message: string): Promise<void> {
+    const { ledger, clock } = this.deps;
+    const now = clock.now();
+    const grants = await ledger.findGrants({ requestId, statuses: ['pending', 'provisioning'] });
+    await ledger.transaction(async (tx) => {
+      for (const g of grants) {
+        await tx.transitionGrant(g.id, g.status, g.status === 'pending' ? 'ended' : 'failed', {
+          failureReason: `AWS did not answer in time: ${message}`,
+        });
+      }
+      await tx.appendAudit({
+        at: now,
+        actor: 'system',
+        action: 'request.provisioning_abandoned',
+        requestId,
+        details: { message },
+      });
+    });
+    const request = await ledger.getRequest(requestId);
+    if (request !== undefined) await this.finishProvisioning(request);
+  }
+
+  private transientOr(error: AwsFailure): void {
+    if (TRANSIENT.has(error.code)) throw new RetryLater(error.message);
+  }
+
+  // ---------- extend: move the grants' end ----------
+
+  private async extend(request: RequestRecord): Promise<void> {
+    const { ledger, clock } = this.deps;
+    const now = clock.now();
+    const extensionMs = request.durationMs ?? 0;
+    await ledger.transaction(async (tx) => {
+      let moved = 0;
+      for (const id of request.extendsGrantIds) {
+        const grant = await tx.getGrant(id);
+        if (grant?.status !== 'active' || grant.endsAt === null) continue;
+        const endsAt = new Date(grant.endsAt.getTime() + extensionMs);
+        await tx.updateGrant(id, { endsAt, remindedAt: null });
+        await tx.appendAudit({
+          at: now,
+          actor: 'system',
+          action: 'grant.extended',
+          requestId: request.id,
+          grantId: id,
+          details: { from: grant.endsAt.toISOString(), to: endsAt.toISOString() },
+        });
+        moved += 1;
+      }
+      const to = moved > 0 ? 'completed' : 'failed';
+      await tx.transitionRequest(request.id, 'provisioning', to);
+      await tx.appendAudit({
+        at: now,
+        actor: 'system',
+        action: `request.${to}`,
+        requestId: request.id,
+        details: { extended: moved },
+      });
+      await tx.enqueueJob(cardJob(request.id, now));
+      await tx.enqueueJob(notifyJob(request.id, moved > 0 ? 'extended' : 'failed', now));
+      const original = request.details.extendsRequestId;
+      if (typeof original === 'string') await tx.enqueueJob(cardJob(original, now));
+    });
+  }
+
+  // ---------- end_grant: remove the assignment unless something else needs it ----------
+
+  private async endGrant(job: JobRecord): Promise<void> {
+    const { ledger, clock, assignments } = this.deps;
+    const grant = job.grantId === null ? undefined : await ledger.getGrant(job.grantId);
+    if (grant?.status !== 'ending') return;
+    const reason = job.payload.reason === 'revoked' ? 'revoked' : 'expired';
+    const others = (
+      await ledger.findGrants({
+        principalId: grant.principalId,
+        accountId: grant.accountId,
+        permissionSetArn: grant.permissionSetArn,
+        statuses: ['pending', 'provisioning', 'active'],
+      })
+    ).filter((g) => g.id !== grant.id);
+    let awsAction: string;
+    if (grant.createdAssignment === false) {
+      awsAction = 'aws.assignment.kept'; // made outside access-desk: not ours to remove
+    } else if (others.length > 0) {
+      awsAction = 'aws.assignment.kept'; // another grant (perhaps permanent) still needs it
+    } else {
+      const result = await assignments.delete({
+        accountId: grant.accountId,
+        permissionSetArn: grant.permissionSetArn,
+        principal: { type: 'USER', id: grant.principalId },
+      });
+      if (!result.ok) {
+        await ledger.appendAudit({
+          at: clock.now(),
+          actor: 'system',
+          action: 'aws.assignment.delete_failed',
+          requestId: grant.requestId,
+          grantId: grant.id,
+          details: { code: result.error.code, message: result.error.message },
+        });
+        // Access must end: every failure is retried, with a growing wait.
+        throw new RetryLater(`ending ${grant.id}: ${result.error.message}`);
+      }
+      awsAction =
+        result.value.outcome === 'already_gone' ? 'aws.assignment.already_gone' : 'aws.assignment.deleted';
+    }
+    const now = clock.now();
+    await ledger.transaction(async (tx) => {
+      if (!(await tx.transitionGrant(grant.id, 'ending', 'ended', { endedAt: now, endReason: reason })))
+        return;
+      await tx.appendAudit({
+        at: now,
+        actor: 'system',
+        action: awsAction,
+        requestId: grant.requestId,
+        grantId: grant.id,
+        details: {
+          account: grant.accountAlias,
+          permissionSet: grant.permissionSet,
+          ...(awsAction === 'aws.assignment.kept'
+            ? {
+                why:
+                  grant.createdAssignment === false
+                    ? 'made outside access-desk'
+                    : `still needed by ${others.map((g) => g.id).join(', ')}`,
+              }
+            : {}),
+        },
+      });
+      await tx.appendAudit({
+        at: now,
+        actor: 'system',
+        action: `grant.ended`,
+        requestId: grant.requestId,
+        grantId: grant.id,
+        details: { reason },
+      });
+      const remaining = (await tx.findGrants({ requestId: grant.requestId })).filter(
+        (g) => g.id !== grant.id && (g.status === 'active' || g.status === 'ending'),
+      );
+      if (remaining.length === 0 && (await tx.transitionRequest(grant.requestId, 'active', 'ended'))) {
+        await tx.appendAudit({
+          at: now,
+          actor: 'system',
+          action: 'request.ended',
+          requestId: grant.requestId,
+        });
+      }
+      await tx.enqueueJob(cardJob(grant.requestId, now));
+      await tx.enqueueJob(notifyJob(grant.requestId, 'ended', now, grant.id));
+    });
+  }
+
+  // ---------- messages ----------
+
+  private async syncCard(job: JobRecord): Promise<void> {
+    if (job.requestId === null) return;
+    const view = await buildView(this.deps.ledger, this.deps.catalog, job.requestId);
+    if (view === undefined) return;
+    const card = await this.deps.notifier.syncCard(view);
+    if (view.request.card?.ts !== card.ts || view.request.card.channel !== card.channel) {
+      await this.deps.ledger.updateRequest(job.requestId, { card });
+    }
+  }
+
+  private async notify(job: JobRecord): Promise<void> {
+    if (job.requestId === null) return;
+    const view = await buildView(this.deps.ledger, this.deps.catalog, job.requestId);
+    if (view === undefined) return;
+    const grant = job.grantId === null ? undefined : await this.deps.ledger.getGrant(job.grantId);
+    const event = job.payload.event as RequesterEvent;
+    const dm = await this.deps.notifier.notifyRequester(view, event, grant);
+    if (view.request.dm?.ts !== dm.ts || view.request.dm.channel !== dm.channel) {
+      await this.deps.ledger.updateRequest(job.requestId, { dm });
+    }
+  }
+}

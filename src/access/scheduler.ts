@@ -1,0 +1,138 @@
+/**
+ * The scheduler: what happens because time passed. Requests lapse, holders are reminded, grants end, and due
+ * jobs run. Each step is a compare-and-set, so two replicas ticking at the same moment do each thing once; and
+ * at start it runs at once, so whatever fell due while the service was down happens now (catch-up).
+ */
+import type { Logger } from '../log.js';
+import type { AccessDeskConfig } from '../config/types.js';
+import type { Clock } from './clock.js';
+import type { JobRunner } from './jobs.js';
+import type { Ledger } from './ledger.js';
+import { cardJob, endGrantJob, notifyJob } from './service.js';
+
+export interface SchedulerDeps {
+  config: AccessDeskConfig;
+  ledger: Ledger;
+  runner: JobRunner;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface TickReport {
+  lapsed: number;
+  reminded: number;
+  expired: number;
+  jobs: number;
+}
+
+export class Scheduler {
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<TickReport> | undefined;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.log = deps.logger.child({ module: 'scheduler' });
+  }
+
+  /** Catches up at once, then ticks every `timing.schedulerInterval`. */
+  async start(): Promise<TickReport> {
+    const first = await this.tick();
+    if (first.lapsed + first.expired + first.jobs > 0) this.log.info(first, 'caught up after start');
+    this.timer = setInterval(() => {
+      this.tick().catch((error: unknown) => this.log.error({ err: error }, 'scheduler tick failed'));
+    }, this.deps.config.timing.schedulerIntervalMs);
+    this.timer.unref();
+    return first;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+
+  /** One pass; a tick while one runs waits for it instead of running twice. */
+  tick(): Promise<TickReport> {
+    this.ticking ??= this.pass().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  private async pass(): Promise<TickReport> {
+    const lapsed = await this.lapse();
+    const expired = await this.expire();
+    const reminded = await this.remind();
+    const jobs = await this.deps.runner.drain();
+    return { lapsed, reminded, expired, jobs };
+  }
+
+  private async lapse(): Promise<number> {
+    const { ledger, clock } = this.deps;
+    const now = clock.now();
+    const due = (await ledger.findRequests({ statuses: ['pending'] })).filter((r) => r.lapsesAt <= now);
+    let n = 0;
+    for (const request of due) {
+      await ledger.transaction(async (tx) => {
+        if (!(await tx.transitionRequest(request.id, 'pending', 'lapsed', { decidedAt: now }))) return;
+        await tx.appendAudit({ at: now, actor: 'system', action: 'request.lapsed', requestId: request.id });
+        await tx.enqueueJob(cardJob(request.id, now));
+        await tx.enqueueJob(notifyJob(request.id, 'lapsed', now));
+        n += 1;
+      });
+    }
+    return n;
+  }
+
+  private async expire(): Promise<number> {
+    const { ledger, clock } = this.deps;
+    const now = clock.now();
+    const due = await ledger.findGrants({ statuses: ['active'], endsAtOrBefore: now });
+    let n = 0;
+    for (const grant of due) {
+      await ledger.transaction(async (tx) => {
+        // Re-read: an extension may have moved the end since the query.
+        const current = await tx.getGrant(grant.id);
+        if (current?.endsAt === null || current === undefined || current.endsAt > now) return;
+        if (!(await tx.transitionGrant(grant.id, 'active', 'ending'))) return;
+        await tx.appendAudit({
+          at: now,
+          actor: 'system',
+          action: 'grant.expired',
+          requestId: grant.requestId,
+          grantId: grant.id,
+        });
+        await tx.enqueueJob(endGrantJob(grant, 'expired', now));
+        n += 1;
+      });
+    }
+    return n;
+  }
+
+  private async remind(): Promise<number> {
+    const { ledger, clock, config } = this.deps;
+    const now = clock.now();
+    const soon = new Date(now.getTime() + config.timing.reminderBeforeMs);
+    const due = (
+      await ledger.findGrants({ statuses: ['active'], endsAtOrBefore: soon, notReminded: true })
+    ).filter((g) => g.endsAt !== null && g.endsAt > now);
+    let n = 0;
+    for (const grant of due) {
+      await ledger.transaction(async (tx) => {
+        const current = await tx.getGrant(grant.id);
+        if (current?.status !== 'active' || current.remindedAt !== null) return;
+        await tx.updateGrant(grant.id, { remindedAt: now });
+        await tx.appendAudit({
+          at: now,
+          actor: 'system',
+          action: 'grant.reminded',
+          requestId: grant.requestId,
+          grantId: grant.id,
+        });
+        await tx.enqueueJob(notifyJob(grant.requestId, 'reminder', now, grant.id));
+        n += 1;
+      });
+    }
+    return n;
+  }
+}

@@ -1,0 +1,741 @@
+/**
+ * The access service: decides (purely, with the rules engine) and records (in the ledger, one transaction per
+ * transition with its audit event and jobs); the AWS work and the Slack messages run later from those jobs
+ * (jobs.ts), so that a crash at any point resumes where it stopped and nothing is done twice.
+ */
+import type { Logger } from '../log.js';
+import type { AccessDeskConfig } from '../config/types.js';
+import { durationMs, formatDuration } from '../domain/duration.js';
+import { didYouMean, resolveName } from '../domain/names.js';
+import { decide, type Decision } from '../domain/rules.js';
+import { escapeMrkdwn, LIMITS } from '../domain/text.js';
+import type {
+  AccessApi,
+  AccessRequestInput,
+  ExtensionInput,
+  Outcome,
+  RefusalCode,
+  RequestOptions,
+  RevokeInput,
+} from './api.js';
+import type { Clock } from './clock.js';
+import { newGrantId, newRequestId } from './ids.js';
+import type { Identity, IdentityResolver } from './identity.js';
+import type { AccountRef, GrantRecord, Ledger, LedgerTx, RequestRecord } from './ledger.js';
+import type { RequestView } from './notifier.js';
+import type { SlackPeople } from './people.js';
+import type { Assignments, Catalog } from './ports.js';
+import { buildView } from './views.js';
+
+export interface AccessServiceDeps {
+  config: AccessDeskConfig;
+  ledger: Ledger;
+  catalog: Catalog;
+  assignments: Assignments;
+  identities: IdentityResolver;
+  people: SlackPeople;
+  clock: Clock;
+  logger: Logger;
+  /** Called after a transaction enqueued jobs, so the runner starts them now rather than at its next tick. */
+  wake?: () => void;
+}
+
+type Refusal = Extract<Outcome<never>, { ok: false }>;
+const refuse = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
+const mention = (slackId: string): string => `<@${slackId}>`;
+
+/** Statuses in which a request still occupies its target (a second request for it is refused). */
+const OPEN_STATUSES = ['pending', 'approved', 'provisioning'] as const;
+
+export class AccessService implements AccessApi {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: AccessServiceDeps) {
+    this.log = deps.logger.child({ module: 'access' });
+  }
+
+  // ---------- what people may pick ----------
+
+  requestOptions(): RequestOptions {
+    const { config } = this.deps;
+    return {
+      permissionSets: Object.entries(config.permissionSets).map(([name, p]) => ({
+        name,
+        ...(p.description !== undefined ? { description: p.description } : {}),
+      })),
+      accounts: Object.entries(config.accounts).map(([alias, id]) => ({ alias, id })),
+    };
+  }
+
+  isAdmin(slackUserId: string): boolean {
+    return this.deps.config.admins.includes(slackUserId);
+  }
+
+  async view(requestId: string): Promise<RequestView | undefined> {
+    return buildView(this.deps.ledger, this.deps.catalog, requestId);
+  }
+
+  // ---------- submit ----------
+
+  async submitAccessRequest(input: AccessRequestInput): Promise<Outcome<RequestView>> {
+    const { config, ledger, clock } = this.deps;
+    const target = this.resolveTarget(input.permissionSet, input.accounts);
+    if (!target.ok) return target;
+    const { permissionSet, accounts } = target.value;
+    const reason = input.reason?.trim() ?? '';
+    if (reason.length > LIMITS.reason) {
+      return refuse(
+        'reason_too_long',
+        `The reason is ${reason.length} characters long; keep it under ${LIMITS.reason} (link to a ticket for the details).`,
+      );
+    }
+
+    const decision = await this.decide({
+      kind: 'access',
+      requesterSlackId: input.requesterSlackId,
+      permissionSet,
+      accounts: accounts.map((a) => a.alias),
+      durationMs: input.duration === undefined ? undefined : durationMs(input.duration),
+      ...(reason !== '' ? { reason } : {}),
+    });
+    if (!decision.ok) return decision;
+
+    const identity = await this.deps.identities.resolve(input.requesterSlackId);
+    if (!identity.ok) return identity;
+    const ps = await this.permissionSetArn(permissionSet);
+    if (!ps.ok) return ps;
+
+    const held = await this.alreadyHeld(identity.value, ps.value, permissionSet, accounts);
+    if (!held.ok) return held;
+
+    const now = clock.now();
+    const request: RequestRecord = {
+      id: newRequestId(),
+      kind: 'access',
+      status: 'pending',
+      requesterSlackId: input.requesterSlackId,
+      requesterEmail: identity.value.email,
+      requesterUserId: identity.value.user.id,
+      permissionSet,
+      permissionSetArn: ps.value,
+      accounts,
+      durationMs: decision.value.durationMs,
+      reason: reason === '' ? null : reason,
+      approvers: decision.value.approvers,
+      requiredApprovals: decision.value.requiredApprovals,
+      channel: decision.value.channel,
+      extendsGrantIds: [],
+      details: { matchedRules: decision.value.matchedRules },
+      createdAt: now,
+      lapsesAt: new Date(now.getTime() + config.timing.pendingLifetimeMs),
+      decidedAt: null,
+      card: null,
+      dm: null,
+    };
+    const refused = await ledger.transaction(async (tx) => {
+      // Checked again inside the transaction: two identical commands at once must not both pass.
+      const duplicate = await this.openRequestFor(tx, request);
+      if (duplicate !== undefined) return duplicate;
+      await tx.insertRequest(request);
+      await tx.appendAudit({
+        at: now,
+        actor: request.requesterSlackId,
+        action: 'request.submitted',
+        requestId: request.id,
+        details: {
+          permissionSet,
+          accounts: accounts.map((a) => a.alias),
+          duration: formatDuration(request.durationMs),
+          approvers: request.approvers,
+          requiredApprovals: request.requiredApprovals,
+        },
+      });
+      if (decision.value.autoApprove) {
+        await this.approveInTx(tx, request, 'system', now, 'request.auto_approved');
+      } else {
+        await tx.enqueueJob(notifyJob(request.id, 'submitted', now));
+      }
+      await tx.enqueueJob(cardJob(request.id, now));
+      return undefined;
+    });
+    if (refused !== undefined) return refused;
+    this.log.info(
+      { requestId: request.id, permissionSet, auto: decision.value.autoApprove },
+      'request submitted',
+    );
+    this.deps.wake?.();
+    return this.viewOutcome(request.id);
+  }
+
+  // ---------- decide ----------
+
+  async approve(requestId: string, approverSlackId: string): Promise<Outcome<RequestView>> {
+    const { ledger, clock } = this.deps;
+    const request = await ledger.getRequest(requestId);
+    const check = this.checkApprover(request, approverSlackId);
+    if (!check.ok) return check;
+    const now = clock.now();
+    const result = await ledger.transaction(async (tx): Promise<Refusal | undefined> => {
+      // Locked (on PostgreSQL) so that two approvers at once each count the other's approval.
+      const current = await (tx.lockRequest?.(requestId) ?? tx.getRequest(requestId));
+      if (current === undefined || current.status !== 'pending') return this.alreadyDecided(tx, current);
+      const recorded = await tx.insertApproval({
+        requestId,
+        approverSlackId,
+        decision: 'approve',
+        reason: null,
+        at: now,
+      });
+      if (!recorded) {
+        return refuse('already_voted', `You have already approved ${requestId}; it needs someone else now.`);
+      }
+      const approvals = (await tx.listApprovals(requestId)).filter((a) => a.decision === 'approve');
+      await tx.appendAudit({
+        at: now,
+        actor: approverSlackId,
+        action: 'request.approval_recorded',
+        requestId,
+        details: { approvals: approvals.length, required: current.requiredApprovals },
+      });
+      if (approvals.length >= current.requiredApprovals) {
+        if (!(await this.approveInTx(tx, current, approverSlackId, now, 'request.approved'))) {
+          return this.alreadyDecided(tx, await tx.getRequest(requestId));
+        }
+      } else {
+        await tx.enqueueJob(cardJob(requestId, now));
+      }
+      return undefined;
+    });
+    if (result !== undefined) return result;
+    this.deps.wake?.();
+    return this.viewOutcome(requestId);
+  }
+
+  async deny(requestId: string, approverSlackId: string, reason: string): Promise<Outcome<RequestView>> {
+    const { ledger, clock } = this.deps;
+    const text = reason.trim();
+    if (text === '')
+      return refuse('reason_required', 'Say why you deny it: the requester will see your reason.');
+    if (text.length > LIMITS.denyReason) {
+      return refuse('reason_too_long', `Keep the reason under ${LIMITS.denyReason} characters.`);
+    }
+    const request = await ledger.getRequest(requestId);
+    const check = this.checkApprover(request, approverSlackId);
+    if (!check.ok) return check;
+    const now = clock.now();
+    const result = await ledger.transaction(async (tx): Promise<Refusal | undefined> => {
+      const moved = await tx.transitionRequest(requestId, 'pending', 'denied', { decidedAt: now });
+      if (!moved) return this.alreadyDecided(tx, await tx.getRequest(requestId));
+      await tx.insertApproval({ requestId, approverSlackId, decision: 'deny', reason: text, at: now });
+      await tx.appendAudit({
+        at: now,
+        actor: approverSlackId,
+        action: 'request.denied',
+        requestId,
+        details: { reason: text },
+      });
+      await tx.enqueueJob(cardJob(requestId, now));
+      await tx.enqueueJob(notifyJob(requestId, 'denied', now));
+      return undefined;
+    });
+    if (result !== undefined) return result;
+    this.deps.wake?.();
+    return this.viewOutcome(requestId);
+  }
+
+  async cancel(requestId: string, requesterSlackId: string): Promise<Outcome<RequestView>> {
+    const { ledger, clock } = this.deps;
+    const request = await ledger.getRequest(requestId);
+    if (request === undefined) return refuse('not_found', `There is no request ${escapeMrkdwn(requestId)}.`);
+    if (request.requesterSlackId !== requesterSlackId) {
+      return refuse('not_requester', `Only ${mention(request.requesterSlackId)} can cancel ${requestId}.`);
+    }
+    const now = clock.now();
+    const result = await ledger.transaction(async (tx): Promise<Refusal | undefined> => {
+      const moved = await tx.transitionRequest(requestId, 'pending', 'cancelled', { decidedAt: now });
+      if (!moved) return this.alreadyDecided(tx, await tx.getRequest(requestId));
+      await tx.appendAudit({ at: now, actor: requesterSlackId, action: 'request.cancelled', requestId });
+      await tx.enqueueJob(cardJob(requestId, now));
+      await tx.enqueueJob(notifyJob(requestId, 'cancelled', now));
+      return undefined;
+    });
+    if (result !== undefined) return result;
+    this.deps.wake?.();
+    return this.viewOutcome(requestId);
+  }
+
+  // ---------- extend and revoke ----------
+
+  async requestExtension(input: ExtensionInput): Promise<Outcome<RequestView>> {
+    const { ledger, clock, config } = this.deps;
+    if (input.duration.kind === 'permanent') {
+      return refuse(
+        'duration_too_long',
+        'An extension adds a time to a grant; to keep the access for good, `/access request` it as `permanent`.',
+      );
+    }
+    const grants = await this.activeGrantsOf(input.requesterSlackId, input.permissionSet, input.account);
+    if (!grants.ok) return grants;
+    const timeBound = grants.value.filter((g) => g.endsAt !== null);
+    if (timeBound.length === 0) {
+      return refuse(
+        'nothing_to_extend',
+        grants.value.length > 0
+          ? 'That access is permanent: there is nothing to extend.'
+          : 'You hold no active access-desk grant to extend. See `/access pending`, or `/access request` it.',
+      );
+    }
+    const targets = groupByRequest(timeBound);
+    if (targets.length > 1) {
+      return refuse(
+        'ambiguous_grant',
+        `You hold several grants; say which: ${targets
+          .map(
+            (g) =>
+              `\`/access extend ${g[0]!.permissionSet} ${g[0]!.accountAlias} ${formatDuration(input.duration)}\``,
+          )
+          .join(', ')}.`,
+      );
+    }
+    const chosen = targets[0]!;
+    const first = chosen[0]!;
+    const reason = input.reason?.trim() ?? '';
+    if (reason.length > LIMITS.reason) {
+      return refuse('reason_too_long', `Keep the reason under ${LIMITS.reason} characters.`);
+    }
+    const now = clock.now();
+    const extensionMs = input.duration.ms;
+    // The rules judge the access as it would be: from now to the new end.
+    const latestEnd = Math.max(...chosen.map((g) => g.endsAt!.getTime()));
+    const decision = await this.decide({
+      kind: 'extend',
+      requesterSlackId: input.requesterSlackId,
+      permissionSet: first.permissionSet,
+      accounts: chosen.map((g) => g.accountAlias),
+      durationMs: latestEnd + extensionMs - now.getTime(),
+      ...(reason !== '' ? { reason } : {}),
+    });
+    if (!decision.ok) return decision;
+    const identity = await this.deps.identities.resolve(input.requesterSlackId);
+    if (!identity.ok) return identity;
+
+    const request: RequestRecord = {
+      id: newRequestId(),
+      kind: 'extend',
+      status: 'pending',
+      requesterSlackId: input.requesterSlackId,
+      requesterEmail: identity.value.email,
+      requesterUserId: identity.value.user.id,
+      permissionSet: first.permissionSet,
+      permissionSetArn: first.permissionSetArn,
+      accounts: chosen.map((g) => ({ alias: g.accountAlias, id: g.accountId })),
+      durationMs: extensionMs,
+      reason: reason === '' ? null : reason,
+      approvers: decision.value.approvers,
+      requiredApprovals: decision.value.requiredApprovals,
+      channel: decision.value.channel,
+      extendsGrantIds: chosen.map((g) => g.id),
+      details: { matchedRules: decision.value.matchedRules, extendsRequestId: first.requestId },
+      createdAt: now,
+      lapsesAt: new Date(Math.min(now.getTime() + config.timing.pendingLifetimeMs, latestEnd)),
+      decidedAt: null,
+      card: null,
+      dm: null,
+    };
+    const refused = await ledger.transaction(async (tx) => {
+      const duplicate = await this.openRequestFor(tx, request);
+      if (duplicate !== undefined) return duplicate;
+      await tx.insertRequest(request);
+      await tx.appendAudit({
+        at: now,
+        actor: request.requesterSlackId,
+        action: 'request.submitted',
+        requestId: request.id,
+        details: { extends: request.extendsGrantIds, by: formatDuration(extensionMs) },
+      });
+      if (decision.value.autoApprove) {
+        await this.approveInTx(tx, request, 'system', now, 'request.auto_approved');
+      } else {
+        await tx.enqueueJob(notifyJob(request.id, 'submitted', now));
+      }
+      await tx.enqueueJob(cardJob(request.id, now));
+      return undefined;
+    });
+    if (refused !== undefined) return refused;
+    this.deps.wake?.();
+    return this.viewOutcome(request.id);
+  }
+
+  async revoke(input: RevokeInput): Promise<Outcome<{ ended: GrantRecord[] }>> {
+    const { ledger, clock } = this.deps;
+    const someoneElse =
+      (input.targetSlackId !== undefined && input.targetSlackId !== input.actorSlackId) ||
+      input.targetEmail !== undefined;
+    if (someoneElse && !this.isAdmin(input.actorSlackId)) {
+      return refuse(
+        'not_admin',
+        "Only an admin can end someone else's access. You can end your own: `/access revoke <PermissionSet> <account>`.",
+      );
+    }
+    const target = this.resolveTarget(input.permissionSet, [input.account]);
+    if (!target.ok) return target;
+    const account = target.value.accounts[0]!;
+    let grants: GrantRecord[];
+    if (input.targetEmail !== undefined) {
+      const user = await this.deps.identities.byEmail(input.targetEmail);
+      if (!user.ok) return user;
+      grants = await ledger.findGrants({
+        principalId: user.value.id,
+        accountId: account.id,
+        statuses: ['active'],
+      });
+    } else {
+      grants = await ledger.findGrants({
+        requesterSlackId: input.targetSlackId ?? input.actorSlackId,
+        accountId: account.id,
+        statuses: ['active'],
+      });
+    }
+    grants = grants.filter((g) => g.permissionSet === target.value.permissionSet);
+    if (grants.length === 0) {
+      const whose = someoneElse ? 'They hold' : 'You hold';
+      return refuse(
+        'not_holder',
+        `${whose} no active access-desk grant of ${target.value.permissionSet} on ${account.alias}. Access given outside access-desk (directly or through a group) is not mine to end.`,
+      );
+    }
+    const now = clock.now();
+    const ended: GrantRecord[] = [];
+    await ledger.transaction(async (tx) => {
+      for (const grant of grants) {
+        if (await tx.transitionGrant(grant.id, 'active', 'ending')) {
+          await tx.appendAudit({
+            at: now,
+            actor: input.actorSlackId,
+            action: 'grant.revoked',
+            requestId: grant.requestId,
+            grantId: grant.id,
+          });
+          await tx.enqueueJob(endGrantJob(grant, 'revoked', now));
+          ended.push(grant);
+        }
+      }
+    });
+    this.deps.wake?.();
+    return { ok: true, value: { ended } };
+  }
+
+  async pending(slackUserId: string): Promise<{ mine: RequestView[]; awaitingMe: RequestView[] }> {
+    const { ledger } = this.deps;
+    const [mine, awaiting] = await Promise.all([
+      ledger.findRequests({
+        requesterSlackId: slackUserId,
+        statuses: ['pending', 'approved', 'provisioning'],
+      }),
+      ledger.findRequests({ approverSlackId: slackUserId, statuses: ['pending'] }),
+    ]);
+    const views = async (records: RequestRecord[]) =>
+      (await Promise.all(records.map((r) => this.view(r.id)))).filter(
+        (v): v is RequestView => v !== undefined,
+      );
+    const approvedByMe = async (records: RequestRecord[]) => {
+      const out: RequestRecord[] = [];
+      for (const r of records) {
+        const approvals = await ledger.listApprovals(r.id);
+        if (r.requesterSlackId !== slackUserId && !approvals.some((a) => a.approverSlackId === slackUserId))
+          out.push(r);
+      }
+      return out;
+    };
+    return { mine: await views(mine), awaitingMe: await views(await approvedByMe(awaiting)) };
+  }
+
+  // ---------- helpers ----------
+
+  /** Moves a pending request to approved, with its grants and the job that makes them. */
+  private async approveInTx(
+    tx: LedgerTx,
+    request: RequestRecord,
+    actor: string,
+    now: Date,
+    action: string,
+  ): Promise<boolean> {
+    const moved = await tx.transitionRequest(request.id, 'pending', 'approved', { decidedAt: now });
+    // Another approver's transaction got there first (possible where transactions run side by side).
+    if (!moved) return false;
+    await tx.appendAudit({ at: now, actor, action, requestId: request.id });
+    if (request.kind === 'access') {
+      for (const account of request.accounts) {
+        await tx.insertGrant({
+          id: newGrantId(),
+          requestId: request.id,
+          status: 'pending',
+          requesterSlackId: request.requesterSlackId,
+          principalId: request.requesterUserId,
+          accountId: account.id,
+          accountAlias: account.alias,
+          permissionSet: request.permissionSet,
+          permissionSetArn: request.permissionSetArn,
+          startsAt: null,
+          endsAt: null,
+          failureReason: null,
+          awsRequestId: null,
+          createdAssignment: null,
+          remindedAt: null,
+          endedAt: null,
+          endReason: null,
+        });
+      }
+    }
+    await tx.enqueueJob({
+      kind: 'provision',
+      requestId: request.id,
+      runAt: now,
+      dedupeKey: `provision:${request.id}`,
+    });
+    await tx.enqueueJob(cardJob(request.id, now));
+    await tx.enqueueJob(notifyJob(request.id, 'approved', now));
+    return true;
+  }
+
+  private checkApprover(request: RequestRecord | undefined, slackId: string): Outcome<RequestRecord> {
+    if (request === undefined) return refuse('not_found', 'That request no longer exists.');
+    if (request.requesterSlackId === slackId) {
+      return refuse(
+        'own_request',
+        `You cannot approve or deny your own request. It needs ${this.whoMayApprove(request)}.`,
+      );
+    }
+    if (!request.approvers.includes(slackId)) {
+      return refuse(
+        'not_approver',
+        `You are not one of the approvers of ${request.id}: it needs ${this.whoMayApprove(request)}.`,
+      );
+    }
+    return { ok: true, value: request };
+  }
+
+  private whoMayApprove(request: RequestRecord): string {
+    const n = request.requiredApprovals;
+    return `${n} approval${n === 1 ? '' : 's'} from ${request.approvers.map(mention).join(' ')}`;
+  }
+
+  private async alreadyDecided(tx: LedgerTx, request: RequestRecord | undefined): Promise<Refusal> {
+    if (request === undefined) return refuse('not_found', 'That request no longer exists.');
+    const approvals = await tx.listApprovals(request.id);
+    const by = (decision: 'approve' | 'deny') =>
+      approvals
+        .filter((a) => a.decision === decision)
+        .map((a) => (a.approverSlackId === 'system' ? 'the rules' : mention(a.approverSlackId)));
+    const what: Record<string, string> = {
+      denied: `denied by ${by('deny').join(', ')}`,
+      cancelled: 'cancelled by the requester',
+      lapsed: 'lapsed without a decision',
+    };
+    const state =
+      what[request.status] ??
+      `already approved${by('approve').length > 0 ? ` by ${by('approve').join(', ')}` : ''}`;
+    return refuse('already_decided', `${request.id} was ${state}; nothing changed.`);
+  }
+
+  private resolveTarget(
+    permissionSetInput: string,
+    accountInputs: string[],
+  ): Outcome<{ permissionSet: string; accounts: AccountRef[] }> {
+    const { config } = this.deps;
+    const names = Object.keys(config.permissionSets);
+    const ps = resolveName(permissionSetInput, names);
+    if (!ps.ok) {
+      return refuse(
+        'unknown_permission_set',
+        `There is no permission set called "${escapeMrkdwn(permissionSetInput)}"${suggest(ps.suggestions)}. Known: ${names.join(', ')}.`,
+      );
+    }
+    const aliases = Object.keys(config.accounts);
+    const accounts: AccountRef[] = [];
+    for (const raw of accountInputs) {
+      const input = raw.trim();
+      const byId = Object.entries(config.accounts).find(([, id]) => id === input);
+      const resolved =
+        byId !== undefined ? { ok: true as const, name: byId[0] } : resolveName(input, aliases);
+      if (!resolved.ok) {
+        return refuse(
+          'unknown_account',
+          `There is no account called "${escapeMrkdwn(input)}"${suggest(resolved.suggestions)}. Known: ${aliases.join(', ')}.`,
+        );
+      }
+      if (!accounts.some((a) => a.alias === resolved.name)) {
+        accounts.push({ alias: resolved.name, id: config.accounts[resolved.name]! });
+      }
+    }
+    if (accounts.length === 0)
+      return refuse('unknown_account', `Name at least one account: ${aliases.join(', ')}.`);
+    return { ok: true, value: { permissionSet: ps.name, accounts } };
+  }
+
+  private async decide(
+    subject: Parameters<typeof decide>[0],
+  ): Promise<Outcome<Extract<Decision, { ok: true }>>> {
+    const groups = await this.approverGroups();
+    const decision = decide(subject, this.deps.config, groups);
+    if (decision.ok) return { ok: true, value: decision };
+    const code: RefusalCode = decision.code === 'permanent_not_allowed' ? 'duration_too_long' : decision.code;
+    return refuse(code, decision.message);
+  }
+
+  private async approverGroups(): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = {};
+    for (const [name, group] of Object.entries(this.deps.config.approvers)) {
+      const members =
+        group.usergroup === undefined ? [] : await this.deps.people.usergroupMembers(group.usergroup);
+      out[name] = [...new Set([...group.users, ...members])];
+    }
+    return out;
+  }
+
+  private async permissionSetArn(name: string): Promise<Outcome<string>> {
+    const configured = this.deps.config.permissionSets[name]?.arn;
+    if (configured !== undefined) return { ok: true, value: configured };
+    const found = await this.deps.catalog.permissionSetByName(name);
+    if (found.ok) return { ok: true, value: found.value.arn };
+    if (found.error.code === 'not_found') {
+      return refuse(
+        'unknown_permission_set',
+        `${name} is in the access-desk config but not in Identity Center. Ask an admin to fix the config.`,
+      );
+    }
+    return refuse('aws_unavailable', `I could not read the permission sets from AWS: ${found.error.message}`);
+  }
+
+  /** Refuses access the person holds already: from an access-desk grant, or an assignment in AWS. */
+  private async alreadyHeld(
+    identity: Identity,
+    permissionSetArn: string,
+    permissionSet: string,
+    accounts: AccountRef[],
+  ): Promise<Outcome<void>> {
+    const grants = await this.deps.ledger.findGrants({
+      principalId: identity.user.id,
+      permissionSetArn,
+      statuses: ['pending', 'provisioning', 'active'],
+    });
+    const fromGrants = accounts.filter((a) => grants.some((g) => g.accountId === a.id));
+    if (fromGrants.length > 0) {
+      const grant = grants.find((g) => g.accountId === fromGrants[0]!.id)!;
+      const until =
+        grant.endsAt === null
+          ? 'permanently'
+          : `until ${grant.endsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      return refuse(
+        'already_held',
+        `You already hold ${permissionSet} on ${fromGrants.map((a) => a.alias).join(', ')} (${until}, request ${grant.requestId}). To keep it longer: \`/access extend ${permissionSet} ${fromGrants[0]!.alias} 2h\`.`,
+      );
+    }
+    const direct = await this.deps.assignments.listForPrincipal(
+      { type: 'USER', id: identity.user.id },
+      { accountIds: accounts.map((a) => a.id) },
+    );
+    if (!direct.ok) {
+      return refuse(
+        'aws_unavailable',
+        `I could not read your current access from AWS: ${direct.error.message}`,
+      );
+    }
+    const held = accounts.filter((a) =>
+      direct.value.some((x) => x.accountId === a.id && x.permissionSetArn === permissionSetArn),
+    );
+    if (held.length > 0) {
+      return refuse(
+        'already_held',
+        `You already have ${permissionSet} on ${held.map((a) => a.alias).join(', ')} in AWS (assigned outside access-desk). Ask for the accounts you lack.`,
+      );
+    }
+    return { ok: true, value: undefined };
+  }
+
+  private async openRequestFor(tx: LedgerTx, request: RequestRecord): Promise<Refusal | undefined> {
+    const open = await tx.findRequests({
+      requesterSlackId: request.requesterSlackId,
+      statuses: [...OPEN_STATUSES],
+      kinds: [request.kind],
+    });
+    const clash = open.find(
+      (r) =>
+        r.permissionSet === request.permissionSet &&
+        r.accounts.some((a) => request.accounts.some((b) => b.id === a.id)),
+    );
+    if (clash === undefined) return undefined;
+    return refuse(
+      'already_requested',
+      `You already asked for ${clash.permissionSet} on ${clash.accounts.map((a) => a.alias).join(', ')} (${clash.id}, ${clash.status}). Cancel it from \`/access pending\` to ask again.`,
+    );
+  }
+
+  private async activeGrantsOf(
+    slackId: string,
+    permissionSet: string | undefined,
+    account: string | undefined,
+  ): Promise<Outcome<GrantRecord[]>> {
+    let grants = await this.deps.ledger.findGrants({ requesterSlackId: slackId, statuses: ['active'] });
+    if (permissionSet !== undefined || account !== undefined) {
+      const target = this.resolveTarget(
+        permissionSet ?? grants[0]?.permissionSet ?? '',
+        account !== undefined ? [account] : grants.map((g) => g.accountAlias),
+      );
+      if (!target.ok) return target;
+      grants = grants.filter(
+        (g) =>
+          g.permissionSet === target.value.permissionSet &&
+          target.value.accounts.some((a) => a.id === g.accountId),
+      );
+    }
+    return { ok: true, value: grants };
+  }
+
+  private async viewOutcome(requestId: string): Promise<Outcome<RequestView>> {
+    const view = await this.view(requestId);
+    if (view === undefined) throw new Error(`request ${requestId} vanished after it was written`);
+    return { ok: true, value: view };
+  }
+}
+
+const suggest = (suggestions: string[]): string =>
+  suggestions.length > 0 ? ` (${didYouMean(suggestions)})` : '';
+
+function groupByRequest(grants: GrantRecord[]): GrantRecord[][] {
+  const groups = new Map<string, GrantRecord[]>();
+  for (const g of grants) groups.set(g.requestId, [...(groups.get(g.requestId) ?? []), g]);
+  return [...groups.values()];
+}
+
+export function cardJob(requestId: string, now: Date) {
+  // A unique key per change: every change must reach the card; the runner serialises card jobs per request.
+  return {
+    kind: 'sync_card' as const,
+    requestId,
+    runAt: now,
+    dedupeKey: `card:${requestId}:${now.getTime()}:${Math.random()}`,
+  };
+}
+
+export function notifyJob(requestId: string, event: string, now: Date, grantId?: string) {
+  return {
+    kind: 'notify' as const,
+    requestId,
+    ...(grantId !== undefined ? { grantId } : {}),
+    payload: { event },
+    runAt: now,
+    dedupeKey: `notify:${requestId}:${event}:${grantId ?? ''}`,
+  };
+}
+
+export function endGrantJob(grant: GrantRecord, reason: 'expired' | 'revoked', now: Date) {
+  return {
+    kind: 'end_grant' as const,
+    requestId: grant.requestId,
+    grantId: grant.id,
+    payload: { reason },
+    runAt: now,
+    dedupeKey: `end:${grant.id}`,
+  };
+}

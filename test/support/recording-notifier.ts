@@ -1,0 +1,50 @@
+import type { CardRef, GrantRecord } from '../../src/access/ledger.js';
+import type { Notifier, RequestView, RequesterEvent } from '../../src/access/notifier.js';
+import type { SlackPeople } from '../../src/access/people.js';
+
+/** A notifier that records what it was asked to show, as Slack would have shown it. */
+export class RecordingNotifier implements Notifier {
+  readonly cards: { requestId: string; status: string; view: RequestView; ts: string }[] = [];
+  readonly messages: { requestId: string; event: RequesterEvent; to: string; grantId?: string }[] = [];
+  private next = 1;
+
+  syncCard(view: RequestView): Promise<CardRef> {
+    const ts = view.request.card?.ts ?? `${1_700_000_000 + this.next++}.000100`;
+    this.cards.push({ requestId: view.request.id, status: view.request.status, view, ts });
+    return Promise.resolve({ channel: view.request.channel, ts });
+  }
+
+  notifyRequester(view: RequestView, event: RequesterEvent, grant?: GrantRecord): Promise<CardRef> {
+    this.messages.push({
+      requestId: view.request.id,
+      event,
+      to: view.request.requesterSlackId,
+      ...(grant !== undefined ? { grantId: grant.id } : {}),
+    });
+    return Promise.resolve(
+      view.request.dm ?? { channel: `D${view.request.requesterSlackId}`, ts: `${this.next++}.0001` },
+    );
+  }
+
+  eventsFor(requestId: string): RequesterEvent[] {
+    return this.messages.filter((m) => m.requestId === requestId).map((m) => m.event);
+  }
+
+  lastCard(requestId: string) {
+    return this.cards.filter((c) => c.requestId === requestId).at(-1);
+  }
+}
+
+/** Slack people from a fixed table: profile emails and user groups. */
+export class FakeSlackPeople implements SlackPeople {
+  constructor(
+    private readonly emails: Record<string, string> = {},
+    private readonly usergroups: Record<string, string[]> = {},
+  ) {}
+  profileEmail(slackUserId: string): Promise<string | undefined> {
+    return Promise.resolve(this.emails[slackUserId]);
+  }
+  usergroupMembers(usergroupId: string): Promise<string[]> {
+    return Promise.resolve(this.usergroups[usergroupId] ?? []);
+  }
+}
