@@ -1,0 +1,123 @@
+/**
+ * The Bolt app: HTTP (Events API at /slack/events, plus GET /healthz) or Socket Mode, with every listener
+ * registered. Nothing here talks to AWS or the ledger; listeners call the access service they are given.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel, type CustomRoute } from '@slack/bolt';
+import type { AccessApi } from '../access/api.js';
+import type { AccessDeskConfig, SecretsConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import { boltLogger } from './bolt-logger.js';
+import { slackClientOptions } from './client.js';
+import { registerListeners } from './listeners/index.js';
+
+export interface SlackAppOptions {
+  config: AccessDeskConfig;
+  secrets: SecretsConfig;
+  access: AccessApi;
+  logger: Logger;
+  /** Web API base URL: a local fake in tests, the console in the sandbox. Absent: Slack. */
+  slackApiUrl?: string;
+  /**
+   * The bot's ids. Given both, Bolt never calls auth.test (tests, sandbox); absent, start() asks Slack once and
+   * fails loudly if the token is wrong.
+   */
+  botId?: string;
+  botUserId?: string;
+  /** Default: Socket Mode exactly when `secrets.slackAppToken` is set. */
+  socketMode?: boolean;
+  /** HTTP mode: where to listen (default 3000 on all interfaces). Socket Mode: where /healthz listens. */
+  port?: number;
+  host?: string;
+}
+
+export interface SlackApp {
+  app: App;
+  /** HTTP mode: resolves with the port actually bound (useful with port 0). */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+export const EVENTS_PATH = '/slack/events';
+const DEFAULT_PORT = 3000;
+
+const healthz: CustomRoute = {
+  path: '/healthz',
+  method: ['GET'],
+  handler: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('ok');
+  },
+};
+
+export class SlackSetupError extends Error {
+  readonly code = 'slack_setup';
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { secrets, logger } = options;
+  const log = logger.child({ module: 'slack.app' });
+  const socketMode = options.socketMode ?? secrets.slackAppToken !== undefined;
+  if (secrets.slackBotToken === undefined) {
+    throw new SlackSetupError('SLACK_BOT_TOKEN is not set: the Slack app needs its bot token (xoxb-…)');
+  }
+  if (socketMode && secrets.slackAppToken === undefined) {
+    throw new SlackSetupError('Socket Mode needs SLACK_APP_TOKEN (xapp-…, scope connections:write)');
+  }
+  if (!socketMode && secrets.slackSigningSecret === undefined) {
+    throw new SlackSetupError('SLACK_SIGNING_SECRET is not set: HTTP mode cannot verify requests without it');
+  }
+  const knownBot = options.botId !== undefined && options.botUserId !== undefined;
+
+  const app = new App({
+    token: secrets.slackBotToken,
+    ...(knownBot ? { botId: options.botId, botUserId: options.botUserId } : {}),
+    // With the bot's ids known there is nothing to verify; otherwise init() (in start) checks the token once.
+    tokenVerificationEnabled: !knownBot,
+    deferInitialization: true,
+    logger: boltLogger(logger.child({ module: 'slack.bolt' })),
+    logLevel: LogLevel.INFO,
+    // A fresh object: Bolt writes its logger into the options it is given.
+    clientOptions: slackClientOptions(logger, options.slackApiUrl),
+    customRoutes: [healthz],
+    ...(socketMode
+      ? { socketMode: true, appToken: secrets.slackAppToken, port: options.port ?? DEFAULT_PORT }
+      : {
+          socketMode: false,
+          signingSecret: secrets.slackSigningSecret,
+          endpoints: EVENTS_PATH,
+          // Answer Slack at ack(); the work after it must never hold the 3 s acknowledgement.
+          processBeforeResponse: false,
+        }),
+  });
+
+  registerListeners(app, { access: options.access, config: options.config, logger });
+
+  let started = false;
+  return {
+    app,
+    async start() {
+      await app.init();
+      if (socketMode) {
+        await app.start();
+        started = true;
+        log.info({ mode: 'socket' }, 'Slack app connected over Socket Mode');
+        return {};
+      }
+      const server = (await app.start({
+        port: options.port ?? DEFAULT_PORT,
+        ...(options.host !== undefined ? { host: options.host } : {}),
+      })) as Server;
+      started = true;
+      const { port } = server.address() as AddressInfo;
+      log.info({ mode: 'http', port, path: EVENTS_PATH }, 'Slack app listening');
+      return { port };
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await app.stop();
+    },
+  };
+}

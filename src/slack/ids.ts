@@ -1,0 +1,46 @@
+/**
+ * The identifiers Slack sends back to us: action ids on buttons and selects, callback ids of modals, block ids
+ * of modal inputs. Builders and listeners both import them from here, so a renamed id cannot split the two.
+ */
+
+export const ACTION = {
+  approve: 'approve_request',
+  deny: 'deny_request',
+  cancel: 'cancel_request',
+  extend: 'extend_grant',
+  pickPermissionSet: 'pick_permission_set',
+  pickAccounts: 'pick_accounts',
+  pickDuration: 'pick_duration',
+  typeReason: 'type_reason',
+  typeDenyReason: 'type_deny_reason',
+  pickExtension: 'pick_extension',
+} as const;
+
+export const CALLBACK = {
+  requestModal: 'request_modal',
+  denyModal: 'deny_modal',
+  extendModal: 'extend_modal',
+} as const;
+
+/** Block ids of modal inputs: `ack({ response_action: 'errors' })` names fields by these. */
+export const BLOCK = {
+  permissionSet: 'permission_set',
+  accounts: 'accounts',
+  duration: 'duration',
+  reason: 'reason',
+  denyReason: 'deny_reason',
+  extension: 'extension',
+} as const;
+
+/**
+ * The Extend button sits in a block whose id names the grant's request, so that a click can re-read the request
+ * (and find the grant in it) by ids alone: the access API looks requests up by id, not grants.
+ */
+export const EXTEND_BLOCK_PREFIX = 'extend:';
+export const extendBlockId = (requestId: string, grantId: string): string =>
+  `${EXTEND_BLOCK_PREFIX}${requestId}:${grantId}`;
+export function requestIdOfExtendBlock(blockId: string): string | undefined {
+  if (!blockId.startsWith(EXTEND_BLOCK_PREFIX)) return undefined;
+  const [requestId] = blockId.slice(EXTEND_BLOCK_PREFIX.length).split(':');
+  return requestId === '' ? undefined : requestId;
+}

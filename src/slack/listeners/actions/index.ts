@@ -1,0 +1,14 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { ACTION } from '../../ids.js';
+import type { ListenerDeps } from '../deps.js';
+import { approveButton } from './approve-button.js';
+import { cancelButton } from './cancel-button.js';
+import { denyButton } from './deny-button.js';
+import { extendButton } from './extend-button.js';
+
+export function registerActions(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>(ACTION.approve, approveButton(deps));
+  app.action<BlockButtonAction>(ACTION.deny, denyButton(deps));
+  app.action<BlockButtonAction>(ACTION.cancel, cancelButton(deps));
+  app.action<BlockButtonAction>(ACTION.extend, extendButton(deps));
+}

@@ -1,0 +1,27 @@
+/** `/access …`: ack at once, parse, run the subcommand, answer ephemerally through respond(). */
+import { parseAccessCommand } from '../../parse.js';
+import type { CommandArgs, ListenerDeps } from '../deps.js';
+import { reportFailure } from '../failure.js';
+import { ephemeral } from '../tell.js';
+import { runSubcommand } from './subcommands.js';
+
+export function accessCommand(deps: ListenerDeps): (args: CommandArgs) => Promise<void> {
+  return async ({ command, ack, respond, client }) => {
+    // Nothing in the body is acknowledged before this: Slack gives us 3 s and the service may take longer.
+    await ack();
+    const log = deps.logger.child({ module: 'slack.command', userId: command.user_id });
+    try {
+      const parsed = parseAccessCommand(command.text, {
+        userId: command.user_id,
+        options: deps.access.requestOptions(),
+      });
+      log.debug({ subcommand: parsed.subcommand }, '/access');
+      await runSubcommand(parsed, { deps, command, respond, client, log });
+    } catch (err) {
+      await reportFailure(
+        { log, listener: 'access-command', userId: command.user_id, tell: (msg) => respond(ephemeral(msg)) },
+        err,
+      );
+    }
+  };
+}

@@ -1,0 +1,24 @@
+/** What every listener is given: the access service, the config (for sign-in help), and the root logger. */
+import type {
+  AllMiddlewareArgs,
+  BlockButtonAction,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import type { AccessApi } from '../../access/api.js';
+import type { AccessDeskConfig } from '../../config/types.js';
+import type { Logger } from '../../log.js';
+
+export interface ListenerDeps {
+  access: AccessApi;
+  config: AccessDeskConfig;
+  logger: Logger;
+}
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+export type ViewSubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+export type SuggestionArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;

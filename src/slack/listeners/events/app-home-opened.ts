@@ -1,0 +1,27 @@
+/** The Home tab, drawn fresh from the service each time it is opened. */
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { homeProblemView, homeView } from '../../blocks/home.js';
+import type { ListenerDeps } from '../deps.js';
+import { newReference } from '../failure.js';
+
+export type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
+
+export function appHomeOpened(deps: ListenerDeps): (args: HomeOpenedArgs) => Promise<void> {
+  return async ({ event, client }) => {
+    if (event.tab !== undefined && event.tab !== 'home') return;
+    const log = deps.logger.child({ module: 'slack.event', userId: event.user });
+    try {
+      const lists = await deps.access.pending(event.user);
+      await client.views.publish({ user_id: event.user, view: homeView(lists) });
+    } catch (err) {
+      // The Home tab is the only place this person is looking: the reference goes there.
+      const reference = newReference();
+      log.error({ err, reference, listener: 'app-home-opened' }, 'Slack listener failed');
+      try {
+        await client.views.publish({ user_id: event.user, view: homeProblemView(reference) });
+      } catch (publishErr) {
+        log.error({ err: publishErr, reference }, 'could not tell the user about a failure');
+      }
+    }
+  };
+}

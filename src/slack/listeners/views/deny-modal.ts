@@ -1,0 +1,45 @@
+/** The deny modal's submission: the reason is required; the refusal, if any, goes to the approver alone. */
+import { refusalMessage } from '../../blocks/replies.js';
+import { parseDenyModal } from '../../parse-modal.js';
+import type { ListenerDeps, ViewSubmissionArgs } from '../deps.js';
+import { reportFailure } from '../failure.js';
+import { tellPrivately } from '../tell.js';
+
+export function denyModalSubmission(deps: ListenerDeps): (args: ViewSubmissionArgs) => Promise<void> {
+  return async ({ ack, body, view, client }) => {
+    const userId = body.user.id;
+    const requestId = view.private_metadata;
+    const log = deps.logger.child({ module: 'slack.view', userId, requestId });
+    let channel: string | undefined;
+    let acked = false;
+    try {
+      const parsed = parseDenyModal(view.state.values);
+      if (!parsed.ok) {
+        acked = true;
+        await ack({ response_action: 'errors', errors: parsed.errors });
+        return;
+      }
+      acked = true;
+      await ack();
+      const outcome = await deps.access.deny(requestId, userId, parsed.value);
+      if (outcome.ok) {
+        log.info('denied');
+        return;
+      }
+      channel = (await deps.access.view(requestId))?.request.channel;
+      await tellPrivately(client, userId, refusalMessage(outcome.message), channel);
+    } catch (err) {
+      if (!acked) await ack();
+      await reportFailure(
+        {
+          log,
+          listener: 'deny-modal',
+          userId,
+          requestId,
+          tell: (m) => tellPrivately(client, userId, m, channel),
+        },
+        err,
+      );
+    }
+  };
+}

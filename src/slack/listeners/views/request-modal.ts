@@ -1,0 +1,49 @@
+/**
+ * The request modal's submission: field errors go back into the modal; otherwise ack (the modal closes), submit,
+ * and answer where the command was typed (its response_url), or by direct message.
+ */
+import type { SlackMessage } from '../../blocks/kit.js';
+import { readRequestModalMetadata } from '../../blocks/modal-metadata.js';
+import { refusalMessage } from '../../blocks/replies.js';
+import { submittedMessage } from '../../blocks/requester-messages.js';
+import { parseRequestModal } from '../../parse-modal.js';
+import type { ListenerDeps, ViewSubmissionArgs } from '../deps.js';
+import { reportFailure } from '../failure.js';
+import { directMessage, postToResponseUrl } from '../tell.js';
+
+export function requestModalSubmission(deps: ListenerDeps): (args: ViewSubmissionArgs) => Promise<void> {
+  return async ({ ack, body, view, client }) => {
+    const userId = body.user.id;
+    const log = deps.logger.child({ module: 'slack.view', userId });
+    const metadata = readRequestModalMetadata(view.private_metadata);
+    const tell = async (msg: SlackMessage): Promise<void> => {
+      if (metadata.responseUrl !== undefined) {
+        try {
+          await postToResponseUrl(metadata.responseUrl, msg);
+          return;
+        } catch (err) {
+          // Expired (30 min, 5 answers): the DM still reaches them.
+          log.warn({ err }, 'response_url refused the answer; sending a direct message');
+        }
+      }
+      await directMessage(client, userId, msg);
+    };
+    let acked = false;
+    try {
+      const parsed = parseRequestModal(view.state.values, userId, deps.access.requestOptions());
+      if (!parsed.ok) {
+        acked = true;
+        await ack({ response_action: 'errors', errors: parsed.errors });
+        return;
+      }
+      acked = true;
+      await ack();
+      const outcome = await deps.access.submitAccessRequest(parsed.value);
+      if (outcome.ok) log.info({ requestId: outcome.value.request.id }, 'access request submitted');
+      await tell(outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+    } catch (err) {
+      if (!acked) await ack();
+      await reportFailure({ log, listener: 'request-modal', userId, tell }, err);
+    }
+  };
+}

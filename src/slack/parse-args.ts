@@ -1,0 +1,126 @@
+/**
+ * The pieces `/access` subcommands share: a permission set, accounts, a duration and a reason, each checked
+ * against the config's names with suggestions for what was probably meant. Pure.
+ */
+import type { RequestOptions } from '../access/api.js';
+import { parseDuration, type DurationSpec } from '../domain/duration.js';
+import { didYouMean, resolveName } from '../domain/names.js';
+import { escapeMrkdwn, LIMITS, truncate } from '../domain/text.js';
+import { plainFromSlack } from './slack-text.js';
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const code = (name: string): string => `\`${escapeMrkdwn(name)}\``;
+/** How many known names an error lists when it has nothing closer to suggest. */
+const LISTED_NAMES = 12;
+
+function listKnown(kind: string, known: readonly string[]): string {
+  if (known.length === 0) return `No ${kind}s are configured.`;
+  const shown = known.slice(0, LISTED_NAMES).map(code);
+  const more = known.length > LISTED_NAMES ? ` and ${known.length - LISTED_NAMES} more` : '';
+  return `Known ${kind}s: ${shown.join(', ')}${more}.`;
+}
+
+function unknownName(kind: string, typed: string, suggestions: string[], known: readonly string[]): string {
+  const hint = didYouMean(suggestions, code);
+  const lead = `I don't know the ${kind} ${code(truncate(typed, 80))}`;
+  return hint === '' ? `${lead}. ${listKnown(kind, known)}` : `${lead}: ${hint}`;
+}
+
+export function checkPermissionSet(typed: string, options: RequestOptions): Checked<string> {
+  const known = options.permissionSets.map((p) => p.name);
+  const resolved = resolveName(typed, known);
+  if (resolved.ok) return { ok: true, value: resolved.name };
+  return { ok: false, message: unknownName('permission set', typed, resolved.suggestions, known) };
+}
+
+export function checkAccount(typed: string, options: RequestOptions): Checked<string> {
+  const byId = options.accounts.find((a) => a.id === typed.trim());
+  if (byId !== undefined) return { ok: true, value: byId.alias };
+  const known = options.accounts.map((a) => a.alias);
+  const resolved = resolveName(typed, known);
+  if (resolved.ok) return { ok: true, value: resolved.name };
+  return { ok: false, message: unknownName('account', typed, resolved.suggestions, known) };
+}
+
+/** `prod,staging`, `prod, staging`: every account checked; all unknown ones reported at once. */
+export function checkAccounts(typed: readonly string[], options: RequestOptions): Checked<string[]> {
+  const found: string[] = [];
+  const problems: string[] = [];
+  for (const name of typed) {
+    const checked = checkAccount(name, options);
+    if (checked.ok) {
+      if (!found.includes(checked.value)) found.push(checked.value);
+    } else {
+      problems.push(checked.message);
+    }
+  }
+  return problems.length > 0 ? { ok: false, message: problems.join('\n') } : { ok: true, value: found };
+}
+
+/**
+ * The leading account list of `rest`: names joined by commas, with or without spaces around them
+ * (`prod, staging 4h …`). Returns the names and what follows.
+ */
+export function takeAccountList(rest: string): { names: string[]; rest: string } {
+  const match = /^[^\s,]+(?:\s*,\s*[^\s,]+)*\s*,?/.exec(rest.trimStart());
+  if (match === null) return { names: [], rest: rest.trim() };
+  const names = match[0]
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  return { names, rest: rest.trimStart().slice(match[0].length).trim() };
+}
+
+/** A word that was meant as a duration but is not one (`4`, `4x`, `2hours`): better refused than read as a reason. */
+const ATTEMPTED_DURATION = /^\d+(?:[.,]\d+)?[a-z]*$/i;
+
+export type DurationTake =
+  | { kind: 'none' }
+  | { kind: 'duration'; value: DurationSpec; rest: string }
+  | { kind: 'error'; message: string };
+
+/** Reads a duration from the first word of `rest`, if there is one. */
+export function takeDuration(rest: string): DurationTake {
+  const trimmed = rest.trim();
+  const [first = ''] = trimmed.split(/\s+/, 1);
+  if (first === '') return { kind: 'none' };
+  const parsed = parseDuration(first);
+  if (parsed.ok) return { kind: 'duration', value: parsed.value, rest: trimmed.slice(first.length).trim() };
+  if (ATTEMPTED_DURATION.test(first)) {
+    return {
+      kind: 'error',
+      message: `${code(first)} is not a duration: use \`30m\`, \`4h\`, \`2d\` or \`permanent\`. If it starts the reason, put the reason in quotes.`,
+    };
+  }
+  return { kind: 'none' };
+}
+
+const QUOTES: readonly (readonly [string, string])[] = [
+  ['"', '"'],
+  ["'", "'"],
+  ['“', '”'],
+  ['‘', '’'],
+  ['«', '»'],
+];
+
+function stripQuotes(text: string): string {
+  const t = text.trim();
+  for (const [open, close] of QUOTES) {
+    if (t.length >= 2 && t.startsWith(open) && t.endsWith(close)) return t.slice(1, -1).trim();
+  }
+  return t;
+}
+
+/** The reason as the person meant it (quotes optional), or undefined when there is none. */
+export function checkReason(raw: string, limit: number = LIMITS.reason): Checked<string | undefined> {
+  const reason = stripQuotes(plainFromSlack(raw));
+  if (reason === '') return { ok: true, value: undefined };
+  if (reason.length > limit) {
+    return {
+      ok: false,
+      message: `The reason is ${reason.length} characters long; keep it to ${limit}.`,
+    };
+  }
+  return { ok: true, value: reason };
+}

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, MINUTE } from '../../src/domain/duration.js';
+import { parseAccessCommand, type ParsedCommand } from '../../src/slack/parse.js';
+import { parseDenyModal, parseExtendModal, parseRequestModal } from '../../src/slack/parse-modal.js';
+import { plainFromSlack, parsePersonRef } from '../../src/slack/slack-text.js';
+import { ACTION, BLOCK } from '../../src/slack/ids.js';
+import { OPTIONS, REQUESTER } from '../support/slack-fixtures.js';
+
+const ctx = { userId: REQUESTER, options: OPTIONS };
+const parse = (text: string): ParsedCommand => parseAccessCommand(text, ctx);
+
+function requestResult(text: string) {
+  const parsed = parse(text);
+  if (parsed.subcommand !== 'request') throw new Error(`expected a request, got ${parsed.subcommand}`);
+  return parsed.result;
+}
+
+describe('/access request', () => {
+  it.each([
+    {
+      text: 'request SeniorDeveloper prod 4h fixing incident 4711',
+      input: {
+        permissionSet: 'SeniorDeveloper',
+        accounts: ['prod'],
+        duration: { kind: 'for', ms: 4 * HOUR },
+        reason: 'fixing incident 4711',
+      },
+    },
+    {
+      text: 'request seniordeveloper PROD 30m',
+      input: {
+        permissionSet: 'SeniorDeveloper',
+        accounts: ['prod'],
+        duration: { kind: 'for', ms: 30 * MINUTE },
+      },
+    },
+    {
+      text: 'request ReadOnlyAccess dev,staging 2d',
+      input: {
+        permissionSet: 'ReadOnlyAccess',
+        accounts: ['dev', 'staging'],
+        duration: { kind: 'for', ms: 2 * DAY },
+      },
+    },
+    {
+      text: 'request ReadOnlyAccess dev, staging , prod permanent',
+      input: {
+        permissionSet: 'ReadOnlyAccess',
+        accounts: ['dev', 'staging', 'prod'],
+        duration: { kind: 'permanent' },
+      },
+    },
+    {
+      text: 'request Developer dev',
+      input: { permissionSet: 'Developer', accounts: ['dev'] },
+    },
+    {
+      text: 'request Developer dev debugging the build',
+      input: { permissionSet: 'Developer', accounts: ['dev'], reason: 'debugging the build' },
+    },
+    {
+      text: 'request Developer dev 1h "incident 4711, on call"',
+      input: {
+        permissionSet: 'Developer',
+        accounts: ['dev'],
+        duration: { kind: 'for', ms: HOUR },
+        reason: 'incident 4711, on call',
+      },
+    },
+    {
+      text: 'request Developer dev 1h30m “smart quotes from Slack”',
+      input: {
+        permissionSet: 'Developer',
+        accounts: ['dev'],
+        duration: { kind: 'for', ms: 90 * MINUTE },
+        reason: 'smart quotes from Slack',
+      },
+    },
+    {
+      text: 'request Developer 111111111111 1h',
+      input: { permissionSet: 'Developer', accounts: ['dev'], duration: { kind: 'for', ms: HOUR } },
+    },
+    {
+      text: 'REQUEST Developer dev,dev 1h',
+      input: { permissionSet: 'Developer', accounts: ['dev'], duration: { kind: 'for', ms: HOUR } },
+    },
+  ])('"$text" is a complete request', ({ text, input }) => {
+    expect(requestResult(text)).toEqual({
+      kind: 'complete',
+      input: { requesterSlackId: REQUESTER, ...input },
+    });
+  });
+
+  it.each([
+    { text: 'request', prefill: {} },
+    { text: 'request   ', prefill: {} },
+    { text: 'request seniordeveloper', prefill: { permissionSet: 'SeniorDeveloper' } },
+  ])('"$text" is missing something, so it opens the modal with what was understood', ({ text, prefill }) => {
+    expect(requestResult(text)).toEqual({ kind: 'modal', prefill });
+  });
+
+  it.each([
+    { text: 'request SeniorDevelopr prod 4h', says: ['SeniorDevelopr', 'did you mean `SeniorDeveloper`'] },
+    { text: 'request Senior prod', says: ['did you mean `SeniorDeveloper`?'] },
+    { text: 'request Developer prd 4h', says: ['account', 'did you mean `prod`?'] },
+    {
+      text: 'request Developer dev,stagign,qa 4h',
+      says: ['`stagign`', '`staging`', '`qa`', 'Known accounts'],
+    },
+    { text: 'request Kitchen dev', says: ['Kitchen', 'Known permission sets'] },
+    { text: 'request Developer dev 4x reasons', says: ['`4x` is not a duration', 'Usage:'] },
+    { text: 'request Developer dev 4711 incident', says: ['`4711` is not a duration', 'quotes'] },
+  ])('"$text" is refused with a message that says what would work', ({ text, says }) => {
+    const result = requestResult(text);
+    expect(result.kind).toBe('error');
+    for (const s of says) expect(result.kind === 'error' ? result.message : '').toContain(s);
+  });
+
+  it('refuses a reason longer than the limit', () => {
+    const result = requestResult(`request Developer dev 1h ${'x'.repeat(501)}`);
+    expect(result).toEqual({ kind: 'error', message: expect.stringContaining('keep it to 500') as unknown });
+  });
+
+  it('keeps a reason as the person typed it, with Slack markup turned back into words', () => {
+    const result = requestResult(
+      'request Developer dev 1h ask &lt;@U999&gt; or <@U0000LEAD1|lena> about <!channel> and <http://evil.example|aws.amazon.com>',
+    );
+    expect(result.kind === 'complete' ? result.input.reason : undefined).toBe(
+      'ask <@U999> or @lena about @channel and aws.amazon.com (http://evil.example)',
+    );
+  });
+
+  it('escapes what the person typed when it echoes it back', () => {
+    const result = requestResult('request <!channel> dev');
+    expect(result.kind === 'error' ? result.message : '').not.toContain('<!channel>');
+  });
+});
+
+describe('/access extend', () => {
+  it.each([
+    { text: 'extend 2h', input: { duration: { kind: 'for', ms: 2 * HOUR } } },
+    {
+      text: 'extend 30m still debugging',
+      input: { duration: { kind: 'for', ms: 30 * MINUTE }, reason: 'still debugging' },
+    },
+    {
+      text: 'extend seniordeveloper prod 1h',
+      input: { permissionSet: 'SeniorDeveloper', account: 'prod', duration: { kind: 'for', ms: HOUR } },
+    },
+  ])('"$text" asks to extend', ({ text, input }) => {
+    expect(parse(text)).toEqual({
+      subcommand: 'extend',
+      result: { kind: 'complete', input: { requesterSlackId: REQUESTER, ...input } },
+    });
+  });
+
+  it.each([
+    'extend',
+    'extend SeniorDeveloper prod',
+    'extend SeniorDeveloper',
+    'extend SeniorDeveloper prod soon',
+  ])('"%s" is refused with the usage', (text) => {
+    const parsed = parse(text);
+    expect(
+      parsed.subcommand === 'extend' && parsed.result.kind === 'error' ? parsed.result.message : '',
+    ).toContain('Usage: `/access extend');
+  });
+});
+
+describe('/access revoke', () => {
+  it.each([
+    { text: 'revoke SeniorDeveloper prod', extra: {} },
+    { text: 'revoke SeniorDeveloper prod <@U0000OTHER|other>', extra: { targetSlackId: 'U0000OTHER' } },
+    { text: 'revoke SeniorDeveloper prod <@U0000OTHER>', extra: { targetSlackId: 'U0000OTHER' } },
+    { text: 'revoke SeniorDeveloper prod sam@example.com', extra: { targetEmail: 'sam@example.com' } },
+    {
+      text: 'revoke SeniorDeveloper prod <mailto:Sam@Example.com|Sam@Example.com>',
+      extra: { targetEmail: 'sam@example.com' },
+    },
+    { text: `revoke SeniorDeveloper prod <@${REQUESTER}|me>`, extra: {} },
+  ])('"$text" revokes', ({ text, extra }) => {
+    expect(parse(text)).toEqual({
+      subcommand: 'revoke',
+      result: {
+        kind: 'complete',
+        input: { actorSlackId: REQUESTER, permissionSet: 'SeniorDeveloper', account: 'prod', ...extra },
+      },
+    });
+  });
+
+  it.each([
+    { text: 'revoke', says: 'Usage: `/access revoke' },
+    { text: 'revoke SeniorDeveloper', says: 'Usage: `/access revoke' },
+    { text: 'revoke SeniorDeveloper prod,dev', says: 'one account at a time' },
+    { text: 'revoke SeniorDeveloper prod somebody', says: 'neither a person' },
+    { text: 'revoke SeniorDevelper prod', says: 'did you mean `SeniorDeveloper`' },
+  ])('"$text" is refused', ({ text, says }) => {
+    const parsed = parse(text);
+    expect(
+      parsed.subcommand === 'revoke' && parsed.result.kind === 'error' ? parsed.result.message : '',
+    ).toContain(says);
+  });
+});
+
+describe('the /access router', () => {
+  it.each(['', '   ', 'help', 'HELP'])('"%s" is help', (text) => {
+    expect(parse(text)).toEqual({ subcommand: 'help' });
+  });
+
+  it('"pending" lists what is pending', () => {
+    expect(parse('pending')).toEqual({ subcommand: 'pending' });
+  });
+
+  it.each([
+    { text: 'reqest SeniorDeveloper prod', says: 'did you mean `/access request`?' },
+    { text: 'pendng', says: 'did you mean `/access pending`?' },
+    { text: 'SeniorDeveloper prod 4h', says: 'did you mean `/access request SeniorDeveloper prod 4h`?' },
+    { text: 'onboard sam@example.com', says: 'is not a command I know' },
+    { text: 'whois', says: 'is not a command I know' },
+  ])('an unknown subcommand "$text" gets the closest one and the usage', ({ text, says }) => {
+    const parsed = parse(text);
+    expect(parsed.subcommand).toBe('unknown');
+    const message = parsed.subcommand === 'unknown' ? parsed.message : '';
+    expect(message).toContain(says);
+    expect(message).toContain('/access request <PermissionSet>');
+  });
+});
+
+describe('Slack command text', () => {
+  it('reads people and emails as Slack escapes them', () => {
+    expect(parsePersonRef('<@U123ABC|sam>')).toEqual({ slackId: 'U123ABC' });
+    expect(parsePersonRef('<mailto:a@example.com|a@example.com>')).toEqual({ email: 'a@example.com' });
+    expect(parsePersonRef('not-a-person')).toBeUndefined();
+  });
+
+  it('turns entities back into the characters typed', () => {
+    expect(plainFromSlack('a &lt; b &amp;&amp; c &gt; d')).toBe('a < b && c > d');
+  });
+});
+
+describe('modal submissions', () => {
+  const values = (ps: string | null, accounts: string[], duration: string | null, reason: string | null) => ({
+    [BLOCK.permissionSet]: {
+      [ACTION.pickPermissionSet]: { selected_option: ps === null ? null : { value: ps } },
+    },
+    [BLOCK.accounts]: { [ACTION.pickAccounts]: { selected_options: accounts.map((value) => ({ value })) } },
+    [BLOCK.duration]: {
+      [ACTION.pickDuration]: { selected_option: duration === null ? null : { value: duration } },
+    },
+    [BLOCK.reason]: { [ACTION.typeReason]: { value: reason } },
+  });
+
+  it('a complete request modal becomes an access request', () => {
+    expect(
+      parseRequestModal(values('SeniorDeveloper', ['prod', 'dev'], '4h', ' incident '), REQUESTER, OPTIONS),
+    ).toEqual({
+      ok: true,
+      value: {
+        requesterSlackId: REQUESTER,
+        permissionSet: 'SeniorDeveloper',
+        accounts: ['prod', 'dev'],
+        duration: { kind: 'for', ms: 4 * HOUR },
+        reason: 'incident',
+      },
+    });
+  });
+
+  it('missing or unknown fields become errors under those fields', () => {
+    const parsed = parseRequestModal(values(null, ['nowhere'], null, 'x'.repeat(501)), REQUESTER, OPTIONS);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? {} : parsed.errors).toEqual({
+      [BLOCK.permissionSet]: 'Pick a permission set.',
+      [BLOCK.accounts]: 'Unknown: nowhere',
+      [BLOCK.reason]: 'Keep it to 500 characters.',
+    });
+  });
+
+  it('the deny modal needs a reason', () => {
+    const empty = { [BLOCK.denyReason]: { [ACTION.typeDenyReason]: { value: '   ' } } };
+    expect(parseDenyModal(empty)).toEqual({
+      ok: false,
+      errors: { [BLOCK.denyReason]: expect.any(String) as unknown },
+    });
+    const given = { [BLOCK.denyReason]: { [ACTION.typeDenyReason]: { value: ' not during the freeze ' } } };
+    expect(parseDenyModal(given)).toEqual({ ok: true, value: 'not during the freeze' });
+  });
+
+  it('the extend modal needs how much longer', () => {
+    expect(parseExtendModal({}).ok).toBe(false);
+    const chosen = { [BLOCK.extension]: { [ACTION.pickExtension]: { selected_option: { value: '2h' } } } };
+    expect(parseExtendModal(chosen)).toEqual({
+      ok: true,
+      value: { duration: { kind: 'for', ms: 2 * HOUR } },
+    });
+  });
+});
