@@ -1,0 +1,111 @@
+/**
+ * The composition root: the one place that chooses concrete adapters (SQLite ledger, AWS adapter, Slack app,
+ * Slack notifier and people directory) and wires them to the access layer.
+ */
+import { createAccessCore, type AccessCore } from './access/core.js';
+import { systemClock, type Clock } from './access/clock.js';
+import type { JobRunnerOptions } from './access/jobs.js';
+import { createAwsAdapter, type AwsAdapter, type AwsAdapterSettings } from './aws/index.js';
+import type { AccessDeskConfig, SecretsConfig } from './config/types.js';
+import type { Logger } from './log.js';
+import { createSlackApp, type SlackApp } from './slack/app.js';
+import { createSlackClient } from './slack/client.js';
+import { SlackNotifier } from './slack/notifier.js';
+import { SlackPeopleDirectory } from './slack/people.js';
+import { createLedger, type SqlLedger } from './store/index.js';
+
+export interface AccessDeskOptions {
+  config: AccessDeskConfig;
+  secrets: SecretsConfig;
+  logger: Logger;
+  /** Region, endpoint (the emulator), credentials (absent: the default chain). Instance ids come from config. */
+  aws: AwsAdapterSettings;
+  slack?: {
+    /** SLACK_API_URL: a local Web API (tests, the sandbox console). */
+    apiUrl?: string;
+    botId?: string;
+    botUserId?: string;
+    port?: number;
+    host?: string;
+    socketMode?: boolean;
+  };
+  /** Overrides config.database.path (tests use ':memory:'). */
+  databasePath?: string;
+  clock?: Clock;
+  runner?: JobRunnerOptions;
+}
+
+export interface AccessDesk extends AccessCore {
+  ledger: SqlLedger;
+  aws: AwsAdapter;
+  slack: SlackApp;
+  /** Starts the scheduler (catching up on what fell due while down) and the Slack app. */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+export async function createAccessDesk(options: AccessDeskOptions): Promise<AccessDesk> {
+  const { config, secrets, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const token = secrets.slackBotToken;
+  if (token === undefined)
+    throw new Error('SLACK_BOT_TOKEN is not set: the Slack app needs its bot token (xoxb-…)');
+
+  const ledger = await createLedger({ path: options.databasePath ?? config.database.path });
+  const aws = createAwsAdapter(
+    {
+      instanceArn: config.identityCenter.instanceArn,
+      identityStoreId: config.identityCenter.identityStoreId,
+      ...(config.email.region !== undefined ? { sesRegion: config.email.region } : {}),
+      ...options.aws,
+    },
+    logger,
+  );
+  const slackApiUrl = options.slack?.apiUrl;
+  const client = createSlackClient({ token, logger, ...(slackApiUrl !== undefined ? { slackApiUrl } : {}) });
+  const core = createAccessCore({
+    config,
+    ledger,
+    directory: aws.directory,
+    assignments: aws.assignments,
+    catalog: aws.catalog,
+    notifier: new SlackNotifier({ client, identityCenter: config.identityCenter, logger }),
+    people: new SlackPeopleDirectory(client),
+    clock,
+    logger,
+    ...(options.runner !== undefined ? { runner: options.runner } : {}),
+  });
+  const { apiUrl: _apiUrl, ...listen } = options.slack ?? {};
+  const slack = createSlackApp({
+    config,
+    secrets,
+    access: core.service,
+    logger,
+    ...(slackApiUrl !== undefined ? { slackApiUrl } : {}),
+    ...withoutUndefined(listen),
+  });
+
+  return {
+    ...core,
+    ledger,
+    aws,
+    slack,
+    async start() {
+      const started = await slack.start();
+      await core.scheduler.start();
+      return started;
+    },
+    async stop() {
+      await slack.stop();
+      await core.scheduler.stop();
+      await core.runner.stop();
+      aws.close();
+      await ledger.close();
+    },
+  };
+}
+
+function withoutUndefined<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
