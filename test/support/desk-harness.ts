@@ -1,0 +1,75 @@
+import { createAccessDesk, type AccessDesk } from '../../src/app.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import { silentLogger } from '../../src/log.js';
+import { exampleConfig, PEOPLE } from './access-harness.js';
+import { testCredentials } from './aws-clients.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import type { SlackTarget } from './slack-requests.js';
+
+export const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
+const BOT_TOKEN = 'xoxb-e2e-token';
+
+export interface DeskHarness {
+  desk: AccessDesk;
+  emulator: RunningEmulator;
+  slack: FakeSlack;
+  target: SlackTarget;
+  close(): Promise<void>;
+}
+
+/** The whole product as it runs: the real Bolt App on loopback, SQLite, the emulator, a fake Slack Web API. */
+export async function startDesk(
+  options: { provisioningDelayMs?: number; latencyMs?: number; rateLimits?: boolean } = {},
+) {
+  const emulator = await startEmulator({
+    rateLimits: options.rateLimits ?? false,
+    faults: { provisioningDelayMs: options.provisioningDelayMs ?? 40, latencyMs: options.latencyMs ?? 0 },
+  });
+  const config = exampleConfig();
+  const slack = await startFakeSlack({
+    users: Object.fromEntries(
+      Object.entries(config.people).map(([id, email]) => [id, { email, name: email.split('@')[0] }]),
+    ),
+  });
+  const desk = await createAccessDesk({
+    config,
+    secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
+    logger: silentLogger,
+    aws: {
+      region: 'eu-west-1',
+      endpoint: emulator.url,
+      credentials: testCredentials,
+      assignments: { pollInitialMs: 20, pollMaxMs: 100 },
+    },
+    slack: { apiUrl: slack.apiUrl, botId: 'B0000BOT01', botUserId: 'U0000BOT01', port: 0, host: '127.0.0.1' },
+    databasePath: ':memory:',
+  });
+  const { port } = await desk.start();
+  return {
+    desk,
+    emulator,
+    slack,
+    target: { url: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET },
+    close: async () => {
+      await desk.stop();
+      await slack.close();
+      await emulator.close();
+    },
+  } satisfies DeskHarness;
+}
+
+export { PEOPLE };
+
+/** Polls an async probe until it answers (not undefined/false), a bounded number of times; no timed assertion. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  { tries = 500, intervalMs = 10 }: { tries?: number; intervalMs?: number } = {},
+): Promise<T> {
+  for (let i = 0; i < tries; i += 1) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
