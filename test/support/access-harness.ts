@@ -55,6 +55,8 @@ export interface HarnessOptions {
   leaseMs?: number;
   /** Assignment waits: how long before the adapter reports timed_out. */
   assignmentTimeoutMs?: number;
+  /** Slack profiles and user groups; none by default (the example config maps its people explicitly). */
+  people?: FakeSlackPeople;
 }
 
 /** The access service on SQLite and the local Identity Center, with a recording notifier and a manual clock. */
@@ -89,7 +91,7 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
     assignments: aws.assignments,
     catalog: aws.catalog,
     notifier,
-    people: new FakeSlackPeople(),
+    people: options.people ?? new FakeSlackPeople(),
     clock,
     logger: silentLogger,
     runner: { leaseMs: options.leaseMs ?? 60_000, retryBaseMs: 1_000 },
