@@ -78,7 +78,7 @@ export class AccessService implements AccessApi {
   // ---------- submit ----------
 
   async submitAccessRequest(input: AccessRequestInput): Promise<Outcome<RequestView>> {
-    const { config, ledger, clock } = this.deps;
+    const { config, clock } = this.deps;
     const target = this.resolveTarget(input.permissionSet, input.accounts);
     if (!target.ok) return target;
     const { permissionSet, accounts } = target.value;
@@ -132,31 +132,12 @@ export class AccessService implements AccessApi {
       card: null,
       dm: null,
     };
-    const refused = await ledger.transaction(async (tx) => {
-      // Checked again inside the transaction: two identical commands at once must not both pass.
-      const duplicate = await this.openRequestFor(tx, request);
-      if (duplicate !== undefined) return duplicate;
-      await tx.insertRequest(request);
-      await tx.appendAudit({
-        at: now,
-        actor: request.requesterSlackId,
-        action: 'request.submitted',
-        requestId: request.id,
-        details: {
-          permissionSet,
-          accounts: accounts.map((a) => a.alias),
-          duration: formatDuration(request.durationMs),
-          approvers: request.approvers,
-          requiredApprovals: request.requiredApprovals,
-        },
-      });
-      if (decision.value.autoApprove) {
-        await this.approveInTx(tx, request, 'system', now, 'request.auto_approved');
-      } else {
-        await tx.enqueueJob(notifyJob(request.id, 'submitted', now));
-      }
-      await tx.enqueueJob(cardJob(request.id, now));
-      return undefined;
+    const refused = await this.record(request, decision.value.autoApprove, {
+      permissionSet,
+      accounts: accounts.map((a) => a.alias),
+      duration: formatDuration(request.durationMs),
+      approvers: request.approvers,
+      requiredApprovals: request.requiredApprovals,
     });
     if (refused !== undefined) return refused;
     this.log.info(
@@ -267,7 +248,7 @@ export class AccessService implements AccessApi {
   // ---------- extend and revoke ----------
 
   async requestExtension(input: ExtensionInput): Promise<Outcome<RequestView>> {
-    const { ledger, clock, config } = this.deps;
+    const { clock, config } = this.deps;
     if (input.duration.kind === 'permanent') {
       return refuse(
         'duration_too_long',
@@ -342,24 +323,9 @@ export class AccessService implements AccessApi {
       card: null,
       dm: null,
     };
-    const refused = await ledger.transaction(async (tx) => {
-      const duplicate = await this.openRequestFor(tx, request);
-      if (duplicate !== undefined) return duplicate;
-      await tx.insertRequest(request);
-      await tx.appendAudit({
-        at: now,
-        actor: request.requesterSlackId,
-        action: 'request.submitted',
-        requestId: request.id,
-        details: { extends: request.extendsGrantIds, by: formatDuration(extensionMs) },
-      });
-      if (decision.value.autoApprove) {
-        await this.approveInTx(tx, request, 'system', now, 'request.auto_approved');
-      } else {
-        await tx.enqueueJob(notifyJob(request.id, 'submitted', now));
-      }
-      await tx.enqueueJob(cardJob(request.id, now));
-      return undefined;
+    const refused = await this.record(request, decision.value.autoApprove, {
+      extends: request.extendsGrantIds,
+      by: formatDuration(extensionMs),
     });
     if (refused !== undefined) return refused;
     this.deps.wake?.();
@@ -451,6 +417,35 @@ export class AccessService implements AccessApi {
   }
 
   // ---------- helpers ----------
+
+  /**
+   * Records a new request with its audit event, its card and the requester's message, approving it at once
+   * when the rules say so. Looks for an open request on the same target inside the transaction, so that two
+   * identical commands at once do not both pass.
+   */
+  private record(
+    request: RequestRecord,
+    autoApprove: boolean,
+    details: Record<string, unknown>,
+  ): Promise<Refusal | undefined> {
+    const now = request.createdAt;
+    return this.deps.ledger.transaction(async (tx) => {
+      const duplicate = await this.openRequestFor(tx, request);
+      if (duplicate !== undefined) return duplicate;
+      await tx.insertRequest(request);
+      await tx.appendAudit({
+        at: now,
+        actor: request.requesterSlackId,
+        action: 'request.submitted',
+        requestId: request.id,
+        details,
+      });
+      if (autoApprove) await this.approveInTx(tx, request, 'system', now, 'request.auto_approved');
+      else await tx.enqueueJob(notifyJob(request.id, 'submitted', now));
+      await tx.enqueueJob(cardJob(request.id, now));
+      return undefined;
+    });
+  }
 
   /** Moves a pending request to approved, with its grants and the job that makes them. */
   private async approveInTx(

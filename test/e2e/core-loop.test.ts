@@ -3,8 +3,8 @@
  * on SQLite, the local Identity Center, and the fake Slack Web API recording what people would see.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { assignmentKey } from '../../src/emulator/state.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import { holdsInAws } from '../support/emulator-assertions.js';
 import { eventually, PEOPLE, SIGNING_SECRET, startDesk, type DeskHarness } from '../support/desk-harness.js';
 import {
   blockActionsBody,
@@ -22,21 +22,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-function holds(harness: DeskHarness, accountId: string, permissionSet: string, email: string): boolean {
-  const { state } = harness.emulator;
-  state.settle();
-  const user = state.userByName(email)!;
-  const ps = state.permissionSetByName(permissionSet)!;
-  return state.assignments.has(
-    assignmentKey({
-      AccountId: accountId,
-      PermissionSetArn: ps.PermissionSetArn,
-      PrincipalType: 'USER',
-      PrincipalId: user.UserId,
-    }),
-  );
-}
 
 let responseCounter = 0;
 async function command(harness: DeskHarness, userId: string, text: string) {
@@ -107,7 +92,7 @@ describe('/access request through Slack, end to end', () => {
     await eventually('the grant to be active', async () =>
       (await h!.desk.service.view(id))?.request.status === 'active' ? true : undefined,
     );
-    expect(holds(h, PROD, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
+    expect(holdsInAws(h.emulator, PROD, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
 
     // Slack delivering the click again, and the other lead clicking late, change nothing.
     const again = await click(h, PEOPLE.lena, ACTION.approve, id);
@@ -133,7 +118,7 @@ describe('/access request through Slack, end to end', () => {
     const revoke = await command(h, PEOPLE.sam, 'revoke SeniorDeveloper prod');
     await waitForResponse(h.slack, revoke.id);
     await waitFor('the assignment to be removed', () =>
-      !holds(h!, PROD, 'SeniorDeveloper', 'sam.dev@example.com') ? true : undefined,
+      !holdsInAws(h!.emulator, PROD, 'SeniorDeveloper', 'sam.dev@example.com') ? true : undefined,
     );
     await eventually(
       'the request to end',

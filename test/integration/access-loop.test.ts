@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../src/domain/duration.js';
-import { assignmentKey } from '../../src/emulator/state.js';
+import { holdsInAws } from '../support/emulator-assertions.js';
 import { PEOPLE, startAccessHarness, type AccessHarness } from '../support/access-harness.js';
 
 const DEV = '111111111111';
@@ -12,27 +12,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-function hasAssignment(
-  harness: AccessHarness,
-  accountId: string,
-  permissionSet: string,
-  email: string,
-): boolean {
-  const { state } = harness.emulator;
-  state.settle();
-  const user = state.userByName(email);
-  const ps = state.permissionSetByName(permissionSet);
-  if (user === undefined || ps === undefined) throw new Error('unknown user or permission set in the seed');
-  return state.assignments.has(
-    assignmentKey({
-      AccountId: accountId,
-      PermissionSetArn: ps.PermissionSetArn,
-      PrincipalType: 'USER',
-      PrincipalId: user.UserId,
-    }),
-  );
-}
 
 const createCalls = (harness: AccessHarness) =>
   harness.emulator.calls.filter(
@@ -72,7 +51,7 @@ describe('the core loop: request, approve, grant, expire', () => {
     expect(approved.ok).toBe(true);
     await h.drain();
 
-    expect(hasAssignment(h, PROD, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
+    expect(holdsInAws(h.emulator, PROD, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
     const view = await h.service.view(request.id);
     expect(view?.request.status).toBe('active');
     expect(view?.grants).toHaveLength(1);
@@ -85,11 +64,11 @@ describe('the core loop: request, approve, grant, expire', () => {
     h.clock.advance(4 * HOUR - 10 * MINUTE);
     expect((await h.scheduler.tick()).reminded).toBe(1);
     expect(h.notifier.eventsFor(request.id)).toContain('reminder');
-    expect(hasAssignment(h, PROD, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
+    expect(holdsInAws(h.emulator, PROD, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
 
     h.clock.advance(11 * MINUTE);
     expect((await h.scheduler.tick()).expired).toBe(1);
-    expect(hasAssignment(h, PROD, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(false);
+    expect(holdsInAws(h.emulator, PROD, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(false);
     expect((await h.service.view(request.id))?.request.status).toBe('ended');
     expect(h.notifier.eventsFor(request.id).at(-1)).toBe('ended');
 
@@ -189,7 +168,7 @@ describe('the core loop: request, approve, grant, expire', () => {
     expect(loser).toMatchObject({ ok: false, code: 'already_decided' });
     await Promise.all([h.drain(), h.drain()]);
     expect(createCalls(h)).toHaveLength(1);
-    expect(hasAssignment(h, DEV, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
+    expect(holdsInAws(h.emulator, DEV, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
   });
 
   it('keeps the accounts that were granted when one of three fails, and says which failed', async () => {
@@ -216,8 +195,8 @@ describe('the core loop: request, approve, grant, expire', () => {
       failureReason: 'Quota exceeded for IAM roles in the account',
     });
     expect(h.notifier.eventsFor(request.id)).toContain('partially_granted');
-    expect(hasAssignment(h, DEV, 'Developer', 'jay.junior@example.com')).toBe(true);
-    expect(hasAssignment(h, STAGING, 'Developer', 'jay.junior@example.com')).toBe(false);
+    expect(holdsInAws(h.emulator, DEV, 'Developer', 'jay.junior@example.com')).toBe(true);
+    expect(holdsInAws(h.emulator, STAGING, 'Developer', 'jay.junior@example.com')).toBe(false);
   });
 
   it('lapses a request nobody decided in time, and says so on the card', async () => {
@@ -245,7 +224,7 @@ describe('the core loop: request, approve, grant, expire', () => {
     });
     expect(request.status).toBe('approved');
     await h.drain();
-    expect(hasAssignment(h, DEV, 'ReadOnlyAccess', 'jay.junior@example.com')).toBe(true);
+    expect(holdsInAws(h.emulator, DEV, 'ReadOnlyAccess', 'jay.junior@example.com')).toBe(true);
   });
 
   it('extends the existing grant instead of adding a second one', async () => {
@@ -273,7 +252,7 @@ describe('the core loop: request, approve, grant, expire', () => {
     // The old end passes and nothing is revoked.
     h.clock.advance(2 * HOUR + MINUTE);
     expect((await h.scheduler.tick()).expired).toBe(0);
-    expect(hasAssignment(h, DEV, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
+    expect(holdsInAws(h.emulator, DEV, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
   });
 
   it('revokes your own access at once, without approval', async () => {
@@ -292,7 +271,7 @@ describe('the core loop: request, approve, grant, expire', () => {
     });
     expect(revoked.ok && revoked.value.ended).toHaveLength(1);
     await h.drain();
-    expect(hasAssignment(h, DEV, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(false);
+    expect(holdsInAws(h.emulator, DEV, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(false);
     const other = await h.service.revoke({
       actorSlackId: PEOPLE.sam,
       permissionSet: 'SeniorDeveloper',
@@ -317,7 +296,7 @@ describe('the core loop: request, approve, grant, expire', () => {
     await h.ledger.insertGrant({ ...grant, id: 'G-permanent', requestId: first.id, endsAt: null });
     h.clock.advance(HOUR + MINUTE);
     await h.scheduler.tick();
-    expect(hasAssignment(h, DEV, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
+    expect(holdsInAws(h.emulator, DEV, 'SeniorDeveloper', 'sam.dev@example.com')).toBe(true);
     const actions = (await h.ledger.listAudit({ grantId: grant.id })).map((e) => e.action);
     expect(actions).toContain('aws.assignment.kept');
   });
