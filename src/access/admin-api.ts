@@ -1,0 +1,116 @@
+/**
+ * The admins' work — onboarding, offboarding, role changes, the migration email — as the Slack layer asks for
+ * it. Each change is a request like any other (rules, approval card, audit), whose approved work is a list of
+ * steps run in order by a durable job: each step is done once, reported on the card, and a failed step stops
+ * the work until an admin retries it, which continues where it stopped.
+ */
+import type { DirectoryGroup, DirectoryUser, LegacyIamUser } from '../domain/identity.js';
+import type { Outcome } from './api.js';
+import type { GrantRecord, RequestRecord } from './ledger.js';
+import type { RequestView } from './notifier.js';
+
+/** One step of an admin request's work, kept in the request's details as `details.steps`. */
+export interface AdminStep {
+  /** Stable within the request: `create_user`, `join_group:ReadOnly`, `assign:dev:Developer`, … */
+  id: string;
+  kind:
+    | 'create_user'
+    | 'join_group'
+    | 'assign'
+    | 'send_welcome'
+    | 'cancel_requests'
+    | 'end_grants'
+    | 'unassign'
+    | 'leave_group'
+    | 'legacy_iam_cleanup'
+    | 'delete_user'
+    | 'send_migration';
+  /** What a person reads on the card: "Join group ReadOnly", "Remove Developer on prod". */
+  label: string;
+  status: 'pending' | 'done' | 'failed' | 'skipped';
+  /** Why it failed (AWS's words where AWS said no), or why it was skipped. */
+  detail?: string;
+  /** For assign/unassign: the target; for join/leave_group: the group. */
+  accountId?: string;
+  accountAlias?: string;
+  permissionSet?: string;
+  permissionSetArn?: string;
+  groupId?: string;
+  groupName?: string;
+}
+
+export interface NewStarter {
+  /** Work email, in a trusted domain; also the Identity Center user name. */
+  email: string;
+  givenName: string;
+  familyName: string;
+  /** Default: `givenName familyName`. */
+  displayName?: string;
+  /** A role from config: groups to join and assignments to hold. */
+  role?: string;
+  /** Permission sets × accounts beyond the role. */
+  extra?: { permissionSet: string; accounts: string[] }[];
+  /** The starter's Slack account, if they have one. */
+  slackUserId?: string;
+  /** YYYY-MM-DD; a future date waits until that day (UTC) before the work starts. */
+  startDate?: string;
+  note?: string;
+}
+
+export interface OnboardingPlan {
+  starter: NewStarter & { displayName: string };
+  groups: string[];
+  assignments: { permissionSet: string; accounts: string[] }[];
+  steps: AdminStep[];
+}
+
+/** Everything that will go when a person is offboarded, shown in the modal before anyone approves. */
+export interface OffboardingPreview {
+  user: DirectoryUser;
+  groups: DirectoryGroup[];
+  directAssignments: {
+    accountId: string;
+    accountAlias: string;
+    permissionSet: string;
+    permissionSetArn: string;
+  }[];
+  groupAssignments: { group: string; accountAlias: string; permissionSet: string }[];
+  activeGrants: GrantRecord[];
+  pendingRequests: RequestRecord[];
+  legacyIamUser?: LegacyIamUser;
+  /** The longest session duration among the permission sets the person holds: open sessions outlive removal. */
+  longestSessionHours: number;
+  longestSessionPermissionSet?: string;
+}
+
+export interface RoleChangePreview {
+  user: DirectoryUser;
+  role: string;
+  current: { groups: string[]; assignments: { permissionSet: string; accountAlias: string }[] };
+  add: { groups: string[]; assignments: { permissionSet: string; accountAlias: string }[] };
+  remove: { groups: string[]; assignments: { permissionSet: string; accountAlias: string }[] };
+}
+
+export interface AdminApi {
+  /** Checks a new starter (admin, trusted domain, unknown user, known role and names) without recording anything. */
+  planOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<OnboardingPlan>>;
+  submitOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<RequestView>>;
+  /** `who`: an email or a Slack user id. */
+  previewOffboarding(adminSlackId: string, who: string): Promise<Outcome<OffboardingPreview>>;
+  submitOffboarding(
+    adminSlackId: string,
+    input: { who: string; reason: string; cleanupLegacyIam: boolean },
+  ): Promise<Outcome<RequestView>>;
+  previewRoleChange(adminSlackId: string, who: string, role: string): Promise<Outcome<RoleChangePreview>>;
+  submitRoleChange(
+    adminSlackId: string,
+    input: { who: string; role: string; reason?: string },
+  ): Promise<Outcome<RequestView>>;
+  /** Continues a failed admin request from the step that failed. Admins only. */
+  retry(requestId: string, adminSlackId: string): Promise<Outcome<RequestView>>;
+  /** Sends the IAM-to-SSO migration email to someone who has an Identity Center user. Admins only. */
+  sendMigrationEmail(
+    adminSlackId: string,
+    email: string,
+  ): Promise<Outcome<{ messageId: string; to: string }>>;
+}
