@@ -91,6 +91,61 @@ export interface RoleChangePreview {
   remove: { groups: string[]; assignments: { permissionSet: string; accountAlias: string }[] };
 }
 
+/** Who an admin request is about (the requester is the admin). */
+export interface AdminSubject {
+  email: string;
+  displayName: string;
+  /** The Identity Center user id: known from the start, except for onboarding (set once the user is made). */
+  userId?: string;
+  slackUserId?: string;
+}
+
+/** What an offboarding keeps of what the person had, in the ledger, once it is all gone. */
+export interface OffboardingSnapshot {
+  userName: string;
+  groups: string[];
+  directAssignments: { accountAlias: string; permissionSet: string }[];
+  groupAssignments: { group: string; accountAlias: string; permissionSet: string }[];
+  activeGrantIds: string[];
+  pendingRequestIds: string[];
+  legacyIamUser?: { userName: string; accessKeyIds: string[] };
+  longestSessionHours: number;
+  longestSessionPermissionSet?: string;
+  takenAt: string;
+}
+
+/**
+ * `request.details` of an onboard, offboard or role_change request. Written by src/access/admin; the Slack
+ * layer reads `subject`, `steps` and `notes` to draw the card and the admin's messages.
+ */
+export interface AdminRequestDetails {
+  matchedRules: number[];
+  subject: AdminSubject;
+  steps: AdminStep[];
+  /** Onboarding: the new starter as planned. */
+  starter?: NewStarter & { displayName: string };
+  /** Onboarding, role change: the role. */
+  role?: string;
+  /** Role change: today's access and the difference, as shown when it was asked for. */
+  roleChange?: Pick<RoleChangePreview, 'current' | 'add' | 'remove'>;
+  /** Offboarding: whether the legacy IAM user is cleaned up, and its name. */
+  cleanupLegacyIam?: boolean;
+  legacyIamUserName?: string;
+  snapshot?: OffboardingSnapshot;
+  /** Offboarding: the same as in the snapshot, at the top where the card reads it. */
+  longestSessionHours?: number;
+  longestSessionPermissionSet?: string;
+  /**
+   * What the admin must know once the work is done (the console step for a first password; sessions that
+   * stay open after offboarding). Plain sentences, user text not escaped for Slack.
+   */
+  notes?: string[];
+  /** Internal: assignment request ids by step id, so a resumed step follows AWS's request instead of asking again. */
+  awsRequestIds?: Record<string, string>;
+  /** Internal: CreateUser was sent, so a user found by that name on a resumed run is ours. */
+  createUserAttempted?: boolean;
+}
+
 export interface AdminApi {
   /** Checks a new starter (admin, trusted domain, unknown user, known role and names) without recording anything. */
   planOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<OnboardingPlan>>;

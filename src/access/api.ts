@@ -30,7 +30,13 @@ export type RefusalCode =
   | 'identity_unknown'
   | 'identity_ambiguous'
   | 'untrusted_domain'
-  | 'aws_unavailable';
+  | 'aws_unavailable'
+  /** Admin work: a field of the form is missing or malformed (the message names it). */
+  | 'invalid_input'
+  /** Admin work: no role of that name in config. */
+  | 'unknown_role'
+  /** Onboarding: the person already has an Identity Center user (a role change is what is wanted). */
+  | 'user_exists';
 
 export type Outcome<T> =
   | { ok: true; value: T }

@@ -4,13 +4,15 @@
  */
 import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
+import { AdminService } from './admin/admin-service.js';
+import { StepRunner } from './admin/steps.js';
 import type { Clock } from './clock.js';
 import { IdentityResolver } from './identity.js';
 import { JobRunner, type JobRunnerOptions } from './jobs.js';
 import type { Ledger } from './ledger.js';
 import type { Notifier } from './notifier.js';
 import type { SlackPeople } from './people.js';
-import type { Assignments, Catalog, Directory } from './ports.js';
+import type { Assignments, Catalog, Directory, LegacyIam, Mailer } from './ports.js';
 import { Scheduler } from './scheduler.js';
 import { AccessService } from './service.js';
 
@@ -20,6 +22,10 @@ export interface AccessCoreDeps {
   directory: Directory;
   assignments: Assignments;
   catalog: Catalog;
+  /** SES: welcome and migration emails. */
+  mailer: Mailer;
+  /** IAM: the legacy IAM users offboarding cleans up. */
+  legacyIam: LegacyIam;
   notifier: Notifier;
   people: SlackPeople;
   clock: Clock;
@@ -31,6 +37,8 @@ export interface AccessCoreDeps {
 
 export interface AccessCore {
   service: AccessService;
+  /** Onboarding, offboarding, role changes and the migration email (admins only). */
+  admin: AdminService;
   runner: JobRunner;
   scheduler: Scheduler;
   identities: IdentityResolver;
@@ -38,12 +46,11 @@ export interface AccessCore {
 
 export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const identities = new IdentityResolver(deps.config, deps.people, deps.directory, deps.clock);
-  const runner = new JobRunner(deps, deps.runner);
-  const service = new AccessService({
-    ...deps,
-    identities,
-    ...(deps.wakeOnChange === false ? {} : { wake: () => runner.wake() }),
-  });
+  const steps = new StepRunner(deps);
+  const runner = new JobRunner({ ...deps, adminWork: steps }, deps.runner);
+  const wake = deps.wakeOnChange === false ? {} : { wake: () => runner.wake() };
+  const service = new AccessService({ ...deps, identities, ...wake });
+  const admin = new AdminService({ ...deps, identities, ...wake });
   const scheduler = new Scheduler({ ...deps, runner });
-  return { service, runner, scheduler, identities };
+  return { service, admin, runner, scheduler, identities };
 }

@@ -14,6 +14,21 @@ import type { Assignments, AwsFailure, Catalog } from './ports.js';
 import { cardJob, notifyJob } from './service.js';
 import { buildView } from './views.js';
 
+/**
+ * The admins' work (onboard, offboard, role_change): a list of steps run by src/access/admin, from the same
+ * provision job as access requests, so that it shares their leases, retries and resume after a crash.
+ */
+export interface AdminWork {
+  /** When the work may begin (a new starter's first day); undefined: at once. */
+  startsAt(request: RequestRecord): Date | undefined;
+  /** Runs the steps not done yet; throws RetryLater (or anything) to be run again later. */
+  run(request: RequestRecord): Promise<void>;
+  /** The job gave up after its attempts: the request must end failed, saying why. */
+  giveUp(request: RequestRecord, message: string): Promise<void>;
+}
+
+const ADMIN_KINDS: ReadonlySet<RequestRecord['kind']> = new Set(['onboard', 'offboard', 'role_change']);
+
 export interface JobRunnerDeps {
   config: AccessDeskConfig;
   ledger: Ledger;
@@ -22,6 +37,7 @@ export interface JobRunnerDeps {
   notifier: Notifier;
   clock: Clock;
   logger: Logger;
+  adminWork?: AdminWork;
 }
 
 export interface JobRunnerOptions {
@@ -39,9 +55,9 @@ export interface JobRunnerOptions {
 }
 
 /** A failure worth trying again later (throttling, a timeout, AWS unreachable). */
-class RetryLater extends Error {}
+export class RetryLater extends Error {}
 
-const TRANSIENT: ReadonlySet<AwsFailure['code']> = new Set([
+export const TRANSIENT: ReadonlySet<AwsFailure['code']> = new Set([
   'throttled',
   'timed_out',
   'aws_error',
@@ -194,6 +210,20 @@ export class JobRunner {
     const { ledger, clock } = this.deps;
     const request = job.requestId === null ? undefined : await ledger.getRequest(job.requestId);
     if (request === undefined) return;
+    const admin = ADMIN_KINDS.has(request.kind) ? this.deps.adminWork : undefined;
+    if (ADMIN_KINDS.has(request.kind) && admin === undefined)
+      throw new Error(`no admin work runner for ${request.kind} request ${request.id}`);
+    const startsAt = admin?.startsAt(request);
+    if (request.status === 'approved' && startsAt !== undefined && startsAt > clock.now()) {
+      // Approved before the starter's first day: the work waits for it, in a job of its own.
+      await ledger.enqueueJob({
+        kind: 'provision',
+        requestId: request.id,
+        runAt: startsAt,
+        dedupeKey: `provision:${request.id}:${startsAt.toISOString()}`,
+      });
+      return;
+    }
     if (request.status === 'approved' || request.status === 'failed') {
       const now = clock.now();
       const started = await ledger.transaction(async (tx) => {
@@ -213,6 +243,10 @@ export class JobRunner {
     }
     if (request.kind === 'extend') {
       await this.extend(request);
+      return;
+    }
+    if (admin !== undefined) {
+      await admin.run({ ...request, status: 'provisioning' });
       return;
     }
     const grants = await ledger.findGrants({ requestId: request.id });
@@ -360,6 +394,11 @@ export class JobRunner {
   private async giveUpProvisioning(requestId: string, message: string): Promise<void> {
     const { ledger, clock } = this.deps;
     const now = clock.now();
+    const admin = await ledger.getRequest(requestId);
+    if (admin !== undefined && ADMIN_KINDS.has(admin.kind) && this.deps.adminWork !== undefined) {
+      await this.deps.adminWork.giveUp(admin, message);
+      return;
+    }
     const grants = await ledger.findGrants({ requestId, statuses: ['pending', 'provisioning'] });
     await ledger.transaction(async (tx) => {
       for (const g of grants) {

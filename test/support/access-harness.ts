@@ -90,6 +90,8 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
     directory: aws.directory,
     assignments: aws.assignments,
     catalog: aws.catalog,
+    mailer: aws.mailer,
+    legacyIam: aws.legacyIam,
     notifier,
     people: options.people ?? new FakeSlackPeople(),
     clock,

@@ -1,0 +1,380 @@
+/**
+ * The admins' service: onboarding, offboarding, role changes as requests with steps (planned here, approved
+ * like any request, run by the step runner), retries of failed work, and the migration email. Only admins
+ * may use it; every refusal says why and what would work.
+ */
+import type { Logger } from '../../log.js';
+import { renderMigrationEmail } from '../../email/migration.js';
+import { DAY } from '../../domain/duration.js';
+import { LIMITS, escapeMrkdwn } from '../../domain/text.js';
+import type {
+  AdminApi,
+  AdminRequestDetails,
+  NewStarter,
+  OffboardingPreview,
+  OnboardingPlan,
+  RoleChangePreview,
+} from '../admin-api.js';
+import type { Outcome } from '../api.js';
+import type { RequestView } from '../notifier.js';
+import { cardJob } from '../service.js';
+import { buildView } from '../views.js';
+import { accountAlias } from './access-today.js';
+import type { AdminServiceDeps } from './deps.js';
+import { isAdminKind, ok, readDetails, refuse } from './details.js';
+import { offboardingSteps, previewOffboarding, sessionFields, snapshotOf } from './offboarding.js';
+import { planOnboarding } from './onboarding.js';
+import { decideAdmin, recordAdminRequest, type NewAdminRequest } from './record.js';
+import { planRoleChange } from './role-change.js';
+import { findPerson, type Person } from './subject.js';
+import { resolveRole } from './targets.js';
+
+/** How long after the migration email the old access keys go. */
+export const MIGRATION_NOTICE_MS = 14 * DAY;
+
+export class AdminService implements AdminApi {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: AdminServiceDeps) {
+    this.log = deps.logger.child({ module: 'admin' });
+  }
+
+  isAdmin(slackUserId: string): boolean {
+    return this.deps.config.admins.includes(slackUserId);
+  }
+
+  // ---------- onboarding ----------
+
+  async planOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<OnboardingPlan>> {
+    const admin = this.checkAdmin(adminSlackId, 'onboard people');
+    if (!admin.ok) return admin;
+    const planned = await planOnboarding(this.deps, starter);
+    return planned.ok ? ok(planned.value.plan) : planned;
+  }
+
+  async submitOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<RequestView>> {
+    const admin = this.checkAdmin(adminSlackId, 'onboard people');
+    if (!admin.ok) return admin;
+    const planned = await planOnboarding(this.deps, starter);
+    if (!planned.ok) return planned;
+    const { plan, accounts } = planned.value;
+    const reason = plan.starter.note ?? '';
+    const approval = await decideAdmin(this.deps.config, this.deps.people, {
+      kind: 'onboard',
+      requesterSlackId: adminSlackId,
+      accounts: accounts.map((a) => a.alias),
+      groups: plan.groups,
+      ...(reason !== '' ? { reason } : {}),
+    });
+    if (!approval.ok) return approval;
+    return this.record(
+      {
+        kind: 'onboard',
+        adminSlackId,
+        permissionSet: plan.starter.role ?? '',
+        accounts,
+        reason: reason === '' ? null : reason,
+        details: {
+          subject: {
+            email: plan.starter.email,
+            displayName: plan.starter.displayName,
+            ...(plan.starter.slackUserId !== undefined ? { slackUserId: plan.starter.slackUserId } : {}),
+          },
+          steps: plan.steps,
+          starter: plan.starter,
+          ...(plan.starter.role !== undefined ? { role: plan.starter.role } : {}),
+        },
+      },
+      approval.value,
+    );
+  }
+
+  // ---------- offboarding ----------
+
+  async previewOffboarding(adminSlackId: string, who: string): Promise<Outcome<OffboardingPreview>> {
+    const admin = this.checkAdmin(adminSlackId, 'offboard people');
+    if (!admin.ok) return admin;
+    const person = await this.person(who);
+    if (!person.ok) return person;
+    return previewOffboarding(this.deps, person.value);
+  }
+
+  async submitOffboarding(
+    adminSlackId: string,
+    input: { who: string; reason: string; cleanupLegacyIam: boolean },
+  ): Promise<Outcome<RequestView>> {
+    const admin = this.checkAdmin(adminSlackId, 'offboard people');
+    if (!admin.ok) return admin;
+    const reason = this.checkReason(input.reason, true);
+    if (!reason.ok) return reason;
+    const person = await this.person(input.who);
+    if (!person.ok) return person;
+    const preview = await previewOffboarding(this.deps, person.value);
+    if (!preview.ok) return preview;
+    const accounts = this.accountRefs([
+      ...preview.value.directAssignments.map((a) => a.accountId),
+      ...preview.value.activeGrants.map((g) => g.accountId),
+    ]);
+    const approval = await decideAdmin(this.deps.config, this.deps.people, {
+      kind: 'offboard',
+      requesterSlackId: adminSlackId,
+      accounts: accounts.map((a) => a.alias),
+      reason: reason.value,
+    });
+    if (!approval.ok) return approval;
+    const iam = preview.value.legacyIamUser;
+    return this.record(
+      {
+        kind: 'offboard',
+        adminSlackId,
+        permissionSet: '',
+        accounts,
+        reason: reason.value,
+        details: {
+          subject: this.subjectOf(person.value),
+          steps: offboardingSteps(preview.value, input.cleanupLegacyIam),
+          cleanupLegacyIam: input.cleanupLegacyIam,
+          ...(iam !== undefined ? { legacyIamUserName: iam.userName } : {}),
+          snapshot: snapshotOf(preview.value, this.deps.clock.now()),
+          ...sessionFields(preview.value),
+        },
+      },
+      approval.value,
+    );
+  }
+
+  // ---------- role change ----------
+
+  async previewRoleChange(
+    adminSlackId: string,
+    who: string,
+    role: string,
+  ): Promise<Outcome<RoleChangePreview>> {
+    const planned = await this.planRoleChange(adminSlackId, who, role);
+    return planned.ok ? ok(planned.value.plan.preview) : planned;
+  }
+
+  async submitRoleChange(
+    adminSlackId: string,
+    input: { who: string; role: string; reason?: string },
+  ): Promise<Outcome<RequestView>> {
+    const planned = await this.planRoleChange(adminSlackId, input.who, input.role);
+    if (!planned.ok) return planned;
+    const { plan, person } = planned.value;
+    const reason = this.checkReason(input.reason ?? '', false);
+    if (!reason.ok) return reason;
+    if (plan.steps.length === 0) {
+      return refuse(
+        'already_held',
+        `${escapeMrkdwn(person.email)} already has exactly what the role ${plan.preview.role} gives: nothing to change.`,
+      );
+    }
+    const approval = await decideAdmin(this.deps.config, this.deps.people, {
+      kind: 'role_change',
+      requesterSlackId: adminSlackId,
+      accounts: plan.accounts.map((a) => a.alias),
+      groups: plan.preview.add.groups,
+      ...(reason.value !== '' ? { reason: reason.value } : {}),
+    });
+    if (!approval.ok) return approval;
+    const { current, add, remove } = plan.preview;
+    return this.record(
+      {
+        kind: 'role_change',
+        adminSlackId,
+        permissionSet: plan.preview.role,
+        accounts: plan.accounts,
+        reason: reason.value === '' ? null : reason.value,
+        details: {
+          subject: this.subjectOf(person),
+          steps: plan.steps,
+          role: plan.preview.role,
+          roleChange: { current, add, remove },
+        },
+      },
+      approval.value,
+    );
+  }
+
+  // ---------- retry ----------
+
+  async retry(requestId: string, adminSlackId: string): Promise<Outcome<RequestView>> {
+    const admin = this.checkAdmin(adminSlackId, 'retry admin work');
+    if (!admin.ok) return admin;
+    const { ledger, clock } = this.deps;
+    const request = await ledger.getRequest(requestId);
+    if (request === undefined) return refuse('not_found', `There is no request ${escapeMrkdwn(requestId)}.`);
+    if (!isAdminKind(request.kind)) {
+      return refuse(
+        'invalid_input',
+        `${request.id} is an access request: only onboarding, offboarding and role changes are retried. Ask again instead.`,
+      );
+    }
+    const failed = readDetails(request).steps.find((s) => s.status === 'failed');
+    const now = clock.now();
+    const moved = await ledger.transaction(async (tx) => {
+      if (!(await tx.transitionRequest(request.id, 'failed', 'provisioning'))) return false;
+      await tx.appendAudit({
+        at: now,
+        actor: adminSlackId,
+        action: 'request.retried',
+        requestId: request.id,
+        details: { from: failed?.id ?? null },
+      });
+      await tx.enqueueJob({
+        kind: 'provision',
+        requestId: request.id,
+        runAt: now,
+        dedupeKey: `provision:${request.id}`,
+      });
+      await tx.enqueueJob(cardJob(request.id, now));
+      return true;
+    });
+    if (!moved) {
+      const current = await ledger.getRequest(requestId);
+      return refuse(
+        'already_decided',
+        `${request.id} is ${current?.status ?? 'gone'}, not failed: there is nothing to retry.`,
+      );
+    }
+    this.log.info({ requestId, from: failed?.id }, 'admin work retried');
+    this.deps.wake?.();
+    return this.view(request.id);
+  }
+
+  // ---------- migration email ----------
+
+  async sendMigrationEmail(
+    adminSlackId: string,
+    email: string,
+  ): Promise<Outcome<{ messageId: string; to: string }>> {
+    const admin = this.checkAdmin(adminSlackId, 'send migration emails');
+    if (!admin.ok) return admin;
+    const { config, directory, mailer, ledger, clock } = this.deps;
+    const address = email.trim().toLowerCase();
+    const found = await directory.findUserByEmail(address);
+    if (!found.ok)
+      return refuse(
+        'aws_unavailable',
+        `I could not look up ${escapeMrkdwn(address)}: ${found.error.message}`,
+      );
+    if (found.value === undefined) {
+      return refuse(
+        'not_found',
+        `No Identity Center user has the email ${escapeMrkdwn(address)}: they could not sign in after moving. Onboard them first (\`/access onboard ${escapeMrkdwn(address)}\`).`,
+      );
+    }
+    const user = found.value;
+    const now = clock.now();
+    const keysRemovedOn = new Date(now.getTime() + MIGRATION_NOTICE_MS);
+    const rendered = renderMigrationEmail({
+      organisation: config.email.organisation,
+      displayName: user.displayName,
+      userName: user.userName,
+      startUrl: config.identityCenter.startUrl,
+      region: config.identityCenter.region,
+      sessionName: config.identityCenter.sessionName,
+      keysRemovedOn,
+      helpAddress: config.email.from,
+    });
+    const sent = await mailer.send({
+      from: config.email.from,
+      to: [address],
+      cc: [...config.email.cc],
+      ...rendered,
+    });
+    if (!sent.ok) return refuse('aws_unavailable', `SES did not send the email: ${sent.error.message}`);
+    await ledger.appendAudit({
+      at: now,
+      actor: adminSlackId,
+      action: 'email.migration_sent',
+      details: {
+        to: address,
+        userId: user.id,
+        messageId: sent.value.messageId,
+        keysRemovedOn: keysRemovedOn.toISOString(),
+      },
+    });
+    return ok({ messageId: sent.value.messageId, to: address });
+  }
+
+  // ---------- helpers ----------
+
+  private async planRoleChange(adminSlackId: string, who: string, roleInput: string) {
+    const admin = this.checkAdmin(adminSlackId, 'change roles');
+    if (!admin.ok) return admin;
+    const role = resolveRole(this.deps.config, roleInput);
+    if (!role.ok) return role;
+    const person = await this.person(who);
+    if (!person.ok) return person;
+    const plan = await planRoleChange(this.deps, person.value, role.value);
+    if (!plan.ok) return plan;
+    return ok({ plan: plan.value, person: person.value });
+  }
+
+  private async record(
+    input: NewAdminRequest,
+    approval: Parameters<typeof recordAdminRequest>[3],
+  ): Promise<Outcome<RequestView>> {
+    const recorded = await recordAdminRequest(
+      this.deps.ledger,
+      this.deps.config,
+      input,
+      approval,
+      this.deps.clock.now(),
+    );
+    if (!recorded.ok) return recorded;
+    this.log.info(
+      { requestId: recorded.value.id, kind: input.kind, auto: approval.autoApprove },
+      'admin request submitted',
+    );
+    this.deps.wake?.();
+    return this.view(recorded.value.id);
+  }
+
+  private checkAdmin(slackId: string, what: string): Outcome<void> {
+    if (this.isAdmin(slackId)) return ok(undefined);
+    return refuse('not_admin', `Only admins may ${what}. Ask one of ${this.admins()}.`);
+  }
+
+  private admins(): string {
+    return this.deps.config.admins.map((id) => `<@${id}>`).join(' ');
+  }
+
+  private checkReason(text: string, required: boolean): Outcome<string> {
+    const reason = text.trim();
+    if (required && reason === '')
+      return refuse('reason_required', 'Say why (a leaving date, a ticket): the card and the audit show it.');
+    if (reason.length > LIMITS.reason)
+      return refuse('reason_too_long', `Keep the reason under ${LIMITS.reason} characters.`);
+    return ok(reason);
+  }
+
+  private async person(who: string): Promise<Outcome<Person>> {
+    return findPerson(this.deps.directory, this.deps.identities, who);
+  }
+
+  private subjectOf(person: Person): AdminRequestDetails['subject'] {
+    const slackUserId =
+      person.slackUserId ??
+      Object.entries(this.deps.config.people).find(
+        ([, v]) => v.toLowerCase() === person.email.toLowerCase(),
+      )?.[0];
+    return {
+      email: person.email,
+      displayName: person.user.displayName,
+      userId: person.user.id,
+      ...(slackUserId !== undefined ? { slackUserId } : {}),
+    };
+  }
+
+  private accountRefs(ids: string[]) {
+    return [...new Set(ids)].map((id) => ({ id, alias: accountAlias(this.deps.config, id) }));
+  }
+
+  private async view(requestId: string): Promise<Outcome<RequestView>> {
+    const view = await buildView(this.deps.ledger, this.deps.catalog, requestId);
+    if (view === undefined) throw new Error(`request ${requestId} vanished after it was written`);
+    return ok(view);
+  }
+}

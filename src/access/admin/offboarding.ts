@@ -1,0 +1,206 @@
+/**
+ * Offboarding planned: everything a person holds (groups, direct assignments and those through groups,
+ * access-desk grants, pending requests, a legacy IAM user of the same name), and the steps that take it away
+ * in a safe order — the identity-store user last, so that a failed step leaves them findable and retryable.
+ */
+import type { LegacyIamUser } from '../../domain/identity.js';
+import type {
+  AdminRequestDetails,
+  AdminStep,
+  OffboardingPreview,
+  OffboardingSnapshot,
+} from '../admin-api.js';
+import type { Outcome } from '../api.js';
+import type { Ledger, RequestRecord } from '../ledger.js';
+import { readAccessToday } from './access-today.js';
+import type { AdminDeps } from './deps.js';
+import { ok, pendingStep, refuse } from './details.js';
+import type { Person } from './subject.js';
+
+/** Is this request the person's own, or an admin request about them? */
+export function concerns(request: RequestRecord, userId: string, email: string): boolean {
+  const subject = (request.details as { subject?: { email?: string; userId?: string } }).subject;
+  return (
+    (request.requesterUserId !== '' && request.requesterUserId === userId) ||
+    request.requesterEmail.toLowerCase() === email.toLowerCase() ||
+    subject?.userId === userId ||
+    subject?.email?.toLowerCase() === email.toLowerCase()
+  );
+}
+
+export async function pendingRequestsOf(ledger: Ledger, userId: string, email: string) {
+  const pending = await ledger.findRequests({ statuses: ['pending'] });
+  return pending.filter((r) => concerns(r, userId, email));
+}
+
+/** The IAM user of the same name: the email as the user name, else the part before the @. */
+export async function findLegacyIamUser(
+  deps: Pick<AdminDeps, 'legacyIam'>,
+  email: string,
+): Promise<Outcome<LegacyIamUser | undefined>> {
+  const local = email.split('@')[0] ?? email;
+  for (const name of [...new Set([email, local])]) {
+    const found = await deps.legacyIam.describe(name);
+    if (!found.ok)
+      return refuse('aws_unavailable', `I could not look up the IAM user ${name}: ${found.error.message}`);
+    if (found.value !== undefined) return ok(found.value);
+  }
+  return ok(undefined);
+}
+
+export async function previewOffboarding(
+  deps: Pick<AdminDeps, 'config' | 'directory' | 'assignments' | 'catalog' | 'ledger' | 'legacyIam'>,
+  person: Person,
+): Promise<Outcome<OffboardingPreview>> {
+  const { user, email } = person;
+  const today = await readAccessToday(deps, user.id);
+  if (!today.ok) return today;
+  const legacy = await findLegacyIamUser(deps, email);
+  if (!legacy.ok) return legacy;
+  const [activeGrants, pendingRequests] = await Promise.all([
+    deps.ledger.findGrants({ principalId: user.id, statuses: ['active'] }),
+    pendingRequestsOf(deps.ledger, user.id, email),
+  ]);
+  // Open sessions outlive removal by up to their permission set's session duration: name the longest.
+  let longest: { hours: number; name?: string } = { hours: 0 };
+  for (const a of [...today.value.direct, ...today.value.throughGroups]) {
+    const hours = today.value.permissionSets.get(a.permissionSetArn)?.sessionHours ?? 0;
+    if (hours > longest.hours) longest = { hours, name: a.permissionSet };
+  }
+  return ok({
+    user,
+    groups: today.value.groups,
+    directAssignments: today.value.direct,
+    groupAssignments: today.value.throughGroups.map((a) => ({
+      group: a.group,
+      accountAlias: a.accountAlias,
+      permissionSet: a.permissionSet,
+    })),
+    activeGrants,
+    pendingRequests,
+    ...(legacy.value !== undefined ? { legacyIamUser: legacy.value } : {}),
+    longestSessionHours: longest.hours,
+    ...(longest.name !== undefined ? { longestSessionPermissionSet: longest.name } : {}),
+  });
+}
+
+/** The steps, in the order PRODUCT.md gives: requests, grants, assignments, groups, IAM, then the user. */
+export function offboardingSteps(preview: OffboardingPreview, cleanupLegacyIam: boolean): AdminStep[] {
+  const iam = preview.legacyIamUser;
+  const steps: AdminStep[] = [
+    pendingStep({
+      id: 'cancel_requests',
+      kind: 'cancel_requests',
+      label: `Cancel pending requests (${preview.pendingRequests.length})`,
+    }),
+    pendingStep({
+      id: 'end_grants',
+      kind: 'end_grants',
+      label: `End access-desk grants (${preview.activeGrants.length})`,
+    }),
+    ...preview.directAssignments.map((a) =>
+      pendingStep({
+        id: `unassign:${a.accountAlias}:${a.permissionSet}`,
+        kind: 'unassign',
+        label: `Remove ${a.permissionSet} on ${a.accountAlias}`,
+        accountId: a.accountId,
+        accountAlias: a.accountAlias,
+        permissionSet: a.permissionSet,
+        permissionSetArn: a.permissionSetArn,
+      }),
+    ),
+    ...preview.groups.map((g) =>
+      pendingStep({
+        id: `leave_group:${g.name}`,
+        kind: 'leave_group',
+        label: `Leave group ${g.name}`,
+        groupId: g.id,
+        groupName: g.name,
+      }),
+    ),
+  ];
+  if (iam !== undefined) {
+    const step = pendingStep({
+      id: `legacy_iam:${iam.userName}`,
+      kind: 'legacy_iam_cleanup',
+      label: `Delete the legacy IAM user ${iam.userName} (${iam.accessKeys.length} access key${iam.accessKeys.length === 1 ? '' : 's'})`,
+    });
+    steps.push(cleanupLegacyIam ? step : { ...step, status: 'skipped', detail: 'Not asked for: it stays.' });
+  }
+  steps.push(
+    pendingStep({
+      id: 'delete_user',
+      kind: 'delete_user',
+      label: `Delete the Identity Center user ${preview.user.userName}`,
+    }),
+  );
+  return steps;
+}
+
+/** The longest session, at the top of the details (the card shows it) as well as in the snapshot. */
+export function sessionFields(
+  preview: OffboardingPreview,
+): Pick<AdminRequestDetails, 'longestSessionHours' | 'longestSessionPermissionSet'> {
+  return {
+    longestSessionHours: preview.longestSessionHours,
+    ...(preview.longestSessionPermissionSet !== undefined
+      ? { longestSessionPermissionSet: preview.longestSessionPermissionSet }
+      : {}),
+  };
+}
+
+export function snapshotOf(preview: OffboardingPreview, at: Date): OffboardingSnapshot {
+  const iam = preview.legacyIamUser;
+  return {
+    userName: preview.user.userName,
+    groups: preview.groups.map((g) => g.name),
+    directAssignments: preview.directAssignments.map((a) => ({
+      accountAlias: a.accountAlias,
+      permissionSet: a.permissionSet,
+    })),
+    groupAssignments: preview.groupAssignments,
+    activeGrantIds: preview.activeGrants.map((g) => g.id),
+    pendingRequestIds: preview.pendingRequests.map((r) => r.id),
+    ...(iam !== undefined
+      ? { legacyIamUser: { userName: iam.userName, accessKeyIds: iam.accessKeys.map((k) => k.id) } }
+      : {}),
+    longestSessionHours: preview.longestSessionHours,
+    ...(preview.longestSessionPermissionSet !== undefined
+      ? { longestSessionPermissionSet: preview.longestSessionPermissionSet }
+      : {}),
+    takenAt: at.toISOString(),
+  };
+}
+
+/** The warning the admin reads when it is done: removal does not end sessions already open. */
+export function openSessionsNote(snapshot: OffboardingSnapshot): string | undefined {
+  if (snapshot.longestSessionHours === 0) return undefined;
+  const h = snapshot.longestSessionHours;
+  return `Sessions already open stay valid until their session duration runs out: up to ${h} hour${h === 1 ? '' : 's'} (${snapshot.longestSessionPermissionSet ?? 'the longest permission set'}).`;
+}
+
+/**
+ * The offboarding steps planned again from what the person holds now; undefined when that cannot be read
+ * (the plan made at submission then stands).
+ */
+export async function replanOffboarding(
+  deps: Pick<AdminDeps, 'config' | 'directory' | 'assignments' | 'catalog' | 'ledger' | 'legacyIam'>,
+  details: AdminRequestDetails,
+  now: Date,
+): Promise<AdminRequestDetails | undefined> {
+  const userId = details.subject.userId;
+  if (userId === undefined) return undefined;
+  const user = await deps.directory.describeUser(userId);
+  if (!user.ok) return undefined;
+  const preview = await previewOffboarding(deps, { user: user.value, email: details.subject.email });
+  if (!preview.ok) return undefined;
+  const cleanup = details.cleanupLegacyIam === true;
+  const iam = preview.value.legacyIamUser;
+  return {
+    ...details,
+    steps: offboardingSteps(preview.value, cleanup),
+    snapshot: snapshotOf(preview.value, now),
+    ...sessionFields(preview.value),
+    ...(iam !== undefined ? { legacyIamUserName: iam.userName } : {}),
+  };
+}

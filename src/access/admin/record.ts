@@ -1,0 +1,131 @@
+/**
+ * Recording a new admin request: the rules decide who approves (as for any request), and the request goes
+ * into the ledger with its audit event, its card and the admin's message in one transaction; approved at
+ * once when the rules say so.
+ */
+import type { AccessDeskConfig } from '../../config/types.js';
+import { decide, type Decision, type RuleSubject } from '../../domain/rules.js';
+import type { RequestKind } from '../../domain/request.js';
+import { escapeMrkdwn } from '../../domain/text.js';
+import type { AdminRequestDetails } from '../admin-api.js';
+import type { Outcome, RefusalCode } from '../api.js';
+import { newRequestId } from '../ids.js';
+import type { AccountRef, Ledger, RequestRecord } from '../ledger.js';
+import type { SlackPeople } from '../people.js';
+import { cardJob, notifyJob } from '../service.js';
+import { ok, refuse, toRecord } from './details.js';
+
+export type Approval = Extract<Decision, { ok: true }>;
+
+/** The rules' decision for admin work: the groups it joins and the accounts it touches are what they match. */
+export async function decideAdmin(
+  config: AccessDeskConfig,
+  people: SlackPeople,
+  subject: Omit<RuleSubject, 'durationMs'>,
+): Promise<Outcome<Approval>> {
+  const groups: Record<string, string[]> = {};
+  for (const [name, group] of Object.entries(config.approvers)) {
+    const members = group.usergroup === undefined ? [] : await people.usergroupMembers(group.usergroup);
+    groups[name] = [...new Set([...group.users, ...members])];
+  }
+  // No duration: admin work is permanent by nature, and rules that limit durations speak of access.
+  const decision = decide({ ...subject, durationMs: undefined }, config, groups);
+  if (decision.ok) return ok(decision);
+  const code: RefusalCode = decision.code === 'permanent_not_allowed' ? 'duration_too_long' : decision.code;
+  return refuse(code, decision.message);
+}
+
+export interface NewAdminRequest {
+  kind: Extract<RequestKind, 'onboard' | 'offboard' | 'role_change'>;
+  adminSlackId: string;
+  /** The role, or ''. */
+  permissionSet: string;
+  accounts: AccountRef[];
+  reason: string | null;
+  details: Omit<AdminRequestDetails, 'matchedRules'>;
+}
+
+const OPEN = ['pending', 'approved', 'provisioning', 'failed'] as const;
+
+export async function recordAdminRequest(
+  ledger: Ledger,
+  config: AccessDeskConfig,
+  input: NewAdminRequest,
+  approval: Approval,
+  now: Date,
+): Promise<Outcome<RequestRecord>> {
+  const details: AdminRequestDetails = { ...input.details, matchedRules: approval.matchedRules };
+  const request: RequestRecord = {
+    id: newRequestId(),
+    kind: input.kind,
+    status: 'pending',
+    requesterSlackId: input.adminSlackId,
+    // The admin asks; the person it is about is in details.subject.
+    requesterEmail: '',
+    requesterUserId: '',
+    permissionSet: input.permissionSet,
+    permissionSetArn: '',
+    accounts: input.accounts,
+    durationMs: null,
+    reason: input.reason,
+    approvers: approval.approvers,
+    requiredApprovals: approval.requiredApprovals,
+    channel: approval.channel,
+    extendsGrantIds: [],
+    details: toRecord(details),
+    createdAt: now,
+    lapsesAt: new Date(now.getTime() + config.timing.pendingLifetimeMs),
+    decidedAt: null,
+    card: null,
+    dm: null,
+  };
+  const email = details.subject.email.toLowerCase();
+  return ledger.transaction(async (tx) => {
+    // Inside the transaction, so that two admins submitting the same work at once do not both pass.
+    const open = await tx.findRequests({ statuses: [...OPEN], kinds: [input.kind] });
+    const clash = open.find(
+      (r) => (r.details as Partial<AdminRequestDetails>).subject?.email?.toLowerCase() === email,
+    );
+    if (clash !== undefined) {
+      return refuse(
+        'already_requested',
+        `There is already ${input.kind === 'role_change' ? 'a role change' : `an ${input.kind}ing`} of ${escapeMrkdwn(email)} under way (${clash.id}, ${clash.status}). Finish or cancel it first.`,
+      );
+    }
+    await tx.insertRequest(request);
+    await tx.appendAudit({
+      at: now,
+      actor: input.adminSlackId,
+      action: 'request.submitted',
+      requestId: request.id,
+      details: {
+        kind: input.kind,
+        subject: details.subject.email,
+        ...(input.permissionSet !== '' ? { role: input.permissionSet } : {}),
+        steps: details.steps.map((s) => s.id),
+        approvers: request.approvers,
+        requiredApprovals: request.requiredApprovals,
+      },
+    });
+    if (approval.autoApprove) {
+      await tx.transitionRequest(request.id, 'pending', 'approved', { decidedAt: now });
+      await tx.appendAudit({
+        at: now,
+        actor: 'system',
+        action: 'request.auto_approved',
+        requestId: request.id,
+      });
+      await tx.enqueueJob({
+        kind: 'provision',
+        requestId: request.id,
+        runAt: now,
+        dedupeKey: `provision:${request.id}`,
+      });
+      await tx.enqueueJob(notifyJob(request.id, 'approved', now));
+    } else {
+      await tx.enqueueJob(notifyJob(request.id, 'submitted', now));
+    }
+    await tx.enqueueJob(cardJob(request.id, now));
+    return ok(request);
+  });
+}

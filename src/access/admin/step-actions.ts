@@ -1,0 +1,315 @@
+/**
+ * What each kind of step does in AWS and in the ledger. Every action looks before it acts and takes "already
+ * there" / "already gone" as success when it is the expected thing, so a step run twice (after a crash, or a
+ * retry) changes nothing the second time. A passing AWS trouble throws RetryLater: the job runs again later.
+ */
+import type { Logger } from '../../log.js';
+import { renderWelcomeEmail } from '../../email/welcome.js';
+import { joinWords } from '../../domain/text.js';
+import type { AdminRequestDetails, AdminStep } from '../admin-api.js';
+import { RetryLater, TRANSIENT } from '../jobs.js';
+import type { RequestRecord } from '../ledger.js';
+import type { AwsFailure } from '../ports.js';
+import { cardJob, notifyJob } from '../service.js';
+import type { AdminDeps } from './deps.js';
+import { pendingRequestsOf } from './offboarding.js';
+
+export type StepResult =
+  | { status: 'done' | 'skipped'; detail?: string; patch?: Partial<AdminRequestDetails> }
+  | { status: 'failed'; detail: string };
+
+export interface StepContext {
+  request: RequestRecord;
+  details: AdminRequestDetails;
+  /** Saves part of the details at once (before an AWS call whose outcome a crash could lose). */
+  remember(patch: Partial<AdminRequestDetails>): Promise<void>;
+}
+
+const done = (detail?: string, patch?: Partial<AdminRequestDetails>): StepResult => ({
+  status: 'done',
+  ...(detail !== undefined ? { detail } : {}),
+  ...(patch !== undefined ? { patch } : {}),
+});
+const failed = (detail: string): StepResult => ({ status: 'failed', detail });
+
+/** A passing trouble is tried again later; anything else fails the step with AWS's words. */
+function failure(error: AwsFailure): StepResult {
+  if (TRANSIENT.has(error.code)) throw new RetryLater(error.message);
+  return failed(error.reason ?? error.message);
+}
+
+export class StepActions {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: AdminDeps) {
+    this.log = deps.logger.child({ module: 'admin.steps' });
+  }
+
+  run(step: AdminStep, ctx: StepContext): Promise<StepResult> {
+    switch (step.kind) {
+      case 'create_user':
+        return this.createUser(ctx);
+      case 'join_group':
+        return this.joinGroup(step, ctx);
+      case 'assign':
+        return this.assign(step, ctx);
+      case 'send_welcome':
+        return this.sendWelcome(ctx);
+      case 'cancel_requests':
+        return this.cancelRequests(ctx);
+      case 'end_grants':
+        return this.endGrants(ctx);
+      case 'unassign':
+        return this.unassign(step, ctx);
+      case 'leave_group':
+        return this.leaveGroup(step, ctx);
+      case 'legacy_iam_cleanup':
+        return this.legacyIam(ctx);
+      case 'delete_user':
+        return this.deleteUser(ctx);
+      case 'send_migration':
+        return Promise.resolve(failed('The migration email is sent at once, never as a step.'));
+    }
+  }
+
+  private userId(ctx: StepContext): string {
+    const id = ctx.details.subject.userId;
+    if (id === undefined)
+      throw new Error(`request ${ctx.request.id}: no user id before a step that needs one`);
+    return id;
+  }
+
+  // ---------- onboarding ----------
+
+  private async createUser(ctx: StepContext): Promise<StepResult> {
+    const { directory } = this.deps;
+    const { subject, starter } = ctx.details;
+    if (starter === undefined) throw new Error(`request ${ctx.request.id}: onboarding without a starter`);
+    const ours = (id: string) => subject.userId === id || ctx.details.createUserAttempted === true;
+    const existing = await directory.findUserByUserName(subject.email);
+    if (!existing.ok) return failure(existing.error);
+    if (existing.value !== undefined) {
+      // Ours when a run before a crash created it (it did not exist when the onboarding was approved).
+      if (ours(existing.value.id))
+        return done('Already created by an earlier run.', {
+          subject: { ...subject, userId: existing.value.id },
+        });
+      return failed(
+        `${subject.email} was created by someone else since this onboarding was asked for. Use /access role to change their access.`,
+      );
+    }
+    await ctx.remember({ createUserAttempted: true });
+    const created = await directory.createUser({
+      email: subject.email,
+      givenName: starter.givenName,
+      familyName: starter.familyName,
+      displayName: starter.displayName,
+    });
+    if (!created.ok) return failure(created.error);
+    return done(`User id ${created.value.id}.`, { subject: { ...subject, userId: created.value.id } });
+  }
+
+  private async joinGroup(step: AdminStep, ctx: StepContext): Promise<StepResult> {
+    const { directory } = this.deps;
+    let groupId = step.groupId;
+    if (groupId === undefined) {
+      const group = await directory.findGroupByName(step.groupName ?? '');
+      if (!group.ok) return failure(group.error);
+      if (group.value === undefined) return failed(`There is no group ${step.groupName} in Identity Center.`);
+      groupId = group.value.id;
+    }
+    const joined = await directory.addMembership(groupId, this.userId(ctx));
+    if (!joined.ok) return failure(joined.error);
+    return done(joined.value.created ? undefined : 'Already a member.');
+  }
+
+  private async assign(step: AdminStep, ctx: StepContext): Promise<StepResult> {
+    const { assignments } = this.deps;
+    const assignment = this.assignmentOf(step, ctx);
+    const resumeRequestId = ctx.details.awsRequestIds?.[step.id];
+    if (resumeRequestId === undefined) {
+      const held = await assignments.listForPrincipal(assignment.principal, {
+        accountIds: [assignment.accountId],
+      });
+      if (!held.ok) return failure(held.error);
+      if (held.value.some((a) => a.permissionSetArn === assignment.permissionSetArn))
+        return done('Already held.');
+    }
+    const result = await this.follow(step, ctx, resumeRequestId, (options) =>
+      assignments.create(assignment, options),
+    );
+    if (!result.ok) return failure(result.error);
+    return done();
+  }
+
+  private async sendWelcome(ctx: StepContext): Promise<StepResult> {
+    const { config, mailer } = this.deps;
+    const { subject, starter } = ctx.details;
+    const rendered = renderWelcomeEmail({
+      organisation: config.email.organisation,
+      displayName: starter?.displayName ?? subject.displayName,
+      userName: subject.email,
+      startUrl: config.identityCenter.startUrl,
+      region: config.identityCenter.region,
+      sessionName: config.identityCenter.sessionName,
+      oneTimePasswords: config.email.oneTimePasswords,
+      helpAddress: config.email.from,
+    });
+    // SES sends are not idempotent: a crash between the send and saving this step could send it twice,
+    // which is better than a starter who never hears how to sign in.
+    const sent = await mailer.send({
+      from: config.email.from,
+      to: [subject.email],
+      cc: [...config.email.cc],
+      ...rendered,
+    });
+    if (!sent.ok) return failure(sent.error);
+    return done(`Message ${sent.value.messageId}.`);
+  }
+
+  // ---------- offboarding ----------
+
+  private async cancelRequests(ctx: StepContext): Promise<StepResult> {
+    const { ledger, clock } = this.deps;
+    const { subject } = ctx.details;
+    const pending = (await pendingRequestsOf(ledger, this.userId(ctx), subject.email)).filter(
+      (r) => r.id !== ctx.request.id,
+    );
+    const cancelled: string[] = [];
+    for (const request of pending) {
+      const now = clock.now();
+      const moved = await ledger.transaction(async (tx) => {
+        if (!(await tx.transitionRequest(request.id, 'pending', 'cancelled', { decidedAt: now })))
+          return false;
+        await tx.appendAudit({
+          at: now,
+          actor: 'system',
+          action: 'request.cancelled',
+          requestId: request.id,
+          details: { why: 'offboarded', by: ctx.request.id },
+        });
+        await tx.enqueueJob(cardJob(request.id, now));
+        await tx.enqueueJob(notifyJob(request.id, 'cancelled', now));
+        return true;
+      });
+      if (moved) cancelled.push(request.id);
+    }
+    return done(cancelled.length === 0 ? 'None pending.' : `Cancelled ${joinWords(cancelled)}.`);
+  }
+
+  private async endGrants(ctx: StepContext): Promise<StepResult> {
+    const { ledger, clock } = this.deps;
+    const grants = await ledger.findGrants({ principalId: this.userId(ctx), statuses: ['active'] });
+    const ended: string[] = [];
+    for (const grant of grants) {
+      const now = clock.now();
+      // Ended in the ledger only: the assignment itself goes with the direct assignments, next.
+      const moved = await ledger.transaction(async (tx) => {
+        if (!(await tx.transitionGrant(grant.id, 'active', 'ending'))) return false;
+        await tx.transitionGrant(grant.id, 'ending', 'ended', { endedAt: now, endReason: 'offboarded' });
+        await tx.appendAudit({
+          at: now,
+          actor: 'system',
+          action: 'grant.ended',
+          requestId: grant.requestId,
+          grantId: grant.id,
+          details: { reason: 'offboarded', by: ctx.request.id },
+        });
+        const remaining = (await tx.findGrants({ requestId: grant.requestId })).filter(
+          (g) => g.id !== grant.id && (g.status === 'active' || g.status === 'ending'),
+        );
+        if (remaining.length === 0 && (await tx.transitionRequest(grant.requestId, 'active', 'ended'))) {
+          await tx.appendAudit({
+            at: now,
+            actor: 'system',
+            action: 'request.ended',
+            requestId: grant.requestId,
+          });
+        }
+        await tx.enqueueJob(cardJob(grant.requestId, now));
+        await tx.enqueueJob(notifyJob(grant.requestId, 'ended', now, grant.id));
+        return true;
+      });
+      if (moved) ended.push(`${grant.permissionSet} on ${grant.accountAlias}`);
+    }
+    return done(ended.length === 0 ? 'None active.' : `Ended ${joinWords(ended)}.`);
+  }
+
+  private async unassign(step: AdminStep, ctx: StepContext): Promise<StepResult> {
+    const assignment = this.assignmentOf(step, ctx);
+    const result = await this.follow(step, ctx, ctx.details.awsRequestIds?.[step.id], (options) =>
+      this.deps.assignments.delete(assignment, options),
+    );
+    if (!result.ok) return failure(result.error);
+    return done(result.value.outcome === 'already_gone' ? 'Already gone.' : undefined);
+  }
+
+  private async leaveGroup(step: AdminStep, ctx: StepContext): Promise<StepResult> {
+    if (step.groupId === undefined) throw new Error(`step ${step.id} has no group id`);
+    const left = await this.deps.directory.removeMembership(step.groupId, this.userId(ctx));
+    if (!left.ok) return failure(left.error);
+    return done(left.value.removed ? undefined : 'Already gone.');
+  }
+
+  private async legacyIam(ctx: StepContext): Promise<StepResult> {
+    const userName = ctx.details.legacyIamUserName;
+    if (userName === undefined) return done('No legacy IAM user.');
+    const cleaned = await this.deps.legacyIam.deleteCompletely(userName);
+    if (!cleaned.ok) return failure(cleaned.error);
+    if (!cleaned.value.existed) return done(`No IAM user ${userName} (already gone).`);
+    const keys = cleaned.value.steps.filter((s) => s.action === 'delete_access_key').length;
+    return done(
+      `Removed ${cleaned.value.steps.length} things, ${keys} access key${keys === 1 ? '' : 's'} among them, then the user.`,
+    );
+  }
+
+  private async deleteUser(ctx: StepContext): Promise<StepResult> {
+    const deleted = await this.deps.directory.deleteUser(this.userId(ctx));
+    if (!deleted.ok) return failure(deleted.error);
+    const slackId = ctx.details.subject.slackUserId;
+    if (slackId !== undefined) await this.deps.ledger.forgetIdentity?.(slackId);
+    return done(deleted.value.deleted ? undefined : 'Already gone.');
+  }
+
+  // ---------- helpers ----------
+
+  private assignmentOf(step: AdminStep, ctx: StepContext) {
+    if (step.accountId === undefined || step.permissionSetArn === undefined)
+      throw new Error(`step ${step.id} has no account or permission set`);
+    return {
+      accountId: step.accountId,
+      permissionSetArn: step.permissionSetArn,
+      principal: { type: 'USER' as const, id: this.userId(ctx) },
+    };
+  }
+
+  /**
+   * Runs an assignment change, saving AWS's request id as soon as it is known, so that a run resumed after a
+   * crash follows that request to its end instead of asking AWS a second time.
+   */
+  private async follow<T>(
+    step: AdminStep,
+    ctx: StepContext,
+    resumeRequestId: string | undefined,
+    change: (options: {
+      resumeRequestId?: string;
+      onProgress: (p: { requestId: string }) => void;
+    }) => Promise<T>,
+  ): Promise<T> {
+    let saving: Promise<void> = Promise.resolve();
+    let saved = resumeRequestId;
+    const result = await change({
+      ...(resumeRequestId !== undefined ? { resumeRequestId } : {}),
+      onProgress: (p) => {
+        if (p.requestId === saved) return;
+        saved = p.requestId;
+        const awsRequestIds = { ...ctx.details.awsRequestIds, [step.id]: p.requestId };
+        saving = ctx.remember({ awsRequestIds }).catch((error: unknown) => {
+          this.log.warn({ err: error, step: step.id }, 'could not save the AWS request id');
+        });
+      },
+    });
+    await saving;
+    return result;
+  }
+}

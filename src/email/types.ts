@@ -1,0 +1,6 @@
+/** What a template produces: the caller adds sender and recipients. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}

@@ -1,0 +1,209 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AdminRequestDetails } from '../../src/access/admin-api.js';
+import { callsOf, directAssignmentsOf, identityCenterWrites } from '../support/admin-emulator.js';
+import { PEOPLE, startAccessHarness, type AccessHarness } from '../support/access-harness.js';
+
+const KIM = 'kim.leaver@example.com';
+const PROD = '333333333333';
+
+let h: AccessHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const detailsOf = async (harness: AccessHarness, id: string) =>
+  (await harness.service.view(id))!.request.details as unknown as AdminRequestDetails;
+
+/** Kim holds an access-desk grant (SeniorDeveloper on dev) and has a request waiting (JuniorDeveloper on dev). */
+async function kimWithGrantAndPendingRequest(harness: AccessHarness) {
+  const granted = await harness.service.submitAccessRequest({
+    requesterSlackId: PEOPLE.kim,
+    permissionSet: 'SeniorDeveloper',
+    accounts: ['dev'],
+  });
+  if (!granted.ok) throw new Error(granted.message);
+  expect((await harness.service.approve(granted.value.request.id, PEOPLE.lena)).ok).toBe(true);
+  await harness.drain();
+  const pending = await harness.service.submitAccessRequest({
+    requesterSlackId: PEOPLE.kim,
+    permissionSet: 'JuniorDeveloper',
+    accounts: ['dev'],
+  });
+  if (!pending.ok) throw new Error(pending.message);
+  await harness.drain();
+  return { grantRequestId: granted.value.request.id, pendingRequestId: pending.value.request.id };
+}
+
+async function approvedOffboarding(harness: AccessHarness, cleanupLegacyIam = true): Promise<string> {
+  const submitted = await harness.admin.submitOffboarding(PEOPLE.ada, {
+    who: KIM,
+    reason: 'contract ended 2026-11-30',
+    cleanupLegacyIam,
+  });
+  if (!submitted.ok) throw new Error(submitted.message);
+  const approved = await harness.service.approve(submitted.value.request.id, PEOPLE.leo);
+  if (!approved.ok) throw new Error(approved.message);
+  return submitted.value.request.id;
+}
+
+describe('offboarding', () => {
+  it('previews everything that will go: groups, assignments, grants, requests, the IAM user, the longest session', async () => {
+    h = await startAccessHarness();
+    const { grantRequestId, pendingRequestId } = await kimWithGrantAndPendingRequest(h);
+    const preview = await h.admin.previewOffboarding(PEOPLE.ada, PEOPLE.kim);
+    if (!preview.ok) throw new Error(preview.message);
+    const p = preview.value;
+    expect(p.user.userName).toBe(KIM);
+    expect(p.groups.map((g) => g.name).sort()).toEqual(['Billing', 'ReadOnly']);
+    expect(p.directAssignments.map((a) => `${a.accountAlias}:${a.permissionSet}`).sort()).toEqual([
+      'dev:Developer',
+      'dev:SeniorDeveloper',
+      'prod:ProductionSupport',
+      'staging:Developer',
+    ]);
+    expect(p.groupAssignments).toEqual(
+      expect.arrayContaining([
+        { group: 'ReadOnly', accountAlias: 'prod', permissionSet: 'ReadOnlyAccess' },
+        { group: 'Billing', accountAlias: 'management', permissionSet: 'FinanceAdmin' },
+      ]),
+    );
+    expect(p.activeGrants.map((g) => g.requestId)).toEqual([grantRequestId]);
+    expect(p.pendingRequests.map((r) => r.id)).toEqual([pendingRequestId]);
+    expect(p.legacyIamUser?.accessKeys).toHaveLength(2);
+    expect(p.legacyIamUser?.accessKeys.some((k) => k.lastUsed !== undefined)).toBe(true);
+    expect(p.longestSessionHours).toBe(12);
+    expect(p.longestSessionPermissionSet).toBe('ReadOnlyAccess');
+  });
+
+  it('removes everything Kim had, and deletes the identity-store user last', async () => {
+    h = await startAccessHarness();
+    const { grantRequestId, pendingRequestId } = await kimWithGrantAndPendingRequest(h);
+    const kimId = h.emulator.state.userByName(KIM)!.UserId;
+    const writesBefore = identityCenterWrites(h.emulator).length;
+
+    const refused = await h.admin.submitOffboarding(PEOPLE.ada, {
+      who: KIM,
+      reason: ' ',
+      cleanupLegacyIam: true,
+    });
+    expect(refused).toMatchObject({ ok: false, code: 'reason_required' });
+
+    const id = await approvedOffboarding(h);
+    await h.drain();
+
+    const view = (await h.service.view(id))!;
+    expect(view.request.status).toBe('completed');
+    const details = view.request.details as unknown as AdminRequestDetails;
+    expect(details.steps.map((s) => s.kind)).toEqual([
+      'cancel_requests',
+      'end_grants',
+      'unassign',
+      'unassign',
+      'unassign',
+      'unassign',
+      'leave_group',
+      'leave_group',
+      'legacy_iam_cleanup',
+      'delete_user',
+    ]);
+    expect(details.steps.map((s) => s.id)).toEqual(
+      expect.arrayContaining([
+        'unassign:dev:Developer',
+        'unassign:staging:Developer',
+        'unassign:prod:ProductionSupport',
+        'unassign:dev:SeniorDeveloper',
+        'leave_group:ReadOnly',
+        'leave_group:Billing',
+        `legacy_iam:${KIM}`,
+      ]),
+    );
+    expect(details.steps.every((s) => s.status === 'done')).toBe(true);
+
+    // AWS: nothing of Kim's is left.
+    expect(h.emulator.state.userByName(KIM)).toBeUndefined();
+    expect(directAssignmentsOf(h.emulator, kimId)).toEqual([]);
+    expect([...h.emulator.state.memberships.values()].filter((m) => m.UserId === kimId)).toEqual([]);
+    expect(h.emulator.state.iamUsers.has(KIM)).toBe(false);
+    const writes = identityCenterWrites(h.emulator).slice(writesBefore);
+    expect(writes.at(-1)).toMatchObject({ service: 'identitystore', operation: 'DeleteUser' });
+    expect(callsOf(h.emulator, 'DeleteUser', 'identitystore')).toHaveLength(1);
+
+    // The ledger: the pending request cancelled, the grant ended, and a snapshot of what Kim had.
+    expect((await h.service.view(pendingRequestId))?.request.status).toBe('cancelled');
+    const grantView = (await h.service.view(grantRequestId))!;
+    expect(grantView.request.status).toBe('ended');
+    expect(grantView.grants[0]).toMatchObject({ status: 'ended', endReason: 'offboarded' });
+    expect(details.snapshot).toMatchObject({
+      userName: KIM,
+      groups: expect.arrayContaining(['ReadOnly', 'Billing']) as unknown,
+      pendingRequestIds: [pendingRequestId],
+      longestSessionHours: 12,
+    });
+    expect(details.snapshot?.directAssignments).toHaveLength(4);
+    expect(details).toMatchObject({ longestSessionHours: 12, longestSessionPermissionSet: 'ReadOnlyAccess' });
+    expect(details.snapshot?.legacyIamUser?.accessKeyIds).toHaveLength(2);
+    // Open sessions outlive the offboarding: the admin is told for how long.
+    expect(details.notes?.join(' ')).toMatch(/up to 12 hours \(ReadOnlyAccess\)/);
+    expect(h.notifier.eventsFor(id)).toEqual(['submitted', 'approved', 'granted']);
+    expect(h.notifier.eventsFor(pendingRequestId)).toContain('cancelled');
+  });
+
+  it('leaves the legacy IAM user alone when the clean-up was not asked for', async () => {
+    h = await startAccessHarness();
+    const id = await approvedOffboarding(h, false);
+    await h.drain();
+    const details = await detailsOf(h, id);
+    expect(details.steps.find((s) => s.kind === 'legacy_iam_cleanup')?.status).toBe('skipped');
+    expect(h.emulator.state.iamUsers.has(KIM)).toBe(true);
+    expect(h.emulator.state.userByName(KIM)).toBeUndefined();
+  });
+
+  it('stops before deleting the user when AWS denies a step, and a retry by an admin finishes from there', async () => {
+    h = await startAccessHarness();
+    h.emulator.faults.accessDeniedAccounts.push(PROD);
+    const id = await approvedOffboarding(h);
+    await h.drain();
+
+    const failed = (await h.service.view(id))!;
+    expect(failed.request.status).toBe('failed');
+    const steps = (failed.request.details as unknown as AdminRequestDetails).steps;
+    const denied = steps.find((s) => s.status === 'failed')!;
+    expect(denied.id).toBe('unassign:prod:ProductionSupport');
+    expect(denied.detail).toMatch(/denied|not authori[sz]ed/i);
+    expect(steps.find((s) => s.id === 'delete_user')?.status).toBe('pending');
+    expect(h.emulator.state.userByName(KIM)).toBeDefined();
+    expect(callsOf(h.emulator, 'DeleteUser', 'identitystore')).toHaveLength(0);
+    expect(h.notifier.eventsFor(id).at(-1)).toBe('failed');
+    expect(h.notifier.lastCard(id)?.status).toBe('failed');
+
+    expect(await h.admin.retry(id, PEOPLE.lena)).toMatchObject({ ok: false, code: 'not_admin' });
+    h.emulator.faults.accessDeniedAccounts.length = 0;
+    const retried = await h.admin.retry(id, PEOPLE.ada);
+    expect(retried.ok && retried.value.request.status).toBe('provisioning');
+    expect(await h.admin.retry(id, PEOPLE.ada)).toMatchObject({ ok: false, code: 'already_decided' });
+    await h.drain();
+
+    expect((await h.service.view(id))?.request.status).toBe('completed');
+    expect(h.emulator.state.userByName(KIM)).toBeUndefined();
+    // Each assignment removed once: the steps done before the failure were not run again.
+    const deletions = callsOf(h.emulator, 'DeleteAccountAssignment').map(
+      (c) => `${String(c.input.TargetId)}|${String(c.input.PermissionSetArn)}`,
+    );
+    expect(deletions).toHaveLength(3);
+    expect(new Set(deletions).size).toBe(3);
+    expect(callsOf(h.emulator, 'DeleteUser', 'identitystore')).toHaveLength(1);
+    expect(h.notifier.eventsFor(id).at(-1)).toBe('granted');
+  });
+
+  it('refuses a second offboarding of the same person while one is under way', async () => {
+    h = await startAccessHarness();
+    await approvedOffboarding(h);
+    const again = await h.admin.submitOffboarding(PEOPLE.ada, {
+      who: KIM,
+      reason: 'again',
+      cleanupLegacyIam: false,
+    });
+    expect(again).toMatchObject({ ok: false, code: 'already_requested' });
+  });
+});
