@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type CustomRoute } from '@slack/bolt';
+import type { AdminApi } from '../access/admin-api.js';
 import type { AccessApi } from '../access/api.js';
 import type { AccessDeskConfig, SecretsConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
@@ -16,6 +17,8 @@ export interface SlackAppOptions {
   config: AccessDeskConfig;
   secrets: SecretsConfig;
   access: AccessApi;
+  /** The admins' work (onboard, offboard, role, migrate, Retry). Absent: those answer "not available". */
+  admin?: AdminApi;
   logger: Logger;
   /** Web API base URL: a local fake in tests, the console in the sandbox. Absent: Slack. */
   slackApiUrl?: string;
@@ -81,6 +84,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // A fresh object: Bolt writes its logger into the options it is given.
     clientOptions: slackClientOptions(logger, options.slackApiUrl),
     customRoutes: [healthz],
+    // No conversation store: nothing here uses context.conversation, and Bolt's default (in memory, so wrong with
+    // more than one instance) runs as global middleware before every listener, so before every ack(): a store
+    // lookup that fails with a new Error for each request. Off, a burst of commands is acknowledged sooner.
+    convoStore: false,
     ...(socketMode
       ? { socketMode: true, appToken: secrets.slackAppToken, port: options.port ?? DEFAULT_PORT }
       : {
@@ -92,7 +99,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         }),
   });
 
-  registerListeners(app, { access: options.access, config: options.config, logger });
+  registerListeners(app, {
+    access: options.access,
+    config: options.config,
+    logger,
+    ...(options.admin !== undefined ? { admin: options.admin } : {}),
+  });
 
   let started = false;
   return {

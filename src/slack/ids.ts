@@ -14,12 +14,26 @@ export const ACTION = {
   typeReason: 'type_reason',
   typeDenyReason: 'type_deny_reason',
   pickExtension: 'pick_extension',
+  /** On a failed admin request (card or DM): continue from the step that failed. */
+  retry: 'retry_request',
+  typeEmail: 'type_email',
+  typeGivenName: 'type_given_name',
+  typeFamilyName: 'type_family_name',
+  typeDisplayName: 'type_display_name',
+  pickRole: 'pick_role',
+  pickSlackUser: 'pick_slack_user',
+  pickStartDate: 'pick_start_date',
+  typeNote: 'type_note',
+  checkLegacyCleanup: 'check_legacy_cleanup',
 } as const;
 
 export const CALLBACK = {
   requestModal: 'request_modal',
   denyModal: 'deny_modal',
   extendModal: 'extend_modal',
+  onboardModal: 'onboard_modal',
+  offboardModal: 'offboard_modal',
+  roleChangeModal: 'role_change_modal',
 } as const;
 
 /** Block ids of modal inputs: `ack({ response_action: 'errors' })` names fields by these. */
@@ -30,7 +44,22 @@ export const BLOCK = {
   reason: 'reason',
   denyReason: 'deny_reason',
   extension: 'extension',
+  email: 'email',
+  givenName: 'given_name',
+  familyName: 'family_name',
+  displayName: 'display_name',
+  role: 'role',
+  /** The onboarding extras reuse the request pickers' action ids, so the same options listeners serve them. */
+  extraPermissionSets: 'extra_permission_sets',
+  extraAccounts: 'extra_accounts',
+  slackUser: 'slack_user',
+  startDate: 'start_date',
+  note: 'note',
+  legacyCleanup: 'legacy_cleanup',
 } as const;
+
+/** The value of the legacy clean-up checkbox's one option. */
+export const LEGACY_CLEANUP_VALUE = 'delete_legacy_iam_user';
 
 /**
  * The Extend button sits in a block whose id names the grant's request, so that a click can re-read the request

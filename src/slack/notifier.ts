@@ -18,6 +18,7 @@ export interface SlackNotifierOptions {
   /** Where people sign in: the portal URL and the `aws configure sso` session name. */
   identityCenter: Pick<AccessDeskConfig['identityCenter'], 'startUrl' | 'sessionName'>;
   logger: Logger;
+  /** How cards and messages are drawn; pass `oneTimePasswords: config.email.oneTimePasswords` for onboarding. */
   card?: CardOptions;
 }
 
@@ -55,7 +56,13 @@ export class SlackNotifier implements Notifier {
     if (dm !== null && !(await this.update(dm, running))) dm = null;
     dm ??= await this.post(await this.openDm(userId), running);
 
-    const attention = requesterEventMessage(view, event, grant, this.options.identityCenter);
+    const attention = requesterEventMessage(
+      view,
+      event,
+      grant,
+      this.options.identityCenter,
+      this.options.card,
+    );
     if (attention !== undefined) await this.post(dm.channel, attention);
     this.log.debug(
       { requestId: view.request.id, event, attention: attention !== undefined },

@@ -15,6 +15,8 @@ export type StateValues = Record<
     string,
     {
       value?: string | null;
+      selected_user?: string | null;
+      selected_date?: string | null;
       selected_option?: { value: string } | null;
       selected_options?: { value: string }[];
     }
@@ -23,11 +25,11 @@ export type StateValues = Record<
 
 export type ModalParse<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
-const text = (values: StateValues, block: string, action: string): string =>
+export const text = (values: StateValues, block: string, action: string): string =>
   values[block]?.[action]?.value?.trim() ?? '';
-const selected = (values: StateValues, block: string, action: string): string =>
+export const selected = (values: StateValues, block: string, action: string): string =>
   values[block]?.[action]?.selected_option?.value ?? '';
-const selectedMany = (values: StateValues, block: string, action: string): string[] =>
+export const selectedMany = (values: StateValues, block: string, action: string): string[] =>
   (values[block]?.[action]?.selected_options ?? []).map((o) => o.value);
 
 function unknown(kind: string, typed: string, known: readonly string[]): string {

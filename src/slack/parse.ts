@@ -15,6 +15,15 @@ import {
   takeAccountList,
   takeDuration,
 } from './parse-args.js';
+import {
+  parseMigrateArgs,
+  parseOffboardArgs,
+  parseOnboardArgs,
+  parseRoleArgs,
+  type OnboardPrefill,
+  type PersonInput,
+  type RoleChangeArgs,
+} from './parse-admin.js';
 import { parsePersonRef, words } from './slack-text.js';
 import { SUBCOMMAND_NAMES, USAGE, type SubcommandName } from './usage.js';
 
@@ -23,6 +32,8 @@ export interface ParseContext {
   userId: string;
   /** The names people may pick from (config, through the service). */
   options: RequestOptions;
+  /** The configured role names, for `/access role`; absent: the role is passed on unchecked. */
+  roles?: readonly string[];
 }
 
 /** What the request modal opens with: everything understood so far. */
@@ -44,6 +55,10 @@ export type ParsedCommand =
   | { subcommand: 'request'; result: Parsed<AccessRequestInput, RequestPrefill> }
   | { subcommand: 'extend'; result: Parsed<ExtensionInput> }
   | { subcommand: 'revoke'; result: Parsed<RevokeInput> }
+  | { subcommand: 'onboard'; result: Parsed<never, OnboardPrefill> }
+  | { subcommand: 'offboard'; result: Parsed<PersonInput> }
+  | { subcommand: 'role'; result: Parsed<RoleChangeArgs> }
+  | { subcommand: 'migrate'; result: Parsed<{ email: string }> }
   | { subcommand: 'unknown'; message: string };
 
 type SubcommandParser = (args: string, ctx: ParseContext) => ParsedCommand;
@@ -174,6 +189,10 @@ const ROUTES: Readonly<Record<SubcommandName, SubcommandParser>> = {
   extend: (args, ctx) => ({ subcommand: 'extend', result: parseExtendArgs(args, ctx) }),
   revoke: (args, ctx) => ({ subcommand: 'revoke', result: parseRevokeArgs(args, ctx) }),
   pending: () => ({ subcommand: 'pending' }),
+  onboard: (args) => ({ subcommand: 'onboard', result: parseOnboardArgs(args) }),
+  offboard: (args) => ({ subcommand: 'offboard', result: parseOffboardArgs(args) }),
+  role: (args, ctx) => ({ subcommand: 'role', result: parseRoleArgs(args, ctx.roles) }),
+  migrate: (args) => ({ subcommand: 'migrate', result: parseMigrateArgs(args) }),
   help: () => ({ subcommand: 'help' }),
 };
 

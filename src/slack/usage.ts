@@ -2,7 +2,20 @@
  * What each implemented `/access` subcommand looks like, for help and for the usage line that follows an error.
  * The router in parse.ts has one entry per subcommand; a subcommand is listed here when it is built.
  */
-export const SUBCOMMAND_NAMES = ['request', 'extend', 'revoke', 'pending', 'help'] as const;
+export const SUBCOMMAND_NAMES = [
+  'request',
+  'extend',
+  'revoke',
+  'pending',
+  'onboard',
+  'offboard',
+  'role',
+  'migrate',
+  'help',
+] as const;
+
+/** The admins' subcommands: refused at once for anyone else, and "not available" without the admin service. */
+export const ADMIN_SUBCOMMANDS: readonly SubcommandName[] = ['onboard', 'offboard', 'role', 'migrate'];
 export type SubcommandName = (typeof SUBCOMMAND_NAMES)[number];
 
 export interface Usage {
@@ -36,6 +49,29 @@ export const USAGE: Readonly<Record<SubcommandName, Usage>> = {
     usage: '/access pending',
     summary: 'Your open requests, and the requests waiting for your approval.',
     examples: ['/access pending'],
+  },
+  onboard: {
+    usage: '/access onboard [email]',
+    summary:
+      'Admins: a form for a new starter (name, role, extra access, start date); approval as usual, then the user, groups, assignments and welcome email.',
+    examples: ['/access onboard dara.oconnor@example.com', '/access onboard'],
+  },
+  offboard: {
+    usage: '/access offboard <email|@user>',
+    summary:
+      'Admins: shows everything a leaver has (groups, assignments, grants, requests, legacy IAM user), then asks for approval to remove it all.',
+    examples: ['/access offboard kim.leaver@example.com', '/access offboard @kim'],
+  },
+  role: {
+    usage: '/access role <email|@user> <role>',
+    summary:
+      'Admins: today’s access against the role’s bundle and the difference; after approval, adds first, then removes.',
+    examples: ['/access role @sam Developer', '/access role sam.dev@example.com SeniorDeveloper'],
+  },
+  migrate: {
+    usage: '/access migrate <email>',
+    summary: 'Admins: sends the IAM-to-SSO migration email to someone who has an Identity Center user.',
+    examples: ['/access migrate sam.dev@example.com'],
   },
   help: {
     usage: '/access help',

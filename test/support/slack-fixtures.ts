@@ -2,6 +2,7 @@
  * Canned data for the Slack layer's tests: the example organisation's names, a config, and RequestViews in
  * any state, built the way the access service would read them from the ledger.
  */
+import type { AdminStep, OffboardingPreview, RoleChangePreview } from '../../src/access/admin-api.js';
 import type { RequestOptions } from '../../src/access/api.js';
 import type { ApprovalRecord, GrantRecord, RequestRecord } from '../../src/access/ledger.js';
 import type { RequestView } from '../../src/access/notifier.js';
@@ -138,5 +139,147 @@ export function requestView(
     permissionSetDescription: 'Senior developers, broader environment access',
     sessionHours: 8,
     ...extra,
+  };
+}
+
+// ——— Admin work (onboarding, offboarding, role changes) ———
+
+export const ADMIN = 'U0000ADMIN';
+
+/** testConfig() with roles, for the onboarding form and role changes. */
+export function adminTestConfig(): AccessDeskConfig {
+  return {
+    ...testConfig(),
+    roles: {
+      Developer: {
+        description: 'Builds and deploys in non-production',
+        groups: ['ReadOnly'],
+        assignments: [{ permissionSet: 'Developer', accounts: ['dev', 'staging'] }],
+      },
+      SeniorDeveloper: {
+        groups: ['ReadOnly'],
+        assignments: [
+          { permissionSet: 'SeniorDeveloper', accounts: ['dev', 'staging'] },
+          { permissionSet: 'ReadOnlyAccess', accounts: ['prod'] },
+        ],
+      },
+    },
+  };
+}
+
+export function adminStep(overrides: Partial<AdminStep> = {}): AdminStep {
+  return { id: 'create_user', kind: 'create_user', label: 'Create user', status: 'pending', ...overrides };
+}
+
+/** `count` steps, each `status`; ids and labels numbered. */
+export function adminSteps(count: number, status: AdminStep['status'] = 'pending'): AdminStep[] {
+  return Array.from({ length: count }, (_v, i) =>
+    adminStep({ id: `assign:${i}`, kind: 'assign', label: `Assign Developer on account ${i}`, status }),
+  );
+}
+
+const SUBJECTS = {
+  onboard: { email: 'dara.oconnor@example.com', displayName: "Dara O'Connor" },
+  offboard: { email: 'kim.leaver@example.com', displayName: 'Kim Leaver', userId: 'user-kim' },
+  role_change: { email: 'sam.dev@example.com', displayName: 'Sam Dev', userId: 'user-sam' },
+} as const;
+
+/** An admin request as the admin service keeps it: the admin is the requester, the work in details.steps. */
+export function adminRequestView(
+  kind: 'onboard' | 'offboard' | 'role_change',
+  request: Partial<RequestRecord> = {},
+  details: Record<string, unknown> = {},
+): RequestView {
+  return requestView(
+    {
+      id: 'R-ADM1N1',
+      kind,
+      requesterSlackId: ADMIN,
+      requesterEmail: 'admin@example.com',
+      permissionSet: kind === 'offboard' ? '' : 'Developer',
+      permissionSetArn: '',
+      accounts: kind === 'offboard' ? [] : [{ alias: 'dev', id: '111111111111' }],
+      durationMs: null,
+      reason: kind === 'offboard' ? 'last day' : null,
+      ...request,
+      details: { subject: SUBJECTS[kind], steps: [adminStep()], ...details },
+    },
+    { permissionSetDescription: undefined, sessionHours: undefined },
+  );
+}
+
+export function offboardingPreview(overrides: Partial<OffboardingPreview> = {}): OffboardingPreview {
+  const at = new Date('2026-02-01T10:00:00Z');
+  return {
+    user: {
+      id: 'user-kim',
+      userName: 'kim.leaver@example.com',
+      displayName: 'Kim Leaver',
+      email: 'kim.leaver@example.com',
+    },
+    groups: [
+      { id: 'g-1', name: 'ReadOnly' },
+      { id: 'g-2', name: 'Billing' },
+    ],
+    directAssignments: [
+      {
+        accountId: '111111111111',
+        accountAlias: 'dev',
+        permissionSet: 'Developer',
+        permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-1',
+      },
+      {
+        accountId: '333333333333',
+        accountAlias: 'prod',
+        permissionSet: 'ProductionSupport',
+        permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-5',
+      },
+    ],
+    groupAssignments: [{ group: 'ReadOnly', accountAlias: 'prod', permissionSet: 'ReadOnlyAccess' }],
+    activeGrants: [grantRecord({ id: 'G-KIM1', requestId: 'R-KIMGR1', permissionSet: 'SeniorDeveloper' })],
+    pendingRequests: [requestRecord({ id: 'R-KIMPND', permissionSet: 'FinanceAdmin' })],
+    legacyIamUser: {
+      userName: 'kim.leaver',
+      arn: 'arn:aws:iam::333333333333:user/kim.leaver',
+      createdAt: at,
+      accessKeys: [
+        {
+          id: 'AKIAKIMLEAVER0000001',
+          status: 'Active',
+          createdAt: at,
+          lastUsed: { at: new Date('2026-03-01T08:00:00Z'), service: 's3', region: 'eu-west-1' },
+        },
+        { id: 'AKIAKIMLEAVER0000002', status: 'Inactive', createdAt: at },
+      ],
+      groups: ['developers'],
+      attachedPolicies: [{ name: 'ReadOnlyAccess', arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+      inlinePolicies: ['s3-scratch'],
+      mfaDevices: [{ serialNumber: 'arn:aws:iam::333333333333:mfa/kim', enabledAt: at, virtual: true }],
+      signingCertificates: [],
+      sshPublicKeys: [],
+      serviceCredentials: [],
+    },
+    longestSessionHours: 8,
+    longestSessionPermissionSet: 'ProductionSupport',
+    ...overrides,
+  };
+}
+
+export function roleChangePreview(overrides: Partial<RoleChangePreview> = {}): RoleChangePreview {
+  return {
+    user: {
+      id: 'user-sam',
+      userName: 'sam.dev@example.com',
+      displayName: 'Sam Dev',
+      email: 'sam.dev@example.com',
+    },
+    role: 'SeniorDeveloper',
+    current: {
+      groups: ['ReadOnly'],
+      assignments: [{ permissionSet: 'Developer', accountAlias: 'dev' }],
+    },
+    add: { groups: [], assignments: [{ permissionSet: 'SeniorDeveloper', accountAlias: 'dev' }] },
+    remove: { groups: [], assignments: [{ permissionSet: 'Developer', accountAlias: 'dev' }] },
+    ...overrides,
   };
 }

@@ -215,7 +215,7 @@ describe('the /access router', () => {
     { text: 'reqest SeniorDeveloper prod', says: 'did you mean `/access request`?' },
     { text: 'pendng', says: 'did you mean `/access pending`?' },
     { text: 'SeniorDeveloper prod 4h', says: 'did you mean `/access request SeniorDeveloper prod 4h`?' },
-    { text: 'onboard sam@example.com', says: 'is not a command I know' },
+    { text: 'audit', says: 'is not a command I know' },
     { text: 'whois', says: 'is not a command I know' },
   ])('an unknown subcommand "$text" gets the closest one and the usage', ({ text, says }) => {
     const parsed = parse(text);

@@ -2,10 +2,10 @@
  * The approval card in the approvals channel, drawn from a RequestView (read from the ledger, never from the
  * previous message). Buttons carry the request id only and exist only while the request is pending.
  */
-import type { types } from '@slack/bolt';
 import type { RequestView } from '../../access/notifier.js';
-import { escapeMrkdwn, truncate } from '../../domain/text.js';
-import { ACTION } from '../ids.js';
+import { escapeMrkdwn } from '../../domain/text.js';
+import { adminApprovalCard } from './admin-card.js';
+import { decisionButtons, type CardOptions } from './buttons.js';
 import {
   context,
   fields,
@@ -13,7 +13,6 @@ import {
   lineSections,
   message,
   section,
-  SLACK_LIMITS,
   who,
   type Block,
   type SlackMessage,
@@ -29,68 +28,15 @@ import {
   whatPlain,
 } from './request-text.js';
 
-/**
- * An account that deserves a second look before approving. The config has no such flag (yet), so the alias
- * decides: `prod`, `production`, `prd`, `live`, alone or as a word of it (`payments-prod`).
- */
-export function isProductionAlias(alias: string): boolean {
-  return /(^|[-_.\s])(prod|production|prd|live)([-_.\s]|$)/i.test(alias);
-}
-
-export interface CardOptions {
-  isProduction?: (alias: string) => boolean;
-}
+// Where they were first defined: the pending list, the Home tab and tests import them from here.
+export { decisionButtons, isProductionAlias, type CardOptions } from './buttons.js';
 
 /** Blocks the progress list may use, so that a 60-account request still fits in Slack's 50. */
 const PROGRESS_BLOCKS = 20;
 
-function approveButton(view: RequestView, isProduction: (alias: string) => boolean): types.Button {
-  const production = view.request.accounts.filter((a) => isProduction(a.alias)).map((a) => a.alias);
-  return {
-    type: 'button',
-    action_id: ACTION.approve,
-    text: { type: 'plain_text', text: 'Approve' },
-    style: 'primary',
-    value: view.request.id,
-    ...(production.length > 0
-      ? {
-          confirm: {
-            title: { type: 'plain_text', text: 'Approve production access?' },
-            text: {
-              type: 'mrkdwn',
-              text: truncate(
-                `${who(view.request.requesterSlackId)} gets *${escapeMrkdwn(view.request.permissionSet)}* on production (${production.map(escapeMrkdwn).join(', ')}) for *${durationText(view)}*.`,
-                SLACK_LIMITS.confirmText,
-              ),
-            },
-            confirm: { type: 'plain_text', text: 'Approve' },
-            deny: { type: 'plain_text', text: 'Not yet' },
-            style: 'primary',
-          },
-        }
-      : {}),
-  };
-}
-
-/** Approve and Deny, with the request id as their only value. */
-export function decisionButtons(view: RequestView, options: CardOptions = {}): types.ActionsBlock {
-  return {
-    type: 'actions',
-    block_id: `decide:${view.request.id}`,
-    elements: [
-      approveButton(view, options.isProduction ?? isProductionAlias),
-      {
-        type: 'button',
-        action_id: ACTION.deny,
-        text: { type: 'plain_text', text: 'Deny' },
-        style: 'danger',
-        value: view.request.id,
-      },
-    ],
-  };
-}
-
 export function approvalCard(view: RequestView, options: CardOptions = {}): SlackMessage {
+  const admin = adminApprovalCard(view, options);
+  if (admin !== undefined) return admin;
   const { request } = view;
   const title = request.kind === 'extend' ? 'Extension request' : 'Access request';
   const psField = `*Permission set*\n*${escapeMrkdwn(request.permissionSet)}*${

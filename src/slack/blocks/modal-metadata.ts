@@ -15,7 +15,14 @@ export interface ExtendModalMetadata {
   grantId: string;
 }
 
-export function writeMetadata(data: RequestModalMetadata | ExtendModalMetadata): string {
+/** The admin modals: where to answer, and for offboarding and role changes whom (and which role) they are about. */
+export interface AdminModalMetadata extends RequestModalMetadata {
+  /** An email or a Slack user id, as the admin service takes it. */
+  who?: string;
+  role?: string;
+}
+
+export function writeMetadata(data: RequestModalMetadata | ExtendModalMetadata | AdminModalMetadata): string {
   const json = JSON.stringify(data);
   if (json.length <= SLACK_LIMITS.privateMetadata) return json;
   // Only a freakishly long response URL could get here: answering by DM instead is fine.
@@ -49,4 +56,15 @@ export function readExtendModalMetadata(text: string): ExtendModalMetadata | und
   const requestId = str(o.requestId);
   const grantId = str(o.grantId);
   return requestId !== undefined && grantId !== undefined ? { requestId, grantId } : undefined;
+}
+
+export function readAdminModalMetadata(text: string): AdminModalMetadata {
+  const o = readObject(text);
+  const who = str(o.who);
+  const role = str(o.role);
+  return {
+    ...readRequestModalMetadata(text),
+    ...(who !== undefined ? { who } : {}),
+    ...(role !== undefined ? { role } : {}),
+  };
 }

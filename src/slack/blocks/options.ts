@@ -3,6 +3,7 @@
  * (an options listener filtering by what was typed), so the pickers keep working past Slack's 100 options.
  */
 import type { RequestOptions } from '../../access/api.js';
+import type { RoleConfig } from '../../config/types.js';
 import { parseDuration, type DurationSpec } from '../../domain/duration.js';
 import { truncate } from '../../domain/text.js';
 import { SLACK_LIMITS, type SelectOption } from './kit.js';
@@ -48,6 +49,16 @@ export function permissionSetOptions(options: RequestOptions, typed: string): Se
 
 export function accountOptions(options: RequestOptions, typed: string): SelectOption[] {
   return filterNames(options.accounts, typed, (a) => [a.alias, a.id]).map(accountOption);
+}
+
+export const roleOption = (name: string, role: RoleConfig | undefined): SelectOption =>
+  option(name, name, role?.description);
+
+/** The configured roles matching the typed text, at most 100 (the onboarding form's role picker). */
+export function roleOptions(roles: Readonly<Record<string, RoleConfig>>, typed: string): SelectOption[] {
+  return filterNames(Object.keys(roles), typed, (name) => [name]).map((name) =>
+    roleOption(name, roles[name]),
+  );
 }
 
 /** What the duration picker offers; the rules still decide what is allowed. */

@@ -6,6 +6,7 @@ import type { GrantRecord } from '../../access/ledger.js';
 import type { RequestView } from '../../access/notifier.js';
 import { formatDuration, HOUR } from '../../domain/duration.js';
 import { escapeMrkdwn, joinWords, truncate } from '../../domain/text.js';
+import { adminStatusText, adminWhatPlain, adminWhatText } from './admin-text.js';
 import { people, slackDate, who } from './kit.js';
 
 const MAX_ACCOUNT_NAMES = 40;
@@ -30,11 +31,15 @@ export function durationText(view: RequestView): string {
 
 /** `SeniorDeveloper on prod for 4h` (mrkdwn). */
 export function whatText(view: RequestView): string {
+  const admin = adminWhatText(view.request);
+  if (admin !== undefined) return admin;
   return `*${escapeMrkdwn(view.request.permissionSet)}* on ${accountList(view, false)} for *${durationText(view)}*`;
 }
 
 /** The same in plain words, for notification fallbacks. */
 export function whatPlain(view: RequestView): string {
+  const admin = adminWhatPlain(view.request);
+  if (admin !== undefined) return admin;
   const accounts = view.request.accounts.map((a) => a.alias);
   const list =
     accounts.length > 5
@@ -103,6 +108,8 @@ export function statusText(view: RequestView): string {
   const { request, grants } = view;
   const done = grants.filter((g) => g.status === 'active' || g.status === 'ended').length;
   const failed = grants.filter((g) => g.status === 'failed').length;
+  const admin = adminStatusText(request);
+  if (admin !== undefined) return admin;
   switch (request.status) {
     case 'pending':
       return `:hourglass_flowing_sand: Waiting for ${view.approvalsNeeded} more approval${view.approvalsNeeded === 1 ? '' : 's'} · lapses ${slackDate(request.lapsesAt)}`;

@@ -7,6 +7,9 @@ import type { GrantRecord } from '../../access/ledger.js';
 import type { RequesterEvent, RequestView } from '../../access/notifier.js';
 import { escapeMrkdwn, joinWords, truncate } from '../../domain/text.js';
 import { ACTION, extendBlockId } from '../ids.js';
+import { adminEventMessage, adminRunningMessage } from './admin-messages.js';
+import { isAdminKind } from './admin-text.js';
+import { cancelButton, type CardOptions } from './buttons.js';
 import { context, lineSections, message, section, slackDate, type Block, type SlackMessage } from './kit.js';
 import {
   approvalsText,
@@ -27,32 +30,13 @@ export interface SignInHelp {
 
 const PROGRESS_BLOCKS = 15;
 
-export function cancelButton(requestId: string): types.ActionsBlock {
-  return {
-    type: 'actions',
-    block_id: `mine:${requestId}`,
-    elements: [
-      {
-        type: 'button',
-        action_id: ACTION.cancel,
-        text: { type: 'plain_text', text: 'Cancel request' },
-        value: requestId,
-        confirm: {
-          title: { type: 'plain_text', text: 'Cancel this request?' },
-          text: {
-            type: 'plain_text',
-            text: `${requestId} will be withdrawn; approvers can no longer act on it.`,
-          },
-          confirm: { type: 'plain_text', text: 'Cancel it' },
-          deny: { type: 'plain_text', text: 'Keep it' },
-        },
-      },
-    ],
-  };
-}
+// Where it was first defined: the pending list imports it from here.
+export { cancelButton };
 
 /** The running message: the request as it stands now. */
 export function requesterRunningMessage(view: RequestView): SlackMessage {
+  const admin = adminRunningMessage(view);
+  if (admin !== undefined) return admin;
   const { request } = view;
   const noun = request.kind === 'extend' ? 'extension request' : 'access request';
   const blocks: Block[] = [
@@ -113,8 +97,11 @@ export function requesterEventMessage(
   event: RequesterEvent,
   grant: GrantRecord | undefined,
   help: SignInHelp,
+  options: CardOptions = {},
 ): SlackMessage | undefined {
   const { request } = view;
+  // Admin work tells its admin about steps, not grants.
+  if (isAdminKind(request.kind)) return adminEventMessage(view, event, options);
   const ps = `*${escapeMrkdwn(request.permissionSet)}*`;
   const active = view.grants.filter((g) => g.status === 'active');
   const failed = view.grants.filter((g) => g.status === 'failed');

@@ -1,4 +1,7 @@
-/** What every listener is given: the access service, the config (for sign-in help), and the root logger. */
+/**
+ * What every listener is given: the access service, the admin service when this deployment has one, the config
+ * (for sign-in help and roles), and the root logger.
+ */
 import type {
   AllMiddlewareArgs,
   BlockButtonAction,
@@ -8,12 +11,15 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
+import type { AdminApi } from '../../access/admin-api.js';
 import type { AccessApi } from '../../access/api.js';
 import type { AccessDeskConfig } from '../../config/types.js';
 import type { Logger } from '../../log.js';
 
 export interface ListenerDeps {
   access: AccessApi;
+  /** Onboarding, offboarding, role changes, the migration email. Absent: those commands say "not available". */
+  admin?: AdminApi;
   config: AccessDeskConfig;
   logger: Logger;
 }

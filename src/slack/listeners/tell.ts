@@ -3,7 +3,9 @@
  * message in a channel, or a direct message. Each answer is a SlackMessage built by blocks/.
  */
 import type { webApi } from '@slack/bolt';
+import type { Logger } from '../../log.js';
 import type { SlackMessage } from '../blocks/kit.js';
+import type { RequestModalMetadata } from '../blocks/modal-metadata.js';
 
 type WebClient = webApi.WebClient;
 
@@ -55,3 +57,26 @@ export const ephemeral = (msg: SlackMessage) => ({
   text: msg.text,
   blocks: msg.blocks,
 });
+
+/**
+ * How a modal's submission answers: where the command was typed (its response_url, kept in the modal's
+ * metadata), or by direct message when that URL is gone (30 minutes, 5 answers) or was never there.
+ */
+export function tellWhereTyped(
+  client: WebClient,
+  userId: string,
+  metadata: RequestModalMetadata,
+  log: Logger,
+): (msg: SlackMessage) => Promise<void> {
+  return async (msg) => {
+    if (metadata.responseUrl !== undefined) {
+      try {
+        await postToResponseUrl(metadata.responseUrl, msg);
+        return;
+      } catch (err) {
+        log.warn({ err }, 'response_url refused the answer; sending a direct message');
+      }
+    }
+    await directMessage(client, userId, msg);
+  };
+}

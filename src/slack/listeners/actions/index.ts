@@ -5,10 +5,12 @@ import { approveButton } from './approve-button.js';
 import { cancelButton } from './cancel-button.js';
 import { denyButton } from './deny-button.js';
 import { extendButton } from './extend-button.js';
+import { retryButton } from './retry-button.js';
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(ACTION.approve, approveButton(deps));
   app.action<BlockButtonAction>(ACTION.deny, denyButton(deps));
   app.action<BlockButtonAction>(ACTION.cancel, cancelButton(deps));
   app.action<BlockButtonAction>(ACTION.extend, extendButton(deps));
+  app.action<BlockButtonAction>(ACTION.retry, retryButton(deps));
 }

@@ -9,11 +9,15 @@ export function accessCommand(deps: ListenerDeps): (args: CommandArgs) => Promis
   return async ({ command, ack, respond, client }) => {
     // Nothing in the body is acknowledged before this: Slack gives us 3 s and the service may take longer.
     await ack();
+    // Let the event loop send this answer and take the next requests before the work behind it: in a burst,
+    // every command is acknowledged first (Slack's 3 s) and processed after.
+    await new Promise((resolve) => setImmediate(resolve));
     const log = deps.logger.child({ module: 'slack.command', userId: command.user_id });
     try {
       const parsed = parseAccessCommand(command.text, {
         userId: command.user_id,
         options: deps.access.requestOptions(),
+        roles: Object.keys(deps.config.roles),
       });
       log.debug({ subcommand: parsed.subcommand }, '/access');
       await runSubcommand(parsed, { deps, command, respond, client, log });

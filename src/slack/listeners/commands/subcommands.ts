@@ -14,6 +14,7 @@ import { revokedMessage, submittedMessage } from '../../blocks/requester-message
 import type { ParsedCommand } from '../../parse.js';
 import type { ListenerDeps } from '../deps.js';
 import { ephemeral } from '../tell.js';
+import { migrate, offboard, onboard, role } from './admin-subcommands.js';
 
 export interface SubcommandContext {
   deps: ListenerDeps;
@@ -23,7 +24,7 @@ export interface SubcommandContext {
   log: Logger;
 }
 
-type Handler<K extends ParsedCommand['subcommand']> = (
+export type Handler<K extends ParsedCommand['subcommand']> = (
   parsed: Extract<ParsedCommand, { subcommand: K }>,
   ctx: SubcommandContext,
 ) => Promise<void>;
@@ -78,6 +79,10 @@ const HANDLERS: { [K in ParsedCommand['subcommand']]: Handler<K> } = {
   extend,
   revoke,
   pending,
+  onboard,
+  offboard,
+  role,
+  migrate,
   help,
   unknown,
 };

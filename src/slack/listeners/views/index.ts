@@ -3,10 +3,16 @@ import { CALLBACK } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
 import { denyModalSubmission } from './deny-modal.js';
 import { extendModalSubmission } from './extend-modal.js';
+import { offboardModalSubmission } from './offboard-modal.js';
+import { onboardModalSubmission } from './onboard-modal.js';
 import { requestModalSubmission } from './request-modal.js';
+import { roleChangeModalSubmission } from './role-change-modal.js';
 
 export function registerViews(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(CALLBACK.requestModal, requestModalSubmission(deps));
   app.view<ViewSubmitAction>(CALLBACK.denyModal, denyModalSubmission(deps));
   app.view<ViewSubmitAction>(CALLBACK.extendModal, extendModalSubmission(deps));
+  app.view<ViewSubmitAction>(CALLBACK.onboardModal, onboardModalSubmission(deps));
+  app.view<ViewSubmitAction>(CALLBACK.offboardModal, offboardModalSubmission(deps));
+  app.view<ViewSubmitAction>(CALLBACK.roleChangeModal, roleChangeModalSubmission(deps));
 }

@@ -1,0 +1,43 @@
+/** The role-change modal's submission: the person and role it previewed, and the reason if one was given. */
+import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
+import { refusalMessage } from '../../blocks/replies.js';
+import { submittedMessage } from '../../blocks/requester-messages.js';
+import { BLOCK } from '../../ids.js';
+import { parseRoleChangeModal } from '../../parse-admin-modal.js';
+import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
+import type { ListenerDeps, ViewSubmissionArgs } from '../deps.js';
+import { reportFailure } from '../failure.js';
+import { tellWhereTyped } from '../tell.js';
+
+export function roleChangeModalSubmission(deps: ListenerDeps): (args: ViewSubmissionArgs) => Promise<void> {
+  return async ({ ack, body, view, client }) => {
+    const userId = body.user.id;
+    const metadata = readAdminModalMetadata(view.private_metadata);
+    const log = deps.logger.child({ module: 'slack.view', userId, who: metadata.who });
+    const tell = tellWhereTyped(client, userId, metadata, log);
+    let acked = false;
+    try {
+      const parsed = parseRoleChangeModal(view.state.values);
+      const { admin } = deps;
+      const { who, role } = metadata;
+      if (!parsed.ok || admin === undefined || who === undefined || role === undefined) {
+        acked = true;
+        await ack({
+          response_action: 'errors',
+          errors: parsed.ok
+            ? { [BLOCK.reason]: admin === undefined ? NOT_AVAILABLE : 'Start again with /access role.' }
+            : parsed.errors,
+        });
+        return;
+      }
+      acked = true;
+      await ack();
+      const outcome = await admin.submitRoleChange(userId, { who, role, ...parsed.value });
+      if (outcome.ok) log.info({ requestId: outcome.value.request.id }, 'role change submitted');
+      await tell(outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+    } catch (err) {
+      if (!acked) await ack();
+      await reportFailure({ log, listener: 'role-change-modal', userId, tell }, err);
+    }
+  };
+}
