@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/emulator/cli.ts', 'src/main.ts', 'scripts/**', 'bench/**'],
+    files: ['src/emulator/cli.ts', 'src/main.ts', 'src/audit-cli.ts', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
   {

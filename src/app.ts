@@ -10,6 +10,7 @@ import type { AccessDeskConfig, SecretsConfig } from './config/types.js';
 import type { Logger } from './log.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
+import { HomePublisher } from './slack/home-publisher.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { SlackPeopleDirectory } from './slack/people.js';
 import { createLedger, type SqlLedger } from './store/index.js';
@@ -63,6 +64,8 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
   );
   const slackApiUrl = options.slack?.apiUrl;
   const client = createSlackClient({ token, logger, ...(slackApiUrl !== undefined ? { slackApiUrl } : {}) });
+  // The notifier tells it whose Home tab to draw again; it draws them from the services made below.
+  const home = new HomePublisher({ client, logger });
   const core = createAccessCore({
     config,
     ledger,
@@ -76,18 +79,22 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
       identityCenter: config.identityCenter,
       logger,
       card: { oneTimePasswords: config.email.oneTimePasswords },
+      homeChanged: (ids) => home.changed(ids),
     }),
     people: new SlackPeopleDirectory(client),
     clock,
     logger,
     ...(options.runner !== undefined ? { runner: options.runner } : {}),
   });
+  home.serve({ access: core.service, insight: core.insight });
   const { apiUrl: _apiUrl, ...listen } = options.slack ?? {};
   const slack = createSlackApp({
     config,
     secrets,
     access: core.service,
     admin: core.admin,
+    audit: core.audit,
+    insight: core.insight,
     logger,
     ...(slackApiUrl !== undefined ? { slackApiUrl } : {}),
     ...withoutUndefined(listen),
@@ -105,6 +112,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     },
     async stop() {
       await slack.stop();
+      await home.stop();
       await core.scheduler.stop();
       await core.runner.stop();
       aws.close();

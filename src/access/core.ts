@@ -5,9 +5,12 @@
 import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import { AdminService } from './admin/admin-service.js';
+import { AuditWork, type AuditWorkOptions } from './audit/audit-job.js';
+import { AuditService } from './audit/audit-service.js';
 import { StepRunner } from './admin/steps.js';
 import type { Clock } from './clock.js';
 import { IdentityResolver } from './identity.js';
+import { InsightService } from './insight/insight-service.js';
 import { JobRunner, type JobRunnerOptions } from './jobs.js';
 import type { Ledger } from './ledger.js';
 import type { Notifier } from './notifier.js';
@@ -33,6 +36,8 @@ export interface AccessCoreDeps {
   runner?: JobRunnerOptions;
   /** Start jobs as soon as a decision enqueues them (production); tests drain by hand. */
   wakeOnChange?: boolean;
+  /** How the audit walks AWS and how often it updates its message. */
+  audit?: AuditWorkOptions;
 }
 
 export interface AccessCore {
@@ -42,15 +47,22 @@ export interface AccessCore {
   runner: JobRunner;
   scheduler: Scheduler;
   identities: IdentityResolver;
+  /** whois, the user listing and a person's own grants (read-only). */
+  insight: InsightService;
+  /** `/access audit` (admins): starts the audit job. */
+  audit: AuditService;
 }
 
 export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const identities = new IdentityResolver(deps.config, deps.people, deps.directory, deps.clock);
   const steps = new StepRunner(deps);
-  const runner = new JobRunner({ ...deps, adminWork: steps }, deps.runner);
+  const auditWork = new AuditWork(deps, deps.audit);
+  const runner = new JobRunner({ ...deps, adminWork: steps, auditWork }, deps.runner);
   const wake = deps.wakeOnChange === false ? {} : { wake: () => runner.wake() };
   const service = new AccessService({ ...deps, identities, ...wake });
   const admin = new AdminService({ ...deps, identities, ...wake });
   const scheduler = new Scheduler({ ...deps, runner });
-  return { service, admin, runner, scheduler, identities };
+  const insight = new InsightService({ ...deps, identities });
+  const audit = new AuditService({ ...deps, ...wake });
+  return { service, admin, runner, scheduler, identities, insight, audit };
 }

@@ -38,6 +38,8 @@ export interface JobRunnerDeps {
   clock: Clock;
   logger: Logger;
   adminWork?: AdminWork;
+  /** Runs `audit` jobs (src/access/audit); absent: such a job fails, saying so. */
+  auditWork?: { run(job: JobRecord): Promise<void> };
 }
 
 export interface JobRunnerOptions {
@@ -184,6 +186,10 @@ export class JobRunner {
           break;
         case 'notify':
           await this.notify(job);
+          break;
+        case 'audit':
+          if (this.deps.auditWork === undefined) throw new Error('no audit runner in this deployment');
+          await this.deps.auditWork.run(job);
           break;
       }
       await this.deps.ledger.completeJob(job.id, this.owner);

@@ -94,7 +94,9 @@ export type JobKind =
   /** Post or update the approval card of a request. */
   | 'sync_card'
   /** Send the requester (or a grant holder) a direct message: payload says which. */
-  | 'notify';
+  | 'notify'
+  /** Walk the organisation and post the audit report: payload has the channel and who asked. */
+  | 'audit';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 

@@ -32,6 +32,22 @@ export type RequesterEvent =
   | 'reminder'
   | 'ended';
 
+/** The message an audit keeps up to date in the channel where it was asked for. */
+export interface AuditStatus {
+  /** Slack user id of the admin who asked. */
+  requestedBy: string;
+  state: 'running' | 'done' | 'failed';
+  /** Progress ("users 1,200… · groups 2/3 · …"), the summary, or why it stopped: plain text. */
+  text: string;
+}
+
+/** The audit report as a file. */
+export interface AuditFile {
+  filename: string;
+  title: string;
+  content: string;
+}
+
 export interface Notifier {
   /** Posts the approval card to `request.channel`, or updates it in place when `request.card` is set. */
   syncCard(view: RequestView): Promise<CardRef>;
@@ -41,4 +57,8 @@ export interface Notifier {
    * Slack notifies them. Returns the running message.
    */
   notifyRequester(view: RequestView, event: RequesterEvent, grant?: GrantRecord): Promise<CardRef>;
+  /** Posts the audit's message to `channel`, or updates it in place when `ref` is given. */
+  auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef>;
+  /** Posts the report file to `channel` with `comment` (the summary) beside it. */
+  uploadAuditReport(channel: string, file: AuditFile, comment: string): Promise<{ fileId: string }>;
 }

@@ -10,6 +10,7 @@ import type {
   EmailMessage,
   GroupMembership,
   IdentityCenterInstance,
+  LegacyIamKeyHolder,
   LegacyIamUser,
   NewDirectoryUser,
   PermissionSet,
@@ -53,7 +54,8 @@ export interface Directory {
   deleteUser(userId: string): Promise<AwsOutcome<{ deleted: boolean }>>;
   findGroupByName(name: string): Promise<AwsOutcome<DirectoryGroup | undefined>>;
   listGroups(): Promise<AwsOutcome<DirectoryGroup[]>>;
-  listUsers(): Promise<AwsOutcome<DirectoryUser[]>>;
+  /** Every user, read page by page; `onPage` hears how many have been read so far (an audit's progress). */
+  listUsers(options?: { onPage?: (listedSoFar: number) => void }): Promise<AwsOutcome<DirectoryUser[]>>;
   /** A membership that already exists is fine: `created: false` with its id. */
   addMembership(
     groupId: string,
@@ -111,6 +113,8 @@ export interface Assignments {
   listForGroup(groupId: string, options?: { accountIds?: string[] }): Promise<AwsOutcome<Assignment[]>>;
   /** Every principal holding this permission set in this account. */
   listForAccount(accountId: string, permissionSetArn: string): Promise<AwsOutcome<Assignment[]>>;
+  /** The accounts this permission set is provisioned to: the only places it can be assigned. */
+  listProvisionedAccounts(permissionSetArn: string): Promise<AwsOutcome<string[]>>;
 }
 
 export interface Catalog {
@@ -158,4 +162,12 @@ export interface LegacyIam {
   describe(userName: string): Promise<AwsOutcome<LegacyIamUser | undefined>>;
   /** Removes everything IAM requires gone first, then the user; safe to run again after a partial run. */
   deleteCompletely(userName: string): Promise<AwsOutcome<LegacyIamCleanup>>;
+  /**
+   * Every IAM user with its access keys and their last use (for the audit): ListUsers, then ListAccessKeys and
+   * GetAccessKeyLastUsed per user, `concurrency` users at a time; `onProgress` hears users done of those listed.
+   */
+  listLegacyUsers(options?: {
+    concurrency?: number;
+    onProgress?: (done: number, total: number) => void;
+  }): Promise<AwsOutcome<LegacyIamKeyHolder[]>>;
 }

@@ -159,7 +159,7 @@ export async function listForPrincipalByAccounts(
   };
 }
 
-async function provisionedAccounts(
+export async function provisionedAccounts(
   deps: AssignmentListDeps,
   instanceArn: string,
   permissionSetArn: string,

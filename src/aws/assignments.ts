@@ -23,6 +23,7 @@ import {
   listForAccount,
   listForPrincipalByAccounts,
   listForPrincipalDirect,
+  provisionedAccounts,
   type AssignmentListDeps,
 } from './assignment-lists.js';
 import { send, type CallContext, type Sent } from './call.js';
@@ -120,6 +121,12 @@ export class AwsAssignments implements Assignments {
     const instance = await this.instance();
     if (!instance.ok) return instance;
     return listForAccount(this.lists, instance.value.instanceArn, accountId, permissionSetArn);
+  }
+
+  async listProvisionedAccounts(permissionSetArn: string): Promise<AwsOutcome<string[]>> {
+    const instance = await this.instance();
+    if (!instance.ok) return instance;
+    return provisionedAccounts(this.lists, instance.value.instanceArn, permissionSetArn);
   }
 
   private async change(

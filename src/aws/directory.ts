@@ -153,8 +153,11 @@ export class AwsDirectory implements Directory {
     });
   }
 
-  async listUsers(): Promise<AwsOutcome<DirectoryUser[]>> {
+  async listUsers(
+    options: { onPage?: (listedSoFar: number) => void } = {},
+  ): Promise<AwsOutcome<DirectoryUser[]>> {
     return this.withStore(async (store) => {
+      let listedSoFar = 0;
       const listed = await pageAll(
         (token) =>
           this.call('ListUsers', true, undefined, () =>
@@ -162,7 +165,11 @@ export class AwsDirectory implements Directory {
               new ListUsersCommand({ IdentityStoreId: store, NextToken: token, MaxResults: PAGE_SIZE }),
             ),
           ),
-        (page) => ({ items: page.Users, next: page.NextToken }),
+        (page) => {
+          listedSoFar += page.Users?.length ?? 0;
+          options.onPage?.(listedSoFar);
+          return { items: page.Users, next: page.NextToken };
+        },
         'ListUsers',
       );
       return listed.ok ? { ok: true, value: listed.value.map(toDirectoryUser) } : listed;

@@ -11,6 +11,7 @@ import {
   ListServiceSpecificCredentialsCommand,
   ListSigningCertificatesCommand,
   ListUserPoliciesCommand,
+  type AccessKeyMetadata,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { AwsOutcome } from '../access/ports.js';
@@ -38,7 +39,7 @@ interface IamPage {
   IsTruncated?: boolean | undefined;
 }
 
-function iamList<P extends IamPage, I>(
+export function iamList<P extends IamPage, I>(
   ctx: CallContext,
   operation: string,
   userName: string,
@@ -144,28 +145,7 @@ export async function readLegacyUser(
   if (!ssh.ok) return ssh;
   if (!creds.ok) return creds;
 
-  const accessKeys = await mapLimited(keys.value, 4, async (key): Promise<AwsOutcome<AccessKeyInfo>> => {
-    const id = key.AccessKeyId ?? '';
-    const info: AccessKeyInfo = {
-      id,
-      status: key.Status === 'Inactive' ? 'Inactive' : 'Active',
-      createdAt: key.CreateDate ?? new Date(0),
-    };
-    const used = await iamCall(ctx, 'GetAccessKeyLastUsed', id, () =>
-      iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: id })),
-    );
-    if (!used.ok)
-      return isNoSuchEntity(used) ? { ok: true, value: info } : { ok: false, error: used.failure };
-    const last = used.value.AccessKeyLastUsed;
-    if (last?.LastUsedDate === undefined) return { ok: true, value: info };
-    return {
-      ok: true,
-      value: {
-        ...info,
-        lastUsed: { at: last.LastUsedDate, service: last.ServiceName ?? 'N/A', region: last.Region ?? 'N/A' },
-      },
-    };
-  });
+  const accessKeys = await withLastUse(ctx, iam, keys.value);
   if (!accessKeys.ok) return accessKeys;
 
   const profile = login.ok ? login.value.LoginProfile : undefined;
@@ -202,4 +182,34 @@ export async function readLegacyUser(
       })),
     },
   };
+}
+
+/** Each key with its last use (GetAccessKeyLastUsed); a key deleted meanwhile keeps what ListAccessKeys said. */
+export function withLastUse(
+  ctx: CallContext,
+  iam: IAMClient,
+  keys: readonly AccessKeyMetadata[],
+): Promise<AwsOutcome<AccessKeyInfo[]>> {
+  return mapLimited(keys, 4, async (key): Promise<AwsOutcome<AccessKeyInfo>> => {
+    const id = key.AccessKeyId ?? '';
+    const info: AccessKeyInfo = {
+      id,
+      status: key.Status === 'Inactive' ? 'Inactive' : 'Active',
+      createdAt: key.CreateDate ?? new Date(0),
+    };
+    const used = await iamCall(ctx, 'GetAccessKeyLastUsed', id, () =>
+      iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: id })),
+    );
+    if (!used.ok)
+      return isNoSuchEntity(used) ? { ok: true, value: info } : { ok: false, error: used.failure };
+    const last = used.value.AccessKeyLastUsed;
+    if (last?.LastUsedDate === undefined) return { ok: true, value: info };
+    return {
+      ok: true,
+      value: {
+        ...info,
+        lastUsed: { at: last.LastUsedDate, service: last.ServiceName ?? 'N/A', region: last.Region ?? 'N/A' },
+      },
+    };
+  });
 }

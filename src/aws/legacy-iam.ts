@@ -24,9 +24,10 @@ import type {
   LegacyIamCleanup,
   LegacyIamStep,
 } from '../access/ports.js';
-import type { LegacyIamUser } from '../domain/identity.js';
+import type { LegacyIamKeyHolder, LegacyIamUser } from '../domain/identity.js';
 import type { CallContext } from './call.js';
 import { failure } from './errors.js';
+import { listLegacyUsers } from './legacy-iam-list.js';
 import { iamCall, isNoSuchEntity, readLegacyUser } from './legacy-iam-read.js';
 
 interface PlannedStep extends LegacyIamStep {
@@ -42,6 +43,12 @@ export class AwsLegacyIam implements LegacyIam {
 
   describe(userName: string): Promise<AwsOutcome<LegacyIamUser | undefined>> {
     return readLegacyUser(this.ctx, this.client, userName);
+  }
+
+  listLegacyUsers(
+    options: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<AwsOutcome<LegacyIamKeyHolder[]>> {
+    return listLegacyUsers(this.ctx, this.client, options);
   }
 
   async deleteCompletely(userName: string): Promise<AwsOutcome<LegacyIamCleanup>> {

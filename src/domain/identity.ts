@@ -92,6 +92,15 @@ export interface LegacyIamUser {
   serviceCredentials: { id: string; serviceName: string; status: string }[];
 }
 
+/** An IAM user as the audit sees it: who, and which access keys with their last use. */
+export interface LegacyIamKeyHolder {
+  userName: string;
+  arn: string;
+  createdAt: Date;
+  passwordLastUsed?: Date;
+  accessKeys: AccessKeyInfo[];
+}
+
 export interface EmailMessage {
   from: string;
   to: string[];

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type CustomRoute } from '@slack/bolt';
 import type { AdminApi } from '../access/admin-api.js';
 import type { AccessApi } from '../access/api.js';
+import type { AuditApi } from '../access/audit/api.js';
+import type { InsightApi } from '../access/insight-api.js';
 import type { AccessDeskConfig, SecretsConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
@@ -19,6 +21,10 @@ export interface SlackAppOptions {
   access: AccessApi;
   /** The admins' work (onboard, offboard, role, migrate, Retry). Absent: those answer "not available". */
   admin?: AdminApi;
+  /** whois, the user listing, my access on the Home tab. Absent: those answer "not available". */
+  insight?: InsightApi;
+  /** `/access audit`. Absent: it answers "not available". */
+  audit?: AuditApi;
   logger: Logger;
   /** Web API base URL: a local fake in tests, the console in the sandbox. Absent: Slack. */
   slackApiUrl?: string;
@@ -104,6 +110,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     config: options.config,
     logger,
     ...(options.admin !== undefined ? { admin: options.admin } : {}),
+    ...(options.audit !== undefined ? { audit: options.audit } : {}),
+    ...(options.insight !== undefined ? { insight: options.insight } : {}),
   });
 
   let started = false;

@@ -25,6 +25,9 @@ export const ACTION = {
   pickStartDate: 'pick_start_date',
   typeNote: 'type_note',
   checkLegacyCleanup: 'check_legacy_cleanup',
+  /** The user listing's pager: each button's value is the page it shows, nothing else. */
+  usersPrevious: 'users_previous_page',
+  usersNext: 'users_next_page',
 } as const;
 
 export const CALLBACK = {

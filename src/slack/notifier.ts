@@ -4,14 +4,16 @@
  * anew.
  */
 import type { CardRef, GrantRecord } from '../access/ledger.js';
-import type { Notifier, RequesterEvent, RequestView } from '../access/notifier.js';
+import type { AuditFile, AuditStatus, Notifier, RequesterEvent, RequestView } from '../access/notifier.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { approvalCard, type CardOptions } from './blocks/approval-card.js';
+import { auditStatusMessage } from './blocks/audit-messages.js';
 import type { SlackMessage } from './blocks/kit.js';
 import { requesterEventMessage, requesterRunningMessage } from './blocks/requester-messages.js';
 import type { WebClient } from './client.js';
 import { slackErrorCode } from './platform-error.js';
+import { uploadFile } from './upload.js';
 
 export interface SlackNotifierOptions {
   client: WebClient;
@@ -20,6 +22,8 @@ export interface SlackNotifierOptions {
   logger: Logger;
   /** How cards and messages are drawn; pass `oneTimePasswords: config.email.oneTimePasswords` for onboarding. */
   card?: CardOptions;
+  /** Told who a change concerns (requester, approvers), so their Home tab is drawn again. */
+  homeChanged?: (slackUserIds: string[]) => void;
 }
 
 export class SlackNotifierError extends Error {
@@ -41,6 +45,8 @@ export class SlackNotifier implements Notifier {
   async syncCard(view: RequestView): Promise<CardRef> {
     const msg = approvalCard(view, this.options.card);
     const card = view.request.card;
+    // Every change of a request passes here: the requester's and the approvers' Homes show it.
+    this.options.homeChanged?.([view.request.requesterSlackId, ...view.request.approvers]);
     if (card !== null) {
       const updated = await this.update(card, msg);
       if (updated) return card;
@@ -51,6 +57,7 @@ export class SlackNotifier implements Notifier {
 
   async notifyRequester(view: RequestView, event: RequesterEvent, grant?: GrantRecord): Promise<CardRef> {
     const userId = grant?.requesterSlackId ?? view.request.requesterSlackId;
+    this.options.homeChanged?.([userId]);
     const running = requesterRunningMessage(view);
     let dm = view.request.dm;
     if (dm !== null && !(await this.update(dm, running))) dm = null;
@@ -69,6 +76,22 @@ export class SlackNotifier implements Notifier {
       'requester told',
     );
     return dm;
+  }
+
+  async auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef> {
+    const msg = auditStatusMessage(status);
+    if (ref !== undefined && (await this.update(ref, msg))) return ref;
+    return this.post(channel, msg);
+  }
+
+  uploadAuditReport(channel: string, file: AuditFile, comment: string): Promise<{ fileId: string }> {
+    return uploadFile(this.client, {
+      channel,
+      filename: file.filename,
+      title: file.title,
+      bytes: Buffer.from(file.content, 'utf8'),
+      comment,
+    });
   }
 
   /** false when Slack no longer has the message (deleted, channel archived). Other failures throw. */

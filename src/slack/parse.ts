@@ -24,6 +24,7 @@ import {
   type PersonInput,
   type RoleChangeArgs,
 } from './parse-admin.js';
+import { parseUsersArgs, parseWhoisArgs, type UsersArgs, type WhoisArgs } from './parse-insight.js';
 import { parsePersonRef, words } from './slack-text.js';
 import { SUBCOMMAND_NAMES, USAGE, type SubcommandName } from './usage.js';
 
@@ -59,6 +60,9 @@ export type ParsedCommand =
   | { subcommand: 'offboard'; result: Parsed<PersonInput> }
   | { subcommand: 'role'; result: Parsed<RoleChangeArgs> }
   | { subcommand: 'migrate'; result: Parsed<{ email: string }> }
+  | { subcommand: 'whois'; result: Parsed<WhoisArgs> }
+  | { subcommand: 'users'; result: Parsed<UsersArgs> }
+  | { subcommand: 'audit'; result: Parsed<{ channelOnly: true }> }
   | { subcommand: 'unknown'; message: string };
 
 type SubcommandParser = (args: string, ctx: ParseContext) => ParsedCommand;
@@ -193,6 +197,15 @@ const ROUTES: Readonly<Record<SubcommandName, SubcommandParser>> = {
   offboard: (args) => ({ subcommand: 'offboard', result: parseOffboardArgs(args) }),
   role: (args, ctx) => ({ subcommand: 'role', result: parseRoleArgs(args, ctx.roles) }),
   migrate: (args) => ({ subcommand: 'migrate', result: parseMigrateArgs(args) }),
+  whois: (args) => ({ subcommand: 'whois', result: parseWhoisArgs(args) }),
+  users: (args) => ({ subcommand: 'users', result: parseUsersArgs(args) }),
+  audit: (args) => ({
+    subcommand: 'audit',
+    result:
+      args === ''
+        ? { kind: 'complete', input: { channelOnly: true } }
+        : { kind: 'error', message: withUsage('audit', 'The audit takes no arguments: it covers everyone.') },
+  }),
   help: () => ({ subcommand: 'help' }),
 };
 

@@ -11,11 +11,20 @@ export const SUBCOMMAND_NAMES = [
   'offboard',
   'role',
   'migrate',
+  'whois',
+  'users',
+  'audit',
   'help',
 ] as const;
 
 /** The admins' subcommands: refused at once for anyone else, and "not available" without the admin service. */
-export const ADMIN_SUBCOMMANDS: readonly SubcommandName[] = ['onboard', 'offboard', 'role', 'migrate'];
+export const ADMIN_SUBCOMMANDS: readonly SubcommandName[] = [
+  'onboard',
+  'offboard',
+  'role',
+  'migrate',
+  'audit',
+];
 export type SubcommandName = (typeof SUBCOMMAND_NAMES)[number];
 
 export interface Usage {
@@ -72,6 +81,23 @@ export const USAGE: Readonly<Record<SubcommandName, Usage>> = {
     usage: '/access migrate <email>',
     summary: 'Admins: sends the IAM-to-SSO migration email to someone who has an Identity Center user.',
     examples: ['/access migrate sam.dev@example.com'],
+  },
+  whois: {
+    usage: '/access whois [email|@user]',
+    summary:
+      'Who someone is and what they can reach, read from AWS: groups, access by account (direct, through a group, or an access-desk grant until when), pending requests, a legacy IAM user. Yourself by default.',
+    examples: ['/access whois', '/access whois @sam', '/access whois kim.leaver@example.com'],
+  },
+  users: {
+    usage: '/access users [page]',
+    summary: 'Admins: every Identity Center user with their groups, 20 to a page, with Next and Previous.',
+    examples: ['/access users', '/access users 3'],
+  },
+  audit: {
+    usage: '/access audit',
+    summary:
+      'Admins: walks the whole organisation within AWS’s rate limits, shows progress here, then posts a CSV file: every user’s access and where it comes from, users with none, drift from the ledger, legacy IAM keys.',
+    examples: ['/access audit'],
   },
   help: {
     usage: '/access help',

@@ -1,4 +1,5 @@
 import { createAccessDesk, type AccessDesk } from '../../src/app.js';
+import type { Seed } from '../../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 import { silentLogger } from '../../src/log.js';
 import { exampleConfig, PEOPLE } from './access-harness.js';
@@ -19,10 +20,11 @@ export interface DeskHarness {
 
 /** The whole product as it runs: the real Bolt App on loopback, SQLite, the emulator, a fake Slack Web API. */
 export async function startDesk(
-  options: { provisioningDelayMs?: number; latencyMs?: number; rateLimits?: boolean } = {},
+  options: { provisioningDelayMs?: number; latencyMs?: number; rateLimits?: boolean; seed?: Seed } = {},
 ) {
   const emulator = await startEmulator({
     rateLimits: options.rateLimits ?? false,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
     faults: { provisioningDelayMs: options.provisioningDelayMs ?? 40, latencyMs: options.latencyMs ?? 0 },
   });
   const config = exampleConfig();

@@ -4,6 +4,8 @@
  * does (ok/error envelopes, message timestamps, D-channels for DMs), serves `response_url`s at
  * `/response/<id>`, and can be told to fail the next call of a method. For Socket Mode it answers
  * apps.connections.open with a WebSocket on itself that says `hello`, pushes envelopes and records the acks.
+ * Files go through Slack's external upload flow: files.getUploadURLExternal hands out `/upload/<file id>` on
+ * this fake, the bytes POSTed there are kept, and files.completeUploadExternal shares them in a channel.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -41,6 +43,18 @@ export interface StoredMessage {
   blocks?: unknown;
 }
 
+/** A file in Slack's external upload flow, as far as it got. */
+export interface FakeUpload {
+  fileId: string;
+  /** As given to files.getUploadURLExternal. */
+  filename: string;
+  length: number;
+  /** The bytes POSTed to the upload URL; undefined until then. */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  completed?: { channelId: string; title: string; initialComment: string };
+}
+
 export interface FakeSlack {
   /** `http://127.0.0.1:PORT/api/`: the WebClient's slackApiUrl. */
   apiUrl: string;
@@ -54,6 +68,8 @@ export interface FakeSlack {
   /** A response URL on this fake for an interaction payload. */
   responseUrl(id: string): string;
   callsTo(method: string): RecordedCall[];
+  /** Files uploaded through the external upload flow, in the order their URLs were asked for. */
+  uploads: FakeUpload[];
   /** Socket Mode: JSON messages the app sent over the WebSocket (envelope acks), in order. */
   socketMessages: Record<string, unknown>[];
   /** Socket Mode: pushes an envelope to every connected app; false when none is connected. */
@@ -113,6 +129,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const responses: RecordedResponse[] = [];
   const messages = new Map<string, StoredMessage>();
   const failures = new Map<string, string[]>();
+  const uploads: FakeUpload[] = [];
   let messageCount = 0;
   let viewCount = 0;
 
@@ -178,6 +195,28 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (first === undefined) return { ok: false, error: 'users_list_not_supplied' };
       return { ok: true, channel: { id: dmChannelOf(first) } };
     },
+    'files.getUploadURLExternal': (args) => {
+      const filename = str(args.filename);
+      const length = Number(args.length);
+      if (filename === '' || !Number.isInteger(length) || length < 1)
+        return { ok: false, error: 'invalid_arguments' };
+      const fileId = `F${String(uploads.length + 1).padStart(10, '0')}`;
+      uploads.push({ fileId, filename, length });
+      return { ok: true, upload_url: `${baseUrl}/upload/${fileId}`, file_id: fileId };
+    },
+    'files.completeUploadExternal': (args) => {
+      const files = Array.isArray(args.files) ? (args.files as { id?: unknown; title?: unknown }[]) : [];
+      const found = files.map((f) => uploads.find((u) => u.fileId === f.id));
+      // Slack refuses to complete a file whose bytes never arrived, or arrived short.
+      if (files.length === 0 || found.some((u) => u?.bytes?.length !== u?.length || u === undefined))
+        return { ok: false, error: 'file_upload_not_completed' };
+      const channelId = str(args.channel_id);
+      found.forEach((u, i) => {
+        if (u !== undefined)
+          u.completed = { channelId, title: str(files[i]?.title), initialComment: str(args.initial_comment) };
+      });
+      return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+    },
     'usergroups.users.list': (args) => {
       const members = usergroups[str(args.usergroup)];
       if (members === undefined) return { ok: false, error: 'no_such_subteam' };
@@ -188,6 +227,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (req.method === 'POST' && url.pathname.startsWith('/upload/')) {
+        const upload = uploads.find((u) => u.fileId === url.pathname.slice('/upload/'.length));
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        if (upload === undefined) {
+          res.writeHead(404).end();
+          return;
+        }
+        upload.bytes = Buffer.concat(chunks);
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${upload.bytes.length}`);
+        return;
+      }
       const raw = await readBody(req);
       if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
         responses.push({
@@ -265,6 +316,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     messages,
     responseUrl: (id) => `${url}/response/${encodeURIComponent(id)}`,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    uploads,
     failNext: (method, error) => {
       failures.set(method, [...(failures.get(method) ?? []), error]);
     },

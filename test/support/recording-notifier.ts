@@ -1,5 +1,11 @@
 import type { CardRef, GrantRecord } from '../../src/access/ledger.js';
-import type { Notifier, RequestView, RequesterEvent } from '../../src/access/notifier.js';
+import type {
+  AuditFile,
+  AuditStatus,
+  Notifier,
+  RequestView,
+  RequesterEvent,
+} from '../../src/access/notifier.js';
 import type { SlackPeople } from '../../src/access/people.js';
 
 /** A notifier that records what it was asked to show, as Slack would have shown it. */
@@ -24,6 +30,21 @@ export class RecordingNotifier implements Notifier {
     return Promise.resolve(
       view.request.dm ?? { channel: `D${view.request.requesterSlackId}`, ts: `${this.next++}.0001` },
     );
+  }
+
+  /** Every audit message as shown, in order (updates included). */
+  readonly auditStatuses: { channel: string; ts: string; status: AuditStatus }[] = [];
+  readonly auditReports: { channel: string; file: AuditFile; comment: string }[] = [];
+
+  auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef> {
+    const ts = ref?.ts ?? `${1_700_000_000 + this.next++}.000100`;
+    this.auditStatuses.push({ channel, ts, status });
+    return Promise.resolve({ channel, ts });
+  }
+
+  uploadAuditReport(channel: string, file: AuditFile, comment: string): Promise<{ fileId: string }> {
+    this.auditReports.push({ channel, file, comment });
+    return Promise.resolve({ fileId: `F${String(this.auditReports.length).padStart(8, '0')}` });
   }
 
   eventsFor(requestId: string): RequesterEvent[] {

@@ -215,14 +215,25 @@ describe('the /access router', () => {
     { text: 'reqest SeniorDeveloper prod', says: 'did you mean `/access request`?' },
     { text: 'pendng', says: 'did you mean `/access pending`?' },
     { text: 'SeniorDeveloper prod 4h', says: 'did you mean `/access request SeniorDeveloper prod 4h`?' },
-    { text: 'audit', says: 'is not a command I know' },
-    { text: 'whois', says: 'is not a command I know' },
+    { text: 'audti', says: 'did you mean `/access audit`?' },
+    { text: 'whos', says: 'did you mean `/access whois`?' },
   ])('an unknown subcommand "$text" gets the closest one and the usage', ({ text, says }) => {
     const parsed = parse(text);
     expect(parsed.subcommand).toBe('unknown');
     const message = parsed.subcommand === 'unknown' ? parsed.message : '';
     expect(message).toContain(says);
     expect(message).toContain('/access request <PermissionSet>');
+  });
+});
+
+describe('/access audit', () => {
+  it('takes no arguments: it always covers everyone', () => {
+    expect(parse('audit')).toEqual({
+      subcommand: 'audit',
+      result: { kind: 'complete', input: { channelOnly: true } },
+    });
+    const extra = parse('audit sam');
+    expect(extra.subcommand === 'audit' && extra.result.kind).toBe('error');
   });
 });
 

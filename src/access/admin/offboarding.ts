@@ -3,7 +3,6 @@
  * access-desk grants, pending requests, a legacy IAM user of the same name), and the steps that take it away
  * in a safe order — the identity-store user last, so that a failed step leaves them findable and retryable.
  */
-import type { LegacyIamUser } from '../../domain/identity.js';
 import type {
   AdminRequestDetails,
   AdminStep,
@@ -11,74 +10,37 @@ import type {
   OffboardingSnapshot,
 } from '../admin-api.js';
 import type { Outcome } from '../api.js';
-import type { Ledger, RequestRecord } from '../ledger.js';
-import { readAccessToday } from './access-today.js';
 import type { AdminDeps } from './deps.js';
-import { ok, pendingStep, refuse } from './details.js';
+import { ok, pendingStep } from './details.js';
+import { readHoldings } from './holdings.js';
 import type { Person } from './subject.js';
-
-/** Is this request the person's own, or an admin request about them? */
-export function concerns(request: RequestRecord, userId: string, email: string): boolean {
-  const subject = (request.details as { subject?: { email?: string; userId?: string } }).subject;
-  return (
-    (request.requesterUserId !== '' && request.requesterUserId === userId) ||
-    request.requesterEmail.toLowerCase() === email.toLowerCase() ||
-    subject?.userId === userId ||
-    subject?.email?.toLowerCase() === email.toLowerCase()
-  );
-}
-
-export async function pendingRequestsOf(ledger: Ledger, userId: string, email: string) {
-  const pending = await ledger.findRequests({ statuses: ['pending'] });
-  return pending.filter((r) => concerns(r, userId, email));
-}
-
-/** The IAM user of the same name: the email as the user name, else the part before the @. */
-export async function findLegacyIamUser(
-  deps: Pick<AdminDeps, 'legacyIam'>,
-  email: string,
-): Promise<Outcome<LegacyIamUser | undefined>> {
-  const local = email.split('@')[0] ?? email;
-  for (const name of [...new Set([email, local])]) {
-    const found = await deps.legacyIam.describe(name);
-    if (!found.ok)
-      return refuse('aws_unavailable', `I could not look up the IAM user ${name}: ${found.error.message}`);
-    if (found.value !== undefined) return ok(found.value);
-  }
-  return ok(undefined);
-}
 
 export async function previewOffboarding(
   deps: Pick<AdminDeps, 'config' | 'directory' | 'assignments' | 'catalog' | 'ledger' | 'legacyIam'>,
   person: Person,
 ): Promise<Outcome<OffboardingPreview>> {
-  const { user, email } = person;
-  const today = await readAccessToday(deps, user.id);
-  if (!today.ok) return today;
-  const legacy = await findLegacyIamUser(deps, email);
-  if (!legacy.ok) return legacy;
-  const [activeGrants, pendingRequests] = await Promise.all([
-    deps.ledger.findGrants({ principalId: user.id, statuses: ['active'] }),
-    pendingRequestsOf(deps.ledger, user.id, email),
-  ]);
+  const { user } = person;
+  const held = await readHoldings(deps, person);
+  if (!held.ok) return held;
+  const { today, activeGrants, pendingRequests, legacyIamUser } = held.value;
   // Open sessions outlive removal by up to their permission set's session duration: name the longest.
   let longest: { hours: number; name?: string } = { hours: 0 };
-  for (const a of [...today.value.direct, ...today.value.throughGroups]) {
-    const hours = today.value.permissionSets.get(a.permissionSetArn)?.sessionHours ?? 0;
+  for (const a of [...today.direct, ...today.throughGroups]) {
+    const hours = today.permissionSets.get(a.permissionSetArn)?.sessionHours ?? 0;
     if (hours > longest.hours) longest = { hours, name: a.permissionSet };
   }
   return ok({
     user,
-    groups: today.value.groups,
-    directAssignments: today.value.direct,
-    groupAssignments: today.value.throughGroups.map((a) => ({
+    groups: today.groups,
+    directAssignments: today.direct,
+    groupAssignments: today.throughGroups.map((a) => ({
       group: a.group,
       accountAlias: a.accountAlias,
       permissionSet: a.permissionSet,
     })),
     activeGrants,
     pendingRequests,
-    ...(legacy.value !== undefined ? { legacyIamUser: legacy.value } : {}),
+    ...(legacyIamUser !== undefined ? { legacyIamUser } : {}),
     longestSessionHours: longest.hours,
     ...(longest.name !== undefined ? { longestSessionPermissionSet: longest.name } : {}),
   });

@@ -12,7 +12,7 @@ import type { RequestRecord } from '../ledger.js';
 import type { AwsFailure } from '../ports.js';
 import { cardJob, notifyJob } from '../service.js';
 import type { AdminDeps } from './deps.js';
-import { pendingRequestsOf } from './offboarding.js';
+import { pendingRequestsOf } from './holdings.js';
 
 export type StepResult =
   | { status: 'done' | 'skipped'; detail?: string; patch?: Partial<AdminRequestDetails> }

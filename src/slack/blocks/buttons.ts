@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { RequestView } from '../../access/notifier.js';
 import { escapeMrkdwn, truncate } from '../../domain/text.js';
-import { ACTION } from '../ids.js';
+import { ACTION, extendBlockId } from '../ids.js';
 import { adminWhatText } from './admin-text.js';
 import { SLACK_LIMITS, who } from './kit.js';
 import { durationText } from './request-text.js';
@@ -132,6 +132,26 @@ export function retryButton(requestId: string): types.ActionsBlock {
         text: { type: 'plain_text', text: 'Retry' },
         style: 'primary',
         value: requestId,
+      },
+    ],
+  };
+}
+
+/**
+ * Extend, for a time-bound grant (on a reminder, on the Home tab): the grant id is the value and the block id
+ * names its request, so a click re-reads both from the ledger.
+ */
+export function extendGrantButton(requestId: string, grantId: string): types.ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: extendBlockId(requestId, grantId),
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION.extend,
+        text: { type: 'plain_text', text: 'Extend' },
+        style: 'primary',
+        value: grantId,
       },
     ],
   };

@@ -6,10 +6,9 @@ import type { types } from '@slack/bolt';
 import type { GrantRecord } from '../../access/ledger.js';
 import type { RequesterEvent, RequestView } from '../../access/notifier.js';
 import { escapeMrkdwn, joinWords, truncate } from '../../domain/text.js';
-import { ACTION, extendBlockId } from '../ids.js';
 import { adminEventMessage, adminRunningMessage } from './admin-messages.js';
 import { isAdminKind } from './admin-text.js';
-import { cancelButton, type CardOptions } from './buttons.js';
+import { cancelButton, extendGrantButton, type CardOptions } from './buttons.js';
 import { context, lineSections, message, section, slackDate, type Block, type SlackMessage } from './kit.js';
 import {
   approvalsText,
@@ -68,19 +67,7 @@ function endOf(grants: readonly GrantRecord[]): string {
 }
 
 function extendButton(view: RequestView, grant: GrantRecord): types.ActionsBlock {
-  return {
-    type: 'actions',
-    block_id: extendBlockId(view.request.id, grant.id),
-    elements: [
-      {
-        type: 'button',
-        action_id: ACTION.extend,
-        text: { type: 'plain_text', text: 'Extend' },
-        style: 'primary',
-        value: grant.id,
-      },
-    ],
-  };
+  return extendGrantButton(view.request.id, grant.id);
 }
 
 function withNote(view: RequestView, blocks: Block[]): Block[] {

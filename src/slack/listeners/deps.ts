@@ -13,6 +13,8 @@ import type {
 } from '@slack/bolt';
 import type { AdminApi } from '../../access/admin-api.js';
 import type { AccessApi } from '../../access/api.js';
+import type { AuditApi } from '../../access/audit/api.js';
+import type { InsightApi } from '../../access/insight-api.js';
 import type { AccessDeskConfig } from '../../config/types.js';
 import type { Logger } from '../../log.js';
 
@@ -20,6 +22,10 @@ export interface ListenerDeps {
   access: AccessApi;
   /** Onboarding, offboarding, role changes, the migration email. Absent: those commands say "not available". */
   admin?: AdminApi;
+  /** whois, the user listing, my access on the Home tab. Absent: those say "not available". */
+  insight?: InsightApi;
+  /** `/access audit`. Absent: it says "not available". */
+  audit?: AuditApi;
   config: AccessDeskConfig;
   logger: Logger;
 }

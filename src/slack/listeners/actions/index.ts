@@ -6,6 +6,7 @@ import { cancelButton } from './cancel-button.js';
 import { denyButton } from './deny-button.js';
 import { extendButton } from './extend-button.js';
 import { retryButton } from './retry-button.js';
+import { usersPageButton } from './users-page-button.js';
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(ACTION.approve, approveButton(deps));
@@ -13,4 +14,6 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(ACTION.cancel, cancelButton(deps));
   app.action<BlockButtonAction>(ACTION.extend, extendButton(deps));
   app.action<BlockButtonAction>(ACTION.retry, retryButton(deps));
+  app.action<BlockButtonAction>(ACTION.usersPrevious, usersPageButton(deps));
+  app.action<BlockButtonAction>(ACTION.usersNext, usersPageButton(deps));
 }

@@ -15,6 +15,8 @@ import type { ParsedCommand } from '../../parse.js';
 import type { ListenerDeps } from '../deps.js';
 import { ephemeral } from '../tell.js';
 import { migrate, offboard, onboard, role } from './admin-subcommands.js';
+import { audit } from './audit-subcommand.js';
+import { users, whois } from './insight-subcommands.js';
 
 export interface SubcommandContext {
   deps: ListenerDeps;
@@ -83,6 +85,9 @@ const HANDLERS: { [K in ParsedCommand['subcommand']]: Handler<K> } = {
   offboard,
   role,
   migrate,
+  whois,
+  users,
+  audit,
   help,
   unknown,
 };

@@ -1,6 +1,7 @@
-/** The Home tab, drawn fresh from the service each time it is opened. */
+/** The Home tab, drawn fresh from the services each time it is opened. */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { homeProblemView, homeView } from '../../blocks/home.js';
+import { homeProblemView } from '../../blocks/home.js';
+import { loadHomeView } from '../../home-content.js';
 import type { ListenerDeps } from '../deps.js';
 import { newReference } from '../failure.js';
 
@@ -11,8 +12,7 @@ export function appHomeOpened(deps: ListenerDeps): (args: HomeOpenedArgs) => Pro
     if (event.tab !== undefined && event.tab !== 'home') return;
     const log = deps.logger.child({ module: 'slack.event', userId: event.user });
     try {
-      const lists = await deps.access.pending(event.user);
-      await client.views.publish({ user_id: event.user, view: homeView(lists) });
+      await client.views.publish({ user_id: event.user, view: await loadHomeView(deps, event.user) });
     } catch (err) {
       // The Home tab is the only place this person is looking: the reference goes there.
       const reference = newReference();

@@ -1,0 +1,74 @@
+/**
+ * Everything a person holds, gathered once for whoever needs the whole picture: what AWS says (groups, direct
+ * assignments and those through groups, the legacy IAM user of the same name) and what the ledger says
+ * (active grants, pending requests). The offboarding preview shows it before removal; `whois` shows it to
+ * anyone who asks. The AWS reads and the ledger reads run side by side.
+ */
+import type { LegacyIamUser } from '../../domain/identity.js';
+import type { Outcome } from '../api.js';
+import type { GrantRecord, Ledger, RequestRecord } from '../ledger.js';
+import { readAccessToday, type AccessToday } from './access-today.js';
+import type { AdminDeps } from './deps.js';
+import { ok, refuse } from './details.js';
+import type { Person } from './subject.js';
+
+export interface Holdings {
+  today: AccessToday;
+  activeGrants: GrantRecord[];
+  pendingRequests: RequestRecord[];
+  legacyIamUser?: LegacyIamUser;
+}
+
+export type HoldingsDeps = Pick<
+  AdminDeps,
+  'config' | 'directory' | 'assignments' | 'catalog' | 'ledger' | 'legacyIam'
+>;
+
+/** Is this request the person's own, or an admin request about them? */
+export function concerns(request: RequestRecord, userId: string, email: string): boolean {
+  const subject = (request.details as { subject?: { email?: string; userId?: string } }).subject;
+  return (
+    (request.requesterUserId !== '' && request.requesterUserId === userId) ||
+    request.requesterEmail.toLowerCase() === email.toLowerCase() ||
+    subject?.userId === userId ||
+    subject?.email?.toLowerCase() === email.toLowerCase()
+  );
+}
+
+export async function pendingRequestsOf(ledger: Ledger, userId: string, email: string) {
+  const pending = await ledger.findRequests({ statuses: ['pending'] });
+  return pending.filter((r) => concerns(r, userId, email));
+}
+
+/** The IAM user of the same name: the email as the user name, else the part before the @. */
+export async function findLegacyIamUser(
+  deps: Pick<AdminDeps, 'legacyIam'>,
+  email: string,
+): Promise<Outcome<LegacyIamUser | undefined>> {
+  const local = email.split('@')[0] ?? email;
+  for (const name of [...new Set([email, local])]) {
+    const found = await deps.legacyIam.describe(name);
+    if (!found.ok)
+      return refuse('aws_unavailable', `I could not look up the IAM user ${name}: ${found.error.message}`);
+    if (found.value !== undefined) return ok(found.value);
+  }
+  return ok(undefined);
+}
+
+export async function readHoldings(deps: HoldingsDeps, person: Person): Promise<Outcome<Holdings>> {
+  const { user, email } = person;
+  const [today, legacy, activeGrants, pendingRequests] = await Promise.all([
+    readAccessToday(deps, user.id),
+    findLegacyIamUser(deps, email),
+    deps.ledger.findGrants({ principalId: user.id, statuses: ['active'] }),
+    pendingRequestsOf(deps.ledger, user.id, email),
+  ]);
+  if (!today.ok) return today;
+  if (!legacy.ok) return legacy;
+  return ok({
+    today: today.value,
+    activeGrants,
+    pendingRequests,
+    ...(legacy.value !== undefined ? { legacyIamUser: legacy.value } : {}),
+  });
+}

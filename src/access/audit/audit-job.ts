@@ -1,0 +1,110 @@
+/**
+ * The `audit` job: walk the organisation, judge it against the ledger, post the CSV file with its summary, and
+ * keep one message in the channel up to date meanwhile. An AWS failure that the adapter's retries did not
+ * overcome ends the audit with that message on the card (the admin can run it again); a Slack failure throws,
+ * so the job runner runs the whole audit again later.
+ */
+import type { AccessDeskConfig } from '../../config/types.js';
+import type { Logger } from '../../log.js';
+import type { CardRef, JobRecord, Ledger } from '../ledger.js';
+import type { AuditStatus, Notifier } from '../notifier.js';
+import { auditCsv } from './csv.js';
+import { ProgressCoalescer } from './progress.js';
+import { buildAuditReport } from './report.js';
+import { progressText, summaryText } from './summary.js';
+import { walkOrganisation, type AuditWalkDeps, type AuditWalkOptions } from './walk.js';
+
+export interface AuditWorkDeps extends AuditWalkDeps {
+  config: AccessDeskConfig;
+  ledger: Ledger;
+  notifier: Notifier;
+  logger: Logger;
+}
+
+export interface AuditWorkOptions extends Omit<AuditWalkOptions, 'onProgress'> {
+  /** Least time between two progress updates of the message. */
+  progressIntervalMs?: number;
+}
+
+export const DEFAULT_PROGRESS_INTERVAL_MS = 3_000;
+
+export function auditFileName(at: Date): string {
+  return `access-audit-${at.toISOString().slice(0, 16).replace(/:/g, '')}Z.csv`;
+}
+
+export class AuditWork {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: AuditWorkDeps,
+    private readonly options: AuditWorkOptions = {},
+  ) {
+    this.log = deps.logger.child({ module: 'audit' });
+  }
+
+  async run(job: JobRecord): Promise<void> {
+    const { notifier, ledger, clock } = this.deps;
+    const channel = String(job.payload.channel);
+    const requestedBy = String(job.payload.requestedBy);
+    const status = (state: AuditStatus['state'], text: string): AuditStatus => ({ requestedBy, state, text });
+    const ref: CardRef = await notifier.auditStatus(
+      channel,
+      undefined,
+      status('running', 'Reading the directory, the assignments and the legacy IAM users…'),
+    );
+    const updates = new ProgressCoalescer(
+      this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+      clock,
+      async (text) => {
+        try {
+          await notifier.auditStatus(channel, ref, status('running', text));
+        } catch (error) {
+          // Progress is a courtesy: the report still comes if one update does not.
+          this.log.warn({ err: error }, 'audit progress update failed');
+        }
+      },
+    );
+    const { progressIntervalMs: _interval, ...walkOptions } = this.options;
+    const walked = await walkOrganisation(this.deps, {
+      ...walkOptions,
+      onProgress: (p) => updates.offer(progressText(p)),
+    });
+    await updates.settle();
+    if (!walked.ok) {
+      this.log.warn({ code: walked.error.code }, 'audit stopped by AWS');
+      await notifier.auditStatus(
+        channel,
+        ref,
+        status('failed', `The audit stopped: ${walked.error.message} Run it again once AWS answers.`),
+      );
+      await ledger.appendAudit({
+        at: clock.now(),
+        actor: 'system',
+        action: 'audit.failed',
+        details: { requestedBy, code: walked.error.code, message: walked.error.message },
+      });
+      return;
+    }
+    const grants = await ledger.findGrants({ statuses: ['pending', 'provisioning', 'active', 'ending'] });
+    const now = clock.now();
+    const report = buildAuditReport(walked.value, { accounts: this.deps.config.accounts, grants, now });
+    const summary = summaryText(report.summary);
+    const uploaded = await notifier.uploadAuditReport(
+      channel,
+      {
+        filename: auditFileName(now),
+        title: `Access audit ${now.toISOString().slice(0, 10)}`,
+        content: auditCsv(report),
+      },
+      summary,
+    );
+    await notifier.auditStatus(channel, ref, status('done', summary));
+    await ledger.appendAudit({
+      at: now,
+      actor: 'system',
+      action: 'audit.completed',
+      details: { requestedBy, fileId: uploaded.fileId, ...report.summary },
+    });
+    this.log.info({ fileId: uploaded.fileId, ...report.summary }, 'audit posted');
+  }
+}

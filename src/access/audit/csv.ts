@@ -1,0 +1,136 @@
+/**
+ * The audit report as one CSV file (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote or
+ * a line break, quotes doubled). One header for every record; the `record` column says which part of the
+ * report a line belongs to, so a spreadsheet filter shows one part at a time. A dozen lines do not justify a
+ * dependency.
+ */
+import type { AccessSource, AuditReport } from './types.js';
+
+export const AUDIT_CSV_COLUMNS = [
+  'record',
+  'user_name',
+  'display_name',
+  'email',
+  'user_id',
+  'groups',
+  'account',
+  'account_id',
+  'permission_set',
+  'source',
+  'grant_id',
+  'grant_ends_at',
+  'access_key_id',
+  'key_created_at',
+  'key_last_used_at',
+  'key_last_used_service',
+  'detail',
+] as const;
+
+type Column = (typeof AUDIT_CSV_COLUMNS)[number];
+type Line = Partial<Record<Column, string>>;
+
+/**
+ * Spreadsheets run a cell that starts with = + - @ (or a tab or CR) as a formula; a name in the directory must
+ * not become one in an admin's spreadsheet, so such a cell starts with an apostrophe (OWASP's advice).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvField(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(rows: readonly (readonly string[])[]): string {
+  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+const iso = (at: Date | null | undefined): string =>
+  at === null || at === undefined ? '' : at.toISOString();
+
+export function sourceText(source: AccessSource): string {
+  switch (source.kind) {
+    case 'direct':
+      return 'direct';
+    case 'group':
+      return `through group ${source.groupName}`;
+    case 'grant':
+      return source.endsAt === null
+        ? `access-desk grant ${source.grantId} (permanent)`
+        : `access-desk grant ${source.grantId} until ${source.endsAt.toISOString()}`;
+  }
+}
+
+export function auditCsv(report: AuditReport): string {
+  const lines: Line[] = [];
+  for (const row of report.access) {
+    const grants = row.sources.filter((s) => s.kind === 'grant');
+    const ends = grants.map((g) => g.endsAt);
+    lines.push({
+      record: 'access',
+      user_name: row.user.userName,
+      display_name: row.user.displayName,
+      email: row.user.email ?? '',
+      user_id: row.user.id,
+      groups: row.groups.join('; '),
+      account: row.accountAlias ?? '',
+      account_id: row.accountId,
+      permission_set: row.permissionSet,
+      source: row.sources.map(sourceText).join('; '),
+      grant_id: grants.map((g) => g.grantId).join('; '),
+      // The latest end among its grants; a permanent one outlasts them all.
+      grant_ends_at:
+        ends.length === 0
+          ? ''
+          : ends.includes(null)
+            ? 'permanent'
+            : iso(new Date(Math.max(...ends.map((e) => e?.getTime() ?? 0)))),
+    });
+  }
+  for (const { user, groups } of report.noAccess) {
+    lines.push({
+      record: 'no_access',
+      user_name: user.userName,
+      display_name: user.displayName,
+      email: user.email ?? '',
+      user_id: user.id,
+      groups: groups.join('; '),
+      detail:
+        groups.length === 0 ? 'no assignment and no group' : 'no assignment, directly or through a group',
+    });
+  }
+  for (const d of report.drift) {
+    lines.push({
+      record: 'drift',
+      user_name: d.user?.userName ?? '',
+      display_name: d.user?.displayName ?? '',
+      email: d.user?.email ?? '',
+      user_id: d.userId,
+      account: d.accountAlias ?? '',
+      account_id: d.accountId,
+      permission_set: d.permissionSet,
+      source: d.kind === 'not_granted' ? 'not granted by access-desk' : 'grant missing in AWS',
+      grant_id: d.grantId ?? '',
+      grant_ends_at: d.grantId === undefined ? '' : d.grantEndsAt === null ? 'permanent' : iso(d.grantEndsAt),
+      detail:
+        d.kind === 'not_granted'
+          ? 'A direct assignment in AWS that no access-desk grant accounts for.'
+          : `The ledger says grant ${d.grantId ?? ''} (request ${d.requestId ?? ''}) is active, but AWS has no such assignment.`,
+    });
+  }
+  for (const k of report.legacyKeys) {
+    lines.push({
+      record: 'legacy_iam_key',
+      user_name: k.userName,
+      display_name: k.ssoUser?.displayName ?? '',
+      email: k.ssoUser?.email ?? '',
+      user_id: k.ssoUser?.id ?? '',
+      source: 'legacy IAM user',
+      access_key_id: k.accessKeyId,
+      key_created_at: iso(k.createdAt),
+      key_last_used_at: iso(k.lastUsed?.at),
+      key_last_used_service: k.lastUsed === undefined ? '' : `${k.lastUsed.service} (${k.lastUsed.region})`,
+      detail: k.lastUsed === undefined ? 'active key, never used' : 'active key',
+    });
+  }
+  return toCsv([AUDIT_CSV_COLUMNS, ...lines.map((l) => AUDIT_CSV_COLUMNS.map((c) => l[c] ?? ''))]);
+}

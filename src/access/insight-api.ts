@@ -1,0 +1,72 @@
+/**
+ * Who has what, as the Slack layer asks for it: `whois` (anyone, about anyone, themself by default), the paged
+ * user listing (admins) and a person's own grants for the Home tab. Answers come from AWS, with the ledger
+ * adding what access-desk granted; nothing here changes anything.
+ */
+import type { DirectoryGroup, DirectoryUser, LegacyIamUser } from '../domain/identity.js';
+import type { Outcome } from './api.js';
+import type { GrantRecord, RequestRecord } from './ledger.js';
+
+/** Where one permission set on one account comes from. A person may hold it in several ways at once. */
+export type AccessSource =
+  /** Assigned to the user directly in Identity Center, not by an access-desk grant: it has no end. */
+  | { kind: 'direct' }
+  | { kind: 'group'; group: string }
+  /**
+   * An active access-desk grant: until `endsAt`, or permanent (null). `inAws: false` when the ledger holds
+   * the grant but AWS no longer has the assignment (drift).
+   */
+  | { kind: 'grant'; requestId: string; grantId: string; endsAt: Date | null; inAws: boolean };
+
+export interface HeldPermissionSet {
+  permissionSet: string;
+  permissionSetArn: string;
+  sources: AccessSource[];
+}
+
+export interface AccountAccess {
+  accountId: string;
+  /** The alias config gives it, else the account id. */
+  accountAlias: string;
+  permissionSets: HeldPermissionSet[];
+}
+
+export interface WhoisReport {
+  user: DirectoryUser;
+  /** Their primary email, else their user name. */
+  email: string;
+  /** Known when they were asked about by Slack id (or asked about themself). */
+  slackUserId?: string;
+  groups: DirectoryGroup[];
+  /** Grouped by account, accounts by alias, permission sets by name. */
+  accounts: AccountAccess[];
+  pendingRequests: RequestRecord[];
+  /** The IAM user of the same name, from before Identity Center, if there is one. */
+  legacyIamUser?: LegacyIamUser;
+}
+
+export interface ListedUser {
+  user: DirectoryUser;
+  /** Group names, sorted. */
+  groups: string[];
+}
+
+export interface UsersPage {
+  /** 1-based; a page past the end is answered with the last page. */
+  page: number;
+  pageSize: number;
+  pages: number;
+  total: number;
+  users: ListedUser[];
+  /** When the listing was read from AWS (pages share one listing for a short while). */
+  listedAt: Date;
+}
+
+export interface InsightApi {
+  /** `who`: an email, a user name, a Slack user id or `<@U…|name>`; absent: the asker. */
+  whois(askerSlackId: string, who?: string): Promise<Outcome<WhoisReport>>;
+  /** Every Identity Center user with their groups, a page at a time. Admins only. */
+  users(adminSlackId: string, page: number): Promise<Outcome<UsersPage>>;
+  /** The person's active access-desk grants, soonest end first (permanent last). */
+  myAccess(slackId: string): Promise<GrantRecord[]>;
+}

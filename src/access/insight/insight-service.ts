@@ -1,0 +1,66 @@
+/**
+ * The insight service: whois, the user listing and a person's own grants. Read-only; every refusal says why
+ * and what would work.
+ */
+import type { Logger } from '../../log.js';
+import type { Outcome } from '../api.js';
+import type { InsightApi, UsersPage, WhoisReport } from '../insight-api.js';
+import type { GrantRecord } from '../ledger.js';
+import { refuse } from '../admin/details.js';
+import { findPerson, type Person } from '../admin/subject.js';
+import type { InsightDeps } from './deps.js';
+import { myActiveGrants } from './my-access.js';
+import { UserListing } from './users.js';
+import { readWhois } from './whois.js';
+
+const mention = (slackId: string): string => `<@${slackId}>`;
+
+export class InsightService implements InsightApi {
+  private readonly log: Logger;
+  private readonly listing: UserListing;
+
+  constructor(private readonly deps: InsightDeps) {
+    this.log = deps.logger.child({ module: 'insight' });
+    this.listing = new UserListing(deps.directory, deps.clock, deps.usersCacheMs);
+  }
+
+  async whois(askerSlackId: string, who?: string): Promise<Outcome<WhoisReport>> {
+    const person = await this.person(askerSlackId, who);
+    if (!person.ok) return person;
+    const report = await readWhois(this.deps, person.value);
+    if (report.ok) {
+      this.log.debug({ askerSlackId, userId: person.value.user.id }, 'whois answered');
+    }
+    return report;
+  }
+
+  async users(adminSlackId: string, page: number): Promise<Outcome<UsersPage>> {
+    const { admins } = this.deps.config;
+    if (!admins.includes(adminSlackId)) {
+      const ask = admins.length > 0 ? ` Ask one of ${admins.map(mention).join(' ')}.` : '';
+      return refuse(
+        'not_admin',
+        `Only admins can list every user. \`/access whois <email|@user>\` shows anyone's access.${ask}`,
+      );
+    }
+    return this.listing.page(page);
+  }
+
+  myAccess(slackId: string): Promise<GrantRecord[]> {
+    return myActiveGrants(this.deps.ledger, slackId);
+  }
+
+  /** The person asked about: by email, user name or Slack id; the asker when nobody is named. */
+  private async person(askerSlackId: string, who: string | undefined): Promise<Outcome<Person>> {
+    if (who !== undefined && who.trim() !== '') {
+      return findPerson(this.deps.directory, this.deps.identities, who);
+    }
+    const identity = await this.deps.identities.resolve(askerSlackId);
+    if (!identity.ok) return identity;
+    const { user } = identity.value;
+    return {
+      ok: true,
+      value: { user, email: user.email ?? identity.value.email, slackUserId: askerSlackId },
+    };
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * `whois`: the holdings gathered for offboarding (src/access/admin/holdings.ts), arranged by account and
+ * permission set with every source named — direct, through a group, an access-desk grant until a time — so
+ * that a person reads at a glance why someone can reach an account.
+ */
+import type { Outcome } from '../api.js';
+import type { GrantRecord as Grant } from '../ledger.js';
+import type { AccessSource, AccountAccess, HeldPermissionSet, WhoisReport } from '../insight-api.js';
+import { readHoldings, type Holdings, type HoldingsDeps } from '../admin/holdings.js';
+import { ok } from '../admin/details.js';
+import type { Person } from '../admin/subject.js';
+
+export async function readWhois(deps: HoldingsDeps, person: Person): Promise<Outcome<WhoisReport>> {
+  const held = await readHoldings(deps, person);
+  if (!held.ok) return held;
+  return ok({
+    user: person.user,
+    email: person.email,
+    ...(person.slackUserId !== undefined ? { slackUserId: person.slackUserId } : {}),
+    groups: held.value.today.groups,
+    accounts: arrangeByAccount(held.value, Object.values(deps.config.accounts)),
+    pendingRequests: held.value.pendingRequests,
+    ...(held.value.legacyIamUser !== undefined ? { legacyIamUser: held.value.legacyIamUser } : {}),
+  });
+}
+
+const key = (accountId: string, permissionSetArn: string): string => `${accountId}|${permissionSetArn}`;
+
+function grantSource(grant: Grant, inAws: boolean): AccessSource {
+  return { kind: 'grant', requestId: grant.requestId, grantId: grant.id, endsAt: grant.endsAt, inAws };
+}
+
+/**
+ * Accounts in the order config lists them (then the others by id), permission sets by name. A direct
+ * assignment that an active grant made is shown as that grant; one that existed before the grant (the grant
+ * did not create it, so it outlives the grant) is shown as both.
+ */
+export function arrangeByAccount(holdings: Holdings, configOrder: readonly string[]): AccountAccess[] {
+  const { today, activeGrants } = holdings;
+  const accounts = new Map<string, AccountAccess>();
+  const held = new Map<string, HeldPermissionSet>();
+  const entry = (accountId: string, alias: string, name: string, arn: string): HeldPermissionSet => {
+    let account = accounts.get(accountId);
+    if (account === undefined) {
+      account = { accountId, accountAlias: alias, permissionSets: [] };
+      accounts.set(accountId, account);
+    }
+    let ps = held.get(key(accountId, arn));
+    if (ps === undefined) {
+      ps = { permissionSet: name, permissionSetArn: arn, sources: [] };
+      held.set(key(accountId, arn), ps);
+      account.permissionSets.push(ps);
+    }
+    return ps;
+  };
+
+  const grantsAt = new Map<string, Grant[]>();
+  for (const g of activeGrants) {
+    const k = key(g.accountId, g.permissionSetArn);
+    grantsAt.set(k, [...(grantsAt.get(k) ?? []), g]);
+  }
+  for (const a of today.direct) {
+    const ps = entry(a.accountId, a.accountAlias, a.permissionSet, a.permissionSetArn);
+    const grants = grantsAt.get(key(a.accountId, a.permissionSetArn)) ?? [];
+    grantsAt.delete(key(a.accountId, a.permissionSetArn));
+    if (grants.length === 0 || grants.some((g) => g.createdAssignment === false)) {
+      ps.sources.push({ kind: 'direct' });
+    }
+    ps.sources.push(...grants.map((g) => grantSource(g, true)));
+  }
+  for (const a of today.throughGroups) {
+    const ps = entry(a.accountId, a.accountAlias, a.permissionSet, a.permissionSetArn);
+    if (!ps.sources.some((s) => s.kind === 'group' && s.group === a.group)) {
+      ps.sources.push({ kind: 'group', group: a.group });
+    }
+  }
+  // Grants the ledger holds as active but AWS has no assignment for: shown, so that nobody is misled.
+  for (const grants of grantsAt.values()) {
+    for (const g of grants) {
+      entry(g.accountId, g.accountAlias, g.permissionSet, g.permissionSetArn).sources.push(
+        grantSource(g, false),
+      );
+    }
+  }
+
+  const rank = (accountId: string): number => {
+    const i = configOrder.indexOf(accountId);
+    return i === -1 ? configOrder.length : i;
+  };
+  const out = [...accounts.values()].sort(
+    (a, b) => rank(a.accountId) - rank(b.accountId) || a.accountId.localeCompare(b.accountId),
+  );
+  for (const account of out) {
+    account.permissionSets.sort((a, b) => a.permissionSet.localeCompare(b.permissionSet));
+  }
+  return out;
+}

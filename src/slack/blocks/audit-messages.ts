@@ -1,0 +1,35 @@
+/**
+ * The audit in Slack: the message that follows it in the channel (running, done, failed), and the ephemeral
+ * answer to `/access audit`. The status text comes from the audit in plain words and is escaped here.
+ */
+import type { AuditStart } from '../../access/audit/api.js';
+import type { AuditStatus } from '../../access/notifier.js';
+import { escapeMrkdwn } from '../../domain/text.js';
+import { context, message, section, who, type SlackMessage } from './kit.js';
+
+const PLAIN: Record<AuditStatus['state'], string> = {
+  running: 'Access audit running',
+  done: 'Access audit done',
+  failed: 'Access audit stopped',
+};
+
+const HEADLINE: Record<AuditStatus['state'], string> = {
+  running: ':mag: *Access audit running*',
+  done: ':white_check_mark: *Access audit done*: the report is the CSV file below.',
+  failed: ':warning: *Access audit stopped*',
+};
+
+export function auditStatusMessage(status: AuditStatus): SlackMessage {
+  const body = escapeMrkdwn(status.text);
+  return message(`${PLAIN[status.state]}: ${status.text}`, [
+    section(`${HEADLINE[status.state]}\n${body}`),
+    context(`Asked for by ${who(status.requestedBy)}`),
+  ]);
+}
+
+export function auditStartedMessage(start: AuditStart): SlackMessage {
+  const text = start.alreadyRunning
+    ? `An audit is already running; its report will be posted in <#${start.channel}>.`
+    : 'Audit started. Progress and the report (a CSV file with a summary) will appear in this channel.';
+  return message(text, [section(text)]);
+}

@@ -1,0 +1,175 @@
+/**
+ * `/access whois`: who someone is and what they can reach, grouped by account, each permission set with where
+ * it comes from. Long lists fold with a count, so that a person with access on dozens of accounts still gets a
+ * message inside Slack's 50 blocks and 3,000 characters per section. Pure; all user text escaped here.
+ */
+import type { AccessSource, AccountAccess, WhoisReport } from '../../access/insight-api.js';
+import type { RequestRecord } from '../../access/ledger.js';
+import type { AccessKeyInfo, LegacyIamUser } from '../../domain/identity.js';
+import { escapeMrkdwn, truncate } from '../../domain/text.js';
+import {
+  context,
+  divider,
+  fields,
+  header,
+  message,
+  section,
+  SLACK_LIMITS,
+  slackDate,
+  who,
+  type Block,
+  type SlackMessage,
+} from './kit.js';
+
+/** How much is shown before folding: the rest is counted, never silently dropped. */
+export const WHOIS_FOLD = {
+  /** Sections for the accounts; with the other parts the message stays well under 50 blocks. */
+  accountSections: 30,
+  permissionSetsPerAccount: 12,
+  groups: 40,
+  pendingRequests: 5,
+  accessKeys: 5,
+} as const;
+
+/** Room left in a section for the "…and N more" line. */
+const SECTION_BUDGET = SLACK_LIMITS.sectionText - 200;
+
+const esc = (text: string): string => escapeMrkdwn(text);
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+export function sourceText(source: AccessSource): string {
+  switch (source.kind) {
+    case 'direct':
+      return 'direct';
+    case 'group':
+      return `through group *${esc(source.group)}*`;
+    case 'grant': {
+      const when = source.endsAt === null ? 'permanent' : `until ${slackDate(source.endsAt)}`;
+      const drift = source.inAws ? '' : ' :warning: _not in AWS any more_';
+      return `access-desk grant ${when} (${esc(source.requestId)})${drift}`;
+    }
+  }
+}
+
+/** One account and what is held on it, as one piece of text that is never split across sections. */
+export function accountText(account: AccountAccess): string {
+  const name =
+    account.accountAlias === account.accountId
+      ? `*${esc(account.accountId)}*`
+      : `*${esc(account.accountAlias)}* · ${esc(account.accountId)}`;
+  const shown = account.permissionSets.slice(0, WHOIS_FOLD.permissionSetsPerAccount);
+  const lines = shown.map((ps) => `• *${esc(ps.permissionSet)}*: ${ps.sources.map(sourceText).join('; ')}`);
+  const left = account.permissionSets.length - shown.length;
+  if (left > 0) lines.push(`• …and ${plural(left, 'more permission set')}`);
+  return truncate([name, ...lines].join('\n'), SECTION_BUDGET);
+}
+
+/** Account texts packed into as few sections as fit, at most `maxSections`; the rest counted by name. */
+export function accountSections(accounts: readonly AccountAccess[], maxSections: number): Block[] {
+  const blocks: Block[] = [];
+  let current: string[] = [];
+  let length = 0;
+  let index = 0;
+  for (; index < accounts.length; index += 1) {
+    const text = accountText(accounts[index]!);
+    if (current.length > 0 && length + text.length + 2 > SECTION_BUDGET) {
+      if (blocks.length + 1 >= maxSections) break;
+      blocks.push(section(current.join('\n\n')));
+      current = [];
+      length = 0;
+    }
+    current.push(text);
+    length += text.length + 2;
+  }
+  if (current.length > 0) blocks.push(section(current.join('\n\n')));
+  const left = accounts.slice(index);
+  if (left.length > 0) {
+    const names = truncate(left.map((a) => esc(a.accountAlias)).join(', '), 2000);
+    blocks.push(context(`…and ${plural(left.length, 'more account')}: ${names}`));
+  }
+  return blocks;
+}
+
+function groupsText(report: WhoisReport): string {
+  const names = report.groups.map((g) => `*${esc(g.name)}*`).sort();
+  if (names.length === 0) return '*Groups:* none';
+  const shown = names.slice(0, WHOIS_FOLD.groups).join(', ');
+  const left = names.length - WHOIS_FOLD.groups;
+  return truncate(
+    `*Groups (${names.length}):* ${shown}${left > 0 ? ` and ${left} more` : ''}`,
+    SLACK_LIMITS.sectionText,
+  );
+}
+
+function requestLine(request: RequestRecord): string {
+  const accounts = request.accounts.map((a) => esc(a.alias));
+  const where =
+    accounts.length > 5
+      ? `${accounts.slice(0, 5).join(', ')} and ${accounts.length - 5} more`
+      : accounts.join(', ');
+  const what =
+    request.kind === 'access' || request.kind === 'extend'
+      ? `${request.kind === 'extend' ? 'more time on ' : ''}*${esc(request.permissionSet)}* on ${where}`
+      : esc(request.kind.replace('_', ' '));
+  return `• *${esc(request.id)}* ${what}, asked ${slackDate(request.createdAt)} by ${who(request.requesterSlackId)}`;
+}
+
+function pendingText(requests: readonly RequestRecord[]): string {
+  if (requests.length === 0) return '*Pending requests:* none';
+  const lines = requests.slice(0, WHOIS_FOLD.pendingRequests).map(requestLine);
+  const left = requests.length - lines.length;
+  if (left > 0) lines.push(`• …and ${left} more`);
+  return truncate(`*Pending requests (${requests.length})*\n${lines.join('\n')}`, SLACK_LIMITS.sectionText);
+}
+
+function keyLine(key: AccessKeyInfo): string {
+  const used =
+    key.lastUsed === undefined
+      ? 'never used'
+      : `last used ${slackDate(key.lastUsed.at)} (${esc(key.lastUsed.service)}, ${esc(key.lastUsed.region)})`;
+  return `• \`${esc(key.id)}\` ${key.status === 'Active' ? '*Active*' : 'Inactive'}, ${used}`;
+}
+
+function legacyText(iam: LegacyIamUser | undefined): string {
+  if (iam === undefined) return '*Legacy IAM user:* none of the same name';
+  const active = iam.accessKeys.filter((k) => k.status === 'Active').length;
+  const head = `*Legacy IAM user* \`${esc(iam.userName)}\`: created ${slackDate(iam.createdAt)}, ${plural(iam.accessKeys.length, 'access key')} (${active} active)${iam.loginProfile !== undefined ? ', console password set' : ''}`;
+  const lines = iam.accessKeys.slice(0, WHOIS_FOLD.accessKeys).map(keyLine);
+  const left = iam.accessKeys.length - lines.length;
+  if (left > 0) lines.push(`• …and ${left} more`);
+  const hint = active > 0 ? '\n_Admins: `/access migrate` asks them to move to SSO._' : '';
+  return truncate([head, ...lines].join('\n') + hint, SLACK_LIMITS.sectionText);
+}
+
+export function whoisMessage(report: WhoisReport): SlackMessage {
+  const { user } = report;
+  const pairs = report.accounts.reduce((n, a) => n + a.permissionSets.length, 0);
+  const blocks: Block[] = [
+    header(user.displayName || user.userName),
+    fields([
+      `*Email*\n${esc(report.email)}`,
+      `*User name*\n${esc(user.userName)}`,
+      `*User id*\n\`${esc(user.id)}\``,
+      ...(report.slackUserId !== undefined ? [`*Slack*\n${who(report.slackUserId)}`] : []),
+    ]),
+    section(groupsText(report)),
+    divider(),
+    section(
+      report.accounts.length === 0
+        ? '*Access:* nothing on any account'
+        : `*Access on ${plural(report.accounts.length, 'account')}* (${plural(pairs, 'permission set assignment')})`,
+    ),
+    ...accountSections(report.accounts, WHOIS_FOLD.accountSections),
+    divider(),
+    section(pendingText(report.pendingRequests)),
+    section(legacyText(report.legacyIamUser)),
+    context(
+      'Read from AWS just now; access-desk grants from its record. Removing access does not end sessions already open.',
+    ),
+  ];
+  const name = user.displayName || user.userName;
+  return message(
+    `${name} (${report.email}): ${plural(report.groups.length, 'group')}, access on ${plural(report.accounts.length, 'account')}, ${plural(report.pendingRequests.length, 'pending request')}`,
+    blocks,
+  );
+}
