@@ -47,6 +47,8 @@ export interface Directory {
   findUserByUserName(userName: string): Promise<AwsOutcome<DirectoryUser | undefined>>;
   /** undefined when no user has that email. */
   findUserByEmail(email: string): Promise<AwsOutcome<DirectoryUser | undefined>>;
+  /** The user id alone (one call fewer than findUserByEmail); undefined when no user has that email. */
+  findUserIdByEmail(email: string): Promise<AwsOutcome<string | undefined>>;
   describeUser(userId: string): Promise<AwsOutcome<DirectoryUser>>;
   /** `user_exists` when the user name (the email) is taken. */
   createUser(user: NewDirectoryUser): Promise<AwsOutcome<DirectoryUser>>;

@@ -52,6 +52,14 @@ export class AwsDirectory implements Directory {
     return this.findUser('emails.value', email);
   }
 
+  findUserIdByEmail(email: string): Promise<AwsOutcome<string | undefined>> {
+    return this.withStore(async (store) => {
+      const id = await this.getUserId(store, 'emails.value', email);
+      if (!id.ok) return isGone(id) ? { ok: true, value: undefined } : { ok: false, error: id.failure };
+      return { ok: true, value: id.value.UserId ?? '' };
+    });
+  }
+
   async describeUser(userId: string): Promise<AwsOutcome<DirectoryUser>> {
     return this.withStore(async (store) => {
       const sent = await this.describeUserIn(store, userId);
@@ -268,14 +276,7 @@ export class AwsDirectory implements Directory {
     value: string,
   ): Promise<AwsOutcome<DirectoryUser | undefined>> {
     return this.withStore(async (store) => {
-      const id = await this.call('GetUserId', true, value, () =>
-        this.client.send(
-          new GetUserIdCommand({
-            IdentityStoreId: store,
-            AlternateIdentifier: { UniqueAttribute: { AttributePath: attributePath, AttributeValue: value } },
-          }),
-        ),
-      );
+      const id = await this.getUserId(store, attributePath, value);
       if (!id.ok) return isGone(id) ? { ok: true, value: undefined } : { ok: false, error: id.failure };
       const described = await this.describeUserIn(store, id.value.UserId ?? '');
       if (!described.ok) {
@@ -284,6 +285,17 @@ export class AwsDirectory implements Directory {
       }
       return { ok: true, value: toDirectoryUser(described.value) };
     });
+  }
+
+  private getUserId(store: string, attributePath: 'userName' | 'emails.value', value: string) {
+    return this.call('GetUserId', true, value, () =>
+      this.client.send(
+        new GetUserIdCommand({
+          IdentityStoreId: store,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: attributePath, AttributeValue: value } },
+        }),
+      ),
+    );
   }
 
   private describeUserIn(store: string, userId: string) {

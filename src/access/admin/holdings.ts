@@ -40,14 +40,19 @@ export async function pendingRequestsOf(ledger: Ledger, userId: string, email: s
   return pending.filter((r) => concerns(r, userId, email));
 }
 
-/** The IAM user of the same name: the email as the user name, else the part before the @. */
+/**
+ * The IAM user of the same name: the email as the user name, else the part before the @. Both names are asked
+ * at once (one round trip, not two); the email's answer wins, as if they had been asked in that order.
+ */
 export async function findLegacyIamUser(
   deps: Pick<AdminDeps, 'legacyIam'>,
   email: string,
 ): Promise<Outcome<LegacyIamUser | undefined>> {
   const local = email.split('@')[0] ?? email;
-  for (const name of [...new Set([email, local])]) {
-    const found = await deps.legacyIam.describe(name);
+  const names = [...new Set([email, local])];
+  const answers = await Promise.all(names.map((name) => deps.legacyIam.describe(name)));
+  for (const [i, found] of answers.entries()) {
+    const name = names[i]!;
     if (!found.ok)
       return refuse('aws_unavailable', `I could not look up the IAM user ${name}: ${found.error.message}`);
     if (found.value !== undefined) return ok(found.value);
@@ -55,11 +60,24 @@ export async function findLegacyIamUser(
   return ok(undefined);
 }
 
-export async function readHoldings(deps: HoldingsDeps, person: Person): Promise<Outcome<Holdings>> {
+/** Reads already under way for this person (whois starts them before the person is fully known). */
+export interface HoldingsStarted {
+  today?: Promise<Outcome<AccessToday>>;
+  /** The legacy IAM look-up, and the email it was started for: used only when that is the person's email. */
+  legacy?: { email: string; found: Promise<Outcome<LegacyIamUser | undefined>> };
+}
+
+export async function readHoldings(
+  deps: HoldingsDeps,
+  person: Person,
+  started: HoldingsStarted = {},
+): Promise<Outcome<Holdings>> {
   const { user, email } = person;
   const [today, legacy, activeGrants, pendingRequests] = await Promise.all([
-    readAccessToday(deps, user.id),
-    findLegacyIamUser(deps, email),
+    started.today ?? readAccessToday(deps, user.id),
+    started.legacy !== undefined && started.legacy.email === email
+      ? started.legacy.found
+      : findLegacyIamUser(deps, email),
     deps.ledger.findGrants({ principalId: user.id, statuses: ['active'] }),
     pendingRequestsOf(deps.ledger, user.id, email),
   ]);

@@ -18,14 +18,19 @@ export interface Person {
 
 const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
 
+/** The Slack user id that `raw` (trimmed) names, as an id or a mention; undefined when it names none. */
+export function slackIdIn(raw: string): string | undefined {
+  const mentioned = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(raw)?.[1];
+  return mentioned ?? (SLACK_ID.test(raw) ? raw : undefined);
+}
+
 export async function findPerson(
   directory: Directory,
   identities: IdentityResolver,
   who: string,
 ): Promise<Outcome<Person>> {
   const raw = who.trim();
-  const mentioned = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(raw)?.[1];
-  const slackId = mentioned ?? (SLACK_ID.test(raw) ? raw : undefined);
+  const slackId = slackIdIn(raw);
   if (slackId !== undefined) {
     const identity = await identities.resolve(slackId);
     if (!identity.ok) return identity;

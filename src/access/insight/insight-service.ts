@@ -11,7 +11,7 @@ import { findPerson, type Person } from '../admin/subject.js';
 import type { InsightDeps } from './deps.js';
 import { myActiveGrants } from './my-access.js';
 import { UserListing } from './users.js';
-import { readWhois } from './whois.js';
+import { readWhois, readWhoisByEmail } from './whois.js';
 
 const mention = (slackId: string): string => `<@${slackId}>`;
 
@@ -25,6 +25,11 @@ export class InsightService implements InsightApi {
   }
 
   async whois(askerSlackId: string, who?: string): Promise<Outcome<WhoisReport>> {
+    const quick = who !== undefined ? await readWhoisByEmail(this.deps, who) : undefined;
+    if (quick !== undefined) {
+      if (quick.ok) this.log.debug({ askerSlackId, userId: quick.value.user.id }, 'whois answered');
+      return quick;
+    }
     const person = await this.person(askerSlackId, who);
     if (!person.ok) return person;
     const report = await readWhois(this.deps, person.value);

@@ -6,12 +6,58 @@
 import type { Outcome } from '../api.js';
 import type { GrantRecord as Grant } from '../ledger.js';
 import type { AccessSource, AccountAccess, HeldPermissionSet, WhoisReport } from '../insight-api.js';
-import { readHoldings, type Holdings, type HoldingsDeps } from '../admin/holdings.js';
+import { readAccessToday } from '../admin/access-today.js';
+import {
+  findLegacyIamUser,
+  readHoldings,
+  type Holdings,
+  type HoldingsDeps,
+  type HoldingsStarted,
+} from '../admin/holdings.js';
 import { ok } from '../admin/details.js';
-import type { Person } from '../admin/subject.js';
+import { slackIdIn, type Person } from '../admin/subject.js';
 
-export async function readWhois(deps: HoldingsDeps, person: Person): Promise<Outcome<WhoisReport>> {
-  const held = await readHoldings(deps, person);
+/** A read started ahead and then not needed: its outcome is dropped, and so is any error it throws. */
+const drop = (started: Promise<unknown>): void => {
+  started.catch(() => undefined);
+};
+
+/**
+ * whois of someone named by email, on the shortest path: the legacy IAM look-up (its name follows from the
+ * email) starts with the user id look-up, and the user's description starts with their groups and assignments
+ * once the id is known. Undefined when `who` is no email or the quick path cannot answer (no such email, a user
+ * gone between two calls, AWS failing): the usual path (findPerson, then readWhois) then answers, with its
+ * messages.
+ */
+export async function readWhoisByEmail(
+  deps: HoldingsDeps,
+  who: string,
+): Promise<Outcome<WhoisReport> | undefined> {
+  const email = who.trim();
+  if (!email.includes('@') || slackIdIn(email) !== undefined) return undefined;
+  const legacy = { email, found: findLegacyIamUser(deps, email) };
+  const id = await deps.directory.findUserIdByEmail(email);
+  if (!id.ok || id.value === undefined) {
+    drop(legacy.found);
+    return undefined;
+  }
+  const today = readAccessToday(deps, id.value);
+  const described = await deps.directory.describeUser(id.value);
+  if (!described.ok) {
+    drop(legacy.found);
+    drop(today);
+    return undefined;
+  }
+  const user = described.value;
+  return readWhois(deps, { user, email: user.email ?? user.userName }, { today, legacy });
+}
+
+export async function readWhois(
+  deps: HoldingsDeps,
+  person: Person,
+  started: HoldingsStarted = {},
+): Promise<Outcome<WhoisReport>> {
+  const held = await readHoldings(deps, person, started);
   if (!held.ok) return held;
   return ok({
     user: person.user,
