@@ -7,6 +7,9 @@ import { createAwsAdapter } from '../src/aws/index.js';
 import { applySeed, checkSeed, exampleSeed } from '../src/emulator/seed.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { silentLogger } from '../src/log.js';
+import { benchAudit } from './audit.js';
+import { benchCoreLoop } from './core-loop.js';
+import { benchWhois } from './whois.js';
 
 const LATENCY_MS = 40;
 const LOOKUPS = 200;
@@ -154,3 +157,6 @@ async function benchAssignments(): Promise<void> {
 console.log('access-desk benchmarks (local Identity Center, AWS rate limits on)');
 await benchLookups();
 await benchAssignments();
+await benchCoreLoop();
+await benchAudit();
+await benchWhois();

@@ -1,17 +1,18 @@
 /** `/access …`: ack at once, parse, run the subcommand, answer ephemerally through respond(). */
 import { parseAccessCommand } from '../../parse.js';
+import { ackFirst } from '../ack-first.js';
 import type { CommandArgs, ListenerDeps } from '../deps.js';
 import { reportFailure } from '../failure.js';
 import { ephemeral } from '../tell.js';
 import { runSubcommand } from './subcommands.js';
 
 export function accessCommand(deps: ListenerDeps): (args: CommandArgs) => Promise<void> {
+  const afterAcks = ackFirst();
   return async ({ command, ack, respond, client }) => {
     // Nothing in the body is acknowledged before this: Slack gives us 3 s and the service may take longer.
     await ack();
-    // Let the event loop send this answer and take the next requests before the work behind it: in a burst,
-    // every command is acknowledged first (Slack's 3 s) and processed after.
-    await new Promise((resolve) => setImmediate(resolve));
+    // In a burst, every command is acknowledged first (Slack's 3 s) and processed after: see ack-first.ts.
+    await afterAcks();
     const log = deps.logger.child({ module: 'slack.command', userId: command.user_id });
     try {
       const parsed = parseAccessCommand(command.text, {

@@ -1,0 +1,122 @@
+/**
+ * Slack's side of the core-loop benchmark, in its own process as Slack is on its own machines: the fake Slack
+ * Web API (users.info, chat.postMessage, response URLs…) that the app calls, and the load generator that sends
+ * it signed requests, on a worker thread of its own (bench/load-generator.ts). It speaks line-delimited JSON: one
+ * request a line on stdin, one answer a line on stdout.
+ *
+ *   {"op":"start","users":{"U…":{"email":"…"}}}       → {"op":"started","apiUrl":"…","url":"…"}
+ *   {"op":"burst","target":{"url","signingSecret"},"commands":[{"userId","text","responseId"}]}
+ *                                                      → {"op":"acks","ms":[…]}   (every command sent at once)
+ *   {"op":"click","target":{…},"button":{"actionId","value","userId","responseId"}}
+ *                                                      → {"op":"clicked","status":200,"ms":…}
+ *   {"op":"stats"}                                     → {"op":"stats","calls":{"users.info":n,…},"cards":n,"responses":n}
+ *
+ * `target` may also be any URL that answers POST /slack/events (the benchmark's floor). A failure answers
+ * {"op":"error","message":"…"}. It closes the fake and exits when stdin closes.
+ */
+import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
+import { startFakeSlack, type FakeSlack, type FakeSlackUser } from '../test/support/fake-slack.js';
+import { blockActionsBody, slashCommandBody } from '../test/support/slack-requests.js';
+import type { Answer, LoadJob, LoadResult, Target } from './load-generator.js';
+
+type Request =
+  | { op: 'start'; users: Record<string, FakeSlackUser> }
+  | { op: 'burst'; target: Target; commands: { userId: string; text: string; responseId: string }[] }
+  | {
+      op: 'click';
+      target: Target;
+      button: { actionId: string; value: string; userId: string; responseId: string };
+    }
+  | { op: 'stats' };
+
+// Node 20 does not pass `--import tsx` on to worker threads: the worker registers tsx itself, then loads the source.
+const workerSource = new URL('./load-generator.ts', import.meta.url).href;
+const worker = new Worker(
+  `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerSource)}); })`,
+  { eval: true },
+);
+const pending = new Map<number, { resolve: (a: Answer[]) => void; reject: (e: Error) => void }>();
+let lastJob = 0;
+let workerFailure: Error | undefined;
+worker.on('message', (result: LoadResult) => {
+  const job = pending.get(result.id);
+  pending.delete(result.id);
+  if ('error' in result) job?.reject(new Error(result.error));
+  else job?.resolve(result.answers);
+});
+const failAll = (error: Error): void => {
+  workerFailure ??= error;
+  for (const job of pending.values()) job.reject(workerFailure);
+  pending.clear();
+};
+worker.on('error', failAll);
+worker.on('exit', (code) => failAll(new Error(`the load generator's worker thread exited (${code})`)));
+
+function send(target: Target, bodies: string[]): Promise<Answer[]> {
+  if (workerFailure !== undefined) return Promise.reject(workerFailure);
+  return new Promise((resolve, reject) => {
+    lastJob += 1;
+    pending.set(lastJob, { resolve, reject });
+    worker.postMessage({ id: lastJob, target, bodies } satisfies LoadJob);
+  });
+}
+
+let slack: FakeSlack | undefined;
+const fake = (): FakeSlack => {
+  if (slack === undefined) throw new Error('the fake Slack is not started: send {"op":"start"} first');
+  return slack;
+};
+
+async function handle(request: Request): Promise<Record<string, unknown>> {
+  switch (request.op) {
+    case 'start':
+      slack ??= await startFakeSlack({ users: request.users });
+      return { op: 'started', apiUrl: slack.apiUrl, url: slack.url };
+    case 'burst': {
+      const s = fake();
+      const answers = await send(
+        request.target,
+        request.commands.map((c) =>
+          slashCommandBody({ userId: c.userId, text: c.text, responseUrl: s.responseUrl(c.responseId) }),
+        ),
+      );
+      const refused = answers.filter((a) => a.status !== 200);
+      if (refused.length > 0)
+        throw new Error(`${refused.length} commands answered ${refused[0]?.status}, not 200`);
+      return { op: 'acks', ms: answers.map((a) => a.ms) };
+    }
+    case 'click': {
+      const { responseId, ...button } = request.button;
+      const body = blockActionsBody({ ...button, responseUrl: fake().responseUrl(responseId) });
+      const [answer] = await send(request.target, [body]);
+      return { op: 'clicked', ...answer };
+    }
+    case 'stats': {
+      const calls: Record<string, number> = {};
+      let cards = 0;
+      for (const c of fake().calls) {
+        calls[c.method] = (calls[c.method] ?? 0) + 1;
+        // Cards go to a channel (C…, G…); messages to people go to their DM (D…).
+        if (c.method === 'chat.postMessage' && /^[CG]/.test(String(c.args.channel))) cards += 1;
+      }
+      return { op: 'stats', calls, cards, responses: fake().responses.length };
+    }
+  }
+}
+
+// One request at a time, in order: each answer is the next line.
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  if (line.trim() === '') continue;
+  let answer: Record<string, unknown>;
+  try {
+    answer = await handle(JSON.parse(line) as Request);
+  } catch (error) {
+    answer = { op: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+  process.stdout.write(`${JSON.stringify(answer)}\n`);
+}
+await worker.terminate();
+await slack?.close();
+process.exit(0);
