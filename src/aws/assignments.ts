@@ -32,8 +32,9 @@ import type { InstanceResolver } from './instance.js';
 import { backoffDelay } from './limiter.js';
 
 export interface AssignmentTiming {
-  /** First wait before asking for the status; doubles up to `pollMaxMs`. */
+  /** Wait between status polls; after `steadyPolls` polls it doubles up to `pollMaxMs`. */
   pollInitialMs: number;
+  steadyPolls: number;
   pollMaxMs: number;
   /** How long one change may take, from its submission, before it is reported `timed_out`. */
   timeoutMs: number;
@@ -45,6 +46,7 @@ export interface AssignmentTiming {
 
 export const defaultAssignmentTiming: AssignmentTiming = {
   pollInitialMs: 250,
+  steadyPolls: 8,
   pollMaxMs: 5_000,
   timeoutMs: 5 * 60_000,
   conflictRetryMs: 500,
@@ -207,7 +209,10 @@ export class AwsAssignments implements Assignments {
         };
       }
       await clock.sleep(interval);
-      interval = Math.min(interval * 2, this.timing.pollMaxMs);
+      // Most assignments finish within seconds: ask at the first interval for the first few polls, so a
+      // grant is active within one poll interval of AWS finishing; only then back off, to spare the shared
+      // sso-admin budget (20 requests a second) for long provisionings.
+      if (polls >= this.timing.steadyPolls) interval = Math.min(interval * 2, this.timing.pollMaxMs);
       const polled = await this.describe(kind, requestId, instanceArn);
       if (!polled.ok) return { ok: false, error: polled.failure };
       status = polled.value;
