@@ -11,6 +11,7 @@ import type { Clock } from './clock.js';
 import type { GrantRecord, JobRecord, Ledger, RequestRecord } from './ledger.js';
 import type { Notifier, RequesterEvent } from './notifier.js';
 import type { Assignments, AwsFailure, Catalog } from './ports.js';
+import { recordGrantEnded } from './grant-ended.js';
 import { cardJob, notifyJob } from './service.js';
 import { buildView } from './views.js';
 
@@ -531,27 +532,7 @@ export class JobRunner {
             : {}),
         },
       });
-      await tx.appendAudit({
-        at: now,
-        actor: 'system',
-        action: `grant.ended`,
-        requestId: grant.requestId,
-        grantId: grant.id,
-        details: { reason },
-      });
-      const remaining = (await tx.findGrants({ requestId: grant.requestId })).filter(
-        (g) => g.id !== grant.id && (g.status === 'active' || g.status === 'ending'),
-      );
-      if (remaining.length === 0 && (await tx.transitionRequest(grant.requestId, 'active', 'ended'))) {
-        await tx.appendAudit({
-          at: now,
-          actor: 'system',
-          action: 'request.ended',
-          requestId: grant.requestId,
-        });
-      }
-      await tx.enqueueJob(cardJob(grant.requestId, now));
-      await tx.enqueueJob(notifyJob(grant.requestId, 'ended', now, grant.id));
+      await recordGrantEnded(tx, grant, now, { reason });
     });
   }
 

@@ -13,6 +13,7 @@ import type { AwsFailure } from '../ports.js';
 import { cardJob, notifyJob } from '../service.js';
 import type { AdminDeps } from './deps.js';
 import { pendingRequestsOf } from './holdings.js';
+import { recordGrantEnded } from '../grant-ended.js';
 
 export type StepResult =
   | { status: 'done' | 'skipped'; detail?: string; patch?: Partial<AdminRequestDetails> }
@@ -207,27 +208,7 @@ export class StepActions {
       const moved = await ledger.transaction(async (tx) => {
         if (!(await tx.transitionGrant(grant.id, 'active', 'ending'))) return false;
         await tx.transitionGrant(grant.id, 'ending', 'ended', { endedAt: now, endReason: 'offboarded' });
-        await tx.appendAudit({
-          at: now,
-          actor: 'system',
-          action: 'grant.ended',
-          requestId: grant.requestId,
-          grantId: grant.id,
-          details: { reason: 'offboarded', by: ctx.request.id },
-        });
-        const remaining = (await tx.findGrants({ requestId: grant.requestId })).filter(
-          (g) => g.id !== grant.id && (g.status === 'active' || g.status === 'ending'),
-        );
-        if (remaining.length === 0 && (await tx.transitionRequest(grant.requestId, 'active', 'ended'))) {
-          await tx.appendAudit({
-            at: now,
-            actor: 'system',
-            action: 'request.ended',
-            requestId: grant.requestId,
-          });
-        }
-        await tx.enqueueJob(cardJob(grant.requestId, now));
-        await tx.enqueueJob(notifyJob(grant.requestId, 'ended', now, grant.id));
+        await recordGrantEnded(tx, grant, now, { reason: 'offboarded', by: ctx.request.id });
         return true;
       });
       if (moved) ended.push(`${grant.permissionSet} on ${grant.accountAlias}`);

@@ -1,0 +1,30 @@
+import type { GrantRecord, LedgerTx } from './ledger.js';
+import { cardJob, notifyJob } from './service.js';
+
+/**
+ * What follows a grant reaching `ended`, inside the transaction that ended it: its audit event, the request
+ * ending with its last grant, the card redrawn and the holder told.
+ */
+export async function recordGrantEnded(
+  tx: LedgerTx,
+  grant: GrantRecord,
+  now: Date,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await tx.appendAudit({
+    at: now,
+    actor: 'system',
+    action: 'grant.ended',
+    requestId: grant.requestId,
+    grantId: grant.id,
+    details,
+  });
+  const remaining = (await tx.findGrants({ requestId: grant.requestId })).filter(
+    (g) => g.id !== grant.id && (g.status === 'active' || g.status === 'ending'),
+  );
+  if (remaining.length === 0 && (await tx.transitionRequest(grant.requestId, 'active', 'ended'))) {
+    await tx.appendAudit({ at: now, actor: 'system', action: 'request.ended', requestId: grant.requestId });
+  }
+  await tx.enqueueJob(cardJob(grant.requestId, now));
+  await tx.enqueueJob(notifyJob(grant.requestId, 'ended', now, grant.id));
+}
