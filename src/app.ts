@@ -8,7 +8,7 @@ import type { JobRunnerOptions } from './access/jobs.js';
 import { createAwsAdapter, type AwsAdapter, type AwsAdapterSettings } from './aws/index.js';
 import type { AccessDeskConfig, SecretsConfig } from './config/types.js';
 import type { Logger } from './log.js';
-import { createSlackApp, type SlackApp } from './slack/app.js';
+import { createSlackApp, type ReadinessCheck, type SlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
 import { HomePublisher } from './slack/home-publisher.js';
 import { SlackNotifier } from './slack/notifier.js';
@@ -96,6 +96,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     audit: core.audit,
     insight: core.insight,
     logger,
+    readiness: readinessCheck(ledger, aws),
     ...(slackApiUrl !== undefined ? { slackApiUrl } : {}),
     ...withoutUndefined(listen),
   });
@@ -118,6 +119,29 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
       aws.close();
       await ledger.close();
     },
+  };
+}
+
+/** /readyz: the ledger answers a query and Identity Center answers the credentials. Messages hold no secret. */
+export function readinessCheck(
+  ledger: Pick<SqlLedger, 'ping'>,
+  aws: Pick<AwsAdapter, 'reachable'>,
+): ReadinessCheck {
+  const database = async (): Promise<string> => {
+    try {
+      await ledger.ping();
+      return 'ok';
+    } catch (error) {
+      return `unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  };
+  const identityCenter = async (): Promise<string> => {
+    const outcome = await aws.reachable();
+    return outcome.ok ? 'ok' : `${outcome.error.code}: ${outcome.error.message}`;
+  };
+  return async () => {
+    const [db, reachable] = await Promise.all([database(), identityCenter()]);
+    return { ok: db === 'ok' && reachable === 'ok', checks: { database: db, aws: reachable } };
   };
 }
 

@@ -2,10 +2,11 @@
  * The AWS adapter: the one place that talks to AWS. Everything it returns is a domain type or an AwsOutcome;
  * no SDK shape leaves this folder.
  */
+import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import type { Logger } from '../log.js';
 import type { AwsOutcome, Assignments, Catalog, Directory, LegacyIam, Mailer } from '../access/ports.js';
 import { AwsAssignments, defaultAssignmentTiming, type AssignmentTiming } from './assignments.js';
-import { defaultRetryPolicy, type CallContext, type RetryPolicy } from './call.js';
+import { defaultRetryPolicy, send, type CallContext, type RetryPolicy } from './call.js';
 import { AwsCatalog, defaultCatalogOptions, type CatalogOptions } from './catalog.js';
 import { createAwsClients, destroyAwsClients, type AwsClients, type AwsSettings } from './clients.js';
 import { AwsDirectory } from './directory.js';
@@ -38,6 +39,12 @@ export interface AwsAdapter {
   mailer: Mailer;
   legacyIam: LegacyIam;
   limiter: AwsLimiter;
+  /**
+   * Whether Identity Center answers these credentials now: one ListInstances call (cheap, never cached, not
+   * retried), for /readyz. The instance found by `catalog.instance()` is cached and may be configured, so
+   * it cannot say that AWS is reachable.
+   */
+  reachable(): Promise<AwsOutcome<{ instances: number }>>;
   /** Closes the SDK clients' connections. */
   close(): void;
 }
@@ -86,6 +93,16 @@ export function createAwsAdapter(
     mailer: new SesMailer(context('aws.mailer'), sdk.ses),
     legacyIam: new AwsLegacyIam(context('aws.legacy-iam'), sdk.iam),
     limiter,
+    reachable: async () => {
+      const listed = await send(
+        context('aws.readiness'),
+        { service: 'sso-admin', operation: 'ListInstances', safeToRetry: false },
+        () => sdk.ssoAdmin.send(new ListInstancesCommand({ MaxResults: 1 })),
+      );
+      return listed.ok
+        ? { ok: true, value: { instances: listed.value.Instances?.length ?? 0 } }
+        : { ok: false, error: listed.failure };
+    },
     close: () => destroyAwsClients(sdk),
   };
 }

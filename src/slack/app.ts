@@ -1,8 +1,8 @@
 /**
- * The Bolt app: HTTP (Events API at /slack/events, plus GET /healthz) or Socket Mode, with every listener
+ * The Bolt app: HTTP (Events API at /slack/events, plus GET /healthz and GET /readyz) or Socket Mode, with every listener
  * registered. Nothing here talks to AWS or the ledger; listeners call the access service they are given.
  */
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type CustomRoute } from '@slack/bolt';
 import type { AdminApi } from '../access/admin-api.js';
@@ -36,10 +36,22 @@ export interface SlackAppOptions {
   botUserId?: string;
   /** Default: Socket Mode exactly when `secrets.slackAppToken` is set. */
   socketMode?: boolean;
-  /** HTTP mode: where to listen (default 3000 on all interfaces). Socket Mode: where /healthz listens. */
+  /** HTTP mode: where to listen (default 3000 on all interfaces). Socket Mode: where /healthz and /readyz listen. */
   port?: number;
   host?: string;
+  /**
+   * What GET /readyz asks: ok, and one short word or sentence per check (never a secret). Absent: /readyz
+   * answers 200 with no checks.
+   */
+  readiness?: ReadinessCheck;
 }
+
+export interface Readiness {
+  ok: boolean;
+  /** Per dependency: 'ok', or why it is not (e.g. `aws: "network: …"`). */
+  checks: Record<string, string>;
+}
+export type ReadinessCheck = () => Promise<Readiness>;
 
 export interface SlackApp {
   app: App;
@@ -59,6 +71,34 @@ const healthz: CustomRoute = {
     res.end('ok');
   },
 };
+
+/** GET /readyz: 200 when every check answers ok, else 503 naming the ones that did not. */
+export function readyzRoute(readiness: ReadinessCheck | undefined, logger: Logger): CustomRoute {
+  const answer = (res: ServerResponse, status: number, body: Record<string, unknown>): void => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  return {
+    path: '/readyz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      if (readiness === undefined) {
+        answer(res, 200, { ok: true });
+        return;
+      }
+      readiness().then(
+        (result) => {
+          if (!result.ok) logger.warn({ checks: result.checks }, 'not ready');
+          answer(res, result.ok ? 200 : 503, { ok: result.ok, ...result.checks });
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'readiness check failed');
+          answer(res, 503, { ok: false, error: 'the readiness check failed' });
+        },
+      );
+    },
+  };
+}
 
 export class SlackSetupError extends Error {
   readonly code = 'slack_setup';
@@ -89,7 +129,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logLevel: LogLevel.INFO,
     // A fresh object: Bolt writes its logger into the options it is given.
     clientOptions: slackClientOptions(logger, options.slackApiUrl),
-    customRoutes: [healthz],
+    customRoutes: [healthz, readyzRoute(options.readiness, log)],
     // No conversation store: nothing here uses context.conversation, and Bolt's default (in memory, so wrong with
     // more than one instance) runs as global middleware before every listener, so before every ack(): a store
     // lookup that fails with a new Error for each request. Off, a burst of commands is acknowledged sooner.
