@@ -5,37 +5,16 @@
 import { refusalMessage } from '../../blocks/replies.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
 import type { ButtonArgs, ListenerDeps } from '../deps.js';
-import { reportFailure } from '../failure.js';
-import { answerPrivately } from './answer.js';
+import { requestButton } from './request-button.js';
 
 export function retryButton(deps: ListenerDeps): (args: ButtonArgs) => Promise<void> {
-  return async (args) => {
-    await args.ack();
-    const { action, body } = args;
-    const requestId = action.value ?? '';
-    const log = deps.logger.child({ module: 'slack.action', userId: body.user.id, requestId });
-    try {
-      if (deps.admin === undefined) {
-        await answerPrivately(args, refusalMessage(NOT_AVAILABLE));
-        return;
-      }
-      const outcome = await deps.admin.retry(requestId, body.user.id);
-      if (outcome.ok) {
-        log.info({ status: outcome.value.request.status }, 'admin work retried');
-        return;
-      }
-      await answerPrivately(args, refusalMessage(outcome.message));
-    } catch (err) {
-      await reportFailure(
-        {
-          log,
-          listener: 'retry-button',
-          userId: body.user.id,
-          requestId,
-          tell: (m) => answerPrivately(args, m),
-        },
-        err,
-      );
+  return requestButton(deps, 'retry-button', async ({ requestId, userId, log }) => {
+    if (deps.admin === undefined) return refusalMessage(NOT_AVAILABLE);
+    const outcome = await deps.admin.retry(requestId, userId);
+    if (outcome.ok) {
+      log.info({ status: outcome.value.request.status }, 'admin work retried');
+      return undefined;
     }
-  };
+    return refusalMessage(outcome.message);
+  });
 }
