@@ -264,6 +264,15 @@ function removeMembership(state: EmulatorState, m: StoredMembership): void {
   ix.membershipsSeen = state.memberships.size;
 }
 
+/** Removes every membership of one user or one group, and that principal's index entry. */
+function removeMembershipsOf(state: EmulatorState, of: 'user' | 'group', id: string): void {
+  const ix = membershipIndex(state);
+  const byPrincipal = of === 'user' ? ix.membershipsByUser : ix.membershipsByGroup;
+  const belongs = (m: StoredMembership): boolean => (of === 'user' ? m.UserId : m.GroupId) === id;
+  for (const m of membershipsIn(state, byPrincipal.get(id), belongs)) removeMembership(state, m);
+  byPrincipal.delete(id);
+}
+
 // ---------- checks ----------
 
 function checkStore(input: Record<string, unknown>, ctx: OperationContext): void {
@@ -566,15 +575,8 @@ export const identitystoreHandlers: ServiceHandlers = {
     checkStore(input, ctx);
     const { state } = ctx;
     const user = userOf(state, (input as unknown as UserIdInput).UserId);
-    const ix = membershipIndex(state);
-    for (const m of membershipsIn(
-      state,
-      ix.membershipsByUser.get(user.UserId),
-      (x) => x.UserId === user.UserId,
-    )) {
-      removeMembership(state, m);
-    }
-    ix.membershipsByUser.delete(user.UserId);
+    // AWS removes a deleted user's memberships with it.
+    removeMembershipsOf(state, 'user', user.UserId);
     const emails = emailIndex(state);
     for (const email of emailsOf(user)) if (emails.get(email) === user.UserId) emails.delete(email);
     if (state.userIdsByName.get(fold(user.UserName)) === user.UserId)
@@ -689,15 +691,8 @@ export const identitystoreHandlers: ServiceHandlers = {
     checkStore(input, ctx);
     const { state } = ctx;
     const group = groupOf(state, (input as unknown as GroupIdInput).GroupId);
-    const ix = membershipIndex(state);
-    for (const m of membershipsIn(
-      state,
-      ix.membershipsByGroup.get(group.GroupId),
-      (x) => x.GroupId === group.GroupId,
-    )) {
-      removeMembership(state, m);
-    }
-    ix.membershipsByGroup.delete(group.GroupId);
+    // AWS removes a deleted group's memberships with it.
+    removeMembershipsOf(state, 'group', group.GroupId);
     const names = groupNameIndex(state);
     if (names.get(fold(group.DisplayName)) === group.GroupId) names.delete(fold(group.DisplayName));
     state.groups.delete(group.GroupId);
