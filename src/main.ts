@@ -1,36 +1,113 @@
 /**
- * Entry point: read the environment and the config, pick the mode, start, and stop cleanly on signals.
+ * Entry point: read the environment and the config, pick the mode, start, say in one line what runs where,
+ * and stop cleanly on signals.
  *
  * - SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET: HTTP on PORT (default 3000) at /slack/events.
- * - SLACK_BOT_TOKEN + SLACK_APP_TOKEN: Socket Mode.
- * - No Slack credentials: the local sandbox (today the local Identity Center with the example organisation).
+ * - SLACK_BOT_TOKEN + SLACK_APP_TOKEN: Socket Mode (the health routes still listen on PORT).
+ * - No Slack variable at all: the local sandbox (today the local Identity Center with the example organisation).
+ *
+ * A setting that is missing or of the wrong form stops start-up (exit 2) with every problem found, each
+ * naming its variable or its key in the config. AWS that cannot be reached does not: the line says the
+ * account is unknown and why, and /readyz reports it until AWS answers.
  */
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createAccessDesk, type AccessDesk } from './app.js';
 import { awsSettingsFromEnv } from './aws/clients.js';
+import type { AwsOutcome } from './access/ports.js';
+import type { InstanceDescription } from './aws/index.js';
 import { configPathFromEnv, loadConfig } from './config/load.js';
+import { formatProblem } from './config/problem.js';
+import { readSecrets } from './config/secrets.js';
 import { startEmulator } from './emulator/server.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 
-const env = process.env;
-const logger = createLogger({ level: env.LOG_LEVEL ?? 'info' });
+type Env = Readonly<Record<string, string | undefined>>;
+
+const env: Env = process.env;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function fail(message: string): never {
   console.error(`access-desk cannot start: ${message}`);
   process.exit(2);
 }
 
-function port(name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) fail(`${name} must be a port number, not "${raw}"`);
-  return n;
+/** Every problem at once, one a line, so one failed start shows all there is to fix. */
+function failWith(problems: readonly string[]): never {
+  console.error(`access-desk cannot start:${problems.map((p) => `\n  ${p}`).join('')}`);
+  process.exit(2);
 }
 
-async function startSandbox(): Promise<() => Promise<void>> {
+const set = (name: string): string | undefined => {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+};
+
+/** The port in `name`, or the problem with it. 0 picks a free port. */
+function readPort(name: string, fallback: number, problems: string[]): number {
+  const raw = set(name);
+  if (raw === undefined) return fallback;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (Number.isInteger(n) && n <= 65_535) return n;
+  problems.push(`${name}: must be a port number from 0 to 65535 (0 picks a free one), not "${raw}"`);
+  return fallback;
+}
+
+function readLogLevel(problems: string[]): string {
+  const raw = set('LOG_LEVEL');
+  if (raw === undefined) return 'info';
+  if (LOG_LEVELS.includes(raw)) return raw;
+  problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, not "${raw}"`);
+  return 'info';
+}
+
+function databaseFolderMissing(path: string): string | undefined {
+  if (path === ':memory:') return undefined;
+  const folder = dirname(resolve(path));
+  return existsSync(folder) ? undefined : folder;
+}
+
+/** Relative paths are resolved against the working directory, the usual surprise in a container. */
+const shownPath = (path: string): string => (path === ':memory:' ? path : resolve(path));
+
+/** "999999999999", or "unknown (why)" when AWS did not say: start-up goes on, and /readyz tells. */
+function accountOf(described: AwsOutcome<InstanceDescription>): string {
+  if (!described.ok)
+    return `unknown (${described.error.message.replace(/\s+/g, ' ').trim().replace(/\.$/, '')})`;
+  return described.value.ownerAccountId ?? 'unknown (ListInstances did not name the owner account)';
+}
+
+/** The one line that says what runs where. */
+function botSummary(parts: {
+  socketMode: boolean;
+  port: number | undefined;
+  configPath: string;
+  account: string;
+  region: string;
+  endpoint: string | undefined;
+  databasePath: string;
+}): string {
+  const mode = parts.socketMode
+    ? `Socket Mode (health routes on port ${parts.port ?? '?'})`
+    : `HTTP on port ${parts.port ?? '?'} (/slack/events)`;
+  const endpoint = parts.endpoint !== undefined ? `, endpoint ${parts.endpoint}` : '';
+  return (
+    `access-desk: ${mode} · config ${shownPath(parts.configPath)}` +
+    ` · AWS account ${parts.account}, region ${parts.region}${endpoint}` +
+    ` · database ${shownPath(parts.databasePath)}`
+  );
+}
+
+interface Started {
+  stop: () => Promise<void>;
+  logger: Logger;
+  /** The one line that says what runs where. */
+  summary: string;
+}
+
+async function startSandbox(logger: Logger, ports: { emulator: number }): Promise<() => Promise<void>> {
   const emulator = await startEmulator({
-    port: port('EMULATOR_PORT', 4566),
+    port: ports.emulator,
     seed: true,
     faults: { latencyMs: 40, provisioningDelayMs: 2000 },
     logger,
@@ -43,61 +120,132 @@ async function startSandbox(): Promise<() => Promise<void>> {
   return () => emulator.close();
 }
 
-async function startBot(): Promise<() => Promise<void>> {
-  const path = configPathFromEnv(env);
-  const loaded = loadConfig(path, env);
-  if (!loaded.ok) fail(`the config is not valid:\n  ${loaded.errors.join('\n  ')}`);
-  const { config, secrets } = loaded;
-  let aws;
+async function startBot(): Promise<Started> {
+  // The environment first, then the file: every problem of both is reported together.
+  const problems: string[] = [];
+  const logLevel = readLogLevel(problems);
+  const port = readPort('PORT', 3000, problems);
+  const host = set('HOST');
+  const { secrets, problems: secretProblems } = readSecrets(env);
+  problems.push(...secretProblems.map(formatProblem));
+  let awsEnv: ReturnType<typeof awsSettingsFromEnv> = {};
   try {
-    aws = awsSettingsFromEnv(env);
+    awsEnv = awsSettingsFromEnv(env);
   } catch (error) {
-    fail((error as Error).message);
+    problems.push(...(error as Error).message.split('\n'));
+  }
+  const configPath = configPathFromEnv(env);
+  // The secrets were read above: the file is parsed without them, so their problems are not said twice.
+  const loaded = loadConfig(configPath, {});
+  if (!loaded.ok) {
+    problems.push(`the config ${configPath} is not valid:`, ...loaded.errors.map((e) => `  ${e}`));
+  } else {
+    const folder = databaseFolderMissing(loaded.config.database.path);
+    if (folder !== undefined) {
+      problems.push(
+        `database.path in ${configPath}: the folder ${folder} does not exist (create it, or mount the volume)`,
+      );
+    }
+  }
+  if (problems.length > 0 || !loaded.ok) failWith(problems);
+
+  const { config } = loaded;
+  const logger = createLogger({ level: logLevel });
+  // Identity Center lives in one region, the config's; AWS_REGION is often the runtime's own (ECS, Lambda set it).
+  const { region: envRegion, ...aws } = awsEnv;
+  if (envRegion !== undefined && envRegion !== config.identityCenter.region) {
+    logger.info(
+      { awsRegion: envRegion, identityCenterRegion: config.identityCenter.region },
+      'AWS_REGION differs from identityCenter.region: Identity Center is called in identityCenter.region',
+    );
   }
   const socketMode = secrets.slackAppToken !== undefined;
+  const slackApiUrl = set('SLACK_API_URL');
   let desk: AccessDesk;
   try {
     desk = await createAccessDesk({
       config,
       secrets,
       logger,
-      aws: { region: config.identityCenter.region, ...aws },
+      aws: { ...aws, region: config.identityCenter.region },
       slack: {
-        ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-        port: port('PORT', 3000),
+        ...(slackApiUrl !== undefined ? { apiUrl: slackApiUrl } : {}),
+        port,
+        ...(host !== undefined ? { host } : {}),
         socketMode,
       },
     });
   } catch (error) {
-    fail((error as Error).message);
+    const { message, code } = error as Error & { code?: unknown };
+    // The ledger is opened (and migrated) first: say which file when SQLite refuses it.
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+      fail(`database.path ${shownPath(config.database.path)}: ${message}`);
+    }
+    fail(message);
   }
-  const started = await desk.start();
-  const where = socketMode ? 'Socket Mode' : `HTTP on port ${started.port ?? '?'} at /slack/events`;
-  const awsWhere =
-    aws.endpoint !== undefined ? `endpoint ${aws.endpoint}` : `region ${config.identityCenter.region}`;
-  console.log(
-    `access-desk: ${where}; config ${path}; AWS ${awsWhere}, instance ${config.identityCenter.instanceArn}; database ${config.database.path}`,
+  const [started, described] = await Promise.all([
+    desk.start().catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = error instanceof Error ? error.message : String(error);
+      if (code === 'EADDRINUSE' || code === 'EACCES') fail(`PORT: cannot listen on port ${port}: ${why}`);
+      fail(`the Slack app did not start (check SLACK_BOT_TOKEN and the network to Slack): ${why}`);
+    }),
+    desk.aws.describeInstance(),
+  ]);
+  if (!described.ok) {
+    logger.warn({ aws: described.error.message }, 'AWS did not answer at start; /readyz reports it');
+  }
+  const summary = botSummary({
+    socketMode,
+    port: socketMode ? port : started.port,
+    configPath,
+    account: accountOf(described),
+    region: config.identityCenter.region,
+    endpoint: aws.endpoint,
+    databasePath: config.database.path,
+  });
+  return { stop: () => desk.stop(), logger, summary };
+}
+
+async function main(): Promise<void> {
+  // Any Slack variable means the bot, so that a missing companion is reported rather than the sandbox started.
+  const slackConfigured = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'].some(
+    (name) => set(name) !== undefined,
   );
-  return () => desk.stop();
+  let stop: () => Promise<void>;
+  let logger: Logger;
+  let summary: string | undefined;
+  if (slackConfigured) {
+    ({ stop, logger, summary } = await startBot());
+  } else {
+    const problems: string[] = [];
+    const level = readLogLevel(problems);
+    const emulatorPort = readPort('EMULATOR_PORT', 4566, problems);
+    const config = set('ACCESS_DESK_CONFIG');
+    if (config !== undefined && !existsSync(config)) {
+      problems.push(`ACCESS_DESK_CONFIG: names ${config}, which does not exist`);
+    }
+    if (problems.length > 0) failWith(problems);
+    logger = createLogger({ level });
+    stop = await startSandbox(logger, { emulator: emulatorPort });
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Last, once a signal stops it cleanly: whoever waits for this line may stop it at once.
+  if (summary !== undefined) console.log(summary);
 }
 
-const slackConfigured = env.SLACK_BOT_TOKEN !== undefined && env.SLACK_BOT_TOKEN !== '';
-if (!slackConfigured && env.ACCESS_DESK_CONFIG !== undefined && !existsSync(env.ACCESS_DESK_CONFIG)) {
-  fail(`ACCESS_DESK_CONFIG names ${env.ACCESS_DESK_CONFIG}, which does not exist`);
-}
-const stop = slackConfigured ? await startBot() : await startSandbox();
-
-let stopping = false;
-const shutdown = (signal: string): void => {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
-  stop()
-    .then(() => process.exit(0))
-    .catch((error: unknown) => {
-      logger.error({ err: error }, 'stopping failed');
-      process.exit(1);
-    });
-};
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
+await main();

@@ -64,23 +64,49 @@ export function destroyAwsClients(clients: AwsClients): void {
 
 /**
  * The AWS settings the environment gives (the one place the adapter looks at environment variables, and
- * only at the map it is handed). Credentials are left to the SDK's default chain.
+ * only at the map it is handed). Credentials are left to the SDK's default chain. Values of the wrong form
+ * throw one error with a line for each, naming the variable.
  */
 export function awsSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<AwsSettings> {
   const settings: Partial<AwsSettings> = {};
+  const problems: string[] = [];
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined && !AWS_REGION.test(value)) {
+      problems.push(`${name}: must be an AWS region like eu-west-1, not '${value}'`);
+    }
+  }
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   if (region !== undefined) settings.region = region;
   const endpoint = nonEmpty(env.AWS_ENDPOINT_URL);
-  if (endpoint !== undefined) settings.endpoint = endpoint;
+  if (endpoint !== undefined) {
+    if (isHttpUrl(endpoint)) settings.endpoint = endpoint;
+    else {
+      problems.push(
+        `AWS_ENDPOINT_URL: must be an http:// or https:// URL (like http://127.0.0.1:4566 for the local Identity Center), not '${endpoint}'`,
+      );
+    }
+  }
   const attempts = nonEmpty(env.AWS_MAX_ATTEMPTS);
   if (attempts !== undefined) {
     const n = Number(attempts);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`AWS_MAX_ATTEMPTS must be a whole number of 1 or more, not '${attempts}'`);
-    }
-    settings.maxAttempts = n;
+    if (Number.isInteger(n) && n >= 1) settings.maxAttempts = n;
+    else problems.push(`AWS_MAX_ATTEMPTS: must be a whole number of 1 or more, not '${attempts}'`);
   }
+  if (problems.length > 0) throw new Error(problems.join('\n'));
   return settings;
+}
+
+/** The form of every AWS region name: eu-west-1, us-gov-west-1, ap-southeast-2. */
+const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(value);
+    return (protocol === 'http:' || protocol === 'https:') && hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

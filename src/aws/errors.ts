@@ -60,10 +60,21 @@ function isNetworkError(e: SdkErrorLike): boolean {
   return (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) || e.name === 'TimeoutError';
 }
 
-/** An answer from AWS (or a failure to reach it), as opposed to a bug in our code. */
+/**
+ * The SDK's default credential chain found no credentials, or an SSO session's token has expired: no
+ * request was sent. The SDK throws these before any call, with neither `$metadata` nor `$fault`.
+ */
+function isCredentialsError(e: SdkErrorLike): boolean {
+  return e.name === 'CredentialsProviderError' || e.name === 'TokenProviderError';
+}
+
+/** An answer from AWS (or a failure to reach it, or to have credentials for it), as opposed to a bug in our code. */
 export function isAwsError(error: unknown): boolean {
   const e = asSdkError(error);
-  return e !== undefined && (e.$metadata !== undefined || e.$fault !== undefined || isNetworkError(e));
+  return (
+    e !== undefined &&
+    (e.$metadata !== undefined || e.$fault !== undefined || isNetworkError(e) || isCredentialsError(e))
+  );
 }
 
 /** The error's name as AWS gives it (`ConflictException`, `NoSuchEntityException`), or undefined. */
@@ -155,6 +166,13 @@ export function toFailure(error: unknown, context: FailureContext): AwsFailure {
     return failure(
       'throttled',
       `AWS kept throttling ${context.operation}${times}; too many requests at once. Try again in a minute.`,
+      about,
+    );
+  }
+  if (e !== undefined && isCredentialsError(e)) {
+    return failure(
+      'aws_error',
+      `No AWS credentials for ${context.operation}: the default credential chain found none that work (${awsMessage}). Give the bot an IAM role, or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
       about,
     );
   }

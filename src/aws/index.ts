@@ -10,7 +10,7 @@ import { defaultRetryPolicy, send, type CallContext, type RetryPolicy } from './
 import { AwsCatalog, defaultCatalogOptions, type CatalogOptions } from './catalog.js';
 import { createAwsClients, destroyAwsClients, type AwsClients, type AwsSettings } from './clients.js';
 import { AwsDirectory } from './directory.js';
-import { createInstanceResolver } from './instance.js';
+import { createInstanceResolver, describeInstance, type InstanceDescription } from './instance.js';
 import { AwsLegacyIam } from './legacy-iam.js';
 import {
   AwsLimiter,
@@ -45,6 +45,11 @@ export interface AwsAdapter {
    * it cannot say that AWS is reachable.
    */
   reachable(): Promise<AwsOutcome<{ instances: number }>>;
+  /**
+   * The configured instance as ListInstances describes it now, with the account that owns it: what start-up
+   * prints. Never cached; not retried after a network failure or a server error.
+   */
+  describeInstance(): Promise<AwsOutcome<InstanceDescription>>;
   /** Closes the SDK clients' connections. */
   close(): void;
 }
@@ -70,10 +75,11 @@ export function createAwsAdapter(
     ...(settings.random !== undefined ? { random: settings.random } : {}),
   });
 
-  const instance = createInstanceResolver(context('aws.instance'), sdk.ssoAdmin, {
+  const configuredInstance = {
     ...(settings.instanceArn !== undefined ? { instanceArn: settings.instanceArn } : {}),
     ...(settings.identityStoreId !== undefined ? { identityStoreId: settings.identityStoreId } : {}),
-  });
+  };
+  const instance = createInstanceResolver(context('aws.instance'), sdk.ssoAdmin, configuredInstance);
   const catalog = new AwsCatalog(context('aws.catalog'), sdk.ssoAdmin, instance, {
     ...defaultCatalogOptions,
     ...settings.catalog,
@@ -103,11 +109,13 @@ export function createAwsAdapter(
         ? { ok: true, value: { instances: listed.value.Instances?.length ?? 0 } }
         : { ok: false, error: listed.failure };
     },
+    describeInstance: () => describeInstance(context('aws.instance'), sdk.ssoAdmin, configuredInstance),
     close: () => destroyAwsClients(sdk),
   };
 }
 
 export { awsSettingsFromEnv, createAwsClients, type AwsSettings, type AwsCredentials } from './clients.js';
+export type { InstanceDescription } from './instance.js';
 export {
   AwsLimiter,
   TokenBucket,

@@ -42,7 +42,15 @@ describe('the local Identity Center over the real SDK', () => {
     emu = await startEmulator({ rateLimits: false });
     const c = sdkClients(emu.url);
     const instances = await c.ssoAdmin.send(new ListInstancesCommand({}));
-    expect(instances.Instances).toEqual([{ InstanceArn: INSTANCE, IdentityStoreId: STORE }]);
+    expect(instances.Instances).toEqual([
+      expect.objectContaining({
+        InstanceArn: INSTANCE,
+        IdentityStoreId: STORE,
+        OwnerAccountId: '999999999999',
+        Name: 'Example Ltd',
+        Status: 'ACTIVE',
+      }),
+    ]);
     const groups = await c.identitystore.send(new ListGroupsCommand({ IdentityStoreId: STORE }));
     expect(groups.Groups?.map((g) => g.DisplayName).sort()).toEqual([
       'AdministratorAccess',

@@ -159,11 +159,19 @@ async function listAssignments(accountId: string, permissionSetArn: string) {
 }
 
 describe('instances and permission sets', () => {
-  it('lists the one instance with its identity store', async () => {
+  it('lists the one instance with its identity store, owner account, name and status', async () => {
     const out = await sso.send(new ListInstancesCommand({}));
     expect(out.Instances).toEqual([
-      { InstanceArn: emu.state.instance.InstanceArn, IdentityStoreId: emu.state.instance.IdentityStoreId },
+      {
+        InstanceArn: emu.state.instance.InstanceArn,
+        IdentityStoreId: emu.state.instance.IdentityStoreId,
+        OwnerAccountId: emu.state.instance.OwnerAccountId,
+        Name: emu.state.instance.Name,
+        CreatedDate: emu.state.instance.CreatedDate,
+        Status: 'ACTIVE',
+      },
     ]);
+    expect(out.Instances?.[0]?.OwnerAccountId).toMatch(/^\d{12}$/);
     expect(out.NextToken).toBeUndefined();
   });
 

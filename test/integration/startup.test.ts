@@ -1,31 +1,89 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 
 const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
 const EXAMPLE = path.resolve(import.meta.dirname, '../../access-desk.example.yml');
 
-/** Runs `npm start` with the given environment (and nothing of ours), until it exits. */
-function start(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stderr: string; stdout: string }> {
+/** Nothing of ours, and nothing that would send the AWS SDK looking beyond loopback for credentials. */
+function baseEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: mkdtempSync(path.join(tmpdir(), 'access-desk-home-')),
+    LOG_LEVEL: 'silent',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+function spawnMain(env: Record<string, string>): ChildProcess & {
+  output: { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', ...env },
+    env: { ...baseEnv(), ...env },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr, stdout })));
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (c: Buffer) => (output.stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output.stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return Object.assign(child, { output, exited });
+}
+
+/** Runs `npm start` with the given environment (and nothing of ours), until it exits. */
+async function start(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawnMain(env);
+  const code = await child.exited;
+  return { code, ...child.output };
+}
+
+/** Runs it until it prints the start-up line (or exits), stops it with SIGTERM, and gives the line and the exit code. */
+async function startAndStop(
+  env: Record<string, string>,
+): Promise<{ line: string | undefined; code: number | null; stderr: string }> {
+  const child = spawnMain(env);
+  const line = await new Promise<string | undefined>((resolve) => {
+    const look = () => {
+      const found = child.output.stdout.split('\n').find((l) => l.startsWith('access-desk: '));
+      if (found !== undefined) resolve(found);
+    };
+    child.stdout?.on('data', look);
+    void child.exited.then(() => resolve(undefined));
+  });
+  child.kill('SIGTERM');
+  const code = await child.exited;
+  return { line, code, stderr: child.output.stderr };
 }
 
 function configFile(edit: (yaml: string) => string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'access-desk-config-')), 'access-desk.yml');
   writeFileSync(file, edit(readFileSync(EXAMPLE, 'utf8')));
   return file;
+}
+
+const HTTP_MODE = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret' };
+
+let emulator: RunningEmulator | undefined;
+let slack: FakeSlack | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  await slack?.close();
+  emulator = undefined;
+  slack = undefined;
+});
+
+/** A port nothing listens on: one the emulator had, closed again. */
+async function closedPort(): Promise<string> {
+  const gone = await startEmulator({ seed: false, rateLimits: false });
+  await gone.close();
+  return gone.url;
 }
 
 describe('starting access-desk', () => {
@@ -54,5 +112,103 @@ describe('starting access-desk', () => {
     });
     expect(code).toBe(2);
     expect(stderr).toContain('/nonexistent/access-desk.yml');
+  });
+  it('refuses a PORT that is not a port number, naming it', async () => {
+    const { code, stderr } = await start({ ACCESS_DESK_CONFIG: EXAMPLE, ...HTTP_MODE, PORT: 'http' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('PORT: must be a port number from 0 to 65535');
+    expect(stderr).toContain('"http"');
+  });
+
+  it('refuses SLACK_APP_TOKEN without SLACK_BOT_TOKEN instead of starting the sandbox', async () => {
+    const { code, stderr, stdout } = await start({
+      ACCESS_DESK_CONFIG: EXAMPLE,
+      SLACK_APP_TOKEN: 'xapp-1-test',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('SLACK_BOT_TOKEN: is required when SLACK_APP_TOKEN is set');
+    expect(stdout).not.toContain('sandbox');
+  });
+
+  it('refuses a config that is not YAML, naming the line and the column', async () => {
+    const file = configFile((y) => y.replace('  region: eu-west-1 #', '  region: [eu-west-1 #'));
+    const { code, stderr } = await start({ ACCESS_DESK_CONFIG: file, ...HTTP_MODE });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: not valid YAML: `),
+    );
+  });
+
+  it('refuses AWS_REGION and AWS_ENDPOINT_URL of the wrong form, every problem at once', async () => {
+    const { code, stderr } = await start({
+      ACCESS_DESK_CONFIG: EXAMPLE,
+      ...HTTP_MODE,
+      AWS_REGION: 'Ireland',
+      AWS_ENDPOINT_URL: '127.0.0.1:4566',
+      LOG_LEVEL: 'loud',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain("AWS_REGION: must be an AWS region like eu-west-1, not 'Ireland'");
+    expect(stderr).toContain('AWS_ENDPOINT_URL: must be an http:// or https:// URL');
+    expect(stderr).toContain('LOG_LEVEL: must be one of');
+  });
+
+  it('starts in HTTP mode against the emulator and says in one line what runs where', async () => {
+    emulator = await startEmulator({ rateLimits: false });
+    slack = await startFakeSlack();
+    const folder = mkdtempSync(path.join(tmpdir(), 'access-desk-db-'));
+    const database = path.join(folder, 'ledger.sqlite');
+    const config = configFile((y) => y.replace('path: access-desk.sqlite', `path: ${database}`));
+    const { line, code, stderr } = await startAndStop({
+      ACCESS_DESK_CONFIG: config,
+      ...HTTP_MODE,
+      SLACK_API_URL: slack.apiUrl,
+      AWS_ENDPOINT_URL: emulator.url,
+      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR00000000',
+      AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    expect(stderr).toBe('');
+    expect(line).toMatch(
+      new RegExp(
+        `^access-desk: HTTP on port \\d+ \\(/slack/events\\) · config ${config} · ` +
+          `AWS account 999999999999, region eu-west-1, endpoint ${emulator.url} · database ${database}$`,
+      ),
+    );
+    expect(line).not.toContain('port 0 ');
+    expect(code).toBe(0);
+    expect(emulator.calls.some((c) => c.operation === 'ListInstances')).toBe(true);
+  });
+
+  it('starts when AWS cannot be reached, with the account unknown and why', async () => {
+    slack = await startFakeSlack();
+    const database = path.join(mkdtempSync(path.join(tmpdir(), 'access-desk-db-')), 'ledger.sqlite');
+    const config = configFile((y) => y.replace('path: access-desk.sqlite', `path: ${database}`));
+    const { line, code } = await startAndStop({
+      ACCESS_DESK_CONFIG: config,
+      ...HTTP_MODE,
+      SLACK_API_URL: slack.apiUrl,
+      AWS_ENDPOINT_URL: await closedPort(),
+      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR00000000',
+      AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    expect(line).toMatch(
+      / · AWS account unknown \(Could not reach AWS for ListInstances \(ECONNREFUSED\);[^)]*\), region eu-west-1,/,
+    );
+    expect(line).not.toContain('emulator-secret');
+    expect(code).toBe(0);
+  });
+
+  it('refuses a database path whose folder does not exist, naming database.path', async () => {
+    const config = configFile((y) =>
+      y.replace('path: access-desk.sqlite', 'path: /nonexistent/dir/ledger.sqlite'),
+    );
+    const { code, stderr } = await start({ ACCESS_DESK_CONFIG: config, ...HTTP_MODE });
+    expect(code).toBe(2);
+    expect(stderr).toContain('database.path');
+    expect(stderr).toContain('/nonexistent/dir does not exist');
   });
 });

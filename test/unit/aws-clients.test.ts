@@ -18,9 +18,35 @@ describe('awsSettingsFromEnv', () => {
     });
   });
 
+  it('refuses a region that is not one, naming the variable', () => {
+    expect(() => awsSettingsFromEnv({ AWS_REGION: 'Ireland' })).toThrow(
+      "AWS_REGION: must be an AWS region like eu-west-1, not 'Ireland'",
+    );
+    expect(() => awsSettingsFromEnv({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west' })).toThrow(
+      /^AWS_DEFAULT_REGION: must be an AWS region/,
+    );
+    expect(awsSettingsFromEnv({ AWS_REGION: 'us-gov-west-1' })).toEqual({ region: 'us-gov-west-1' });
+  });
+
+  it('refuses an endpoint that is not an http(s) URL, naming the variable', () => {
+    expect(() => awsSettingsFromEnv({ AWS_ENDPOINT_URL: '127.0.0.1:4566' })).toThrow(
+      /^AWS_ENDPOINT_URL: must be an http:\/\/ or https:\/\/ URL .*not '127\.0\.0\.1:4566'/,
+    );
+    expect(() => awsSettingsFromEnv({ AWS_ENDPOINT_URL: 'ftp://example.com' })).toThrow(/AWS_ENDPOINT_URL/);
+    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL: 'https://sso.eu-west-1.amazonaws.com' })).toEqual({
+      endpoint: 'https://sso.eu-west-1.amazonaws.com',
+    });
+  });
+
   it('refuses a number of attempts that is not a whole number of at least 1', () => {
     expect(() => awsSettingsFromEnv({ AWS_MAX_ATTEMPTS: 'many' })).toThrow(/AWS_MAX_ATTEMPTS/);
     expect(() => awsSettingsFromEnv({ AWS_MAX_ATTEMPTS: '0' })).toThrow(/AWS_MAX_ATTEMPTS/);
+  });
+
+  it('names every variable at fault at once, a line each', () => {
+    expect(() =>
+      awsSettingsFromEnv({ AWS_REGION: 'Ireland', AWS_ENDPOINT_URL: 'nowhere', AWS_MAX_ATTEMPTS: 'x' }),
+    ).toThrow(/^AWS_REGION: .*\nAWS_ENDPOINT_URL: .*\nAWS_MAX_ATTEMPTS: .*$/);
   });
 });
 

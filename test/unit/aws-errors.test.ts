@@ -115,6 +115,18 @@ describe('AWS messages', () => {
     expect(validationField('nothing here')).toBeUndefined();
   });
 
+  it('count missing credentials as an AWS failure to act on, not a bug', () => {
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+      tryNextLink: false,
+    });
+    expect(isAwsError(missing)).toBe(true);
+    const failure = toFailure(missing, { operation: 'ListInstances' });
+    expect(failure.code).toBe('aws_error');
+    expect(failure.message).toMatch(/^No AWS credentials for ListInstances: .*Could not load credentials/);
+    expect(failure.message).toContain('AWS_PROFILE');
+  });
+
   it('are told apart from bugs: a TypeError is not an AWS error', () => {
     expect(isAwsError(new TypeError('x is undefined'))).toBe(false);
     expect(isAwsError(throttled())).toBe(true);

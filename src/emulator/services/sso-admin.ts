@@ -237,9 +237,19 @@ const assignmentEntry = (a: AssignmentTarget) => ({
 // ---------- handlers ----------
 
 export const ssoAdminHandlers: ServiceHandlers = {
+  // As AWS answers today: the instance with its owner account, name, creation date and status (members newer
+  // than the botocore model in ../shared/aws-models, which the SDK v3 reads all the same).
   ListInstances: (input, { state }) => {
+    const { instance } = state;
     const instances = [
-      { InstanceArn: state.instance.InstanceArn, IdentityStoreId: state.instance.IdentityStoreId },
+      {
+        InstanceArn: instance.InstanceArn,
+        IdentityStoreId: instance.IdentityStoreId,
+        OwnerAccountId: instance.OwnerAccountId,
+        Name: instance.Name,
+        CreatedDate: instance.CreatedDate,
+        Status: 'ACTIVE',
+      },
     ];
     const { page, nextToken } = pageOf(instances, input, 'sso-admin:instances');
     return { Instances: page, NextToken: nextToken };
