@@ -176,12 +176,12 @@ async function startBot(): Promise<Started> {
       },
     });
   } catch (error) {
-    const { message, code } = error as Error & { code?: unknown };
-    // The ledger is opened (and migrated) first: say which file when SQLite refuses it.
+    const { message, code, cause } = error as Error & { code?: unknown };
+    // The ledger is opened (and migrated) first: say which file when SQLite refuses it, and why a migration failed.
     if (typeof code === 'string' && code.startsWith('SQLITE_')) {
       fail(`database.path ${shownPath(config.database.path)}: ${message}`);
     }
-    fail(message);
+    fail(cause instanceof Error ? `${message}: ${cause.message}` : message);
   }
   const [started, described] = await Promise.all([
     desk.start().catch((error: unknown) => {

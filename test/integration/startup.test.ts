@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import { createLedger } from '../../src/store/index.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 
 const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
@@ -210,5 +212,19 @@ describe('starting access-desk', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('database.path');
     expect(stderr).toContain('/nonexistent/dir does not exist');
+  });
+  it('refuses a ledger that a newer version has migrated, naming the migration it does not know', async () => {
+    const database = path.join(mkdtempSync(path.join(tmpdir(), 'access-desk-db-')), 'ledger.sqlite');
+    const ledger = await createLedger({ path: database });
+    await ledger.close();
+    const sqlite = new Database(database);
+    sqlite
+      .prepare('insert into kysely_migration (name, timestamp) values (?, ?)')
+      .run('2099-01-01-001-from-the-future', '2099-01-01T00:00:00.000Z');
+    sqlite.close();
+    const config = configFile((y) => y.replace('path: access-desk.sqlite', `path: ${database}`));
+    const { code, stderr } = await start({ ACCESS_DESK_CONFIG: config, ...HTTP_MODE });
+    expect(code).toBe(2);
+    expect(stderr).toContain('previously executed migration 2099-01-01-001-from-the-future is missing');
   });
 });
