@@ -4,7 +4,8 @@
  *
  * - SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET: HTTP on PORT (default 3000) at /slack/events.
  * - SLACK_BOT_TOKEN + SLACK_APP_TOKEN: Socket Mode (the health routes still listen on PORT).
- * - No Slack variable at all: the local sandbox (today the local Identity Center with the example organisation).
+ * - No Slack variable at all: the sandbox (src/sandbox.ts): the local Identity Center, the bot and the local Slack
+ *   console in one process, on PORT (the console) and EMULATOR_PORT.
  *
  * A setting that is missing or of the wrong form stops start-up (exit 2) with every problem found, each
  * naming its variable or its key in the config. AWS that cannot be reached does not: the line says the
@@ -19,8 +20,8 @@ import type { InstanceDescription } from './aws/index.js';
 import { configPathFromEnv, loadConfig } from './config/load.js';
 import { formatProblem } from './config/problem.js';
 import { readSecrets } from './config/secrets.js';
-import { startEmulator } from './emulator/server.js';
 import { createLogger, type Logger } from './log.js';
+import { startSandbox } from './sandbox.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -103,21 +104,6 @@ interface Started {
   logger: Logger;
   /** The one line that says what runs where. */
   summary: string;
-}
-
-async function startSandbox(logger: Logger, ports: { emulator: number }): Promise<() => Promise<void>> {
-  const emulator = await startEmulator({
-    port: ports.emulator,
-    seed: true,
-    faults: { latencyMs: 40, provisioningDelayMs: 2000 },
-    logger,
-  });
-  console.log(`access-desk sandbox: local Identity Center listening on ${emulator.url}`);
-  console.log(`  organisation: ${emulator.url}/_emulator/state   mailbox: ${emulator.url}/_emulator/mailbox`);
-  console.log(
-    `  AWS CLI/SDK:  AWS_ENDPOINT_URL=${emulator.url} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=eu-west-1`,
-  );
-  return () => emulator.close();
 }
 
 async function startBot(): Promise<Started> {
@@ -220,14 +206,31 @@ async function main(): Promise<void> {
   } else {
     const problems: string[] = [];
     const level = readLogLevel(problems);
+    const port = readPort('PORT', 3000, problems);
     const emulatorPort = readPort('EMULATOR_PORT', 4566, problems);
+    const host = set('HOST');
     const config = set('ACCESS_DESK_CONFIG');
     if (config !== undefined && !existsSync(config)) {
       problems.push(`ACCESS_DESK_CONFIG: names ${config}, which does not exist`);
     }
     if (problems.length > 0) failWith(problems);
     logger = createLogger({ level });
-    stop = await startSandbox(logger, { emulator: emulatorPort });
+    try {
+      const sandbox = await startSandbox({
+        port,
+        emulatorPort,
+        ...(host !== undefined ? { host } : {}),
+        logger,
+      });
+      stop = () => sandbox.stop();
+      summary = sandbox.summary;
+    } catch (error) {
+      const { message, code } = error as Error & { code?: unknown };
+      if (code === 'EADDRINUSE' || code === 'EACCES') {
+        fail(`PORT or EMULATOR_PORT: cannot listen (${message})`);
+      }
+      fail(message);
+    }
   }
 
   let stopping = false;

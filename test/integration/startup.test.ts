@@ -22,13 +22,20 @@ function baseEnv(): Record<string, string> {
   };
 }
 
-function spawnMain(env: Record<string, string>): ChildProcess & {
+/** tsx by path, so that the process may run in another working directory. */
+const TSX = path.resolve(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
+
+function spawnMain(
+  env: Record<string, string>,
+  cwd?: string,
+): ChildProcess & {
   output: { stdout: string; stderr: string };
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...baseEnv(), ...env },
+    ...(cwd !== undefined ? { cwd } : {}),
   });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (c: Buffer) => (output.stdout += c.toString()));
@@ -49,11 +56,12 @@ async function start(
 /** Runs it until it prints the start-up line (or exits), stops it with SIGTERM, and gives the line and the exit code. */
 async function startAndStop(
   env: Record<string, string>,
+  { cwd, prefix = 'access-desk: ' }: { cwd?: string; prefix?: string } = {},
 ): Promise<{ line: string | undefined; code: number | null; stderr: string }> {
-  const child = spawnMain(env);
+  const child = spawnMain(env, cwd);
   const line = await new Promise<string | undefined>((resolve) => {
     const look = () => {
-      const found = child.output.stdout.split('\n').find((l) => l.startsWith('access-desk: '));
+      const found = child.output.stdout.split('\n').find((l) => l.startsWith(prefix));
       if (found !== undefined) resolve(found);
     };
     child.stdout?.on('data', look);
@@ -226,5 +234,23 @@ describe('starting access-desk', () => {
     const { code, stderr } = await start({ ACCESS_DESK_CONFIG: config, ...HTTP_MODE });
     expect(code).toBe(2);
     expect(stderr).toContain('previously executed migration 2099-01-01-001-from-the-future is missing');
+  });
+  it('starts the sandbox when no Slack variable is set, on PORT and EMULATOR_PORT, and prints its summary', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-sandbox-'));
+    const { line, code, stderr } = await startAndStop(
+      { PORT: '0', EMULATOR_PORT: '0' },
+      { cwd, prefix: 'access-desk sandbox: ' },
+    );
+    expect(stderr).toBe('');
+    expect(line).toMatch(/^access-desk sandbox: console http:\/\/\S+:\d+ · /);
+    expect(line).toContain('account 999999999999, region eu-west-1');
+    expect(line).toContain('database .sandbox/access-desk.sqlite');
+    expect(code).toBe(0);
+  });
+
+  it('refuses a sandbox PORT that is not a port number, naming it', async () => {
+    const { code, stderr } = await start({ PORT: '3000x' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('PORT: must be a port number');
   });
 });
