@@ -15,8 +15,9 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build \
-  && mkdir -p dist/emulator/seeds \
-  && cp src/emulator/seeds/*.yml dist/emulator/seeds/
+  && mkdir -p dist/emulator/seeds dist/console \
+  && cp src/emulator/seeds/*.yml dist/emulator/seeds/ \
+  && cp -r src/console/page dist/console/page
 
 FROM ${NODE_IMAGE} AS deps
 RUN apt-get update \
@@ -33,7 +34,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json ./
+# The sandbox's config (used only when no Slack token is set: `-e ACCESS_DESK_CONFIG= -e HOST=0.0.0.0`).
+COPY package.json access-desk.example.yml ./
 # The ledger lives on a volume the non-root user can write: set database.path to /data/access-desk.sqlite.
 RUN mkdir -p /data /config && chown node:node /data
 VOLUME ["/data"]

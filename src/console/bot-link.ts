@@ -285,9 +285,7 @@ export class BotLink {
 }
 
 /** A message body answered to a command or posted to a response URL. */
-export function messageFrom(
-  body: unknown,
-):
+export function messageFrom(body: unknown):
   | {
       message: { text: string; blocks?: unknown[] };
       inChannel: boolean;

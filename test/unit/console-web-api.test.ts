@@ -57,14 +57,17 @@ describe('the console Web API', () => {
 
   it('refuses a views.update whose hash is stale, and keeps the view id on an update', () => {
     const { ws, call } = setup();
-    const opened = call('views.open', { trigger_id: ws.newTrigger('U0000SAM01'), view: modal }) as {
+    const opened = call('views.open', {
+      trigger_id: ws.newTrigger('U0000SAM01'),
+      view: modal,
+    }) as unknown as {
       view: { id: string; hash: string };
     };
     const updated = call('views.update', {
       view_id: opened.view.id,
       hash: opened.view.hash,
       view: modal,
-    }) as {
+    }) as unknown as {
       ok: boolean;
       view: { id: string };
     };
@@ -90,7 +93,7 @@ describe('the console Web API', () => {
 
   it('posts to a user id in the direct message with the app, and updates a message in place', () => {
     const { ws, call } = setup();
-    const posted = call('chat.postMessage', { channel: 'U0000SAM01', text: 'hello' }) as {
+    const posted = call('chat.postMessage', { channel: 'U0000SAM01', text: 'hello' }) as unknown as {
       channel: string;
       ts: string;
     };
@@ -122,7 +125,7 @@ describe('the console Web API', () => {
 
   it('shares an uploaded file only once its bytes have all arrived', () => {
     const { ws, call } = setup();
-    const asked = call('files.getUploadURLExternal', { filename: 'audit.csv', length: 4 }) as {
+    const asked = call('files.getUploadURLExternal', { filename: 'audit.csv', length: 4 }) as unknown as {
       file_id: string;
     };
     expect(

@@ -1,0 +1,195 @@
+/**
+ * The sandbox: the whole product on one machine, with no Slack workspace and no AWS account. One process runs
+ * the local Identity Center emulator with the example organisation, the bot configured by
+ * access-desk.example.yml (its SQLite file kept across restarts), and the local Slack console that plays
+ * Slack's part for it in the browser.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAccessDesk, type AccessDesk } from './app.js';
+import { loadConfig } from './config/load.js';
+import type { AccessDeskConfig } from './config/types.js';
+import type { BotTarget } from './console/bot-link.js';
+import { consoleChannels, consolePeople } from './console/people.js';
+import { renderHome, renderMessage, renderModal } from './console/render-stub.js';
+import { startConsole, type ConsoleRenderer } from './console/server.js';
+import { BOT, Workspace } from './console/workspace.js';
+import { snapshot } from './emulator/control.js';
+import { startEmulator } from './emulator/server.js';
+import { silentLogger, type Logger } from './log.js';
+
+export interface SandboxOptions {
+  /** The console's port (PORT); default 3000, 0 picks a free one. */
+  port?: number;
+  /** Default 127.0.0.1; HOST=0.0.0.0 in a container. */
+  host?: string;
+  /** The local Identity Center's port (EMULATOR_PORT); default 4566, 0 picks a free one. */
+  emulatorPort?: number;
+  /** Default `.sandbox/access-desk.sqlite`; `:memory:` forgets everything at exit. */
+  databasePath?: string;
+  /** Default the example organisation's, next to this file's folder. */
+  configPath?: string;
+  logger?: Logger;
+  /** The emulator's latency per AWS call; default 40 ms, as AWS from a nearby region. */
+  latencyMs?: number;
+  /** How long the emulator takes to provision an assignment; default 2 s. */
+  provisioningDelayMs?: number;
+}
+
+export interface RunningSandbox {
+  /** The console: `http://localhost:PORT`. */
+  url: string;
+  emulatorUrl: string;
+  /** One line: what runs where. */
+  summary: string;
+  desk(): AccessDesk | undefined;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const EXAMPLE_CONFIG_PATH = fileURLToPath(new URL('../access-desk.example.yml', import.meta.url));
+export const SANDBOX_DATABASE_PATH = '.sandbox/access-desk.sqlite';
+const PAGE_DIR = fileURLToPath(new URL('./console/page/', import.meta.url));
+const EMULATOR_CREDENTIALS = { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-not-a-secret' };
+
+const renderer: ConsoleRenderer = {
+  message: (message, ctx) => renderMessage(message, ctx),
+  modal: (view, ctx, errors) => renderModal(view, ctx, errors),
+  home: (view, ctx) => renderHome(view, ctx),
+};
+
+export class SandboxError extends Error {}
+
+function sandboxConfig(path: string): AccessDeskConfig {
+  const loaded = loadConfig(path, {});
+  if (!loaded.ok)
+    throw new SandboxError(`the sandbox's config ${path} is not valid:\n  ${loaded.errors.join('\n  ')}`);
+  return loaded.config;
+}
+
+function removeDatabase(path: string): void {
+  if (path === ':memory:') return;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const logger = options.logger ?? silentLogger;
+  const configPath = options.configPath ?? EXAMPLE_CONFIG_PATH;
+  const config = sandboxConfig(configPath);
+  const databasePath = options.databasePath ?? SANDBOX_DATABASE_PATH;
+  if (databasePath !== ':memory:') mkdirSync(dirname(databasePath), { recursive: true });
+
+  const emulator = await startEmulator({
+    port: options.emulatorPort ?? 4566,
+    seed: true,
+    faults: { latencyMs: options.latencyMs ?? 40, provisioningDelayMs: options.provisioningDelayMs ?? 2000 },
+    logger,
+  });
+
+  const directory = [...emulator.state.users.values()].map((u) => {
+    const a = u.attributes as {
+      Emails?: { Value?: string }[];
+      Name?: { GivenName?: string; FamilyName?: string };
+      Title?: string;
+    };
+    return {
+      email: a.Emails?.[0]?.Value ?? u.UserName,
+      ...(a.Name?.GivenName !== undefined ? { givenName: a.Name.GivenName } : {}),
+      ...(a.Name?.FamilyName !== undefined ? { familyName: a.Name.FamilyName } : {}),
+      ...(a.Title !== undefined ? { title: a.Title } : {}),
+    };
+  });
+  const workspace = new Workspace(consolePeople(config, directory), consoleChannels(config));
+  const signingSecret = randomBytes(32).toString('hex');
+  const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
+  let bot: BotTarget | undefined;
+  let desk: AccessDesk | undefined;
+
+  const console_ = await startConsole({
+    workspace,
+    render: renderer,
+    bot: () => bot,
+    botToken,
+    org: () => snapshot(emulator.state),
+    mailbox: () => emulator.state.mailbox,
+    reset: () => reset(),
+    pageDir: PAGE_DIR,
+    logger,
+    port: options.port ?? 3000,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+  }).catch(async (error: unknown) => {
+    await emulator.close();
+    throw error;
+  });
+
+  async function startBot(): Promise<void> {
+    desk = await createAccessDesk({
+      config,
+      secrets: { slackBotToken: botToken, slackSigningSecret: signingSecret },
+      logger,
+      aws: {
+        region: config.identityCenter.region,
+        endpoint: emulator.url,
+        credentials: EMULATOR_CREDENTIALS,
+      },
+      slack: {
+        apiUrl: `${consoleApiBase()}/api/`,
+        botId: BOT.botId,
+        botUserId: BOT.userId,
+        port: 0,
+        host: '127.0.0.1',
+      },
+      databasePath,
+    });
+    const { port } = await desk.start();
+    bot = { url: `http://127.0.0.1:${port ?? 0}`, signingSecret };
+  }
+  const consoleApiBase = (): string => `http://127.0.0.1:${console_.port}`;
+
+  let queue: Promise<void> = Promise.resolve();
+  /** Starts over: an empty database, the organisation as seeded, no messages, no emails. One at a time. */
+  function reset(): Promise<void> {
+    queue = queue.then(async () => {
+      bot = undefined;
+      await desk?.stop();
+      desk = undefined;
+      removeDatabase(databasePath);
+      emulator.reset();
+      emulator.calls.length = 0;
+      workspace.clear();
+      await startBot();
+      logger.info({ databasePath }, 'sandbox reset');
+    });
+    return queue;
+  }
+
+  try {
+    await startBot();
+  } catch (error) {
+    await console_.close();
+    await emulator.close();
+    throw error;
+  }
+
+  const summary =
+    `access-desk sandbox: console ${console_.url} · mode sandbox (local Slack console, bot over signed HTTP at ${bot?.url ?? '?'}/slack/events)` +
+    ` · config ${configPath} · AWS local Identity Center ${emulator.url} (account ${emulator.state.instance.OwnerAccountId ?? 'local'}, region ${config.identityCenter.region})` +
+    ` · database ${databasePath}`;
+
+  return {
+    url: console_.url,
+    emulatorUrl: emulator.url,
+    summary,
+    desk: () => desk,
+    reset,
+    async stop() {
+      await queue.catch(() => undefined);
+      bot = undefined;
+      await desk?.stop();
+      await console_.close();
+      await emulator.close();
+    },
+  };
+}
