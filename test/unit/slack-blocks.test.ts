@@ -320,6 +320,12 @@ describe('the requester’s messages', () => {
     expect(buttons(requesterRunningMessage(requestView({ status: 'active' })))).toEqual([]);
   });
 
+  it('the running message quotes the reason from the start of a line, where Slack draws a quote', () => {
+    // Mid-line, Slack shows the ">" itself: "Reason: >fixing incident 4711".
+    const [first] = requesterRunningMessage(requestView()).blocks ?? [];
+    expect(JSON.stringify(first)).toContain('*Reason:*\\n>fixing incident 4711');
+  });
+
   it('granted says which accounts, until when, and how to sign in', () => {
     const msg = requesterEventMessage(
       requestView({ status: 'active' }, { grants: [grantRecord()] }),

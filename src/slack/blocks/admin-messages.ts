@@ -22,7 +22,7 @@ export function adminRunningMessage(view: RequestView): SlackMessage | undefined
   const { steps } = readAdminDetails(request);
   const noun = adminNoun(request.kind);
   const blocks: Block[] = [
-    section(`*Your ${noun} ${request.id}*\n${whatText(view)}\n*Reason:* ${reasonText(view, 1500)}`),
+    section(`*Your ${noun} ${request.id}*\n${whatText(view)}\n*Reason:*\n${reasonText(view, 1500)}`),
     context(approvalsText(view)),
     section(statusText(view), 'status'),
   ];

@@ -39,7 +39,7 @@ export function requesterRunningMessage(view: RequestView): SlackMessage {
   const { request } = view;
   const noun = request.kind === 'extend' ? 'extension request' : 'access request';
   const blocks: Block[] = [
-    section(`*Your ${noun} ${request.id}*\n${whatText(view)}\n*Reason:* ${reasonText(view, 1500)}`),
+    section(`*Your ${noun} ${request.id}*\n${whatText(view)}\n*Reason:*\n${reasonText(view, 1500)}`),
     context(approvalsText(view)),
     section(statusText(view), 'status'),
   ];
