@@ -13,7 +13,7 @@ import { loadConfig } from './config/load.js';
 import type { AccessDeskConfig } from './config/types.js';
 import type { BotTarget } from './console/bot-link.js';
 import { consoleChannels, consolePeople } from './console/people.js';
-import { renderHome, renderMessage, renderModal } from './console/render-stub.js';
+import { renderHome, renderMessage, renderModal } from './console/render/index.js';
 import { startConsole, type ConsoleRenderer } from './console/server.js';
 import { BOT, Workspace } from './console/workspace.js';
 import { snapshot } from './emulator/control.js';

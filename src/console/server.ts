@@ -15,6 +15,7 @@ import { BOT, type ConsoleMessage, type OpenView, type Workspace } from './works
 export interface RenderContext {
   userName(id: string): string | undefined;
   channelName(id: string): string | undefined;
+  people(): { id: string; name: string }[];
 }
 
 /** Block Kit → HTML (src/console/render). */
@@ -109,6 +110,7 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
   const ctx: RenderContext = {
     userName: (id) => (id === BOT.userId ? BOT.name : ws.person(id)?.realName),
     channelName: (id) => ws.conversation(id)?.name,
+    people: () => ws.people.map((p) => ({ id: p.id, name: p.realName })),
   };
 
   const personFrom = (value: unknown): string => {

@@ -1,0 +1,667 @@
+// @ts-check
+/**
+ * The sandbox console's page: it reads the state through the console's HTTP API (docs/console-api.md), inserts
+ * the Block Kit the server rendered, and turns clicks, choices, modal submissions and typed commands into API
+ * calls, as the Slack client would. No framework, no build step.
+ */
+
+const api = '/console/api';
+
+/** @type {{ id: string, name: string, realName: string, roleText: string, roles: string[] }[]} */
+let people = [];
+/** @type {string} */
+let me = '';
+/** @type {{ kind: 'conversation', id: string } | { kind: 'home' | 'mailbox' | 'org' }} */
+let pane = { kind: 'conversation', id: 'C0000GENERAL' };
+/** @type {any} */
+let state = null;
+/** The modal on screen: its id and hash, so a refresh keeps what the person typed unless the view changed. */
+let shownModal = { id: '', hash: '' };
+let lastMessageCount = -1;
+
+/** @param {string} id */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ */
+async function call(method, path, body) {
+  const response = await fetch(`${api}${path}`, {
+    method,
+    ...(body !== undefined
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+      : {}),
+  });
+  const text = await response.text();
+  const parsed = text === '' ? {} : JSON.parse(text);
+  if (!response.ok) throw new Error(parsed.error ?? `${response.status}`);
+  return parsed;
+}
+
+/** @param {string} message @param {'info' | 'error'} [kind] */
+function notice(message, kind = 'info') {
+  const el = byId('notice');
+  el.textContent = message;
+  el.className = `notice ${kind}`;
+  el.hidden = false;
+  clearTimeout(Number(el.dataset.timer));
+  el.dataset.timer = String(setTimeout(() => (el.hidden = true), kind === 'error' ? 8000 : 4000));
+}
+
+/** What Slack shows when the app did not answer. @param {any} answer */
+function reportFailure(answer) {
+  if (answer && answer.ok === false && answer.error) {
+    notice(
+      answer.error === 'operation_timeout'
+        ? 'access-desk did not answer within 3 seconds (operation_timeout), as Slack would report it.'
+        : `access-desk could not be reached: ${answer.error}`,
+      'error',
+    );
+  }
+}
+
+// ---------- the person ----------
+
+async function loadPeople() {
+  people = await call('GET', '/people');
+  const select = /** @type {HTMLSelectElement} */ (byId('who'));
+  select.innerHTML = '';
+  for (const p of people) {
+    const option = document.createElement('option');
+    option.value = p.id;
+    option.textContent = `${p.realName} — ${p.roles.includes('admin') ? 'admin' : p.roles.includes('lead') ? 'lead' : p.roles.includes('approver') ? 'approver' : 'requester'}`;
+    select.append(option);
+  }
+  const saved = localStorage.getItem('access-desk.who');
+  me = people.some((p) => p.id === saved)
+    ? /** @type {string} */ (saved)
+    : ((people.find((p) => p.id === 'U0000JAY01') ?? people[0])?.id ?? '');
+  select.value = me;
+  showRole();
+}
+
+function showRole() {
+  const person = people.find((p) => p.id === me);
+  byId('who-role').textContent = person ? `${person.roleText} · ${person.id}` : '';
+}
+
+// ---------- drawing ----------
+
+/** @param {string} ts */
+function timeOf(ts) {
+  const date = new Date(Number(ts.split('.')[0]) * 1000);
+  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** @param {string} userId */
+function authorOf(userId) {
+  if (userId.startsWith('U0000BOT')) return 'access-desk';
+  return people.find((p) => p.id === userId)?.realName ?? userId;
+}
+
+function drawNav() {
+  const channels = byId('channels');
+  const dms = byId('dms');
+  channels.innerHTML = '';
+  dms.innerHTML = '';
+  for (const c of state.conversations) {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'nav-item';
+    button.dataset.conversation = c.id;
+    button.dataset.testid = `conversation-${c.id}`;
+    button.textContent = c.kind === 'channel' ? `# ${c.name}` : `💬 ${c.name}`;
+    if (c.messages.length > 0) {
+      const count = document.createElement('span');
+      count.className = 'count';
+      count.textContent = String(c.messages.length);
+      button.append(count);
+    }
+    if (pane.kind === 'conversation' && pane.id === c.id) button.classList.add('active');
+    li.append(button);
+    (c.kind === 'channel' ? channels : dms).append(li);
+  }
+  for (const button of document.querySelectorAll('[data-pane]')) {
+    button.classList.toggle('active', /** @type {HTMLElement} */ (button).dataset.pane === pane.kind);
+  }
+}
+
+function drawPane() {
+  const sections = { conversation: 'messages', home: 'home', mailbox: 'mailbox', org: 'org' };
+  for (const [kind, id] of Object.entries(sections)) byId(id).hidden = kind !== pane.kind;
+  const title = byId('pane-title');
+  const subtitle = byId('pane-subtitle');
+  if (pane.kind === 'conversation') {
+    const id = pane.id;
+    const c = state.conversations.find((/** @type {any} */ x) => x.id === id);
+    title.textContent = c ? (c.kind === 'channel' ? `#${c.name}` : `access-desk (direct message)`) : id;
+    subtitle.textContent =
+      c?.kind === 'channel'
+        ? c.id === 'C0000APPROV'
+          ? 'Approval cards go here'
+          : ''
+        : 'The bot writes to you here';
+    drawMessages(c);
+  } else if (pane.kind === 'home') {
+    title.textContent = 'access-desk · Home';
+    subtitle.textContent = 'Your access, your requests, and what waits for your approval';
+    byId('home').innerHTML = state.home ? state.home.html : '<p class="empty">Opening the Home tab…</p>';
+  } else if (pane.kind === 'mailbox') {
+    title.textContent = 'Mailbox';
+    subtitle.textContent = 'The emails Amazon SES would have sent';
+  } else {
+    title.textContent = 'Organisation';
+    subtitle.textContent = 'The local Identity Center as it is now: users, groups, assignments';
+  }
+}
+
+/** @param {any} conversation */
+function drawMessages(conversation) {
+  const box = byId('messages');
+  const messages = conversation?.messages ?? [];
+  const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 40;
+  box.innerHTML = '';
+  if (messages.length === 0) {
+    box.innerHTML = '<p class="empty">Nothing here yet. Type <code>/access help</code> below.</p>';
+  }
+  for (const m of messages) {
+    const div = document.createElement('article');
+    div.className = `message${m.ephemeral ? ' ephemeral' : ''}`;
+    div.dataset.channel = m.channel;
+    div.dataset.ts = m.ts;
+    div.dataset.testid = 'message';
+    const head = document.createElement('div');
+    head.className = 'message-head';
+    const author = document.createElement('b');
+    author.textContent = authorOf(m.user);
+    head.append(author);
+    if (m.botId) {
+      const app = document.createElement('span');
+      app.className = 'app-tag';
+      app.textContent = 'APP';
+      head.append(app);
+    }
+    const time = document.createElement('time');
+    time.textContent = timeOf(m.ts);
+    head.append(time);
+    if (m.edited) {
+      const edited = document.createElement('span');
+      edited.className = 'edited';
+      edited.textContent = '(edited)';
+      head.append(edited);
+    }
+    if (m.ephemeral) {
+      const only = document.createElement('span');
+      only.className = 'only-you';
+      only.textContent = '👁 Only visible to you';
+      head.append(only);
+    }
+    const body = document.createElement('div');
+    body.className = 'message-body';
+    body.innerHTML = m.html;
+    div.append(head, body);
+    box.append(div);
+  }
+  if (atBottom || messages.length !== lastMessageCount) box.scrollTop = box.scrollHeight;
+  lastMessageCount = messages.length;
+}
+
+function drawModal() {
+  const layer = byId('modal-layer');
+  const modal = state.modal;
+  if (!modal) {
+    layer.hidden = true;
+    layer.innerHTML = '';
+    shownModal = { id: '', hash: '' };
+    return;
+  }
+  layer.hidden = false;
+  const hash = String(modal.view.hash ?? '');
+  if (modal.id !== shownModal.id || hash !== shownModal.hash) {
+    layer.innerHTML = modal.html;
+    shownModal = { id: modal.id, hash };
+    const first = /** @type {HTMLElement | null} */ (layer.querySelector('input, textarea, select'));
+    first?.focus();
+  }
+  // Field errors, without losing what was typed.
+  for (const old of layer.querySelectorAll('.bk-error')) old.remove();
+  for (const block of layer.querySelectorAll('.bk-has-error')) block.classList.remove('bk-has-error');
+  for (const [blockId, message] of Object.entries(modal.errors ?? {})) {
+    const block = layer.querySelector(`[data-input-block="${CSS.escape(blockId)}"]`);
+    if (!block) continue;
+    const error = document.createElement('div');
+    error.className = 'bk-error';
+    error.setAttribute('role', 'alert');
+    error.textContent = String(message);
+    block.classList.add('bk-has-error');
+    block.append(error);
+  }
+}
+
+async function refresh() {
+  if (!me) return;
+  state = await call('GET', `/state?as=${encodeURIComponent(me)}`);
+  const open = pane.kind === 'conversation' ? pane.id : undefined;
+  if (open !== undefined && !state.conversations.some((/** @type {any} */ c) => c.id === open)) {
+    pane = { kind: 'conversation', id: state.conversations[0]?.id ?? '' };
+  }
+  drawNav();
+  drawPane();
+  drawModal();
+  if (pane.kind === 'mailbox') await drawMailbox();
+  if (pane.kind === 'org') await drawOrg();
+  const mail = await call('GET', '/mailbox');
+  byId('mail-count').textContent = mail.length > 0 ? String(mail.length) : '';
+}
+
+let refreshTimer = 0;
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    refresh().catch((error) => notice(String(error.message ?? error), 'error'));
+  }, 30);
+}
+
+// ---------- mailbox and organisation ----------
+
+/** @param {string} text */
+const esc = (text) => {
+  const div = document.createElement('div');
+  div.textContent = text;
+  return div.innerHTML;
+};
+
+async function drawMailbox() {
+  const emails = await call('GET', '/mailbox');
+  const box = byId('mailbox');
+  if (emails.length === 0) {
+    box.innerHTML = '<p class="empty">No email yet. Onboarding someone sends a welcome email.</p>';
+    return;
+  }
+  box.innerHTML = '';
+  for (const email of [...emails].reverse()) {
+    const article = document.createElement('article');
+    article.className = 'email';
+    article.dataset.testid = 'email';
+    article.innerHTML =
+      `<h3>${esc(email.subject)}</h3>` +
+      `<dl><dt>From</dt><dd>${esc(email.from)}</dd><dt>To</dt><dd>${esc(email.to.join(', '))}</dd>` +
+      (email.cc?.length ? `<dt>Cc</dt><dd>${esc(email.cc.join(', '))}</dd>` : '') +
+      `<dt>Sent</dt><dd>${esc(new Date(email.sentAt).toLocaleString())}</dd></dl>` +
+      `<div class="email-tabs"><button type="button" data-show="html" class="active">HTML</button><button type="button" data-show="text">Text</button></div>`;
+    const frame = document.createElement('iframe');
+    frame.className = 'email-html';
+    frame.setAttribute('sandbox', '');
+    frame.title = `The HTML of "${email.subject}"`;
+    frame.srcdoc = email.html ?? '<p>(no HTML part)</p>';
+    const text = document.createElement('pre');
+    text.className = 'email-text';
+    text.hidden = true;
+    text.textContent = email.text ?? '(no text part)';
+    article.append(frame, text);
+    box.append(article);
+  }
+}
+
+async function drawOrg() {
+  const org = await call('GET', '/org');
+  const box = byId('org');
+  const rows = (/** @type {string[][]} */ data) =>
+    data.map((r) => `<tr>${r.map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`).join('');
+  const byAccount = new Map();
+  for (const a of org.assignments) {
+    const list = byAccount.get(a.account) ?? [];
+    list.push(a);
+    byAccount.set(a.account, list);
+  }
+  const accounts = [...byAccount.entries()]
+    .map(
+      ([account, list]) =>
+        `<h3>${esc(account)} <small>${esc(list[0].accountId)}</small></h3><table><thead><tr><th>Permission set</th><th>Who</th><th>Type</th></tr></thead><tbody>${rows(
+          list.map((/** @type {any} */ a) => [
+            a.permissionSet,
+            a.principal,
+            a.principalType === 'GROUP' ? 'group' : 'user',
+          ]),
+        )}</tbody></table>`,
+    )
+    .join('');
+  const users = org.users.map((/** @type {any} */ u) => [
+    u.DisplayName ?? u.UserName,
+    u.UserName,
+    u.Title ?? '',
+    (u.groups ?? []).join(', '),
+  ]);
+  const groups = org.groups.map((/** @type {any} */ g) => [g.DisplayName, (g.members ?? []).join(', ')]);
+  const inProgress = Array.isArray(org.operationsInProgress) ? org.operationsInProgress.length : 0;
+  box.innerHTML =
+    `<p class="org-summary">${org.users.length} users · ${org.groups.length} groups · ${org.assignments.length} assignments` +
+    (inProgress > 0 ? ` · <b>${inProgress} assignment change(s) in progress</b>` : '') +
+    `</p><h2>Assignments</h2>${accounts}` +
+    `<h2>Users</h2><table data-testid="org-users"><thead><tr><th>Name</th><th>User name</th><th>Title</th><th>Groups</th></tr></thead><tbody>${rows(users)}</tbody></table>` +
+    `<h2>Groups</h2><table><thead><tr><th>Group</th><th>Members</th></tr></thead><tbody>${rows(groups)}</tbody></table>` +
+    (org.legacyIamUsers?.length
+      ? `<h2>Legacy IAM users</h2><table><tbody>${rows(org.legacyIamUsers.map((/** @type {any} */ u) => [u.UserName ?? '', u.Arn ?? '']))}</tbody></table>`
+      : '');
+}
+
+// ---------- acting ----------
+
+/** @param {Element} el */
+const optionOf = (el) => JSON.parse(/** @type {HTMLElement} */ (el).dataset.option ?? 'null');
+
+/** Slack's view.state.values from the modal's inputs. @param {Element} form */
+function collectValues(form) {
+  /** @type {Record<string, Record<string, any>>} */
+  const values = {};
+  for (const block of form.querySelectorAll('[data-input-block]')) {
+    const el = /** @type {HTMLElement | null} */ (block.querySelector('[data-action-id]'));
+    if (!el) continue;
+    const blockId = /** @type {string} */ (/** @type {HTMLElement} */ (block).dataset.inputBlock);
+    const actionId = /** @type {string} */ (el.dataset.actionId);
+    const type = /** @type {string} */ (el.dataset.kind);
+    /** @type {Record<string, any>} */
+    let value = { type };
+    if (type === 'plain_text_input') {
+      const text = /** @type {HTMLInputElement} */ (el).value;
+      value.value = text === '' ? null : text;
+    } else if (type === 'static_select') {
+      const selected = /** @type {HTMLSelectElement} */ (el).selectedOptions[0];
+      value.selected_option = selected && selected.value !== '' ? optionOf(selected) : null;
+    } else if (type === 'multi_static_select') {
+      value.selected_options = [.../** @type {HTMLSelectElement} */ (el).selectedOptions].map(optionOf);
+    } else if (type === 'external_select') {
+      const chip = el.querySelector('.bk-chip');
+      value.selected_option = chip ? optionOf(chip) : null;
+    } else if (type === 'multi_external_select') {
+      value.selected_options = [...el.querySelectorAll('.bk-chip')].map(optionOf);
+    } else if (type === 'users_select') {
+      value.selected_user = /** @type {HTMLSelectElement} */ (el).value || null;
+    } else if (type === 'multi_users_select') {
+      value.selected_users = [.../** @type {HTMLSelectElement} */ (el).selectedOptions].map((o) => o.value);
+    } else if (type === 'datepicker') {
+      value.selected_date = /** @type {HTMLInputElement} */ (el).value || null;
+    } else if (type === 'checkboxes') {
+      value.selected_options = [...el.querySelectorAll('input:checked')].map(optionOf);
+    } else if (type === 'radio_buttons') {
+      const checked = el.querySelector('input:checked');
+      value.selected_option = checked ? optionOf(checked) : null;
+    }
+    values[blockId] = { ...(values[blockId] ?? {}), [actionId]: value };
+  }
+  return values;
+}
+
+/**
+ * Slack's confirm dialog, when the element has one. @param {string | undefined} json
+ * @returns {Promise<boolean>}
+ */
+function confirmFirst(json) {
+  if (!json) return Promise.resolve(true);
+  const c = JSON.parse(json);
+  const layer = byId('confirm-layer');
+  layer.innerHTML =
+    `<div class="bk-modal confirm"><div class="bk-modal-title">${esc(c.title?.text ?? 'Are you sure?')}</div>` +
+    `<div class="bk-modal-body"><p>${esc(c.text?.text ?? '')}</p></div><div class="bk-modal-footer">` +
+    `<button type="button" class="bk-button" data-answer="no">${esc(c.deny?.text ?? 'Cancel')}</button>` +
+    `<button type="button" class="bk-button ${c.style === 'danger' ? 'bk-danger' : 'bk-primary'}" data-answer="yes" data-testid="confirm-yes">${esc(c.confirm?.text ?? 'Yes')}</button></div></div>`;
+  layer.hidden = false;
+  return new Promise((resolve) => {
+    layer.onclick = (event) => {
+      const answer = /** @type {HTMLElement} */ (event.target).closest('[data-answer]');
+      if (!answer) return;
+      layer.hidden = true;
+      layer.innerHTML = '';
+      resolve(/** @type {HTMLElement} */ (answer).dataset.answer === 'yes');
+    };
+  });
+}
+
+/** Where a click happened: a message, the modal, or the Home tab. @param {HTMLElement} el */
+function whereOf(el) {
+  const message = /** @type {HTMLElement | null} */ (el.closest('.message'));
+  if (message) return { channel: message.dataset.channel, ts: message.dataset.ts };
+  const modal = /** @type {HTMLElement | null} */ (el.closest('.bk-modal[data-view-id]'));
+  if (modal) return { viewId: modal.dataset.viewId, values: collectValues(modal) };
+  if (el.closest('#home')) return { home: true };
+  return undefined;
+}
+
+/** @param {HTMLElement} el @param {Record<string, unknown>} element */
+async function act(el, element) {
+  const where = whereOf(el);
+  if (!where) return;
+  if (!(await confirmFirst(el.dataset.confirm))) return;
+  try {
+    const answer = await call('POST', '/action', {
+      as: me,
+      ...where,
+      blockId: el.dataset.blockId,
+      actionId: el.dataset.actionId,
+      ...element,
+    });
+    reportFailure(answer);
+  } catch (error) {
+    notice(String(/** @type {Error} */ (error).message), 'error');
+  }
+}
+
+document.addEventListener('click', (event) => {
+  const target = /** @type {HTMLElement} */ (event.target);
+  const nav = /** @type {HTMLElement | null} */ (target.closest('.nav-item'));
+  if (nav) {
+    if (nav.dataset.conversation) pane = { kind: 'conversation', id: nav.dataset.conversation };
+    else pane = { kind: /** @type {'home' | 'mailbox' | 'org'} */ (nav.dataset.pane) };
+    lastMessageCount = -1;
+    if (pane.kind === 'home') call('POST', '/home', { as: me }).then(reportFailure, () => undefined);
+    scheduleRefresh();
+    return;
+  }
+  const tab = /** @type {HTMLElement | null} */ (target.closest('.email-tabs button'));
+  if (tab) {
+    const article = /** @type {HTMLElement} */ (tab.closest('.email'));
+    for (const b of article.querySelectorAll('.email-tabs button')) b.classList.toggle('active', b === tab);
+    /** @type {HTMLElement} */ (article.querySelector('.email-html')).hidden = tab.dataset.show !== 'html';
+    /** @type {HTMLElement} */ (article.querySelector('.email-text')).hidden = tab.dataset.show !== 'text';
+    return;
+  }
+  const chipX = target.closest('.bk-chip-x');
+  if (chipX) {
+    chipX.closest('.bk-chip')?.remove();
+    return;
+  }
+  const suggestion = /** @type {HTMLElement | null} */ (target.closest('.bk-suggestion'));
+  if (suggestion) {
+    choose(suggestion);
+    return;
+  }
+  if (target.closest('.bk-close')) {
+    const modal = /** @type {HTMLElement} */ (target.closest('.bk-modal'));
+    call('POST', '/close', { as: me, viewId: modal.dataset.viewId }).then(scheduleRefresh, (e) =>
+      notice(e.message, 'error'),
+    );
+    return;
+  }
+  const button = /** @type {HTMLElement | null} */ (target.closest('button[data-action-id]'));
+  if (button) {
+    event.preventDefault();
+    void act(button, {});
+  }
+});
+
+document.addEventListener('change', (event) => {
+  const el = /** @type {HTMLElement} */ (event.target);
+  // Inputs inside a modal's input blocks are sent with the submission; selects elsewhere act at once.
+  if (!(el instanceof HTMLSelectElement) || !el.dataset.actionId || el.closest('[data-input-block]')) return;
+  const kind = el.dataset.kind;
+  if (kind === 'users_select') void act(el, { selectedUser: el.value });
+  else if (kind?.startsWith('multi_'))
+    void act(el, { selectedOptions: [...el.selectedOptions].map(optionOf) });
+  else if (el.selectedOptions[0]) void act(el, { selectedOption: optionOf(el.selectedOptions[0]) });
+});
+
+// External selects: ask the bot for options as the person types.
+/** @type {Map<Element, number>} */
+const typing = new Map();
+document.addEventListener('input', (event) => {
+  const input = /** @type {HTMLElement} */ (event.target);
+  if (!input.classList.contains('bk-external-input')) return;
+  const box = /** @type {HTMLElement} */ (input.closest('.bk-external'));
+  clearTimeout(typing.get(box));
+  typing.set(
+    box,
+    setTimeout(() => void suggest(box, /** @type {HTMLInputElement} */ (input).value), 200),
+  );
+});
+document.addEventListener('focusin', (event) => {
+  const input = /** @type {HTMLElement} */ (event.target);
+  if (input.classList.contains('bk-external-input')) {
+    const box = /** @type {HTMLElement} */ (input.closest('.bk-external'));
+    void suggest(box, /** @type {HTMLInputElement} */ (input).value);
+  }
+});
+
+/** @param {HTMLElement} box @param {string} value */
+async function suggest(box, value) {
+  const modal = /** @type {HTMLElement | null} */ (box.closest('.bk-modal'));
+  if (!modal) return;
+  const list = /** @type {HTMLElement} */ (box.querySelector('.bk-suggestions'));
+  try {
+    const answer = await call('POST', '/options', {
+      as: me,
+      viewId: modal.dataset.viewId,
+      blockId: box.dataset.blockId,
+      actionId: box.dataset.actionId,
+      value,
+    });
+    reportFailure(answer);
+    const groups = answer.option_groups ?? [{ options: answer.options ?? [] }];
+    list.innerHTML = '';
+    for (const group of groups) {
+      if (group.label) {
+        const label = document.createElement('div');
+        label.className = 'bk-suggestion-group';
+        label.textContent = group.label.text;
+        list.append(label);
+      }
+      for (const option of group.options ?? []) {
+        const item = document.createElement('button');
+        item.type = 'button';
+        item.className = 'bk-suggestion';
+        item.dataset.option = JSON.stringify(option);
+        item.textContent = option.text?.text ?? option.value;
+        list.append(item);
+      }
+    }
+    if (list.childElementCount === 0) list.innerHTML = '<div class="bk-suggestion-none">No matches</div>';
+    list.hidden = false;
+  } catch (error) {
+    notice(String(/** @type {Error} */ (error).message), 'error');
+  }
+}
+
+/** @param {HTMLElement} suggestion */
+function choose(suggestion) {
+  const box = /** @type {HTMLElement} */ (suggestion.closest('.bk-external'));
+  const option = JSON.parse(suggestion.dataset.option ?? 'null');
+  const chips = /** @type {HTMLElement} */ (box.querySelector('.bk-chips'));
+  if (box.dataset.multi !== 'true') chips.innerHTML = '';
+  if (![...chips.querySelectorAll('.bk-chip')].some((c) => optionOf(c)?.value === option.value)) {
+    const chip = document.createElement('span');
+    chip.className = 'bk-chip';
+    chip.dataset.option = JSON.stringify(option);
+    chip.textContent = option.text?.text ?? option.value;
+    const x = document.createElement('button');
+    x.type = 'button';
+    x.className = 'bk-chip-x';
+    x.setAttribute('aria-label', 'Remove');
+    x.textContent = '×';
+    chip.append(x);
+    chips.append(chip);
+  }
+  const input = /** @type {HTMLInputElement} */ (box.querySelector('.bk-external-input'));
+  input.value = '';
+  /** @type {HTMLElement} */ (box.querySelector('.bk-suggestions')).hidden = true;
+}
+
+document.addEventListener('submit', (event) => {
+  const form = /** @type {HTMLElement} */ (event.target);
+  event.preventDefault();
+  if (form.id === 'composer') {
+    void sendCommand();
+    return;
+  }
+  if (form.classList.contains('bk-modal')) {
+    const submit = /** @type {HTMLButtonElement | null} */ (form.querySelector('.bk-submit'));
+    if (submit) submit.disabled = true;
+    call('POST', '/submit', { as: me, viewId: form.dataset.viewId, values: collectValues(form) })
+      .then(reportFailure, (e) => notice(e.message, 'error'))
+      .finally(() => {
+        if (submit) submit.disabled = false;
+        scheduleRefresh();
+      });
+  }
+});
+
+async function sendCommand() {
+  const input = /** @type {HTMLInputElement} */ (byId('command'));
+  const text = input.value.trim();
+  if (text === '') return;
+  if (!/^\/access(\s|$)/.test(text)) {
+    notice('This workspace has one command: /access. Try /access help.', 'error');
+    return;
+  }
+  const channel =
+    pane.kind === 'conversation'
+      ? pane.id
+      : state?.conversations.find((/** @type {any} */ c) => c.kind === 'im')?.id;
+  if (pane.kind !== 'conversation') pane = { kind: 'conversation', id: channel };
+  input.value = '';
+  try {
+    reportFailure(await call('POST', '/command', { as: me, channel, text }));
+  } catch (error) {
+    notice(String(/** @type {Error} */ (error).message), 'error');
+  }
+  scheduleRefresh();
+}
+
+byId('who').addEventListener('change', (event) => {
+  me = /** @type {HTMLSelectElement} */ (event.target).value;
+  localStorage.setItem('access-desk.who', me);
+  shownModal = { id: '', hash: '' };
+  lastMessageCount = -1;
+  showRole();
+  if (pane.kind === 'home') call('POST', '/home', { as: me }).then(reportFailure, () => undefined);
+  scheduleRefresh();
+});
+
+byId('reset').addEventListener('click', async () => {
+  if (
+    !window.confirm('Start over? Every request, message and email goes, and the organisation is as seeded.')
+  )
+    return;
+  try {
+    await call('POST', '/reset', {});
+    notice('The sandbox starts over.');
+  } catch (error) {
+    notice(String(/** @type {Error} */ (error).message), 'error');
+  }
+  scheduleRefresh();
+});
+
+function listen() {
+  const events = new EventSource(`${api}/events`);
+  events.onmessage = () => scheduleRefresh();
+  events.onerror = () => {
+    // The console went away (stopped or restarting): EventSource reconnects by itself.
+  };
+}
+
+await loadPeople();
+await refresh();
+listen();
+
+export {};

@@ -1,0 +1,188 @@
+/**
+ * The sandbox in a real browser: Debian's Chromium driven by playwright-core plays the whole story in the local
+ * Slack console, as a person trying access-desk would, and saves a screenshot of each step in
+ * test-results/console/. Chromium may resolve nothing but loopback (host resolver rules), like the tests, and
+ * playwright gives it a fresh empty profile.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = 'test-results/console';
+const WAIT = { timeout: 15_000 };
+
+let sandbox: RunningSandbox;
+let browser: Browser;
+let page: Page;
+let step = 0;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  sandbox = await startSandbox({
+    port: 0,
+    emulatorPort: 0,
+    databasePath: ':memory:',
+    latencyMs: 5,
+    provisioningDelayMs: 50,
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(sandbox.url);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+async function shot(name: string): Promise<void> {
+  step += 1;
+  await page.screenshot({ path: join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`) });
+}
+
+async function beAs(userId: string): Promise<void> {
+  await page.getByTestId('who').selectOption(userId);
+}
+
+async function open(conversationId: string): Promise<void> {
+  await page.getByTestId(`conversation-${conversationId}`).click();
+}
+
+async function type(command: string): Promise<void> {
+  await page.getByTestId('command').fill(command);
+  await page.getByTestId('command').press('Enter');
+}
+
+function message(text: string): Locator {
+  return page.getByTestId('message').filter({ hasText: text }).last();
+}
+
+async function approveCardAbout(text: string): Promise<void> {
+  await beAs('U0000LEAD1');
+  await open('C0000APPROV');
+  const card = page
+    .getByTestId('message')
+    .filter({ hasText: text })
+    .filter({ has: page.locator('button[data-action-id="approve_request"]') });
+  await card.last().waitFor(WAIT);
+  await shot(`card-${text.replace(/\W+/g, '-')}`);
+  await card.last().locator('button[data-action-id="approve_request"]').click();
+  const confirm = page.getByTestId('confirm-yes');
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  // The card is updated in place: its Approve button goes.
+  await expect
+    .poll(() => card.count(), { timeout: WAIT.timeout, message: 'the card loses its Approve button' })
+    .toBe(0);
+}
+
+describe('the local Slack console in a browser', () => {
+  it('shows the example people with their part, and the channels', async () => {
+    await page.getByTestId('who').waitFor(WAIT);
+    const options = await page.getByTestId('who').locator('option').allTextContents();
+    expect(options).toContain('Lena Lead — lead');
+    expect(options).toContain('Ada Admin — admin');
+    await expect
+      .poll(() => page.getByTestId('conversation-C0000APPROV').textContent())
+      .toContain('access-approvals');
+    await shot('start');
+  });
+
+  it('plays a request: the command, the lead approves on the card, the direct message and whois show the grant', async () => {
+    await beAs('U0000JAY01');
+    await open('C0000GENERAL');
+    await type('/access request Developer dev 2h browser story');
+    const sent = page.locator('.message.ephemeral').filter({ hasText: 'for approval' }).last();
+    await sent.waitFor(WAIT);
+    expect(await sent.textContent()).toContain('#access-approvals');
+    await shot('jay-requests');
+
+    await approveCardAbout('browser story');
+    await shot('lena-approved');
+
+    await beAs('U0000JAY01');
+    await open('D0000JAY01');
+    await message('You now have').waitFor(WAIT);
+    expect(await message('You now have').textContent()).toContain('Developer');
+    await shot('jay-dm-granted');
+
+    await type('/access whois');
+    const whois = page.locator('.message.ephemeral').filter({ hasText: 'Developer' }).last();
+    await whois.waitFor(WAIT);
+    expect(await whois.textContent()).toContain('Only visible to you');
+    await shot('jay-whois');
+  });
+
+  it('onboards a new starter through the modal; after the lead approves, the welcome email is in the mailbox', async () => {
+    await beAs('U0000ADMIN');
+    await open('C0000GENERAL');
+    await type('/access onboard');
+    const modal = page.getByTestId('modal');
+    await modal.locator('.bk-modal').waitFor(WAIT);
+    await modal.locator('[data-action-id="type_email"]').fill('nina.new@example.com');
+    await modal.locator('[data-action-id="type_given_name"]').fill('Nina');
+    await modal.locator('[data-action-id="type_family_name"]').fill('New');
+    const role = modal.locator('[data-action-id="pick_role"]');
+    if ((await role.getAttribute('data-kind')) === 'external_select') {
+      await role.locator('input').fill('developer');
+      await role
+        .locator('.bk-suggestion', { hasText: /^developer/i })
+        .first()
+        .click();
+    } else {
+      await role.selectOption('developer');
+    }
+    await shot('ada-onboarding-modal');
+    await modal.locator('.bk-submit').click();
+    await modal.waitFor({ state: 'hidden', ...WAIT });
+
+    await approveCardAbout('nina.new@example.com');
+
+    await page.getByTestId('nav-mailbox').click();
+    const email = page.getByTestId('email').filter({ hasText: 'Your AWS access at Example Ltd' });
+    await email.first().waitFor(WAIT);
+    expect(await email.first().textContent()).toContain('nina.new@example.com');
+    await shot('mailbox-welcome');
+
+    await page.getByTestId('nav-org').click();
+    await page.getByTestId('org-users').filter({ hasText: 'nina.new@example.com' }).waitFor(WAIT);
+    await shot('organisation');
+  });
+
+  it('shows a field error in the modal where the bot returns it, and keeps what was typed', async () => {
+    await beAs('U0000ADMIN');
+    await open('C0000GENERAL');
+    await type('/access onboard');
+    const modal = page.getByTestId('modal');
+    await modal.locator('.bk-modal').waitFor(WAIT);
+    await modal.locator('[data-action-id="type_email"]').fill('not an email');
+    await modal.locator('[data-action-id="type_given_name"]').fill('Otto');
+    await modal.locator('.bk-submit').click();
+    await modal.locator('[data-input-block="email"] .bk-error').waitFor(WAIT);
+    expect(await modal.locator('[data-action-id="type_given_name"]').inputValue()).toBe('Otto');
+    await shot('modal-field-error');
+    await modal.locator('.bk-close').click();
+    await modal.waitFor({ state: 'hidden', ...WAIT });
+  });
+});
