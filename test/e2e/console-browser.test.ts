@@ -132,6 +132,11 @@ describe('the local Slack console in a browser', () => {
     await whois.waitFor(WAIT);
     expect(await whois.textContent()).toContain('Only visible to you');
     await shot('jay-whois');
+
+    await page.getByTestId('nav-home').click();
+    const home = page.getByTestId('home');
+    await home.locator('.bk-home').filter({ hasText: 'Developer' }).waitFor(WAIT);
+    await shot('jay-home');
   });
 
   it('onboards a new starter through the modal; after the lead approves, the welcome email is in the mailbox', async () => {
