@@ -5,8 +5,8 @@
  * Slack's part for it in the browser.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccessDesk, type AccessDesk } from './app.js';
 import { loadConfig } from './config/load.js';
@@ -15,8 +15,9 @@ import type { BotTarget } from './console/bot-link.js';
 import { consoleChannels, consolePeople } from './console/people.js';
 import { renderHome, renderMessage, renderModal } from './console/render/index.js';
 import { startConsole, type ConsoleRenderer } from './console/server.js';
-import { BOT, Workspace } from './console/workspace.js';
+import { BOT, Workspace, type SavedWorkspace } from './console/workspace.js';
 import { snapshot } from './emulator/control.js';
+import { deserializeState, serializeState } from './emulator/persist.js';
 import { startEmulator } from './emulator/server.js';
 import { silentLogger, type Logger } from './log.js';
 
@@ -42,7 +43,7 @@ export interface RunningSandbox {
   /** The console: `http://localhost:PORT`. */
   url: string;
   emulatorUrl: string;
-  /** One line: what runs where. */
+  /** One line: what runs where (and, when the saved sandbox could not be read, that it started over). */
   summary: string;
   desk(): AccessDesk | undefined;
   reset(): Promise<void>;
@@ -74,6 +75,21 @@ function removeDatabase(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
 }
 
+/** Beside the database: the organisation and the console's messages, which the ledger's records point at. */
+function savedPaths(databasePath: string): { organisation: string; console: string } | undefined {
+  if (databasePath === ':memory:') return undefined;
+  const dir = dirname(databasePath);
+  return { organisation: join(dir, 'organisation.json'), console: join(dir, 'console.json') };
+}
+
+function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** How often the sandbox saves what changed; and at stop. */
+const SAVE_INTERVAL_MS = 1000;
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const logger = options.logger ?? silentLogger;
   const configPath = options.configPath ?? EXAMPLE_CONFIG_PATH;
@@ -102,6 +118,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     };
   });
   const workspace = new Workspace(consolePeople(config, directory), consoleChannels(config));
+
+  // The ledger names the organisation's ids and the console's messages: all three survive a restart together,
+  // or the sandbox starts over as a whole.
+  const saved = savedPaths(databasePath);
+  let startedOver: string | undefined;
+  if (saved !== undefined && existsSync(saved.organisation)) {
+    try {
+      emulator.restore(deserializeState(readFileSync(saved.organisation, 'utf8')));
+      if (existsSync(saved.console)) {
+        workspace.restore(JSON.parse(readFileSync(saved.console, 'utf8')) as SavedWorkspace);
+      }
+    } catch (error) {
+      startedOver = `the saved sandbox in ${dirname(saved.organisation)} could not be read (${(error as Error).message}), so it started over`;
+      emulator.reset();
+      workspace.clear();
+      removeDatabase(databasePath);
+    }
+  } else if (saved !== undefined && existsSync(databasePath)) {
+    startedOver = `${databasePath} had no saved organisation beside it, so the sandbox started over`;
+    removeDatabase(databasePath);
+  }
+  if (startedOver !== undefined) logger.warn({ databasePath }, startedOver);
   const signingSecret = randomBytes(32).toString('hex');
   const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
   let bot: BotTarget | undefined;
@@ -156,8 +194,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       await desk?.stop();
       desk = undefined;
       removeDatabase(databasePath);
+      if (saved !== undefined) for (const path of Object.values(saved)) rmSync(path, { force: true });
       emulator.reset();
-      emulator.calls.length = 0;
       workspace.clear();
       await startBot();
       logger.info({ databasePath }, 'sandbox reset');
@@ -173,10 +211,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throw error;
   }
 
+  let lastSaved = '';
+  const save = (): void => {
+    if (saved === undefined) return;
+    const mark = `${emulator.calls.length}/${emulator.state.mailbox.length}/${emulator.state.operationsInProgress().length}/${workspace.version}`;
+    if (mark === lastSaved) return;
+    try {
+      writeAtomically(saved.organisation, serializeState(emulator.state));
+      writeAtomically(saved.console, JSON.stringify(workspace.snapshot()));
+      lastSaved = mark;
+    } catch (error) {
+      logger.error({ err: error }, 'the sandbox could not save its organisation and messages');
+    }
+  };
+  const saving = setInterval(save, SAVE_INTERVAL_MS);
+  saving.unref();
+
   const summary =
     `access-desk sandbox: console ${console_.url} · mode sandbox (local Slack console, bot over signed HTTP at ${bot?.url ?? '?'}/slack/events)` +
     ` · config ${configPath} · AWS local Identity Center ${emulator.url} (account ${emulator.state.instance.OwnerAccountId ?? 'local'}, region ${config.identityCenter.region})` +
-    ` · database ${databasePath}`;
+    ` · database ${databasePath}` +
+    (startedOver !== undefined ? `\n  note: ${startedOver}` : '');
 
   return {
     url: console_.url,
@@ -186,8 +241,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     reset,
     async stop() {
       await queue.catch(() => undefined);
+      clearInterval(saving);
       bot = undefined;
       await desk?.stop();
+      save();
       await console_.close();
       await emulator.close();
     },

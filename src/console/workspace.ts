@@ -71,6 +71,14 @@ export interface ResponseTarget {
   uses: number;
 }
 
+export interface SavedWorkspace {
+  messages: ConsoleMessage[];
+  homes: [string, Record<string, unknown>][];
+  files: { id: string; name: string; title?: string; length: number; base64?: string }[];
+  counter: number;
+  tsCounter: number;
+}
+
 export const BOT = { userId: 'U0000BOT01', botId: 'B0000BOT01', name: 'access-desk' } as const;
 export const TEAM = { id: 'T0000TEAM', domain: 'example' } as const;
 export const APP_ID = 'A0000ACCESS';
@@ -112,6 +120,44 @@ export class Workspace {
     this.triggers.clear();
     this.responses.clear();
     this.files.clear();
+    this.changed();
+  }
+
+  /** What survives a restart: messages, Home tabs, files and the counters behind their ids. */
+  snapshot(): SavedWorkspace {
+    return {
+      messages: this.messages,
+      homes: [...this.homes.entries()],
+      files: [...this.files.values()].map((f) => ({
+        id: f.id,
+        name: f.name,
+        length: f.length,
+        ...(f.title !== undefined ? { title: f.title } : {}),
+        ...(f.bytes !== undefined ? { base64: f.bytes.toString('base64') } : {}),
+      })),
+      counter: this.counter,
+      tsCounter: this.tsCounter,
+    };
+  }
+
+  /** Puts back a snapshot; open modals, triggers and response URLs are not kept (Slack's expire too). */
+  restore(saved: SavedWorkspace): void {
+    this.messages = [...saved.messages];
+    this.homes = new Map(saved.homes);
+    this.files = new Map(
+      saved.files.map((f) => [
+        f.id,
+        {
+          id: f.id,
+          name: f.name,
+          length: f.length,
+          ...(f.title !== undefined ? { title: f.title } : {}),
+          ...(f.base64 !== undefined ? { bytes: Buffer.from(f.base64, 'base64') } : {}),
+        },
+      ]),
+    );
+    this.counter = saved.counter;
+    this.tsCounter = saved.tsCounter;
     this.changed();
   }
 

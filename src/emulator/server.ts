@@ -85,6 +85,8 @@ export interface RunningEmulator {
   readonly calls: CallRecord[];
   /** Starts over from the seed the emulator was started with (or the one given). */
   reset(seed?: Seed): void;
+  /** Replaces the organisation with a saved one (see src/emulator/persist.ts). */
+  restore(state: EmulatorState): void;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,11 @@ class Emulator implements RunningEmulator {
   reset(seed?: Seed): void {
     if (seed !== undefined) this.seed = seed;
     this.state = this.freshState();
+    this.calls.length = 0;
+  }
+
+  restore(state: EmulatorState): void {
+    this.state = state;
     this.calls.length = 0;
   }
 

@@ -1,0 +1,103 @@
+/**
+ * The emulated organisation saved to a file and read back, whole: users, groups and memberships with their
+ * ids, assignments, what is provisioned, every assignment request (so a request id asked about after a
+ * restart still answers), the mailbox and the legacy IAM users. The sandbox uses it so that its
+ * organisation survives a restart together with the bot's ledger, which names these ids.
+ */
+import {
+  EmulatorState,
+  type AssignmentOperation,
+  type AssignmentTarget,
+  type EmulatorClock,
+} from './state.js';
+
+const FORMAT = 'access-desk-emulator-state/1';
+
+type Encoded = unknown;
+
+function encode(value: unknown): Encoded {
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (value instanceof Map) return { $map: [...value.entries()].map(([k, v]) => [encode(k), encode(v)]) };
+  if (value instanceof Set) return { $set: [...value].map(encode) };
+  if (Array.isArray(value)) return value.map(encode);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+  }
+  return value;
+}
+
+function decode(value: Encoded): unknown {
+  if (Array.isArray(value)) return value.map(decode);
+  if (typeof value !== 'object' || value === null) return value;
+  const o = value as Record<string, unknown>;
+  if (typeof o.$date === 'string' && Object.keys(o).length === 1) return new Date(o.$date);
+  if (Array.isArray(o.$map) && Object.keys(o).length === 1) {
+    return new Map((o.$map as [Encoded, Encoded][]).map(([k, v]) => [decode(k), decode(v)]));
+  }
+  if (Array.isArray(o.$set) && Object.keys(o).length === 1) return new Set((o.$set as Encoded[]).map(decode));
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, decode(v)]));
+}
+
+const MAPS = [
+  'users',
+  'userIdsByName',
+  'groups',
+  'memberships',
+  'accounts',
+  'permissionSets',
+  'iamUsers',
+  'virtualMfaDevices',
+] as const;
+
+export function serializeState(state: EmulatorState): string {
+  state.settle();
+  const saved: Record<string, unknown> = {
+    format: FORMAT,
+    instance: state.instance,
+    mailbox: state.mailbox,
+    verifiedIdentities: state.verifiedIdentities,
+    assignments: [...state.assignments.values()],
+    provisioned: [...state.permissionSets.keys()].flatMap((arn) =>
+      state.accountsProvisionedWith(arn).map((account) => [arn, account]),
+    ),
+    operations: [...state.assignmentOperations.values()],
+  };
+  for (const name of MAPS) saved[name] = state[name];
+  return JSON.stringify(encode(saved));
+}
+
+export class SavedStateError extends Error {}
+
+/** Reads what serializeState wrote; anything else is a SavedStateError saying what is wrong. */
+export function deserializeState(text: string, clock?: EmulatorClock): EmulatorState {
+  let saved: Record<string, unknown>;
+  try {
+    saved = decode(JSON.parse(text)) as Record<string, unknown>;
+  } catch (error) {
+    throw new SavedStateError(`not JSON (${(error as Error).message})`);
+  }
+  if (typeof saved !== 'object' || saved === null || saved.format !== FORMAT) {
+    throw new SavedStateError(
+      `not a saved emulator state (format ${JSON.stringify(saved?.format)}, want ${FORMAT})`,
+    );
+  }
+  for (const name of MAPS) {
+    if (!(saved[name] instanceof Map)) throw new SavedStateError(`${name} is missing or not a map`);
+  }
+  for (const name of ['mailbox', 'assignments', 'provisioned', 'operations']) {
+    if (!Array.isArray(saved[name])) throw new SavedStateError(`${name} is missing or not a list`);
+  }
+  const state = new EmulatorState(clock, saved.instance as EmulatorState['instance']);
+  for (const name of MAPS) {
+    const target = state[name] as Map<unknown, unknown>;
+    for (const [k, v] of saved[name] as Map<unknown, unknown>) target.set(k, v);
+  }
+  state.mailbox.push(...(saved.mailbox as EmulatorState['mailbox']));
+  if (saved.verifiedIdentities instanceof Set) {
+    for (const identity of saved.verifiedIdentities as Set<string>) state.verifiedIdentities.add(identity);
+  }
+  for (const target of saved.assignments as AssignmentTarget[]) state.putAssignment(target);
+  for (const [arn, account] of saved.provisioned as [string, string][]) state.markProvisioned(arn, account);
+  for (const op of saved.operations as AssignmentOperation[]) state.recordOperation(op);
+  return state;
+}
