@@ -1,6 +1,6 @@
 /**
  * The local Slack console's HTTP server: the page and its API (`/console/api/*`, documented in
- * docs/console-api.md), the Slack Web API the bot calls (`/api/<method>`), the response URLs and upload URLs it
+ * README: "The console's HTTP API"), the Slack Web API the bot calls (`/api/<method>`), the response URLs and upload URLs it
  * was handed, and the bot's /healthz and /readyz passed through.
  */
 import { readFile } from 'node:fs/promises';
@@ -293,7 +293,7 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
           res.end(found.bytes);
           return;
         }
-        throw new HttpError(404, `no console API route ${route}: see docs/console-api.md`);
+        throw new HttpError(404, `no console API route ${route}: see "The console's HTTP API" in the README`);
       }
     }
   }

@@ -1,5 +1,5 @@
 /**
- * A small client of the sandbox console's HTTP API (docs/console-api.md), as a script would use it: read the
+ * A small client of the sandbox console's HTTP API (README: "The console's HTTP API"), as a script would use it: read the
  * state as one of the people, act as them, and wait (bounded) for what the bot does next.
  */
 export interface ConsoleMessageJson {

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The sandbox console's page: it reads the state through the console's HTTP API (docs/console-api.md), inserts
+ * The sandbox console's page: it reads the state through the console's HTTP API (README: "The console's HTTP API"), inserts
  * the Block Kit the server rendered, and turns clicks, choices, modal submissions and typed commands into API
  * calls, as the Slack client would. No framework, no build step.
  */
