@@ -176,6 +176,20 @@ describe('the sandbox console API', () => {
     expect(org.users.map((u) => u.UserName)).toContain('nina.new@example.com');
   });
 
+  it('runs the audit for an admin and shares the CSV through the upload flow, downloadable from the console', async () => {
+    await api.post('/command', { as: ADA, channel: GENERAL, text: 'audit' });
+    const shared = await api.waitFor(ADA, 'the audit CSV shared in #general', (state) =>
+      state.conversations.find((c) => c.id === GENERAL)?.messages.find((m) => (m.files ?? []).length > 0),
+    );
+    const file = shared.files?.[0];
+    expect(file?.name).toMatch(/\.csv$/);
+    const download = await fetch(`${sandbox.url}/console/api/files/${file?.id ?? ''}`);
+    expect(download.headers.get('content-type')).toContain('text/csv');
+    const csv = await download.text();
+    expect(csv.split('\n')[0]).toContain(',');
+    expect(csv).toContain('sam.dev@example.com');
+  });
+
   it('answers a request for someone who is not in the sandbox with a message naming the people', async () => {
     const answer = await api.post<{ ok: boolean; error: string }>('/command', {
       as: 'U0000NOBODY',
