@@ -196,6 +196,76 @@ describe('offboarding', () => {
     expect(h.notifier.eventsFor(id).at(-1)).toBe('granted');
   });
 
+  it('takes away an assignment made after the preview before it deletes the user', async () => {
+    h = await startAccessHarness();
+    const id = await approvedOffboarding(h);
+    const kim = h.emulator.state.userByName(KIM)!;
+    const readOnly = h.emulator.state.permissionSetByName('ReadOnlyAccess')!;
+    // Someone assigns Kim something by hand in the AWS console while the steps run: when the first group
+    // membership goes, after every assignment step is done.
+    const emulator = h.emulator;
+    const record = emulator.calls.push.bind(emulator.calls);
+    let assignedByHand = false;
+    emulator.calls.push = (...calls) => {
+      if (!assignedByHand && calls.some((c) => c.operation === 'DeleteGroupMembership')) {
+        assignedByHand = true;
+        emulator.state.putAssignment({
+          AccountId: '999999999999',
+          PermissionSetArn: readOnly.PermissionSetArn,
+          PrincipalType: 'USER',
+          PrincipalId: kim.UserId,
+        });
+      }
+      return record(...calls);
+    };
+    await h.drain();
+    expect(assignedByHand).toBe(true);
+
+    const done = (await h.service.view(id))!;
+    expect(done.request.status).toBe('completed');
+    expect(h.emulator.state.userByName(KIM)).toBeUndefined();
+    expect(h.emulator.state.assignmentsOfPrincipal('USER', kim.UserId)).toEqual([]);
+    const deleteStep = (done.request.details as unknown as AdminRequestDetails).steps.find(
+      (s) => s.id === 'delete_user',
+    );
+    expect(deleteStep?.detail).toContain('ReadOnlyAccess on management');
+  });
+
+  it('does not let a grant being carried out in AWS outlive the offboarding', async () => {
+    h = await startAccessHarness();
+    const granted = await h.service.submitAccessRequest({
+      requesterSlackId: PEOPLE.kim,
+      permissionSet: 'SeniorDeveloper',
+      accounts: ['staging'],
+    });
+    if (!granted.ok) throw new Error(granted.message);
+    expect((await h.service.approve(granted.value.request.id, PEOPLE.lena)).ok).toBe(true);
+    // Approved, its provisioning queued: the offboarding is approved before the grant has been carried out.
+    const id = await approvedOffboarding(h);
+    await h.drain();
+
+    let view = (await h.service.view(id))!;
+    if (view.request.status === 'failed') {
+      // The offboarding met the grant while AWS was making it: it waits, and says how to go on.
+      const waiting = (view.request.details as unknown as AdminRequestDetails).steps.find(
+        (s) => s.status === 'failed',
+      );
+      expect(waiting?.detail).toContain('being granted in AWS right now');
+      await h.drain();
+      expect((await h.admin.retry(id, PEOPLE.ada)).ok).toBe(true);
+      await h.drain();
+      view = (await h.service.view(id))!;
+    }
+    expect(view.request.status).toBe('completed');
+    expect(h.emulator.state.userByName(KIM)).toBeUndefined();
+    const { state } = h.emulator;
+    const kimsAssignments = [...state.assignments.values()].filter(
+      (a) => a.PrincipalType === 'USER' && state.users.get(a.PrincipalId) === undefined,
+    );
+    expect(kimsAssignments).toEqual([]);
+    expect((await h.service.view(granted.value.request.id))?.request.status).not.toBe('active');
+  });
+
   it('refuses a second offboarding of the same person while one is under way', async () => {
     h = await startAccessHarness();
     await approvedOffboarding(h);

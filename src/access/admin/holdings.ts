@@ -40,6 +40,12 @@ export async function pendingRequestsOf(ledger: Ledger, userId: string, email: s
   return pending.filter((r) => concerns(r, userId, email));
 }
 
+/** Requests for this person that are approved and being carried out in AWS right now. */
+export async function requestsBeingGrantedTo(ledger: Ledger, userId: string, email: string) {
+  const running = await ledger.findRequests({ statuses: ['approved', 'provisioning'] });
+  return running.filter((r) => concerns(r, userId, email));
+}
+
 /**
  * The IAM user of the same name: the email as the user name, else the part before the @. Both names are asked
  * at once (one round trip, not two); the email's answer wins, as if they had been asked in that order.

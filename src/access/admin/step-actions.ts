@@ -11,8 +11,9 @@ import { RetryLater, TRANSIENT } from '../jobs.js';
 import type { RequestRecord } from '../ledger.js';
 import type { AwsFailure } from '../ports.js';
 import { cardJob, notifyJob } from '../service.js';
+import { accountAlias } from './access-today.js';
 import type { AdminDeps } from './deps.js';
-import { pendingRequestsOf } from './holdings.js';
+import { pendingRequestsOf, requestsBeingGrantedTo } from './holdings.js';
 import { recordGrantEnded } from '../grant-ended.js';
 
 export type StepResult =
@@ -195,6 +196,17 @@ export class StepActions {
       });
       if (moved) cancelled.push(request.id);
     }
+    // An approved request still being carried out would add access after the preview listed what to remove:
+    // the offboarding waits for it (Retry continues from here), and then takes that access away with the rest.
+    const running = (await requestsBeingGrantedTo(ledger, this.userId(ctx), subject.email)).filter(
+      (r) => r.id !== ctx.request.id,
+    );
+    if (running.length > 0) {
+      const cancelledText = cancelled.length === 0 ? '' : `Cancelled ${joinWords(cancelled)}. `;
+      return failed(
+        `${cancelledText}${joinWords(running.map((r) => r.id))} ${running.length === 1 ? 'is' : 'are'} being granted in AWS right now; press Retry once ${running.length === 1 ? 'it has' : 'they have'} finished, and the offboarding takes that access away too.`,
+      );
+    }
     return done(cancelled.length === 0 ? 'None pending.' : `Cancelled ${joinWords(cancelled)}.`);
   }
 
@@ -245,11 +257,29 @@ export class StepActions {
   }
 
   private async deleteUser(ctx: StepContext): Promise<StepResult> {
-    const deleted = await this.deps.directory.deleteUser(this.userId(ctx));
+    // Last look before the user goes: an assignment made since the preview (by hand in the console, or a
+    // grant that finished while the steps ran) would outlive the user, so it goes first.
+    const principal = { type: 'USER' as const, id: this.userId(ctx) };
+    const left = await this.deps.assignments.listForPrincipal(principal);
+    if (!left.ok) return failure(left.error);
+    const removed: string[] = [];
+    if (left.value.length > 0) {
+      const sets = await this.deps.catalog.permissionSets();
+      const names = new Map(sets.ok ? sets.value.map((p) => [p.arn, p.name]) : []);
+      for (const assignment of left.value) {
+        const gone = await this.deps.assignments.delete(assignment);
+        if (!gone.ok) return failure(gone.error);
+        const name = names.get(assignment.permissionSetArn) ?? assignment.permissionSetArn;
+        removed.push(`${name} on ${accountAlias(this.deps.config, assignment.accountId)}`);
+      }
+    }
+    const deleted = await this.deps.directory.deleteUser(principal.id);
     if (!deleted.ok) return failure(deleted.error);
     const slackId = ctx.details.subject.slackUserId;
     if (slackId !== undefined) await this.deps.ledger.forgetIdentity?.(slackId);
-    return done(deleted.value.deleted ? undefined : 'Already gone.');
+    const late =
+      removed.length === 0 ? '' : `Also removed what was assigned after the preview: ${joinWords(removed)}. `;
+    return done(deleted.value.deleted ? (late === '' ? undefined : late.trim()) : `${late}Already gone.`);
   }
 
   // ---------- helpers ----------
