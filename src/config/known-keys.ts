@@ -28,7 +28,7 @@ function childrenAt(schema: Schema, step: PathStep): Schema[] {
 }
 
 /** The structural schemas behind optional, default, nullable and pipe wrappers, and each side of a union. */
-function shapes(schema: Schema): Schema[] {
+export function shapes(schema: Schema): Schema[] {
   if (
     schema instanceof z.ZodOptional ||
     schema instanceof z.ZodNullable ||

@@ -316,10 +316,13 @@ export class Workspace {
     return undefined;
   }
 
-  private newView(userId: string, view: Record<string, unknown>, previous?: OpenView): OpenView {
-    const id = this.nextId('V', 10);
-    const root = this.modals.get(userId)?.[0];
-    const full: Record<string, unknown> = {
+  /** A view as Slack stores it: the app's view with its id, a new hash and empty state. */
+  private stamped(
+    view: Record<string, unknown>,
+    id: string,
+    extra: Record<string, unknown> = {},
+  ): Record<string, unknown> {
+    return {
       ...view,
       id,
       team_id: TEAM.id,
@@ -327,9 +330,17 @@ export class Workspace {
       bot_id: BOT.botId,
       hash: this.nextId('h.', 8),
       state: { values: {} },
+      ...extra,
+    };
+  }
+
+  private newView(userId: string, view: Record<string, unknown>, previous?: OpenView): OpenView {
+    const id = this.nextId('V', 10);
+    const root = this.modals.get(userId)?.[0];
+    const full = this.stamped(view, id, {
       root_view_id: previous === undefined ? id : (root?.id ?? id),
       previous_view_id: previous?.id ?? null,
-    };
+    });
     return { id, userId, view: full };
   }
 
@@ -353,17 +364,10 @@ export class Workspace {
   /** views.update: the view keeps its id; a stale hash is refused as Slack does. */
   updateView(target: OpenView, view: Record<string, unknown>, hash?: string): OpenView | { error: string } {
     if (hash !== undefined && hash !== target.view.hash) return { error: 'hash_conflict' };
-    target.view = {
-      ...view,
-      id: target.id,
-      team_id: TEAM.id,
-      app_id: APP_ID,
-      bot_id: BOT.botId,
-      hash: this.nextId('h.', 8),
-      state: { values: {} },
+    target.view = this.stamped(view, target.id, {
       root_view_id: target.view.root_view_id,
       previous_view_id: target.view.previous_view_id,
-    };
+    });
     delete target.errors;
     this.changed();
     return target;
@@ -386,15 +390,7 @@ export class Workspace {
   publishHome(userId: string, view: Record<string, unknown>): Record<string, unknown> {
     const existing = this.homes.get(userId);
     const id = typeof existing?.id === 'string' ? existing.id : this.nextId('V', 10);
-    const full = {
-      ...view,
-      id,
-      team_id: TEAM.id,
-      app_id: APP_ID,
-      bot_id: BOT.botId,
-      hash: this.nextId('h.', 8),
-      state: { values: {} },
-    };
+    const full = this.stamped(view, id);
     this.homes.set(userId, full);
     this.changed();
     return full;

@@ -6,26 +6,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { shapes } from '../../src/config/known-keys.js';
 import { configFileSchema } from '../../src/config/schema.js';
 
 const README = path.resolve(import.meta.dirname, '../../README.md');
 
 type Schema = z.core.$ZodType;
-
-/** The structural schemas behind optional, nullable, default, prefault and pipe wrappers, and each side of a union. */
-function shapes(schema: Schema): Schema[] {
-  if (
-    schema instanceof z.ZodOptional ||
-    schema instanceof z.ZodNullable ||
-    schema instanceof z.ZodDefault ||
-    schema instanceof z.ZodPrefault
-  ) {
-    return shapes(schema.unwrap());
-  }
-  if (schema instanceof z.ZodPipe) return shapes(schema.in);
-  if (schema instanceof z.ZodUnion) return schema.options.flatMap(shapes);
-  return [schema];
-}
 
 /**
  * Every key a file can hold, written as the README writes them: `a.b` for a key of a mapping, `a.<*>` for a key

@@ -89,6 +89,17 @@ function showRole() {
 
 // ---------- drawing ----------
 
+/**
+ * An element with a class and, if given, its text (never markup).
+ * @param {string} tag @param {string} className @param {string} [text]
+ */
+function element(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
 /** @param {string} ts */
 function timeOf(ts) {
   const date = new Date(Number(ts.split('.')[0]) * 1000);
@@ -173,34 +184,13 @@ function drawMessages(conversation) {
     div.dataset.channel = m.channel;
     div.dataset.ts = m.ts;
     div.dataset.testid = 'message';
-    const head = document.createElement('div');
-    head.className = 'message-head';
-    const author = document.createElement('b');
-    author.textContent = authorOf(m.user);
-    head.append(author);
-    if (m.botId) {
-      const app = document.createElement('span');
-      app.className = 'app-tag';
-      app.textContent = 'APP';
-      head.append(app);
-    }
-    const time = document.createElement('time');
-    time.textContent = timeOf(m.ts);
-    head.append(time);
-    if (m.edited) {
-      const edited = document.createElement('span');
-      edited.className = 'edited';
-      edited.textContent = '(edited)';
-      head.append(edited);
-    }
-    if (m.ephemeral) {
-      const only = document.createElement('span');
-      only.className = 'only-you';
-      only.textContent = '👁 Only visible to you';
-      head.append(only);
-    }
-    const body = document.createElement('div');
-    body.className = 'message-body';
+    const head = element('div', 'message-head');
+    head.append(element('b', '', authorOf(m.user)));
+    if (m.botId) head.append(element('span', 'app-tag', 'APP'));
+    head.append(element('time', '', timeOf(m.ts)));
+    if (m.edited) head.append(element('span', 'edited', '(edited)'));
+    if (m.ephemeral) head.append(element('span', 'only-you', '👁 Only visible to you'));
+    const body = element('div', 'message-body');
     body.innerHTML = m.html;
     div.append(head, body);
     box.append(div);
