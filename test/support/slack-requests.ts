@@ -3,7 +3,7 @@
  * one `payload` field holding JSON), signed with the app's signing secret (`v0=` HMAC-SHA256 of
  * `v0:{timestamp}:{raw body}`). Plus a bounded wait for effects that happen after the app has acked.
  */
-import { createHmac } from 'node:crypto';
+import { signSlackRequest } from '../../src/console/bot-link.js';
 import type { FakeSlack, RecordedCall, RecordedResponse } from './fake-slack.js';
 
 export interface SlackTarget {
@@ -26,9 +26,8 @@ export interface SlackHttpAnswer {
   body: string;
 }
 
-export function signSlackRequest(signingSecret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
+/** Slack's request signature: the sandbox console signs with the same function. */
+export { signSlackRequest };
 
 /** POSTs a raw form body to `/slack/events`, signed unless told otherwise. */
 export async function postToSlackEvents(
