@@ -89,8 +89,32 @@ export class BotLink {
     return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   }
 
+  /**
+   * What Slack sends for the typed text of a command whose app asks for escaping (manifest.yml:
+   * should_escape): `@sam.dev` (or `@sam`, when one person's first name) becomes `<@U…|sam.dev>`, and
+   * `#access-approvals` becomes `<#C…|access-approvals>`.
+   */
+  escapeMentions(text: string): string {
+    const people = this.workspace.people;
+    return text
+      .replace(/(^|\s)@([\w.-]+)/g, (all, space: string, name: string) => {
+        const lower = name.toLowerCase();
+        const byHandle = people.find((p) => p.name.toLowerCase() === lower);
+        const byFirst = people.filter((p) => p.realName.split(' ')[0]?.toLowerCase() === lower);
+        const person = byHandle ?? (byFirst.length === 1 ? byFirst[0] : undefined);
+        return person === undefined ? all : `${space}<@${person.id}|${person.name}>`;
+      })
+      .replace(/(^|\s)#([\w-]+)/g, (all, space: string, name: string) => {
+        const channel = this.workspace
+          .conversationsFor('')
+          .find((c) => c.kind === 'channel' && c.name === name);
+        return channel === undefined ? all : `${space}<#${channel.id}|${channel.name}>`;
+      });
+  }
+
   /** `/access <text>` typed by `userId` in `channel`. */
-  async command(userId: string, channel: string, text: string): Promise<BotAnswer> {
+  async command(userId: string, channel: string, typed: string): Promise<BotAnswer> {
+    const text = this.escapeMentions(typed);
     const conversation = this.workspace.conversation(channel);
     const responseUrl = this.workspace.newResponseUrl({ userId, channel });
     const answer = await this.send(

@@ -190,6 +190,16 @@ describe('the sandbox console API', () => {
     expect(csv).toContain('sam.dev@example.com');
   });
 
+  it('turns a typed @mention into the Slack user it names, as Slack does for the app', async () => {
+    await api.post('/command', { as: LENA, channel: GENERAL, text: '/access whois @sam.dev' });
+    const answer = await api.waitFor(LENA, 'whois about Sam', (state) =>
+      state.conversations
+        .find((c) => c.id === GENERAL)
+        ?.messages.find((m) => m.ephemeral && textOf(m).includes('sam.dev@example.com')),
+    );
+    expect(answer.html).toContain('Sam Developer');
+  });
+
   it('answers a request for someone who is not in the sandbox with a message naming the people', async () => {
     const answer = await api.post<{ ok: boolean; error: string }>('/command', {
       as: 'U0000NOBODY',

@@ -2,7 +2,7 @@
  * The console's Web API keeps Slack's rules, so the bot is seen in the sandbox as it behaves against Slack.
  */
 import { describe, expect, it } from 'vitest';
-import { messageFrom } from '../../src/console/bot-link.js';
+import { BotLink, messageFrom } from '../../src/console/bot-link.js';
 import { createWebApi, decodeArgs } from '../../src/console/web-api.js';
 import { Workspace, type ConsolePerson } from '../../src/console/workspace.js';
 
@@ -168,5 +168,21 @@ describe('the console Web API', () => {
     expect(messageFrom({ text: 'hi', replace_original: true })).toMatchObject({ replaceOriginal: true });
     expect(messageFrom({ delete_original: true })).toMatchObject({ deleteOriginal: true });
     expect(messageFrom('')).toBeUndefined();
+  });
+
+  it('escapes typed mentions as Slack does for an app that asks for it, and leaves unknown ones as typed', () => {
+    const { ws } = setup();
+    const link = new BotLink(
+      ws,
+      () => undefined,
+      () => 'http://127.0.0.1:9',
+    );
+    expect(link.escapeMentions('whois @sam.dev in #access-approvals')).toBe(
+      'whois <@U0000SAM01|sam.dev> in <#C0000APPROV|access-approvals>',
+    );
+    expect(link.escapeMentions('revoke Developer dev @nobody #nowhere')).toBe(
+      'revoke Developer dev @nobody #nowhere',
+    );
+    expect(link.escapeMentions('email@example.com')).toBe('email@example.com');
   });
 });

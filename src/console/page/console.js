@@ -169,15 +169,38 @@ function drawPane() {
   }
 }
 
+/** What to try first, by who you are: each suggestion fills the message box. */
+function firstSteps() {
+  const person = people.find((p) => p.id === me);
+  const roles = person?.roles ?? [];
+  const tries = roles.includes('admin')
+    ? ['/access onboard', '/access users', '/access audit', '/access whois kim.leaver@example.com']
+    : roles.includes('approver')
+      ? ['/access pending', '/access whois', '/access help']
+      : ['/access request Developer dev 2h trying it out', '/access whois', '/access help'];
+  const intro = roles.includes('admin')
+    ? 'You are an admin: onboard a new starter, list the users, run the audit.'
+    : roles.includes('approver')
+      ? 'You approve requests: their cards arrive in #access-approvals.'
+      : 'Ask for access; a lead (switch to Lena Lead) approves it in #access-approvals.';
+  const box = element('div', 'empty');
+  box.append(element('p', '', `Nothing here yet. ${intro} Try:`));
+  for (const command of tries) {
+    const button = element('button', 'suggestion', command);
+    button.setAttribute('type', 'button');
+    button.dataset.suggest = command;
+    box.append(button);
+  }
+  return box;
+}
+
 /** @param {any} conversation */
 function drawMessages(conversation) {
   const box = byId('messages');
   const messages = conversation?.messages ?? [];
   const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 40;
   box.innerHTML = '';
-  if (messages.length === 0) {
-    box.innerHTML = '<p class="empty">Nothing here yet. Type <code>/access help</code> below.</p>';
-  }
+  if (messages.length === 0) box.append(firstSteps());
   for (const m of messages) {
     const div = document.createElement('article');
     div.className = `message${m.ephemeral ? ' ephemeral' : ''}`;
@@ -448,6 +471,13 @@ document.addEventListener('click', (event) => {
     lastMessageCount = -1;
     if (pane.kind === 'home') call('POST', '/home', { as: me }).then(reportFailure, () => undefined);
     scheduleRefresh();
+    return;
+  }
+  const hint = /** @type {HTMLElement | null} */ (target.closest('[data-suggest]'));
+  if (hint) {
+    const input = /** @type {HTMLInputElement} */ (byId('command'));
+    input.value = hint.dataset.suggest ?? '';
+    input.focus();
     return;
   }
   const tab = /** @type {HTMLElement | null} */ (target.closest('.email-tabs button'));
