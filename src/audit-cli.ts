@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
 import { ProgressCoalescer } from './access/audit/progress.js';
 import { auditCsv } from './access/audit/csv.js';
+import { ADMIN_KINDS, assignmentsByAdminWork, type AdminAssignment } from './access/audit/admin-work.js';
 import { buildAuditReport } from './access/audit/report.js';
 import { progressText, summaryText } from './access/audit/summary.js';
 import { walkOrganisation } from './access/audit/walk.js';
@@ -114,8 +115,10 @@ async function main(): Promise<void> {
     );
     if (!walked.ok) fail(`AWS stopped the audit: ${walked.error.message}`, 1);
     let grants: GrantRecord[] | undefined;
+    let madeByAdminWork: AdminAssignment[] = [];
     if (ledger !== undefined) {
       grants = await ledger.findGrants({ statuses: ['pending', 'provisioning', 'active', 'ending'] });
+      madeByAdminWork = assignmentsByAdminWork(await ledger.findRequests({ kinds: [...ADMIN_KINDS] }));
     } else {
       console.error(
         `access-desk audit: no ledger at ${dbPath}: grants are not shown and drift is not computed`,
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     const report = buildAuditReport(walked.value, {
       accounts: config.accounts,
       grants,
+      madeByAdminWork,
       now: systemClock.now(),
     });
     const csv = auditCsv(report);

@@ -184,6 +184,52 @@ describe('the audit', () => {
     expect(aws.calls.some((c) => c.operation === 'ListAccountAssignmentsForPrincipal')).toBe(false);
   });
 
+  it("counts the assignments its own onboardings and role changes made as access-desk's, not as drift", async () => {
+    const { emulator: aws, h: harness } = await plantedOrganisation();
+    const submitted = await harness.admin.submitOnboarding(PEOPLE.ada, {
+      email: 'nina.new@example.com',
+      givenName: 'Nina',
+      familyName: 'New',
+      role: 'developer',
+    });
+    if (!submitted.ok) throw new Error(submitted.message);
+    expect((await harness.service.approve(submitted.value.request.id, PEOPLE.lena)).ok).toBe(true);
+    await harness.drain();
+    const moved = await harness.admin.submitRoleChange(PEOPLE.ada, {
+      who: 'nina.new@example.com',
+      role: 'data',
+      reason: 'moves to the data team',
+    });
+    if (!moved.ok) throw new Error(moved.message);
+    expect((await harness.service.approve(moved.value.request.id, PEOPLE.lena)).ok).toBe(true);
+    await harness.drain();
+    // And one made by hand in the AWS console: that one is drift.
+    const nina = aws.state.userByName('nina.new@example.com')!.UserId;
+    aws.state.putAssignment({
+      AccountId: PROD,
+      PermissionSetArn: aws.state.permissionSetByName('AdministratorAccess')!.PermissionSetArn,
+      PrincipalType: 'USER',
+      PrincipalId: nina,
+    });
+
+    await harness.audit.startAudit(PEOPLE.ada, CHANNEL);
+    await harness.drain();
+    const rows = csvObjects(harness.notifier.auditReports[0]!.file.content);
+    const ninas = rows.filter((r) => r.user_name === 'nina.new@example.com');
+    expect(
+      ninas.filter((r) => r.record === 'access').map((r) => `${r.permission_set} on ${r.account}`),
+    ).toEqual(
+      expect.arrayContaining([
+        'InsightsDeveloper on dev',
+        'InsightsDeveloper on prod',
+        'AdministratorAccess on prod',
+      ]),
+    );
+    expect(
+      ninas.filter((r) => r.record === 'drift').map((r) => `${r.permission_set} on ${r.account}`),
+    ).toEqual(['AdministratorAccess on prod']);
+  });
+
   it('is refused to anyone but an admin, and runs once however often it is asked', async () => {
     const { h: harness } = await plantedOrganisation();
     const refused = await harness.audit.startAudit(PEOPLE.sam, CHANNEL);

@@ -10,6 +10,7 @@ import type { CardRef, JobRecord, Ledger } from '../ledger.js';
 import type { AuditStatus, Notifier } from '../notifier.js';
 import { auditCsv } from './csv.js';
 import { ProgressCoalescer } from './progress.js';
+import { ADMIN_KINDS, assignmentsByAdminWork } from './admin-work.js';
 import { buildAuditReport } from './report.js';
 import { progressText, summaryText } from './summary.js';
 import { walkOrganisation, type AuditWalkDeps, type AuditWalkOptions } from './walk.js';
@@ -85,9 +86,17 @@ export class AuditWork {
       });
       return;
     }
-    const grants = await ledger.findGrants({ statuses: ['pending', 'provisioning', 'active', 'ending'] });
+    const [grants, adminRequests] = await Promise.all([
+      ledger.findGrants({ statuses: ['pending', 'provisioning', 'active', 'ending'] }),
+      ledger.findRequests({ kinds: [...ADMIN_KINDS] }),
+    ]);
     const now = clock.now();
-    const report = buildAuditReport(walked.value, { accounts: this.deps.config.accounts, grants, now });
+    const report = buildAuditReport(walked.value, {
+      accounts: this.deps.config.accounts,
+      grants,
+      madeByAdminWork: assignmentsByAdminWork(adminRequests),
+      now,
+    });
     const summary = summaryText(report.summary);
     const uploaded = await notifier.uploadAuditReport(
       channel,

@@ -5,6 +5,7 @@
  */
 import type { DirectoryUser } from '../../domain/identity.js';
 import type { GrantRecord } from '../ledger.js';
+import type { AdminAssignment } from './admin-work.js';
 import type { AccessRow, AccessSource, AuditReport, AuditSnapshot, DriftRow, LegacyKeyRow } from './types.js';
 
 export interface ReportInputs {
@@ -15,6 +16,11 @@ export interface ReportInputs {
    * every direct assignment is shown as direct, and drift is not computed).
    */
   grants: readonly GrantRecord[] | undefined;
+  /**
+   * Direct assignments that access-desk's own onboardings and role changes made and left in place
+   * (assignmentsByAdminWork): permanent access by role, not drift.
+   */
+  madeByAdminWork?: readonly AdminAssignment[];
   now: Date;
 }
 
@@ -45,6 +51,10 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
     const key = keyOf(g.principalId, g.accountId, g.permissionSetArn);
     grantsByKey.set(key, [...(grantsByKey.get(key) ?? []), g]);
   }
+
+  const byAdminWork = new Set(
+    (inputs.madeByAdminWork ?? []).map((a) => keyOf(a.userId, a.accountId, a.permissionSetArn)),
+  );
 
   const rows = new Map<string, AccessRow>();
   const rowFor = (user: DirectoryUser, accountId: string, permissionSetArn: string): AccessRow => {
@@ -91,7 +101,7 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
       for (const g of grants)
         row.sources.push({ kind: 'grant', grantId: g.id, requestId: g.requestId, endsAt: g.endsAt });
     }
-    if (inputs.grants !== undefined && grants.length === 0) {
+    if (inputs.grants !== undefined && grants.length === 0 && !byAdminWork.has(key)) {
       drift.push({
         kind: 'not_granted',
         user,
