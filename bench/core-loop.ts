@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,28 @@ async function until<T>(
     if (performance.now() - start > limitMs) throw new Error(`benchmark gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * BENCH_PROFILE=file.cpuprofile: a CPU profile of this process (the app) over the burst alone, for Chrome's
+ * DevTools or `npx speedscope`.
+ */
+async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const path = process.env.BENCH_PROFILE;
+  if (path === undefined || path === '') return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(path, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`  CPU profile of the burst: ${path}`);
+    },
+  };
 }
 
 interface Person {
@@ -235,11 +258,13 @@ export async function benchCoreLoop(): Promise<void> {
     }
 
     // 1. The burst: every command must be acknowledged well inside Slack's 3 s.
+    const profiler = await startProfile();
     const { ms: acks } = await ask<Acks>(
       slack.child,
       { op: 'burst', target, commands: requestCommands(people, 'run') },
       60_000,
     );
+    await profiler?.stop();
     const burst = await allRecorded(desk, slack.child, warmups.length + COMMANDS, performance.now());
     const { stats } = burst;
     const burstIds = new Set(people.map((p) => p.slackId));
