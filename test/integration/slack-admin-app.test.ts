@@ -12,27 +12,18 @@ import type {
   OnboardingPlan,
   RoleChangePreview,
 } from '../../src/access/admin-api.js';
-import type {
-  AccessApi,
-  AccessRequestInput,
-  ExtensionInput,
-  Outcome,
-  RequestOptions,
-  RevokeInput,
-} from '../../src/access/api.js';
-import type { GrantRecord } from '../../src/access/ledger.js';
+import type { Outcome } from '../../src/access/api.js';
 import type { RequestView } from '../../src/access/notifier.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { ACTION, BLOCK, CALLBACK, LEGACY_CLEANUP_VALUE } from '../../src/slack/ids.js';
+import { FakeAccess } from '../support/fake-access.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../support/fake-slack.js';
 import {
   ADMIN,
   adminRequestView,
   adminTestConfig,
   offboardingPreview,
-  OPTIONS,
   REQUESTER,
-  requestView,
   roleChangePreview,
 } from '../support/slack-fixtures.js';
 import {
@@ -135,40 +126,6 @@ class FakeAdmin implements AdminApi {
   }
 }
 
-/** Only what these tests reach: the options for the pickers, and who is an admin. */
-class FakeAccess implements AccessApi {
-  submitAccessRequest(_input: AccessRequestInput): Promise<Outcome<RequestView>> {
-    return Promise.resolve({ ok: true, value: requestView() });
-  }
-  approve(): Promise<Outcome<RequestView>> {
-    return Promise.resolve({ ok: true, value: requestView({ status: 'approved' }) });
-  }
-  deny(): Promise<Outcome<RequestView>> {
-    return Promise.resolve({ ok: true, value: requestView({ status: 'denied' }) });
-  }
-  cancel(): Promise<Outcome<RequestView>> {
-    return Promise.resolve({ ok: true, value: requestView({ status: 'cancelled' }) });
-  }
-  requestExtension(_input: ExtensionInput): Promise<Outcome<RequestView>> {
-    return Promise.resolve({ ok: true, value: requestView({ kind: 'extend' }) });
-  }
-  revoke(_input: RevokeInput): Promise<Outcome<{ ended: GrantRecord[] }>> {
-    return Promise.resolve({ ok: true, value: { ended: [] } });
-  }
-  pending(): Promise<{ mine: RequestView[]; awaitingMe: RequestView[] }> {
-    return Promise.resolve({ mine: [], awaitingMe: [] });
-  }
-  view(): Promise<RequestView | undefined> {
-    return Promise.resolve(undefined);
-  }
-  requestOptions(): RequestOptions {
-    return OPTIONS;
-  }
-  isAdmin(slackUserId: string): boolean {
-    return slackUserId === ADMIN;
-  }
-}
-
 const silent = pino(
   { level: 'info' },
   new Writable({
@@ -182,7 +139,7 @@ function app(fake: FakeSlack, admin: AdminApi | undefined): SlackApp {
   return createSlackApp({
     config: adminTestConfig(),
     secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
-    access: new FakeAccess(),
+    access: new FakeAccess([ADMIN]),
     ...(admin !== undefined ? { admin } : {}),
     logger: silent,
     slackApiUrl: fake.apiUrl,

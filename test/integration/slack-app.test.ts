@@ -5,25 +5,15 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type {
-  AccessApi,
-  AccessRequestInput,
-  ExtensionInput,
-  Outcome,
-  RequestOptions,
-  RevokeInput,
-} from '../../src/access/api.js';
-import type { GrantRecord } from '../../src/access/ledger.js';
-import type { RequestView } from '../../src/access/notifier.js';
 import { HOUR } from '../../src/domain/duration.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import { FakeAccess } from '../support/fake-access.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import {
   grantRecord,
   LEAD_A,
   LEAD_B,
-  OPTIONS,
   REQUESTER,
   requestView,
   testConfig,
@@ -44,77 +34,6 @@ import {
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789';
 const BOT_TOKEN = 'xoxb-test-token-never-logged';
-
-interface Call {
-  method: keyof AccessApi;
-  args: unknown[];
-}
-
-/** The access service as the Slack layer sees it: records every call and answers with canned outcomes. */
-class FakeAccess implements AccessApi {
-  calls: Call[] = [];
-  views = new Map<string, RequestView>();
-  refuseApproval: Outcome<RequestView> | undefined;
-  failNext: Error | undefined;
-
-  private record(method: keyof AccessApi, ...args: unknown[]): void {
-    this.calls.push({ method, args });
-    const failure = this.failNext;
-    this.failNext = undefined;
-    if (failure !== undefined) throw failure;
-  }
-
-  callsTo(method: keyof AccessApi): Call[] {
-    return this.calls.filter((c) => c.method === method);
-  }
-
-  submitAccessRequest(input: AccessRequestInput): Promise<Outcome<RequestView>> {
-    this.record('submitAccessRequest', input);
-    const view = requestView({
-      permissionSet: input.permissionSet,
-      accounts: input.accounts.map((alias) => ({
-        alias,
-        id: OPTIONS.accounts.find((a) => a.alias === alias)?.id ?? '',
-      })),
-      reason: input.reason ?? null,
-    });
-    return Promise.resolve({ ok: true, value: view });
-  }
-  approve(requestId: string, approverSlackId: string): Promise<Outcome<RequestView>> {
-    this.record('approve', requestId, approverSlackId);
-    return Promise.resolve(this.refuseApproval ?? { ok: true, value: requestView({ status: 'approved' }) });
-  }
-  deny(requestId: string, approverSlackId: string, reason: string): Promise<Outcome<RequestView>> {
-    this.record('deny', requestId, approverSlackId, reason);
-    return Promise.resolve({ ok: true, value: requestView({ status: 'denied' }) });
-  }
-  cancel(requestId: string, requesterSlackId: string): Promise<Outcome<RequestView>> {
-    this.record('cancel', requestId, requesterSlackId);
-    return Promise.resolve({ ok: true, value: requestView({ status: 'cancelled' }) });
-  }
-  requestExtension(input: ExtensionInput): Promise<Outcome<RequestView>> {
-    this.record('requestExtension', input);
-    return Promise.resolve({ ok: true, value: requestView({ kind: 'extend' }) });
-  }
-  revoke(input: RevokeInput): Promise<Outcome<{ ended: GrantRecord[] }>> {
-    this.record('revoke', input);
-    return Promise.resolve({ ok: true, value: { ended: [] } });
-  }
-  pending(slackUserId: string): Promise<{ mine: RequestView[]; awaitingMe: RequestView[] }> {
-    this.record('pending', slackUserId);
-    return Promise.resolve({ mine: [requestView()], awaitingMe: [] });
-  }
-  view(requestId: string): Promise<RequestView | undefined> {
-    this.record('view', requestId);
-    return Promise.resolve(this.views.get(requestId));
-  }
-  requestOptions(): RequestOptions {
-    return OPTIONS;
-  }
-  isAdmin(): boolean {
-    return false;
-  }
-}
 
 let fake: FakeSlack;
 let access: FakeAccess;
