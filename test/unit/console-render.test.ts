@@ -11,9 +11,12 @@ import {
   type RenderContext,
 } from '../../src/console/render/index.js';
 import { approvalCard } from '../../src/slack/blocks/approval-card.js';
+import { homeView } from '../../src/slack/blocks/home.js';
+import { offboardModal } from '../../src/slack/blocks/offboard-modal.js';
 import { onboardModal } from '../../src/slack/blocks/onboard-modal.js';
-import { BLOCK } from '../../src/slack/ids.js';
-import { requestView } from '../support/slack-fixtures.js';
+import { requestModal } from '../../src/slack/blocks/request-modal.js';
+import { ACTION, BLOCK } from '../../src/slack/ids.js';
+import { OPTIONS, offboardingPreview, requestView } from '../support/slack-fixtures.js';
 
 const ctx: RenderContext = {
   userName: (id) => ({ U0000LEAD1: 'Lena Lead' })[id],
@@ -23,6 +26,33 @@ const ctx: RenderContext = {
     { id: 'U0000LEAD1', name: 'Lena Lead' },
   ],
 };
+
+/** What a data-* attribute holds, unescaped as the browser reads it. */
+function dataOf(html: string, attribute: string): string[] {
+  return [...html.matchAll(new RegExp(`${attribute}="([^"]*)"`, 'g'))].map((m) =>
+    (m[1] ?? '').replace(/&#(\d+);/g, (_all, code: string) => String.fromCharCode(Number(code))),
+  );
+}
+
+/** The text a person sees: tags dropped, the escapes the browser undoes undone. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&#(\d+);/g, (_all, code: string) => String.fromCharCode(Number(code)))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const section = (text: string, accessory?: Record<string, unknown>): Record<string, unknown> => ({
+  type: 'section',
+  block_id: 'b1',
+  text: { type: 'mrkdwn', text },
+  ...(accessory !== undefined ? { accessory } : {}),
+});
+const option = (value: string, text = value): Record<string, unknown> => ({
+  text: { type: 'plain_text', text },
+  value,
+});
 
 describe('mrkdwn', () => {
   it('draws bold, italic, strike, code, quotes and preformatted text', () => {
@@ -37,13 +67,39 @@ describe('mrkdwn', () => {
     expect(renderMrkdwn('kim_leaver and snake_case_name', ctx)).toBe('kim_leaver and snake_case_name');
   });
 
+  it('does not format inside code', () => {
+    expect(renderMrkdwn('`*not bold*` and *bold*', ctx)).toBe('<code>*not bold*</code> and <b>bold</b>');
+  });
+
+  it('bolds a mention or a link wrapped in asterisks', () => {
+    expect(renderMrkdwn('*<@U0000LEAD1>* approved', ctx)).toBe(
+      '<b><span class="bk-mention">@Lena Lead</span></b> approved',
+    );
+    expect(renderMrkdwn('_<https://example.com|the docs>_', ctx)).toBe(
+      '<i><a href="https://example.com" target="_blank" rel="noopener noreferrer">the docs</a></i>',
+    );
+  });
+
   it('names mentioned people and channels, and links only web and mail addresses', () => {
     expect(renderMrkdwn('<@U0000LEAD1> in <#C0000APPROV>', ctx)).toContain('@Lena Lead');
     expect(renderMrkdwn('<@U0000LEAD1> in <#C0000APPROV>', ctx)).toContain('#access-approvals');
     expect(renderMrkdwn('<https://example.awsapps.com/start|the portal>', ctx)).toContain(
       '<a href="https://example.awsapps.com/start" target="_blank" rel="noopener noreferrer">the portal</a>',
     );
+    expect(renderMrkdwn('<mailto:it@example.com|IT>', ctx)).toContain('href="mailto:it@example.com"');
     expect(renderMrkdwn('<javascript:alert(1)|click>', ctx)).toBe('click');
+  });
+
+  it('shows someone it does not know by their id, and a channel by its label first', () => {
+    expect(visibleText(renderMrkdwn('<@U0000NOBODY>', ctx))).toBe('@U0000NOBODY');
+    expect(visibleText(renderMrkdwn('<#C0000OTHER|random>', ctx))).toBe('#random');
+    expect(visibleText(renderMrkdwn('<#C0000OTHER>', ctx))).toBe('#C0000OTHER');
+  });
+
+  it('shows @here, @channel and a user group by name', () => {
+    expect(visibleText(renderMrkdwn('<!here> <!channel> <!subteam^S0001|@leads>', ctx))).toBe(
+      '@here @channel @leads',
+    );
   });
 
   it('shows a date by its fallback text', () => {
@@ -52,10 +108,25 @@ describe('mrkdwn', () => {
     );
   });
 
+  it('draws bullet lines as list items, each on its own line', () => {
+    const html = renderMrkdwn('Groups:\n• *ReadOnly*\n- Billing', ctx);
+    expect(html).toBe(
+      'Groups:<br><span class="bk-li">• <b>ReadOnly</b></span><br><span class="bk-li">• Billing</span>',
+    );
+  });
+
+  it("shows Slack's escapes as the characters they stand for", () => {
+    expect(visibleText(renderMrkdwn('a &lt;b&gt; &amp; c', ctx))).toBe('a <b> & c');
+  });
+
   it('shows markup typed by a person as text', () => {
     const html = renderMrkdwn('&lt;script&gt;alert(1)&lt;/script&gt; <img src=x onerror=alert(1)>', ctx);
     expect(html).not.toMatch(/<script|<img/);
     expect(html).toContain('&#60;script&#62;');
+  });
+
+  it('shows emoji codes the bot uses as emoji', () => {
+    expect(renderMrkdwn(':white_check_mark: done :not_an_emoji:', ctx)).toBe('✅ done :not_an_emoji:');
   });
 });
 
@@ -70,13 +141,40 @@ describe('messages', () => {
     expect(html).toContain('fixing incident 4711');
   });
 
+  it('gives each button its value, for the click the page sends', () => {
+    const html = renderMessage(approvalCard(requestView()), ctx);
+    expect(dataOf(html, 'data-value')).toEqual(['R-7K2Q9D', 'R-7K2Q9D']);
+  });
+
+  it('asks production approvals for a second look: the Approve button carries its confirm dialog, its text drawn', () => {
+    const html = renderMessage(approvalCard(requestView()), ctx);
+    const [confirm] = dataOf(html, 'data-confirm');
+    expect(JSON.parse(confirm ?? '{}')).toMatchObject({
+      title: { text: 'Approve production access?' },
+      confirm: { text: 'Approve' },
+      deny: { text: 'Not yet' },
+    });
+    const [text] = dataOf(html, 'data-confirm-html');
+    expect(text).toContain('<b>SeniorDeveloper</b> on production (prod)');
+    expect(text).toContain('<span class="bk-mention">@U0000SAMDEV</span>');
+  });
+
+  it('shows a reason containing <script> on the approval card as text', () => {
+    const reason = '<script>alert("x")</script> & <img src=x onerror=alert(1)>';
+    const html = renderMessage(approvalCard(requestView({ reason })), ctx);
+    expect(html).not.toMatch(/<script|<img/);
+    expect(visibleText(html)).toContain(reason);
+  });
+
   it('shows a message without blocks by its text, and a shared file as a download', () => {
     const html = renderMessage(
-      { text: 'Audit ready', files: [{ id: 'F0000000001', name: 'audit.csv' }] },
+      { text: 'Audit ready', files: [{ id: 'F0000000001', name: 'audit.csv', title: 'Audit <today>' }] },
       ctx,
     );
     expect(html).toContain('Audit ready');
     expect(html).toContain('href="/console/api/files/F0000000001"');
+    expect(html).toContain('download="audit.csv"');
+    expect(html).toContain('Audit &#60;today&#62;');
   });
 
   it('names a block it cannot draw rather than dropping it', () => {
@@ -92,7 +190,7 @@ describe('messages', () => {
             type: 'actions',
             block_id: 'x"><script>',
             elements: [
-              { type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'Go' }, value: 'v' },
+              { type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'Go' }, value: '"><b>' },
             ],
           },
         ],
@@ -100,8 +198,216 @@ describe('messages', () => {
       ctx,
     );
     expect(html).not.toContain('<script>');
-    expect(html).not.toContain('<b>"hi"</b>');
+    expect(html).not.toContain('<b>');
     expect(html).toContain('data-block-id="x&#34;&#62;&#60;script&#62;"');
+    expect(dataOf(html, 'data-value')).toEqual(['"><b>']);
+  });
+
+  it('draws a header, fields, a divider and context under each other', () => {
+    const html = renderMessage(
+      {
+        blocks: [
+          { type: 'header', text: { type: 'plain_text', text: 'Access request' } },
+          {
+            type: 'section',
+            fields: [
+              { type: 'mrkdwn', text: '*Requester*\n<@U0000LEAD1>' },
+              { type: 'plain_text', text: '*not bold*' },
+            ],
+          },
+          { type: 'divider' },
+          {
+            type: 'context',
+            elements: [
+              { type: 'mrkdwn', text: 'Needs *1*' },
+              { type: 'image', image_url: 'https://example.com/a.png', alt_text: 'a' },
+              { type: 'image', image_url: 'javascript:alert(1)', alt_text: 'b' },
+            ],
+          },
+        ],
+      },
+      ctx,
+    );
+    expect(html).toContain('<div class="bk-header">Access request</div>');
+    expect(html).toContain(
+      '<div class="bk-field"><b>Requester</b><br><span class="bk-mention">@Lena Lead</span></div>',
+    );
+    expect(html).toContain('<div class="bk-field">*not bold*</div>');
+    expect(html).toContain('<hr class="bk-divider">');
+    expect(html).toContain('<span>Needs <b>1</b></span>');
+    expect(html).toContain('<img class="bk-image" src="https://example.com/a.png" alt="a">');
+    expect(html).not.toContain('javascript:');
+  });
+
+  it("draws a section's accessory: a button, an overflow menu, a select or an image", () => {
+    const button = renderMessage(
+      {
+        blocks: [
+          section('Extend?', {
+            type: 'button',
+            action_id: 'extend',
+            text: { type: 'plain_text', text: 'Extend' },
+            value: 'G-1',
+          }),
+        ],
+      },
+      ctx,
+    );
+    expect(button).toMatch(
+      /<div class="bk-accessory"><button type="button" class="bk-button"[^>]*data-action-id="extend"/,
+    );
+
+    const overflow = renderMessage(
+      {
+        blocks: [
+          section('More', {
+            type: 'overflow',
+            action_id: 'more',
+            options: [option('a', 'First'), option('b', 'Second')],
+          }),
+        ],
+      },
+      ctx,
+    );
+    expect(overflow).toMatch(
+      /<select class="bk-select" data-block-id="b1" data-action-id="more" data-kind="overflow">/,
+    );
+    expect(visibleText(overflow)).toContain('⋯ First Second');
+
+    const select = renderMessage(
+      {
+        blocks: [
+          section('Pick', {
+            type: 'static_select',
+            action_id: 'pick',
+            option_groups: [
+              { label: { type: 'plain_text', text: 'Hours' }, options: [option('1h'), option('2h')] },
+            ],
+            initial_option: option('2h'),
+          }),
+        ],
+      },
+      ctx,
+    );
+    expect(select).toContain('<optgroup label="Hours">');
+    expect(select).toMatch(/<option value="2h" data-option="[^"]+" selected>2h<\/option>/);
+
+    const image = renderMessage(
+      {
+        blocks: [
+          section('Logo', { type: 'image', image_url: 'https://example.com/logo.png', alt_text: 'logo' }),
+        ],
+      },
+      ctx,
+    );
+    expect(image).toContain('<img class="bk-image" src="https://example.com/logo.png" alt="logo">');
+  });
+
+  it('draws an actions block with a link button, selects, a date picker, checkboxes and radio buttons', () => {
+    const html = renderMessage(
+      {
+        blocks: [
+          {
+            type: 'actions',
+            block_id: 'acts',
+            elements: [
+              {
+                type: 'button',
+                action_id: 'docs',
+                text: { type: 'plain_text', text: 'Docs' },
+                url: 'https://example.com/docs',
+              },
+              { type: 'users_select', action_id: 'who', initial_user: 'U0000LEAD1' },
+              {
+                type: 'multi_static_select',
+                action_id: 'many',
+                options: [option('a'), option('b')],
+                initial_options: [option('b')],
+              },
+              { type: 'datepicker', action_id: 'when', initial_date: '2026-12-01' },
+              {
+                type: 'checkboxes',
+                action_id: 'ticks',
+                options: [option('x'), option('y')],
+                initial_options: [option('y')],
+              },
+              {
+                type: 'radio_buttons',
+                action_id: 'one',
+                options: [option('p'), option('q')],
+                initial_option: option('p'),
+              },
+            ],
+          },
+        ],
+      },
+      ctx,
+    );
+    expect(html).toMatch(/<a class="bk-button" href="https:\/\/example.com\/docs" target="_blank"/);
+    expect(html).toContain('<option value="U0000LEAD1" selected>Lena Lead</option>');
+    expect(html).toMatch(/<select class="bk-select" multiple [^>]*data-action-id="many"/);
+    expect(html).toMatch(/<option value="b" data-option="[^"]+" selected>b<\/option>/);
+    expect(html).toMatch(/<input type="date" class="bk-date" value="2026-12-01"[^>]*data-action-id="when"/);
+    expect(html).toMatch(/<input type="checkbox" name="acts\/ticks" value="y" data-option="[^"]+" checked>/);
+    expect(html).toMatch(/<input type="checkbox" name="acts\/ticks" value="x" data-option="[^"]+">/);
+    expect(html).toMatch(/<input type="radio" name="acts\/one" value="p" data-option="[^"]+" checked>/);
+  });
+
+  it('carries each option as Block Kit, so the page can send it back as Slack would', () => {
+    const html = renderMessage(
+      {
+        blocks: [
+          section('Pick', {
+            type: 'static_select',
+            action_id: 'pick',
+            options: [option('4h', 'Four "hours"')],
+          }),
+        ],
+      },
+      ctx,
+    );
+    expect(dataOf(html, 'data-option').map((o) => JSON.parse(o) as unknown)).toEqual([
+      option('4h', 'Four "hours"'),
+    ]);
+  });
+
+  it('draws simple rich text: styled words, links, mentions, lists, quotes and code', () => {
+    const html = renderMessage(
+      {
+        blocks: [
+          {
+            type: 'rich_text',
+            elements: [
+              {
+                type: 'rich_text_section',
+                elements: [
+                  { type: 'text', text: 'Hi ' },
+                  { type: 'user', user_id: 'U0000LEAD1' },
+                  { type: 'text', text: ' see ', style: { bold: true } },
+                  { type: 'link', url: 'https://example.com', text: 'this' },
+                ],
+              },
+              {
+                type: 'rich_text_list',
+                style: 'bullet',
+                elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'one <two>' }] }],
+              },
+              { type: 'rich_text_quote', elements: [{ type: 'text', text: 'quoted' }] },
+              { type: 'rich_text_preformatted', elements: [{ type: 'text', text: 'aws sso login' }] },
+            ],
+          },
+        ],
+      },
+      ctx,
+    );
+    expect(html).toContain('@Lena Lead');
+    expect(html).toContain('<b> see </b>');
+    expect(html).toContain(
+      '<a href="https://example.com" target="_blank" rel="noopener noreferrer">this</a>',
+    );
+    expect(html).toContain('<ul class="bk-list"><li>one &#60;two&#62;</li></ul>');
+    expect(html).toContain('<blockquote>quoted</blockquote>');
+    expect(html).toContain('<pre>aws sso login</pre>');
   });
 });
 
@@ -132,6 +438,126 @@ describe('modals and the Home tab', () => {
     );
   });
 
+  it('draws the request modal with its searchable permission set and accounts, and the prefilled duration and reason', () => {
+    const view = requestModal(
+      { permissionSet: 'Developer', accounts: ['dev', 'staging'], reason: 'incident <4711>' },
+      OPTIONS,
+    ) as unknown as Record<string, unknown>;
+    const html = renderModal({ ...view, id: 'V0000000002' }, ctx);
+    expect(html).toMatch(
+      new RegExp(
+        `<div class="bk-external" [^>]*data-action-id="${ACTION.pickPermissionSet}" data-kind="external_select"[^>]*data-multi="false"`,
+      ),
+    );
+    expect(html).toMatch(
+      new RegExp(
+        `<div class="bk-external" [^>]*data-action-id="${ACTION.pickAccounts}" data-kind="multi_external_select"[^>]*data-multi="true"`,
+      ),
+    );
+    // The prefilled choices show as chips, each carrying its option.
+    const chips = [...html.matchAll(/<span class="bk-chip" data-option="([^"]*)">([^<]*)</g)].map(
+      (m) => m[2],
+    );
+    expect(chips).toEqual(
+      expect.arrayContaining(['Developer', 'dev (111111111111)', 'staging (222222222222)']),
+    );
+    expect(html).toMatch(
+      new RegExp(
+        `<textarea [^>]*data-action-id="${ACTION.typeReason}"[^>]*>incident &#60;4711&#62;</textarea>`,
+      ),
+    );
+    expect(html).toContain('>Request</button>');
+    expect(html).toContain('>Cancel</button>');
+  });
+
+  it("draws the offboarding modal's checkbox for the legacy IAM user, with its description", () => {
+    const view = offboardModal(offboardingPreview(), { who: 'kim.leaver@example.com' }) as unknown as Record<
+      string,
+      unknown
+    >;
+    const html = renderModal(view, ctx);
+    expect(html).toMatch(
+      new RegExp(
+        `<div class="bk-choices" [^>]*data-action-id="${ACTION.checkLegacyCleanup}" data-kind="checkboxes"`,
+      ),
+    );
+    expect(html).toMatch(/<input type="checkbox"[^>]*>/);
+    expect(html).toContain('class="bk-option-description"');
+  });
+
+  it('draws every kind of input with what it starts with, its hint, and whether it acts at once', () => {
+    const input = (
+      blockId: string,
+      element: Record<string, unknown>,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      type: 'input',
+      block_id: blockId,
+      label: { type: 'plain_text', text: `Label ${blockId}` },
+      element: { action_id: `a_${blockId}`, ...element },
+      ...extra,
+    });
+    const html = renderModal(
+      {
+        type: 'modal',
+        id: 'V0000000003',
+        title: { type: 'plain_text', text: 'All inputs' },
+        blocks: [
+          input(
+            't',
+            { type: 'plain_text_input', initial_value: 'typed "text"', max_length: 50 },
+            {
+              hint: { type: 'plain_text', text: 'A hint <b>' },
+              dispatch_action: true,
+            },
+          ),
+          input(
+            'm',
+            { type: 'plain_text_input', multiline: true, initial_value: 'line 1\nline 2' },
+            { optional: true },
+          ),
+          input('s', {
+            type: 'static_select',
+            options: [option('a'), option('b')],
+            initial_option: option('b'),
+          }),
+          input('e', { type: 'external_select', initial_option: option('x', 'Ex') }),
+          input('u', { type: 'multi_users_select', initial_users: ['U0000SAM01', 'U0000LEAD1'] }),
+          input('d', { type: 'datepicker', initial_date: '2026-12-24' }),
+          input('r', {
+            type: 'radio_buttons',
+            options: [option('p'), option('q')],
+            initial_option: option('q'),
+          }),
+          input('z', { type: 'email_text_input' }),
+        ],
+      },
+      ctx,
+    );
+    expect(html).toMatch(/data-input-block="t" data-dispatch="true"/);
+    expect(html).toMatch(
+      /<input type="text" class="bk-text-input" value="typed &#34;text&#34;" maxlength="50"[^>]*data-action-id="a_t"/,
+    );
+    expect(html).toContain('<div class="bk-hint">A hint &#60;b&#62;</div>');
+    expect(html).toMatch(
+      /<textarea class="bk-text-input" rows="3" [^>]*data-action-id="a_m"[^>]*>line 1\nline 2<\/textarea>/,
+    );
+    expect(html).toMatch(
+      /<label class="bk-label">Label m <span class="bk-optional">\(optional\)<\/span><\/label>/,
+    );
+    expect(html).toMatch(/<option value="b" data-option="[^"]+" selected>b<\/option>/);
+    expect(html).toMatch(/<span class="bk-chip" data-option="[^"]+">Ex</);
+    expect(html).toMatch(
+      /<select class="bk-select" multiple [^>]*data-action-id="a_u"[^>]*><option value="U0000SAM01" selected>Sam Developer<\/option><option value="U0000LEAD1" selected>/,
+    );
+    expect(html).toContain('value="2026-12-24"');
+    expect(html).toMatch(/<input type="radio" name="r\/a_r" value="q" data-option="[^"]+" checked>/);
+    expect(html).toContain('[unsupported element: email_text_input input]');
+    // No submit button when the view has none; Cancel closes it.
+    expect(html).not.toContain('bk-submit');
+    expect(html).toContain('<button type="button" class="bk-button bk-close">Cancel</button>');
+  });
+
   it('draws the Home tab from its blocks', () => {
     const html = renderHome(
       {
@@ -141,6 +567,20 @@ describe('modals and the Home tab', () => {
       },
       ctx,
     );
+    expect(html).toContain('data-view-id="V0000000009"');
     expect(html).toContain('<div class="bk-header">My access</div>');
+  });
+
+  it("draws the bot's Home tab with the request waiting for the lead and its Approve and Deny buttons", () => {
+    const view = homeView({
+      mine: [],
+      awaitingMe: [
+        requestView({ requesterSlackId: 'U0000SAM01', accounts: [{ alias: 'dev', id: '111111111111' }] }),
+      ],
+    }) as unknown as Record<string, unknown>;
+    const html = renderHome({ ...view, id: 'V0000000010' }, ctx);
+    expect(html).toContain('R-7K2Q9D');
+    expect(html).toMatch(/class="bk-button bk-primary"[^>]*data-action-id="approve_request"/);
+    expect(visibleText(html)).not.toMatch(/[<>]/);
   });
 });

@@ -84,8 +84,9 @@ function linkOrMention(token: string, ctx: RenderContext): string {
   }
   if (target.startsWith('!')) {
     if (target.startsWith('!date^')) return escapeHtml(unescapeSlack(label ?? target));
+    // <!here>, <!channel>, <!everyone>; <!subteam^S123|@team> by its label.
     const name = target.slice(1).split('^')[0] ?? '';
-    return `<span class="bk-mention">@${escapeHtml(label ?? name)}</span>`;
+    return `<span class="bk-mention">@${escapeHtml(unescapeSlack(label ?? name).replace(/^@/, ''))}</span>`;
   }
   const url = unescapeSlack(target);
   const text = escapeHtml(unescapeSlack(label ?? target));
@@ -95,18 +96,23 @@ function linkOrMention(token: string, ctx: RenderContext): string {
 
 /** One line of mrkdwn (no code blocks in it) → HTML. */
 function mrkdwnLine(line: string, ctx: RenderContext): string {
-  let out = '';
-  // Tokens: `code`, <link|label> / <@U…> / <#C…> / <!here>; the rest is text.
-  const pattern = /`([^`\n]+)`|<([^<>\n]+)>/g;
-  let last = 0;
-  for (let m = pattern.exec(line); m !== null; m = pattern.exec(line)) {
-    out += inlineFormat(emoji(escapeHtml(unescapeSlack(line.slice(last, m.index)))));
-    if (m[1] !== undefined) out += `<code>${escapeHtml(unescapeSlack(m[1]))}</code>`;
-    else out += linkOrMention(m[2] ?? '', ctx);
-    last = m.index + m[0].length;
-  }
-  out += inlineFormat(emoji(escapeHtml(unescapeSlack(line.slice(last)))));
-  return out;
+  // `code` and <link|label> / <@U…> / <#C…> / <!here> are drawn first and held as placeholders, so that bold,
+  // italic and strike can wrap them (`*<@U123>*`) while nothing inside them is formatted.
+  const held: string[] = [];
+  const hold = (html: string): string => `\uE000${held.push(html) - 1}\uE001`;
+  const text = line
+    .replace(/[\uE000\uE001]/g, '')
+    .replace(/`([^`\n]+)`|<([^<>\n]+)>/g, (_all, code: string | undefined, token: string | undefined) =>
+      hold(
+        code !== undefined
+          ? `<code>${escapeHtml(unescapeSlack(code))}</code>`
+          : linkOrMention(token ?? '', ctx),
+      ),
+    );
+  return inlineFormat(emoji(escapeHtml(unescapeSlack(text)))).replace(
+    /\uE000(\d+)\uE001/g,
+    (_all, i: string) => held[Number(i)] ?? '',
+  );
 }
 
 /** Slack's mrkdwn → HTML: bold, italic, strike, code, preformatted blocks, quotes, links, mentions, lists. */
@@ -153,9 +159,17 @@ function textObject(value: unknown, ctx: RenderContext): string {
 }
 const plain = (value: unknown): string => (isObj(value) ? emoji(escapeHtml(str(value.text))) : '');
 
-function dataAttrs(blockId: string, element: Obj): string {
-  const confirm = isObj(element.confirm) ? ` data-confirm="${attr(element.confirm)}"` : '';
-  return `data-block-id="${attr(blockId)}" data-action-id="${attr(str(element.action_id))}" data-kind="${attr(str(element.type))}"${confirm}`;
+/**
+ * The attributes the page reads from an interactive element: where it is, what it is, a button's value, and
+ * its confirm dialog both as Block Kit (`data-confirm`) and with its text already drawn (`data-confirm-html`,
+ * escaped like everything here, since the text is mrkdwn that may mention people).
+ */
+function dataAttrs(blockId: string, element: Obj, ctx: RenderContext): string {
+  const value = typeof element.value === 'string' ? ` data-value="${attr(element.value)}"` : '';
+  const confirm = isObj(element.confirm)
+    ? ` data-confirm="${attr(element.confirm)}" data-confirm-html="${attr(textObject(element.confirm.text, ctx))}"`
+    : '';
+  return `data-block-id="${attr(blockId)}" data-action-id="${attr(str(element.action_id))}" data-kind="${attr(str(element.type))}"${value}${confirm}`;
 }
 
 function optionsOf(element: Obj): Obj[] {
@@ -170,9 +184,22 @@ function optionTag(option: Obj, selected: boolean): string {
   return `<option value="${attr(str(option.value))}" data-option="${attr(option)}"${selected ? ' selected' : ''}>${plain(option.text)}</option>`;
 }
 
+/** A select's options, in their option groups when it has them. */
+function optionTags(el: Obj, selected: (option: Obj) => boolean): string {
+  const tags = (options: Obj[]): string => options.map((o) => optionTag(o, selected(o))).join('');
+  const groups = arr(el.option_groups);
+  if (groups.length === 0) return tags(arr(el.options));
+  return groups
+    .map(
+      (g) =>
+        `<optgroup label="${attr(str(isObj(g.label) ? g.label.text : ''))}">${tags(arr(g.options))}</optgroup>`,
+    )
+    .join('');
+}
+
 /** One interactive element (in an actions block, as an accessory, or as an input's element). */
 function element(blockId: string, el: Obj, ctx: RenderContext, inInput: boolean): string {
-  const data = dataAttrs(blockId, el);
+  const data = dataAttrs(blockId, el, ctx);
   const placeholder = isObj(el.placeholder) ? ` placeholder="${attr(str(el.placeholder.text))}"` : '';
   const type = str(el.type);
   switch (type) {
@@ -187,18 +214,13 @@ function element(blockId: string, el: Obj, ctx: RenderContext, inInput: boolean)
     case 'overflow': {
       const initial = el.initial_option;
       const first = `<option value="" disabled${initial === undefined ? ' selected' : ''}>${type === 'overflow' ? '⋯' : isObj(el.placeholder) ? plain(el.placeholder) : 'Choose…'}</option>`;
-      const options = optionsOf(el).map((o) => optionTag(o, sameOption(initial, o)));
-      return `<select class="bk-select" ${data}>${first}${options.join('')}</select>`;
+      const options = optionTags(el, (o) => sameOption(initial, o));
+      return `<select class="bk-select" ${data}>${first}${options}</select>`;
     }
     case 'multi_static_select': {
       const initial = arr(el.initial_options);
-      const options = optionsOf(el).map((o) =>
-        optionTag(
-          o,
-          initial.some((i) => sameOption(i, o)),
-        ),
-      );
-      return `<select class="bk-select" multiple ${data}>${options.join('')}</select>`;
+      const options = optionTags(el, (o) => initial.some((i) => sameOption(i, o)));
+      return `<select class="bk-select" multiple ${data}>${options}</select>`;
     }
     case 'external_select':
     case 'multi_external_select': {
@@ -275,20 +297,68 @@ function imageTag(el: Obj): string {
   return `<img class="bk-image" src="${attr(url)}" alt="${attr(str(el.alt_text))}">`;
 }
 
+/** A rich_text element's inline pieces: text with its style, links, mentions, emoji. */
+function richInline(nodes: Obj[], ctx: RenderContext): string {
+  return nodes
+    .map((node) => {
+      let html: string;
+      switch (node.type) {
+        case 'text':
+          html = escapeHtml(str(node.text)).replace(/\n/g, '<br>');
+          break;
+        case 'link': {
+          const url = str(node.url);
+          const text = escapeHtml(str(node.text) || url);
+          html = /^(https?:|mailto:)/i.test(url)
+            ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${text}</a>`
+            : text;
+          break;
+        }
+        case 'user':
+          html = linkOrMention(`@${str(node.user_id)}`, ctx);
+          break;
+        case 'channel':
+          html = linkOrMention(`#${str(node.channel_id)}`, ctx);
+          break;
+        case 'broadcast':
+          html = linkOrMention(`!${str(node.range)}`, ctx);
+          break;
+        case 'emoji':
+          html = emoji(`:${escapeHtml(str(node.name))}:`);
+          break;
+        default:
+          return '';
+      }
+      const style = isObj(node.style) ? node.style : {};
+      if (style.code === true) html = `<code>${html}</code>`;
+      if (style.bold === true) html = `<b>${html}</b>`;
+      if (style.italic === true) html = `<i>${html}</i>`;
+      if (style.strike === true) html = `<s>${html}</s>`;
+      return html;
+    })
+    .join('');
+}
+
+/** rich_text: sections, bullet and numbered lists, quotes and preformatted text. */
 function richText(block: Obj, ctx: RenderContext): string {
-  const texts: string[] = [];
-  const walk = (nodes: Obj[]): void => {
-    for (const node of nodes) {
-      if (node.type === 'text') texts.push(escapeHtml(str(node.text)));
-      else if (node.type === 'link')
-        texts.push(linkOrMention(`${str(node.url)}|${str(node.text) || str(node.url)}`, ctx));
-      else if (node.type === 'user') texts.push(linkOrMention(`@${str(node.user_id)}`, ctx));
-      else if (node.type === 'emoji') texts.push(emoji(`:${str(node.name)}:`));
-      walk(arr(node.elements));
+  const part = (el: Obj): string => {
+    const inner = arr(el.elements);
+    switch (el.type) {
+      case 'rich_text_section':
+        return `<div>${richInline(inner, ctx)}</div>`;
+      case 'rich_text_quote':
+        return `<blockquote>${richInline(inner, ctx)}</blockquote>`;
+      case 'rich_text_preformatted':
+        return `<pre>${richInline(inner, ctx)}</pre>`;
+      case 'rich_text_list': {
+        const tag = el.style === 'ordered' ? 'ol' : 'ul';
+        return `<${tag} class="bk-list">${inner.map((item) => `<li>${richInline(arr(item.elements), ctx)}</li>`).join('')}</${tag}>`;
+      }
+      default:
+        return `<span class="bk-unsupported">[unsupported rich text: ${escapeHtml(str(el.type))}]</span>`;
     }
   };
-  walk(arr(block.elements));
-  return `<div class="bk-rich">${texts.join('').replace(/\n/g, '<br>')}</div>`;
+  return `<div class="bk-rich">${arr(block.elements).map(part).join('')}</div>`;
 }
 
 function block(b: Obj, ctx: RenderContext, errors: Record<string, string>): string {
