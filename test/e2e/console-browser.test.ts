@@ -1,13 +1,13 @@
 /**
  * The sandbox in a real browser: Debian's Chromium driven by playwright-core plays the whole story in the local
  * Slack console, as a person trying access-desk would, and saves a screenshot of each step in
- * test-results/console/. Chromium may resolve nothing but loopback (host resolver rules), like the tests, and
- * playwright gives it a fresh empty profile.
+ * test-results/console/ (emptied first, so the folder holds this run's steps only). Chromium may resolve nothing
+ * but loopback (host resolver rules), like the tests; playwright runs it headless with a fresh empty profile.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -18,11 +18,16 @@ let sandbox: RunningSandbox;
 let browser: Browser;
 let page: Page;
 let step = 0;
+/** Script errors on the page and dialogs nobody expected (an `alert` would be a script injected by text). */
+const pageErrors: string[] = [];
+/** The next window.confirm the page shows is answered yes (the Reset button's). */
+let acceptNextConfirm = false;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
+  rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   sandbox = await startSandbox({
     port: 0,
@@ -46,11 +51,25 @@ beforeAll(async () => {
     ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on('pageerror', (error) => {
-    throw error;
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    if (dialog.type() === 'confirm' && acceptNextConfirm) {
+      acceptNextConfirm = false;
+      void dialog.accept();
+      return;
+    }
+    pageErrors.push(`unexpected ${dialog.type()} dialog: ${dialog.message()}`);
+    void dialog.dismiss();
   });
   await page.goto(sandbox.url);
 }, 60_000);
+
+afterEach(async () => {
+  // Nothing went wrong on the way: no script error, no alert, no error notice from the console.
+  const notice = page.locator('[data-testid="notice"].error:not([hidden])');
+  if ((await notice.count()) > 0) pageErrors.push(`error notice: ${await notice.textContent()}`);
+  expect(pageErrors.splice(0)).toEqual([]);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -79,7 +98,8 @@ function message(text: string): Locator {
   return page.getByTestId('message').filter({ hasText: text }).last();
 }
 
-async function approveCardAbout(text: string): Promise<void> {
+/** The approval card about `text` in #access-approvals, while it still has its Approve button. */
+async function openCardAbout(text: string): Promise<Locator> {
   await beAs('U0000LEAD1');
   await open('C0000APPROV');
   const card = page
@@ -87,14 +107,27 @@ async function approveCardAbout(text: string): Promise<void> {
     .filter({ hasText: text })
     .filter({ has: page.locator('button[data-action-id="approve_request"]') });
   await card.last().waitFor(WAIT);
+  return card;
+}
+
+async function approveCardAbout(text: string): Promise<void> {
+  const card = await openCardAbout(text);
   await shot(`card-${text.replace(/\W+/g, '-')}`);
   await card.last().locator('button[data-action-id="approve_request"]').click();
-  const confirm = page.getByTestId('confirm-yes');
-  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  // No second look for non-production access.
+  expect(await page.getByTestId('confirm').isHidden()).toBe(true);
   // The card is updated in place: its Approve button goes.
   await expect
     .poll(() => card.count(), { timeout: WAIT.timeout, message: 'the card loses its Approve button' })
     .toBe(0);
+}
+
+/** Picks the suggestion starting with `choice` after typing `query` into an external select of the modal. */
+async function pickExternal(modal: Locator, actionId: string, query: string, choice: RegExp): Promise<void> {
+  const select = modal.locator(`.bk-external[data-action-id="${actionId}"]`);
+  await select.locator('input').fill(query);
+  await select.locator('.bk-suggestion', { hasText: choice }).first().click();
+  await select.locator('.bk-chip', { hasText: choice }).waitFor(WAIT);
 }
 
 describe('the local Slack console in a browser', () => {
@@ -189,5 +222,83 @@ describe('the local Slack console in a browser', () => {
     await shot('modal-field-error');
     await modal.locator('.bk-close').click();
     await modal.waitFor({ state: 'hidden', ...WAIT });
+  });
+
+  it('asks for a second look before production access: the dialog reads as Slack draws it, and Not yet changes nothing', async () => {
+    await beAs('U0000SAM01');
+    await open('C0000GENERAL');
+    await type('/access request SeniorDeveloper prod 1h checking the prod deploy');
+    await page
+      .locator('.message.ephemeral')
+      .filter({ hasText: 'SeniorDeveloper on prod' })
+      .last()
+      .waitFor(WAIT);
+
+    const card = await openCardAbout('checking the prod deploy');
+    await card.last().locator('button[data-action-id="approve_request"]').click();
+    const dialog = page.getByTestId('confirm');
+    await dialog.waitFor(WAIT);
+    // The dialog's mrkdwn is drawn: a mention by name and bold words, not <@U…> and asterisks.
+    await expect
+      .poll(() => page.getByTestId('confirm-text').textContent())
+      .toContain('@Sam Developer gets SeniorDeveloper on production (prod)');
+    expect(await page.getByTestId('confirm-text').locator('b').allTextContents()).toEqual([
+      'SeniorDeveloper',
+      '1h',
+    ]);
+    await shot('lena-prod-confirm');
+    await page.getByTestId('confirm-no').click();
+    await dialog.waitFor({ state: 'hidden', ...WAIT });
+    expect(await card.count()).toBe(1);
+
+    await card.last().locator('button[data-action-id="approve_request"]').click();
+    await page.getByTestId('confirm-yes').click();
+    await expect.poll(() => card.count(), WAIT).toBe(0);
+
+    await beAs('U0000SAM01');
+    await open('D0000SAM01');
+    await message('You now have').filter({ hasText: 'SeniorDeveloper' }).waitFor(WAIT);
+    await type('/access whois');
+    await page
+      .locator('.message.ephemeral')
+      .filter({ hasText: 'SeniorDeveloper: access-desk grant' })
+      .last()
+      .waitFor(WAIT);
+    await shot('sam-prod-granted');
+  });
+
+  it('asks through the request modal: searches as you type, and a reason typed with markup shows as text', async () => {
+    const reason = '<img src=x onerror="window.injected=1"> <script>window.injected=2</script> & "quotes"';
+    await beAs('U0000JAY01');
+    await open('C0000GENERAL');
+    await type('/access request');
+    const modal = page.getByTestId('modal');
+    await modal.locator('.bk-modal').waitFor(WAIT);
+    await pickExternal(modal, 'pick_permission_set', 'Devel', /^Developer/);
+    await pickExternal(modal, 'pick_accounts', 'stag', /^staging/);
+    await modal.locator('[data-action-id="type_reason"]').fill(reason);
+    await shot('jay-request-modal');
+    await modal.locator('.bk-submit').click();
+    await modal.waitFor({ state: 'hidden', ...WAIT });
+
+    const card = await openCardAbout('window.injected');
+    await shot('card-with-markup-reason');
+    expect(await card.last().textContent()).toContain(reason);
+    expect(await card.last().locator('img, script').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { injected?: number }).injected)).toBeUndefined();
+  });
+
+  it('starts over with Reset: no messages, no email, the organisation as seeded', async () => {
+    acceptNextConfirm = true;
+    await page.getByTestId('reset').click();
+    await beAs('U0000LEAD1');
+    await open('C0000APPROV');
+    await expect.poll(() => page.getByTestId('message').count(), WAIT).toBe(0);
+    await page.getByTestId('nav-mailbox').click();
+    await page.getByTestId('mailbox').getByText('No email yet').waitFor(WAIT);
+    await page.getByTestId('nav-org').click();
+    await page.getByTestId('org-users').waitFor(WAIT);
+    expect(await page.getByTestId('org-users').textContent()).not.toContain('nina.new@example.com');
+    await shot('after-reset');
   });
 });

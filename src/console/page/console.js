@@ -237,7 +237,7 @@ function drawModal() {
     layer.innerHTML = modal.html;
     shownModal = { id: modal.id, hash };
     const first = /** @type {HTMLElement | null} */ (layer.querySelector('input, textarea, select'));
-    first?.focus();
+    first?.focus({ preventScroll: true });
   }
   // Field errors, without losing what was typed.
   for (const old of layer.querySelectorAll('.bk-error')) old.remove();
@@ -409,17 +409,20 @@ function collectValues(form) {
 }
 
 /**
- * Slack's confirm dialog, when the element has one. @param {string | undefined} json
+ * Slack's confirm dialog, when the element has one.
+ * @param {string | undefined} json the dialog's Block Kit
+ * @param {string | undefined} html its text, drawn by the server
  * @returns {Promise<boolean>}
  */
-function confirmFirst(json) {
+function confirmFirst(json, html) {
   if (!json) return Promise.resolve(true);
   const c = JSON.parse(json);
   const layer = byId('confirm-layer');
+  // The server drew the dialog's mrkdwn text (escaped, as all its HTML); the rest is escaped here.
   layer.innerHTML =
-    `<div class="bk-modal confirm"><div class="bk-modal-title">${esc(c.title?.text ?? 'Are you sure?')}</div>` +
-    `<div class="bk-modal-body"><p>${esc(c.text?.text ?? '')}</p></div><div class="bk-modal-footer">` +
-    `<button type="button" class="bk-button" data-answer="no">${esc(c.deny?.text ?? 'Cancel')}</button>` +
+    `<div class="bk-modal confirm" role="alertdialog"><div class="bk-modal-title">${esc(c.title?.text ?? 'Are you sure?')}</div>` +
+    `<div class="bk-modal-body" data-testid="confirm-text">${html ?? `<p>${esc(c.text?.text ?? '')}</p>`}</div><div class="bk-modal-footer">` +
+    `<button type="button" class="bk-button" data-answer="no" data-testid="confirm-no">${esc(c.deny?.text ?? 'Cancel')}</button>` +
     `<button type="button" class="bk-button ${c.style === 'danger' ? 'bk-danger' : 'bk-primary'}" data-answer="yes" data-testid="confirm-yes">${esc(c.confirm?.text ?? 'Yes')}</button></div></div>`;
   layer.hidden = false;
   return new Promise((resolve) => {
@@ -447,7 +450,7 @@ function whereOf(el) {
 async function act(el, element) {
   const where = whereOf(el);
   if (!where) return;
-  if (!(await confirmFirst(el.dataset.confirm))) return;
+  if (!(await confirmFirst(el.dataset.confirm, el.dataset.confirmHtml))) return;
   try {
     const answer = await call('POST', '/action', {
       as: me,
@@ -464,6 +467,10 @@ async function act(el, element) {
 
 document.addEventListener('click', (event) => {
   const target = /** @type {HTMLElement} */ (event.target);
+  // An external select's suggestions close when the person clicks elsewhere.
+  for (const list of document.querySelectorAll('.bk-suggestions:not([hidden])')) {
+    if (!list.closest('.bk-external')?.contains(target)) /** @type {HTMLElement} */ (list).hidden = true;
+  }
   const nav = /** @type {HTMLElement | null} */ (target.closest('.nav-item'));
   if (nav) {
     if (nav.dataset.conversation) pane = { kind: 'conversation', id: nav.dataset.conversation };
@@ -490,7 +497,9 @@ document.addEventListener('click', (event) => {
   }
   const chipX = target.closest('.bk-chip-x');
   if (chipX) {
+    const box = /** @type {HTMLElement | null} */ (chipX.closest('.bk-external'));
     chipX.closest('.bk-chip')?.remove();
+    if (box?.closest('[data-input-block][data-dispatch="true"]')) void act(box, elementValue(box));
     return;
   }
   const suggestion = /** @type {HTMLElement | null} */ (target.closest('.bk-suggestion'));
@@ -508,47 +517,119 @@ document.addEventListener('click', (event) => {
   const button = /** @type {HTMLElement | null} */ (target.closest('button[data-action-id]'));
   if (button) {
     event.preventDefault();
-    void act(button, {});
+    void act(button, elementValue(button));
   }
 });
 
-document.addEventListener('change', (event) => {
-  const el = /** @type {HTMLElement} */ (event.target);
-  // Inputs inside a modal's input blocks are sent with the submission; selects elsewhere act at once.
-  if (!(el instanceof HTMLSelectElement) || !el.dataset.actionId || el.closest('[data-input-block]')) return;
+/**
+ * What an element holds now, as the console's /action takes it (Slack's block_actions action).
+ * @param {HTMLElement} el the element carrying data-action-id
+ * @returns {Record<string, unknown>}
+ */
+function elementValue(el) {
   const kind = el.dataset.kind;
-  if (kind === 'users_select') void act(el, { selectedUser: el.value });
-  else if (kind?.startsWith('multi_'))
-    void act(el, { selectedOptions: [...el.selectedOptions].map(optionOf) });
-  else if (el.selectedOptions[0]) void act(el, { selectedOption: optionOf(el.selectedOptions[0]) });
+  const select = /** @type {HTMLSelectElement} */ (el);
+  switch (kind) {
+    case 'button':
+      return el.dataset.value !== undefined ? { value: el.dataset.value } : {};
+    case 'users_select':
+      return { selectedUser: select.value };
+    case 'multi_users_select':
+      return { selectedUsers: [...select.selectedOptions].map((o) => o.value) };
+    case 'multi_static_select':
+      return { selectedOptions: [...select.selectedOptions].map(optionOf) };
+    case 'static_select':
+    case 'overflow':
+      return select.selectedOptions[0] ? { selectedOption: optionOf(select.selectedOptions[0]) } : {};
+    case 'external_select': {
+      const chip = el.querySelector('.bk-chip');
+      return chip ? { selectedOption: optionOf(chip) } : {};
+    }
+    case 'multi_external_select':
+      return { selectedOptions: [...el.querySelectorAll('.bk-chip')].map(optionOf) };
+    case 'datepicker':
+      return { selectedDate: /** @type {HTMLInputElement} */ (el).value };
+    case 'checkboxes':
+      return { selectedOptions: [...el.querySelectorAll('input:checked')].map(optionOf) };
+    case 'radio_buttons': {
+      const checked = el.querySelector('input:checked');
+      return checked ? { selectedOption: optionOf(checked) } : {};
+    }
+    case 'plain_text_input':
+      return { value: /** @type {HTMLInputElement} */ (el).value };
+    default:
+      return {};
+  }
+}
+
+/**
+ * Whether a change to this element is sent at once, as Slack does: everywhere but in a modal's input
+ * blocks, where it waits for the submission unless the block has dispatch_action.
+ * @param {HTMLElement} el
+ */
+function actsAtOnce(el) {
+  const input = /** @type {HTMLElement | null} */ (el.closest('[data-input-block]'));
+  return input === null || input.dataset.dispatch === 'true';
+}
+
+document.addEventListener('change', (event) => {
+  const target = /** @type {HTMLElement} */ (event.target);
+  const el = /** @type {HTMLElement | null} */ (target.closest('[data-action-id]'));
+  if (!el || el.dataset.kind === 'plain_text_input' || !actsAtOnce(el)) return;
+  void act(el, elementValue(el));
 });
 
-// External selects: ask the bot for options as the person types.
+// A text input with dispatch_action sends its value when Enter is pressed (Slack's on_enter_pressed).
+document.addEventListener('keydown', (event) => {
+  const el = /** @type {HTMLElement} */ (event.target);
+  if (event.key === 'Escape') {
+    // Escape answers a confirm dialog with its deny button, and closes an external select's suggestions.
+    /** @type {HTMLElement | null} */ (byId('confirm-layer').querySelector('[data-answer="no"]'))?.click();
+    for (const list of document.querySelectorAll('.bk-suggestions'))
+      /** @type {HTMLElement} */ (list).hidden = true;
+    return;
+  }
+  if (event.key !== 'Enter' || el.dataset.kind !== 'plain_text_input' || el.tagName !== 'INPUT') return;
+  if (!el.closest('[data-input-block][data-dispatch="true"]')) return;
+  event.preventDefault();
+  void act(el, elementValue(el));
+});
+
+// External selects: ask the bot for options as the person types (debounced), once at least min_query_length
+// characters are typed (Slack's default 3; the bot's selects ask for 0, so they offer options on focus).
 /** @type {Map<Element, number>} */
 const typing = new Map();
-document.addEventListener('input', (event) => {
-  const input = /** @type {HTMLElement} */ (event.target);
-  if (!input.classList.contains('bk-external-input')) return;
-  const box = /** @type {HTMLElement} */ (input.closest('.bk-external'));
+/** @param {HTMLElement} box @param {number} delay */
+function suggestSoon(box, delay) {
   clearTimeout(typing.get(box));
+  const input = /** @type {HTMLInputElement} */ (box.querySelector('.bk-external-input'));
+  const list = /** @type {HTMLElement} */ (box.querySelector('.bk-suggestions'));
+  if (input.value.length < Number(box.dataset.minQuery ?? '3')) {
+    list.hidden = true;
+    return;
+  }
   typing.set(
     box,
-    setTimeout(() => void suggest(box, /** @type {HTMLInputElement} */ (input).value), 200),
+    setTimeout(() => void suggest(box, input.value), delay),
   );
+}
+document.addEventListener('input', (event) => {
+  const input = /** @type {HTMLElement} */ (event.target);
+  if (input.classList.contains('bk-external-input'))
+    suggestSoon(/** @type {HTMLElement} */ (input.closest('.bk-external')), 200);
 });
 document.addEventListener('focusin', (event) => {
   const input = /** @type {HTMLElement} */ (event.target);
-  if (input.classList.contains('bk-external-input')) {
-    const box = /** @type {HTMLElement} */ (input.closest('.bk-external'));
-    void suggest(box, /** @type {HTMLInputElement} */ (input).value);
-  }
+  if (input.classList.contains('bk-external-input'))
+    suggestSoon(/** @type {HTMLElement} */ (input.closest('.bk-external')), 0);
 });
 
 /** @param {HTMLElement} box @param {string} value */
 async function suggest(box, value) {
   const modal = /** @type {HTMLElement | null} */ (box.closest('.bk-modal'));
-  if (!modal) return;
+  if (!modal || !box.isConnected) return;
   const list = /** @type {HTMLElement} */ (box.querySelector('.bk-suggestions'));
+  const input = /** @type {HTMLInputElement} */ (box.querySelector('.bk-external-input'));
   try {
     const answer = await call('POST', '/options', {
       as: me,
@@ -557,6 +638,8 @@ async function suggest(box, value) {
       actionId: box.dataset.actionId,
       value,
     });
+    // An answer to an older query, or for a modal that has gone, is not shown.
+    if (!box.isConnected || input.value !== value) return;
     reportFailure(answer);
     const groups = answer.option_groups ?? [{ options: answer.options ?? [] }];
     list.innerHTML = '';
@@ -579,13 +662,14 @@ async function suggest(box, value) {
     if (list.childElementCount === 0) list.innerHTML = '<div class="bk-suggestion-none">No matches</div>';
     list.hidden = false;
   } catch (error) {
-    notice(String(/** @type {Error} */ (error).message), 'error');
+    if (box.isConnected) notice(String(/** @type {Error} */ (error).message), 'error');
   }
 }
 
 /** @param {HTMLElement} suggestion */
 function choose(suggestion) {
   const box = /** @type {HTMLElement} */ (suggestion.closest('.bk-external'));
+  clearTimeout(typing.get(box));
   const option = JSON.parse(suggestion.dataset.option ?? 'null');
   const chips = /** @type {HTMLElement} */ (box.querySelector('.bk-chips'));
   if (box.dataset.multi !== 'true') chips.innerHTML = '';
@@ -605,6 +689,7 @@ function choose(suggestion) {
   const input = /** @type {HTMLInputElement} */ (box.querySelector('.bk-external-input'));
   input.value = '';
   /** @type {HTMLElement} */ (box.querySelector('.bk-suggestions')).hidden = true;
+  if (box.closest('[data-input-block][data-dispatch="true"]')) void act(box, elementValue(box));
 }
 
 document.addEventListener('submit', (event) => {
@@ -615,6 +700,8 @@ document.addEventListener('submit', (event) => {
     return;
   }
   if (form.classList.contains('bk-modal')) {
+    for (const timer of typing.values()) clearTimeout(timer);
+    typing.clear();
     const submit = /** @type {HTMLButtonElement | null} */ (form.querySelector('.bk-submit'));
     if (submit) submit.disabled = true;
     call('POST', '/submit', { as: me, viewId: form.dataset.viewId, values: collectValues(form) })
@@ -634,6 +721,8 @@ async function sendCommand() {
     notice('This workspace has one command: /access. Try /access help.', 'error');
     return;
   }
+  // The API takes what follows /access, as Slack sends a slash command's text.
+  const args = text.replace(/^\/access\s*/, '');
   const channel =
     pane.kind === 'conversation'
       ? pane.id
@@ -641,7 +730,7 @@ async function sendCommand() {
   if (pane.kind !== 'conversation') pane = { kind: 'conversation', id: channel };
   input.value = '';
   try {
-    reportFailure(await call('POST', '/command', { as: me, channel, text }));
+    reportFailure(await call('POST', '/command', { as: me, channel, text: args }));
   } catch (error) {
     notice(String(/** @type {Error} */ (error).message), 'error');
   }
