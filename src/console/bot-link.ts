@@ -36,6 +36,7 @@ export interface ActionElement {
   selectedOption?: unknown;
   selectedOptions?: unknown[];
   selectedUser?: string;
+  selectedUsers?: string[];
   selectedDate?: string;
 }
 
@@ -96,7 +97,11 @@ export class BotLink {
    */
   escapeMentions(text: string): string {
     const people = this.workspace.people;
+    // Slack escapes these three in every text it sends an app, so `<b>` typed arrives as `&lt;b&gt;`.
     return text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
       .replace(/(^|\s)@([\w.-]+)/g, (all, space: string, name: string) => {
         const lower = name.toLowerCase();
         const byHandle = people.find((p) => p.name.toLowerCase() === lower);
@@ -375,6 +380,8 @@ function actionValue(found: FoundElement, element: ActionElement): Record<string
       return { selected_options: element.selectedOptions ?? [] };
     case 'users_select':
       return { selected_user: element.selectedUser ?? null };
+    case 'multi_users_select':
+      return { selected_users: element.selectedUsers ?? [] };
     case 'datepicker':
       return { selected_date: element.selectedDate ?? null };
     default:

@@ -184,5 +184,8 @@ describe('the console Web API', () => {
       'revoke Developer dev @nobody #nowhere',
     );
     expect(link.escapeMentions('email@example.com')).toBe('email@example.com');
+    expect(link.escapeMentions('request Developer dev 2h <b>x</b> & more')).toBe(
+      'request Developer dev 2h &lt;b&gt;x&lt;/b&gt; &amp; more',
+    );
   });
 });
