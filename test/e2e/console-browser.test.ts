@@ -174,6 +174,9 @@ describe('the local Slack console in a browser', () => {
 
   it('onboards a new starter through the modal; after the lead approves, the welcome email is in the mailbox', async () => {
     await beAs('U0000ADMIN');
+    // The organisation as it is before: marked seen, so that what onboarding adds stands out.
+    await page.getByTestId('nav-org').click();
+    await page.getByTestId('org-seen').click();
     await open('C0000GENERAL');
     await type('/access onboard');
     const modal = page.getByTestId('modal');
@@ -205,6 +208,10 @@ describe('the local Slack console in a browser', () => {
 
     await page.getByTestId('nav-org').click();
     await page.getByTestId('org-users').filter({ hasText: 'nina.new@example.com' }).waitFor(WAIT);
+    // What onboarding made is marked new: Nina, and her Developer assignments from the role.
+    const added = page.locator('#org tr.added');
+    await added.filter({ hasText: 'nina.new@example.com' }).first().waitFor(WAIT);
+    expect(await added.filter({ hasText: 'Developer' }).count()).toBeGreaterThanOrEqual(2);
     await shot('organisation');
   });
 
