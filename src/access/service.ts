@@ -24,7 +24,8 @@ import type { Identity, IdentityResolver } from './identity.js';
 import type { AccountRef, GrantRecord, Ledger, LedgerTx, RequestRecord } from './ledger.js';
 import type { RequestView } from './notifier.js';
 import type { SlackPeople } from './people.js';
-import type { Assignments, Catalog } from './ports.js';
+import type { AdminRequestDetails } from './admin-api.js';
+import type { Assignments, Catalog, Directory } from './ports.js';
 import { buildView } from './views.js';
 
 export interface AccessServiceDeps {
@@ -32,6 +33,8 @@ export interface AccessServiceDeps {
   ledger: Ledger;
   catalog: Catalog;
   assignments: Assignments;
+  /** Group memberships, for access a person already holds through a group. */
+  directory: Directory;
   identities: IdentityResolver;
   people: SlackPeople;
   clock: Clock;
@@ -153,13 +156,27 @@ export class AccessService implements AccessApi {
   async approve(requestId: string, approverSlackId: string): Promise<Outcome<RequestView>> {
     const { ledger, clock } = this.deps;
     const request = await ledger.getRequest(requestId);
-    const check = this.checkApprover(request, approverSlackId);
+    const check = await this.checkApprover(request, approverSlackId);
     if (!check.ok) return check;
+    const { approverUserId, requiredApprovals } = check.value;
+    // Approvals count per person (Identity Center user), not per Slack account: who the earlier approvers are.
+    const earlier = await this.approverUsers(await ledger.listApprovals(requestId));
     const now = clock.now();
     const result = await ledger.transaction(async (tx): Promise<Refusal | undefined> => {
       // Locked (on PostgreSQL) so that two approvers at once each count the other's approval.
       const current = await (tx.lockRequest?.(requestId) ?? tx.getRequest(requestId));
       if (current === undefined || current.status !== 'pending') return this.alreadyDecided(tx, current);
+      const before = (await tx.listApprovals(requestId)).filter((a) => a.decision === 'approve');
+      const users = await this.approverUsers(before, earlier);
+      const same = before.find((a) => users.get(a.approverSlackId) === approverUserId);
+      if (same !== undefined) {
+        return refuse(
+          'already_voted',
+          same.approverSlackId === approverSlackId
+            ? `You have already approved ${requestId}; it needs someone else now.`
+            : `You have already approved ${requestId} as ${mention(same.approverSlackId)} (the same person in Identity Center): approvals count per person, so it needs someone else now.`,
+        );
+      }
       const recorded = await tx.insertApproval({
         requestId,
         approverSlackId,
@@ -170,15 +187,15 @@ export class AccessService implements AccessApi {
       if (!recorded) {
         return refuse('already_voted', `You have already approved ${requestId}; it needs someone else now.`);
       }
-      const approvals = (await tx.listApprovals(requestId)).filter((a) => a.decision === 'approve');
+      const people = new Set([...before.map((a) => users.get(a.approverSlackId)), approverUserId]);
       await tx.appendAudit({
         at: now,
         actor: approverSlackId,
         action: 'request.approval_recorded',
         requestId,
-        details: { approvals: approvals.length, required: current.requiredApprovals },
+        details: { approvals: people.size, required: requiredApprovals, approverUserId },
       });
-      if (approvals.length >= current.requiredApprovals) {
+      if (people.size >= requiredApprovals) {
         if (!(await this.approveInTx(tx, current, approverSlackId, now, 'request.approved'))) {
           return this.alreadyDecided(tx, await tx.getRequest(requestId));
         }
@@ -201,7 +218,7 @@ export class AccessService implements AccessApi {
       return refuse('reason_too_long', `Keep the reason under ${LIMITS.denyReason} characters.`);
     }
     const request = await ledger.getRequest(requestId);
-    const check = this.checkApprover(request, approverSlackId);
+    const check = await this.checkApprover(request, approverSlackId);
     if (!check.ok) return check;
     const now = clock.now();
     const result = await ledger.transaction(async (tx): Promise<Refusal | undefined> => {
@@ -493,7 +510,16 @@ export class AccessService implements AccessApi {
     return true;
   }
 
-  private checkApprover(request: RequestRecord | undefined, slackId: string): Outcome<RequestRecord> {
+  /**
+   * Who may approve is decided at the click, from the rules and the groups as they are now (an approver removed
+   * from a group, or a rule changed by a config reload, counts from then on), and per person: the clicker's Slack
+   * account is resolved to its Identity Center user, which may be neither the requester's nor, for admin work,
+   * the subject's, whichever Slack account it comes through.
+   */
+  private async checkApprover(
+    request: RequestRecord | undefined,
+    slackId: string,
+  ): Promise<Outcome<{ request: RequestRecord; approverUserId: string; requiredApprovals: number }>> {
     if (request === undefined) return refuse('not_found', 'That request no longer exists.');
     if (request.requesterSlackId === slackId) {
       return refuse(
@@ -501,13 +527,120 @@ export class AccessService implements AccessApi {
         `You cannot approve or deny your own request. It needs ${this.whoMayApprove(request)}.`,
       );
     }
-    if (!request.approvers.includes(slackId)) {
+    const subject = adminSubject(request);
+    if (subject?.slackUserId === slackId) {
       return refuse(
-        'not_approver',
-        `You are not one of the approvers of ${request.id}: it needs ${this.whoMayApprove(request)}.`,
+        'own_request',
+        `You cannot approve or deny ${request.id}: it is about you. It needs ${this.whoMayApprove(request)}.`,
       );
     }
-    return { ok: true, value: request };
+    const now = await this.approversNow(request);
+    if (!now.ok) return now;
+    const { approvers, requiredApprovals } = now.value;
+    const shown = { ...request, approvers, requiredApprovals };
+    if (!approvers.includes(slackId)) {
+      return refuse(
+        'not_approver',
+        `You are not one of the approvers of ${request.id} under the rules as they are now: it needs ${this.whoMayApprove(shown)}.`,
+      );
+    }
+    const approver = await this.deps.identities.resolve(slackId);
+    if (!approver.ok) {
+      return refuse(
+        approver.code,
+        `I cannot count your approval of ${request.id}, because I cannot tell who you are in Identity Center: ${approver.message}`,
+      );
+    }
+    const userId = approver.value.user.id;
+    const email = (approver.value.user.email ?? approver.value.email).toLowerCase();
+    const requesterUserId =
+      request.requesterUserId !== ''
+        ? request.requesterUserId
+        : await this.userIdOf(request.requesterSlackId);
+    if (requesterUserId === userId) {
+      return refuse(
+        'own_request',
+        `Your Slack account and ${mention(request.requesterSlackId)}'s are the same person in Identity Center: nobody approves their own request. It needs ${this.whoMayApprove(shown)}.`,
+      );
+    }
+    if (
+      subject !== undefined &&
+      (subject.userId === userId ||
+        subject.email.toLowerCase() === email ||
+        subject.email.toLowerCase() === approver.value.email.toLowerCase())
+    ) {
+      return refuse(
+        'own_request',
+        `You cannot approve or deny ${request.id}: it is about you (${escapeMrkdwn(subject.email)} in Identity Center). It needs ${this.whoMayApprove(shown)}.`,
+      );
+    }
+    return { ok: true, value: { request, approverUserId: userId, requiredApprovals } };
+  }
+
+  /**
+   * The approvers and the approvals needed under today's rules and groups, for a request made earlier. The
+   * subject's own Slack account never counts.
+   */
+  private async approversNow(
+    request: RequestRecord,
+  ): Promise<Outcome<{ approvers: string[]; requiredApprovals: number }>> {
+    const { config } = this.deps;
+    const aliases = request.accounts.map((a) => a.alias);
+    const subject = adminSubject(request);
+    const kind = request.kind;
+    const details = request.details as Partial<AdminRequestDetails>;
+    const groups =
+      kind === 'onboard'
+        ? [...(config.roles[details.role ?? '']?.groups ?? [])]
+        : kind === 'role_change'
+          ? [...(details.roleChange?.add.groups ?? [])]
+          : undefined;
+    const decision = await this.decide({
+      kind,
+      requesterSlackId: request.requesterSlackId,
+      ...(kind === 'access' || kind === 'extend' ? { permissionSet: request.permissionSet } : {}),
+      accounts: aliases,
+      ...(groups !== undefined ? { groups } : {}),
+      // Durations were judged when it was asked for; at the click only who may approve is decided again.
+      durationMs: undefined,
+      ...(request.reason !== null ? { reason: request.reason } : {}),
+    });
+    if (!decision.ok) {
+      return refuse(
+        decision.code === 'no_approver' ? 'no_approver' : 'not_approver',
+        `The rules changed since ${request.id} was asked for, and nobody may approve it now: ${decision.message}`,
+      );
+    }
+    const approvers = decision.value.approvers.filter((id) => id !== subject?.slackUserId);
+    return {
+      ok: true,
+      value: {
+        approvers,
+        requiredApprovals: Math.max(1, decision.value.requiredApprovals, request.requiredApprovals),
+      },
+    };
+  }
+
+  /** The Identity Center user of each approval's Slack account (undefined where it cannot be told). */
+  private async approverUsers(
+    approvals: readonly { approverSlackId: string; decision: string }[],
+    known: ReadonlyMap<string, string | undefined> = new Map(),
+  ): Promise<Map<string, string | undefined>> {
+    const out = new Map<string, string | undefined>();
+    for (const a of approvals) {
+      if (a.decision !== 'approve' || out.has(a.approverSlackId)) continue;
+      out.set(
+        a.approverSlackId,
+        known.has(a.approverSlackId) ? known.get(a.approverSlackId) : await this.userIdOf(a.approverSlackId),
+      );
+    }
+    return out;
+  }
+
+  private async userIdOf(slackId: string): Promise<string | undefined> {
+    if (slackId === 'system') return undefined;
+    const identity = await this.deps.identities.resolve(slackId);
+    return identity.ok ? identity.value.user.id : undefined;
   }
 
   private whoMayApprove(request: RequestRecord): string {
@@ -645,7 +778,49 @@ export class AccessService implements AccessApi {
         `You already have ${permissionSet} on ${held.map((a) => a.alias).join(', ')} in AWS (assigned outside access-desk). Ask for the accounts you lack.`,
       );
     }
-    return { ok: true, value: undefined };
+    return this.heldThroughGroups(identity, permissionSetArn, permissionSet, accounts);
+  }
+
+  /** Access that comes through a group the person is in is held already: a direct grant would only double it. */
+  private async heldThroughGroups(
+    identity: Identity,
+    permissionSetArn: string,
+    permissionSet: string,
+    accounts: AccountRef[],
+  ): Promise<Outcome<void>> {
+    const { directory, assignments } = this.deps;
+    const memberships = await directory.listMembershipsOfUser(identity.user.id);
+    if (!memberships.ok) {
+      return refuse('aws_unavailable', `I could not read your groups from AWS: ${memberships.error.message}`);
+    }
+    const through = new Map<string, string[]>();
+    for (const m of memberships.value) {
+      const carried = await assignments.listForGroup(m.groupId, { accountIds: accounts.map((a) => a.id) });
+      if (!carried.ok) {
+        return refuse(
+          'aws_unavailable',
+          `I could not read what your groups carry from AWS: ${carried.error.message}`,
+        );
+      }
+      for (const a of accounts) {
+        if (carried.value.some((x) => x.accountId === a.id && x.permissionSetArn === permissionSetArn)) {
+          through.set(a.alias, [...(through.get(a.alias) ?? []), m.groupId]);
+        }
+      }
+    }
+    if (through.size === 0) return { ok: true, value: undefined };
+    const groups = await directory.listGroups();
+    const nameOf = (id: string): string =>
+      (groups.ok ? groups.value.find((g) => g.id === id)?.name : undefined) ?? id;
+    const where = [...through.entries()]
+      .map(
+        ([alias, ids]) => `${alias} (through ${ids.map((id) => `*${escapeMrkdwn(nameOf(id))}*`).join(', ')})`,
+      )
+      .join(', ');
+    return refuse(
+      'already_held',
+      `You already have ${permissionSet} on ${where}: your group gives it to you, so there is nothing to grant. Ask for the accounts you lack.`,
+    );
   }
 
   private async openRequestFor(tx: LedgerTx, request: RequestRecord): Promise<Refusal | undefined> {
@@ -692,6 +867,13 @@ export class AccessService implements AccessApi {
     if (view === undefined) throw new Error(`request ${requestId} vanished after it was written`);
     return { ok: true, value: view };
   }
+}
+
+/** The person admin work is about (onboarding, offboarding, role change); undefined for access requests. */
+function adminSubject(request: RequestRecord): AdminRequestDetails['subject'] | undefined {
+  if (request.kind === 'access' || request.kind === 'extend') return undefined;
+  const subject = (request.details as Partial<AdminRequestDetails>).subject;
+  return subject !== undefined && typeof subject.email === 'string' ? subject : undefined;
 }
 
 const suggest = (suggestions: string[]): string =>

@@ -24,6 +24,7 @@ export function checkConsistency(file: ConfigFile): Problem[] {
     ...repeatedGroups(file),
     ...emptyRoles(file),
     ...untrustedPeople(file),
+    ...sharedPeople(file),
     ...emptyApproverGroups(file),
     ...ruleProblems(file),
     ...timingProblems(file),
@@ -82,6 +83,28 @@ function untrustedPeople(file: ConfigFile): Problem[] {
       problem(
         ['people', slackId],
         `"${person}" is not in a trusted email domain (trustedEmailDomains: ${file.trustedEmailDomains.join(', ')})`,
+      ),
+    ];
+  });
+}
+
+/**
+ * Two Slack accounts mapped to one Identity Center user would be one person with two votes: one could approve
+ * the other's request, or fill a two-person quorum alone. Emails compare without case, as Identity Center does.
+ */
+function sharedPeople(file: ConfigFile): Problem[] {
+  const seen = new Map<string, string>();
+  return Object.entries(file.people).flatMap(([slackId, person]) => {
+    const key = person.trim().toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, slackId);
+      return [];
+    }
+    return [
+      problem(
+        ['people', slackId],
+        `"${person}" is also people.${first}: two Slack accounts cannot be one person (each would count as an approver of the other's requests)`,
       ),
     ];
   });

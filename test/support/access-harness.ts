@@ -113,7 +113,13 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
       await core.runner.stop();
       aws.close();
       await ledger.close();
-      const next = await startAccessHarness({ ...options, ...changes, emulator, clock, config });
+      const next = await startAccessHarness({
+        ...options,
+        ...changes,
+        emulator,
+        clock,
+        config: changes.config ?? config,
+      });
       return {
         ...next,
         close: async () => {

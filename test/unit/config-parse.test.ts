@@ -220,6 +220,11 @@ describe('a config with mistakes', () => {
       'people.U0000SAM01: "sam@gmail.com" is not in a trusted email domain (trustedEmailDomains: example.com)',
     ],
     [
+      'two Slack accounts mapped to one person (emails differing only in case) are refused, naming both keys',
+      (doc) => doc.setIn(['people', 'U0000SAM02'], 'Sam.Dev@Example.com'),
+      'people.U0000SAM02: "Sam.Dev@Example.com" is also people.U0000SAM01: two Slack accounts cannot be one person (each would count as an approver of the other\'s requests)',
+    ],
+    [
       'a trusted domain written with an @ is refused',
       (doc) => doc.setIn(['trustedEmailDomains'], ['@example.com']),
       'trustedEmailDomains[0]: "@example.com" is not a domain name (write it like example.com)',
