@@ -7,25 +7,87 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-const UNITS: Record<string, number> = { m: MINUTE, min: MINUTE, h: HOUR, d: DAY, w: 7 * DAY };
+const UNITS: Record<string, number> = { m: MINUTE, h: HOUR, d: DAY, w: 7 * DAY };
 const PERMANENT = new Set(['permanent', 'perm', 'forever']);
 
-export type DurationParse = { ok: true; value: DurationSpec } | { ok: false; message: string };
+/** The longest text read as a duration: `1w 6d 23h 59m` fits with room; anything longer is refused unread. */
+export const DURATION_MAX_LENGTH = 32;
+/** The longest span a duration may be; beyond it, access is asked for as `permanent`. */
+export const MAX_SPAN = 366 * DAY;
 
-/** Parses `30m`, `4h`, `2d`, `1w`, `1h30m` or `permanent` (case-insensitive). */
+/** What would be valid, for every refusal. */
+export const DURATION_EXAMPLES = '`30m`, `4h`, `2d`, `1w`, `1h30m` or `permanent`';
+
+export type DurationRefusal = 'not_a_duration' | 'no_time' | 'too_long_a_span' | 'too_long_a_text';
+
+export type DurationParse =
+  { ok: true; value: DurationSpec } | { ok: false; code: DurationRefusal; message: string };
+
+const isSpace = (ch: string): boolean => /\s/.test(ch);
+const isDigit = (ch: string): boolean => ch >= '0' && ch <= '9';
+
+/**
+ * The span in `t` (already trimmed and lower case), or undefined when it is not one: numbers each followed by a
+ * unit (`min`, `m`, `h`, `d`, `w`), spaces allowed between them. One pass, no regex: linear in the length.
+ */
+function readSpan(t: string): number | undefined {
+  let i = 0;
+  let ms = 0;
+  let parts = 0;
+  while (i < t.length) {
+    while (i < t.length && isSpace(t.charAt(i))) i += 1;
+    if (i === t.length) break;
+    const start = i;
+    while (i < t.length && isDigit(t.charAt(i))) i += 1;
+    if (i === start) return undefined;
+    const amount = Number(t.slice(start, i));
+    while (i < t.length && isSpace(t.charAt(i))) i += 1;
+    let unit: number | undefined;
+    if (t.startsWith('min', i)) {
+      unit = MINUTE;
+      i += 3;
+    } else {
+      unit = UNITS[t.charAt(i)];
+      i += 1;
+    }
+    if (unit === undefined) return undefined;
+    ms += amount * unit;
+    parts += 1;
+  }
+  return parts === 0 ? undefined : ms;
+}
+
+/**
+ * Parses `30m`, `4h`, `2d`, `1w`, `1h30m` or `permanent` (case-insensitive). Text longer than
+ * DURATION_MAX_LENGTH is refused before it is read, and a span longer than MAX_SPAN is refused too.
+ */
 export function parseDuration(text: string): DurationParse {
   const t = text.trim().toLowerCase();
-  if (PERMANENT.has(t)) return { ok: true, value: { kind: 'permanent' } };
-  const parts = [...t.matchAll(/(\d+)\s*(min|m|h|d|w)/g)];
-  const consumed = parts.map((p) => p[0]).join('');
-  if (parts.length === 0 || consumed.replace(/\s/g, '') !== t.replace(/\s/g, '')) {
+  if (t.length > DURATION_MAX_LENGTH) {
     return {
       ok: false,
+      code: 'too_long_a_text',
+      message: `A duration of ${t.length} characters is not one: durations are at most ${DURATION_MAX_LENGTH} characters, like ${DURATION_EXAMPLES}`,
+    };
+  }
+  if (PERMANENT.has(t)) return { ok: true, value: { kind: 'permanent' } };
+  const ms = readSpan(t);
+  if (ms === undefined) {
+    return {
+      ok: false,
+      code: 'not_a_duration',
       message: `"${text}" is not a duration: use minutes, hours or days like \`30m\`, \`4h\`, \`2d\`, or \`permanent\``,
     };
   }
-  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] ?? ''] ?? 0), 0);
-  if (ms <= 0) return { ok: false, message: `"${text}" is no time at all: ask for at least \`1m\`` };
+  if (ms <= 0)
+    return { ok: false, code: 'no_time', message: `"${text}" is no time at all: ask for at least \`1m\`` };
+  if (ms > MAX_SPAN) {
+    return {
+      ok: false,
+      code: 'too_long_a_span',
+      message: `"${text}" is longer than ${formatDuration(MAX_SPAN)}: ask for at most \`${formatDuration(MAX_SPAN)}\`, or \`permanent\``,
+    };
+  }
   return { ok: true, value: { kind: 'for', ms } };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DAY,
+  DURATION_MAX_LENGTH,
   HOUR,
   MINUTE,
   durationMs,
@@ -44,6 +45,9 @@ describe('parsing durations as people type them', () => {
     ['1.5h', 'is not a duration'],
     ['0m', 'is no time at all'],
     ['0h0m', 'is no time at all'],
+    ['1mi', 'is not a duration'],
+    ['999999d', 'is longer than 366d'],
+    ['53w', 'is longer than 366d'],
   ];
 
   it.each(refused)('refuses %j, saying it %s', (text, why) => {
@@ -51,6 +55,30 @@ describe('parsing durations as people type them', () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.message).toContain(why);
   });
+
+  it('takes a year at most, and says to ask for permanent beyond it', () => {
+    expect(parseDuration('366d')).toEqual({ ok: true, value: { kind: 'for', ms: 366 * DAY } });
+    const parsed = parseDuration('367d');
+    expect(parsed).toMatchObject({ ok: false, code: 'too_long_a_span' });
+    if (!parsed.ok) expect(parsed.message).toContain('`permanent`');
+  });
+
+  it.each([
+    ['digits', '1'.repeat(40_000)],
+    ['repeated parts', '1h'.repeat(20_000)],
+    ['spaces', `4${' '.repeat(39_998)}h`],
+  ])(
+    'refuses 40,000 characters of %s before reading them, naming the length and the limit',
+    (_what, text) => {
+      const parsed = parseDuration(text);
+      expect(parsed).toMatchObject({ ok: false, code: 'too_long_a_text' });
+      if (!parsed.ok) {
+        expect(parsed.message).toContain('40000 characters');
+        expect(parsed.message).toContain(`at most ${DURATION_MAX_LENGTH}`);
+        expect(parsed.message.length).toBeLessThan(300);
+      }
+    },
+  );
 
   it('tells a duration from the first word of a reason', () => {
     expect(looksLikeDuration('4h')).toBe(true);
