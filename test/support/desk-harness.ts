@@ -4,7 +4,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/server.j
 import { silentLogger } from '../../src/log.js';
 import { exampleConfig, PEOPLE } from './access-harness.js';
 import { testCredentials } from './aws-clients.js';
-import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackUser } from './fake-slack.js';
 import type { SlackTarget } from './slack-requests.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
@@ -20,18 +20,30 @@ export interface DeskHarness {
 
 /** The whole product as it runs: the real Bolt App on loopback, SQLite, the emulator, a fake Slack Web API. */
 export async function startDesk(
-  options: { provisioningDelayMs?: number; latencyMs?: number; rateLimits?: boolean; seed?: Seed } = {},
+  options: {
+    provisioningDelayMs?: number;
+    latencyMs?: number;
+    rateLimits?: boolean;
+    seed?: Seed;
+    /** Slack users besides the configured people (not in `people:`, so matched by their profile email). */
+    slackUsers?: Record<string, FakeSlackUser>;
+    /** Edits the example config's YAML before it is parsed. */
+    editConfig?: (yaml: string) => string;
+  } = {},
 ) {
   const emulator = await startEmulator({
     rateLimits: options.rateLimits ?? false,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     faults: { provisioningDelayMs: options.provisioningDelayMs ?? 40, latencyMs: options.latencyMs ?? 0 },
   });
-  const config = exampleConfig();
+  const config = exampleConfig(options.editConfig);
   const slack = await startFakeSlack({
-    users: Object.fromEntries(
-      Object.entries(config.people).map(([id, email]) => [id, { email, name: email.split('@')[0] }]),
-    ),
+    users: {
+      ...Object.fromEntries(
+        Object.entries(config.people).map(([id, email]) => [id, { email, name: email.split('@')[0] }]),
+      ),
+      ...options.slackUsers,
+    },
   });
   const desk = await createAccessDesk({
     config,

@@ -90,11 +90,24 @@ export interface ButtonFields {
   channelId?: string;
   messageTs?: string;
   triggerId?: string;
+  /**
+   * The blocks of the message the button sits on, as Slack sends them back. Default: one actions block holding
+   * this very button, which is what a real card carries.
+   */
+  messageBlocks?: unknown[];
 }
 
 export function blockActionsBody(fields: ButtonFields): string {
   const channel = fields.channelId ?? 'C0000APPROV';
   const ts = fields.messageTs ?? '1700000001.000100';
+  const blockId = fields.blockId ?? 'actions';
+  const button = {
+    type: 'button',
+    action_id: fields.actionId,
+    value: fields.value,
+    text: { type: 'plain_text', text: 'button' },
+  };
+  const blocks = fields.messageBlocks ?? [{ type: 'actions', block_id: blockId, elements: [button] }];
   return payloadBody({
     type: 'block_actions',
     team: TEAM,
@@ -104,18 +117,9 @@ export function blockActionsBody(fields: ButtonFields): string {
     container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
     trigger_id: fields.triggerId ?? `trigger-${fields.userId}-${Date.now()}`,
     channel: { id: channel, name: 'access-approvals' },
-    message: { type: 'message', ts, text: 'card' },
+    message: { type: 'message', ts, text: 'card', blocks },
     response_url: fields.responseUrl,
-    actions: [
-      {
-        type: 'button',
-        action_id: fields.actionId,
-        block_id: fields.blockId ?? 'actions',
-        value: fields.value,
-        text: { type: 'plain_text', text: 'button' },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
+    actions: [{ ...button, block_id: blockId, action_ts: `${Date.now() / 1000}` }],
   });
 }
 
