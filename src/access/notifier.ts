@@ -32,7 +32,7 @@ export type RequesterEvent =
   | 'reminder'
   | 'ended';
 
-/** The message an audit keeps up to date in the channel where it was asked for. */
+/** The message an audit keeps up to date in the asking admin's direct messages. */
 export interface AuditStatus {
   /** Slack user id of the admin who asked. */
   requestedBy: string;
@@ -57,6 +57,8 @@ export interface Notifier {
    * Slack notifies them. Returns the running message.
    */
   notifyRequester(view: RequestView, event: RequesterEvent, grant?: GrantRecord): Promise<CardRef>;
+  /** The id of the bot's direct-message conversation with a Slack user (opened if need be). */
+  directMessageChannel(slackUserId: string): Promise<string>;
   /** Posts the audit's message to `channel`, or updates it in place when `ref` is given. */
   auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef>;
   /** Posts the report file to `channel` with `comment` (the summary) beside it. */

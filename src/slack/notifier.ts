@@ -78,6 +78,10 @@ export class SlackNotifier implements Notifier {
     return dm;
   }
 
+  directMessageChannel(slackUserId: string): Promise<string> {
+    return this.openDm(slackUserId);
+  }
+
   async auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef> {
     const msg = auditStatusMessage(status);
     if (ref !== undefined && (await this.update(ref, msg))) return ref;

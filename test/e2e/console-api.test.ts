@@ -176,10 +176,10 @@ describe('the sandbox console API', () => {
     expect(org.users.map((u) => u.UserName)).toContain('nina.new@example.com');
   });
 
-  it('runs the audit for an admin and shares the CSV through the upload flow, downloadable from the console', async () => {
+  it('runs the audit for an admin, typed in #general, and shares the CSV in her DM, never in #general', async () => {
     await api.post('/command', { as: ADA, channel: GENERAL, text: 'audit' });
-    const shared = await api.waitFor(ADA, 'the audit CSV shared in #general', (state) =>
-      state.conversations.find((c) => c.id === GENERAL)?.messages.find((m) => (m.files ?? []).length > 0),
+    const shared = await api.waitFor(ADA, 'the audit CSV shared in Ada’s DM with the bot', (state) =>
+      state.conversations.find((c) => c.kind === 'im')?.messages.find((m) => (m.files ?? []).length > 0),
     );
     const file = shared.files?.[0];
     expect(file?.name).toMatch(/\.csv$/);
@@ -188,6 +188,13 @@ describe('the sandbox console API', () => {
     const csv = await download.text();
     expect(csv.split('\n')[0]).toContain(',');
     expect(csv).toContain('sam.dev@example.com');
+    // #general, where it was typed, holds no file and no message naming anyone's access; Sam sees nothing.
+    const { body: samView } = await api.get<{
+      conversations: { id: string; messages: { files?: unknown[]; text: string }[] }[];
+    }>(`/state?as=${SAM}`);
+    const general = samView.conversations.find((c) => c.id === GENERAL);
+    expect(general?.messages.filter((m) => (m.files ?? []).length > 0)).toEqual([]);
+    expect(JSON.stringify(general?.messages ?? [])).not.toContain('sam.dev@example.com');
   });
 
   it('turns a typed @mention into the Slack user it names, as Slack does for the app', async () => {

@@ -10,7 +10,11 @@ import { PEOPLE, startAccessHarness, type AccessHarness } from '../support/acces
 import { csvObjects } from '../support/csv-parse.js';
 
 const PROD = '333333333333';
+/** Where `/access audit` was typed: a channel the report must never reach. */
 const CHANNEL = 'C0000OPS01';
+/** The example config's audit channel, and the DM the recording notifier gives Ada. */
+const AUDIT_CHANNEL = 'C0000AUDIT';
+const ADA_DM = `D${PEOPLE.ada}`;
 
 let h: AccessHarness | undefined;
 let emulator: RunningEmulator | undefined;
@@ -92,11 +96,18 @@ describe('the audit', () => {
 
     aws.calls.length = 0; // from here on, the audit's calls only
     const started = await harness.audit.startAudit(PEOPLE.ada, CHANNEL);
-    expect(started).toEqual({ ok: true, value: { channel: CHANNEL, alreadyRunning: false } });
+    expect(started).toEqual({
+      ok: true,
+      value: { requestedBy: PEOPLE.ada, auditChannel: AUDIT_CHANNEL, alreadyRunning: false },
+    });
     await harness.drain();
 
-    const [report] = harness.notifier.auditReports;
-    expect(report?.channel).toBe(CHANNEL);
+    // The report goes to the admin's DM and the audit channel, never to the channel it was asked in.
+    expect(harness.notifier.auditReports.map((r) => r.channel).sort()).toEqual(
+      [ADA_DM, AUDIT_CHANNEL].sort(),
+    );
+    expect(harness.notifier.auditStatuses.every((s) => s.channel === ADA_DM)).toBe(true);
+    const report = harness.notifier.auditReports.find((r) => r.channel === ADA_DM);
     expect(report?.file.filename).toMatch(/^access-audit-\d{4}-\d{2}-\d{2}T\d{4}Z\.csv$/);
     const rows = csvObjects(report!.file.content);
     const of = (record: string) => rows.filter((r) => r.record === record);
@@ -238,9 +249,14 @@ describe('the audit', () => {
 
     await harness.audit.startAudit(PEOPLE.ada, CHANNEL);
     const again = await harness.audit.startAudit(PEOPLE.ada, 'C0000OTHER');
-    expect(again).toEqual({ ok: true, value: { channel: CHANNEL, alreadyRunning: true } });
+    expect(again).toEqual({
+      ok: true,
+      value: { requestedBy: PEOPLE.ada, auditChannel: AUDIT_CHANNEL, alreadyRunning: true },
+    });
     await harness.drain();
-    expect(harness.notifier.auditReports).toHaveLength(1);
+    expect(harness.notifier.auditReports.map((r) => r.channel).sort()).toEqual(
+      [ADA_DM, AUDIT_CHANNEL].sort(),
+    );
   });
 
   it('says on its message why it stopped when AWS refuses the walk', async () => {

@@ -36,6 +36,10 @@ export class RecordingNotifier implements Notifier {
   readonly auditStatuses: { channel: string; ts: string; status: AuditStatus }[] = [];
   readonly auditReports: { channel: string; file: AuditFile; comment: string }[] = [];
 
+  directMessageChannel(slackUserId: string): Promise<string> {
+    return Promise.resolve(`D${slackUserId}`);
+  }
+
   auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef> {
     const ts = ref?.ts ?? `${1_700_000_000 + this.next++}.000100`;
     this.auditStatuses.push({ channel, ts, status });

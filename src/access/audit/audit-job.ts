@@ -1,6 +1,8 @@
 /**
  * The `audit` job: walk the organisation, judge it against the ledger, post the CSV file with its summary, and
- * keep one message in the channel up to date meanwhile. An AWS failure that the adapter's retries did not
+ * keep one message up to date meanwhile. The report names every user's access and legacy access key ids, so it
+ * goes only to the asking admin's direct messages (progress and report) and to `channels.audit` (the report),
+ * never to the channel where `/access audit` was typed. An AWS failure that the adapter's retries did not
  * overcome ends the audit with that message on the card (the admin can run it again); a Slack failure throws,
  * so the job runner runs the whole audit again later.
  */
@@ -45,8 +47,10 @@ export class AuditWork {
 
   async run(job: JobRecord): Promise<void> {
     const { notifier, ledger, clock } = this.deps;
-    const channel = String(job.payload.channel);
     const requestedBy = String(job.payload.requestedBy);
+    const channel = await notifier.directMessageChannel(requestedBy);
+    const auditChannel = this.deps.config.channels.audit;
+    const reportTo = auditChannel !== undefined && auditChannel !== channel ? [channel, auditChannel] : [channel];
     const status = (state: AuditStatus['state'], text: string): AuditStatus => ({ requestedBy, state, text });
     const ref: CardRef = await notifier.auditStatus(
       channel,
@@ -98,22 +102,20 @@ export class AuditWork {
       now,
     });
     const summary = summaryText(report.summary);
-    const uploaded = await notifier.uploadAuditReport(
-      channel,
-      {
-        filename: auditFileName(now),
-        title: `Access audit ${now.toISOString().slice(0, 10)}`,
-        content: auditCsv(report),
-      },
-      summary,
-    );
+    const file = {
+      filename: auditFileName(now),
+      title: `Access audit ${now.toISOString().slice(0, 10)}`,
+      content: auditCsv(report),
+    };
+    const fileIds: string[] = [];
+    for (const to of reportTo) fileIds.push((await notifier.uploadAuditReport(to, file, summary)).fileId);
     await notifier.auditStatus(channel, ref, status('done', summary));
     await ledger.appendAudit({
       at: now,
       actor: 'system',
       action: 'audit.completed',
-      details: { requestedBy, fileId: uploaded.fileId, ...report.summary },
+      details: { requestedBy, fileIds, ...report.summary },
     });
-    this.log.info({ fileId: uploaded.fileId, ...report.summary }, 'audit posted');
+    this.log.info({ fileIds, ...report.summary }, 'audit posted');
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Starting an audit: admins only, as a durable job (a restart runs it again from the start: it only reads).
- * One audit at a time for the whole deployment: a second ask while one is queued or running is told where that
- * one's report will appear instead of doubling the load on AWS's shared rate limits.
+ * One audit at a time for the whole deployment: a second ask while one is queued or running is told whose it is
+ * and where its report will appear instead of doubling the load on AWS's shared rate limits. The job carries who
+ * asked, not the channel it was typed in: the report goes to that admin's DM (and the audit channel).
  */
 import type { AccessDeskConfig } from '../../config/types.js';
 import { mention } from '../../domain/text.js';
@@ -33,7 +34,7 @@ export class AuditService implements AuditApi {
     const started = await ledger.transaction(async (tx) => {
       const queued = await tx.enqueueJob({
         kind: 'audit',
-        payload: { channel, requestedBy: actorSlackId },
+        payload: { requestedBy: actorSlackId },
         runAt: now,
         dedupeKey: AUDIT_JOB_KEY,
       });
@@ -42,20 +43,26 @@ export class AuditService implements AuditApi {
           at: now,
           actor: actorSlackId,
           action: 'audit.requested',
-          details: { channel },
+          details: { askedIn: channel },
         });
       }
       return queued;
     });
+    const auditChannel = config.channels.audit;
+    const where = auditChannel !== undefined ? { auditChannel } : {};
     if (!started) {
       const [running] = await ledger.findJobs({ kind: 'audit', statuses: ['queued', 'running'] });
-      const where = running?.payload.channel;
+      const owner = running?.payload.requestedBy;
       return {
         ok: true,
-        value: { channel: typeof where === 'string' ? where : channel, alreadyRunning: true },
+        value: {
+          requestedBy: typeof owner === 'string' ? owner : actorSlackId,
+          ...where,
+          alreadyRunning: true,
+        },
       };
     }
     this.deps.wake?.();
-    return { ok: true, value: { channel, alreadyRunning: false } };
+    return { ok: true, value: { requestedBy: actorSlackId, ...where, alreadyRunning: false } };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The audit in Slack: the message that follows it in the channel (running, done, failed), and the ephemeral
+ * The audit in Slack: the message that follows it in the admin's DM (running, done, failed), and the ephemeral
  * answer to `/access audit`. The status text comes from the audit in plain words and is escaped here.
  */
 import type { AuditStart } from '../../access/audit/api.js';
@@ -28,8 +28,9 @@ export function auditStatusMessage(status: AuditStatus): SlackMessage {
 }
 
 export function auditStartedMessage(start: AuditStart): SlackMessage {
+  const also = start.auditChannel !== undefined ? ` and in <#${start.auditChannel}>` : '';
   const text = start.alreadyRunning
-    ? `An audit is already running; its report will be posted in <#${start.channel}>.`
-    : 'Audit started. Progress and the report (a CSV file with a summary) will appear in this channel.';
+    ? `An audit asked for by ${who(start.requestedBy)} is already running; its report will be posted in their direct messages with me${also}.`
+    : `Audit started. Progress and the report (a CSV file with a summary) will appear in your direct messages with me${also}, not in this channel.`;
   return message(text, [section(text)]);
 }

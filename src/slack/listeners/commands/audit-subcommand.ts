@@ -1,6 +1,7 @@
 /**
- * `/access audit`: admins only. Starts the audit job and says so; the job keeps its own message in this channel
- * up to date and posts the report file here.
+ * `/access audit`: admins only. Starts the audit job and says so, ephemerally: the job keeps its message in the
+ * admin's direct messages up to date and posts the report file there (and in the audit channel), never in the
+ * channel the command was typed in, which may be public.
  */
 import { auditStartedMessage } from '../../blocks/audit-messages.js';
 import { refusalMessage } from '../../blocks/replies.js';
