@@ -5,6 +5,7 @@
  * the work until an admin retries it, which continues where it stopped.
  */
 import type { DirectoryGroup, DirectoryUser, LegacyIamUser } from '../domain/identity.js';
+import type { Requirement, RulePart } from '../domain/rule-parts.js';
 import type { Outcome } from './api.js';
 import type { GrantRecord, RequestRecord } from './ledger.js';
 import type { RequestView } from './notifier.js';
@@ -120,6 +121,15 @@ export interface OffboardingSnapshot {
  */
 export interface AdminRequestDetails {
   matchedRules: number[];
+  /**
+   * What the work would grant, as the rules judge it (src/domain/rule-parts.ts); re-judged at every click under
+   * the rules as they are then. Absent on work that grants nothing (offboarding, pure removals): `touches`.
+   */
+  ruleParts?: RulePart[];
+  /** The accounts work that grants nothing touches, as the rules judge it. */
+  touches?: string[];
+  /** Who must approve, as decided when it was asked for (the card shows them). */
+  requirements?: Requirement[];
   subject: AdminSubject;
   steps: AdminStep[];
   /** Onboarding: the new starter as planned. */

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import { durationMs, formatDuration } from '../domain/duration.js';
 import { didYouMean, resolveName } from '../domain/names.js';
+import { decideParts, requirementsMet, type Requirement } from '../domain/rule-parts.js';
 import { decide, type Decision } from '../domain/rules.js';
 import { escapeMrkdwn, LIMITS } from '../domain/text.js';
 import type {
@@ -18,6 +19,7 @@ import type {
   RequestOptions,
   RevokeInput,
 } from './api.js';
+import { approverGroupsNow } from './approver-groups.js';
 import type { Clock } from './clock.js';
 import { newGrantId, newRequestId } from './ids.js';
 import type { Identity, IdentityResolver } from './identity.js';
@@ -46,6 +48,14 @@ export interface AccessServiceDeps {
 type Refusal = Extract<Outcome<never>, { ok: false }>;
 const refuse = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
 const mention = (slackId: string): string => `<@${slackId}>`;
+
+interface ApproversNow {
+  requirements: Requirement[];
+  /** Everyone in some requirement. */
+  approvers: string[];
+  /** The largest number any one requirement asks for. */
+  requiredApprovals: number;
+}
 
 /** Statuses in which a request still occupies its target (a second request for it is refused). */
 const OPEN_STATUSES = ['pending', 'approved', 'provisioning'] as const;
@@ -158,7 +168,7 @@ export class AccessService implements AccessApi {
     const request = await ledger.getRequest(requestId);
     const check = await this.checkApprover(request, approverSlackId);
     if (!check.ok) return check;
-    const { approverUserId, requiredApprovals } = check.value;
+    const { approverUserId, requiredApprovals, requirements } = check.value;
     // Approvals count per person (Identity Center user), not per Slack account: who the earlier approvers are.
     const earlier = await this.approverUsers(await ledger.listApprovals(requestId));
     const now = clock.now();
@@ -188,14 +198,21 @@ export class AccessService implements AccessApi {
         return refuse('already_voted', `You have already approved ${requestId}; it needs someone else now.`);
       }
       const people = new Set([...before.map((a) => users.get(a.approverSlackId)), approverUserId]);
+      const personOf = (slackId: string): string | undefined =>
+        slackId === approverSlackId ? approverUserId : users.get(slackId);
+      const met = requirementsMet(
+        requirements,
+        [...before.map((a) => a.approverSlackId), approverSlackId],
+        personOf,
+      );
       await tx.appendAudit({
         at: now,
         actor: approverSlackId,
         action: 'request.approval_recorded',
         requestId,
-        details: { approvals: people.size, required: requiredApprovals, approverUserId },
+        details: { approvals: people.size, required: requiredApprovals, approverUserId, met },
       });
-      if (people.size >= requiredApprovals) {
+      if (met) {
         if (!(await this.approveInTx(tx, current, approverSlackId, now, 'request.approved'))) {
           return this.alreadyDecided(tx, await tx.getRequest(requestId));
         }
@@ -519,7 +536,14 @@ export class AccessService implements AccessApi {
   private async checkApprover(
     request: RequestRecord | undefined,
     slackId: string,
-  ): Promise<Outcome<{ request: RequestRecord; approverUserId: string; requiredApprovals: number }>> {
+  ): Promise<
+    Outcome<{
+      request: RequestRecord;
+      approverUserId: string;
+      requiredApprovals: number;
+      requirements: Requirement[];
+    }>
+  > {
     if (request === undefined) return refuse('not_found', 'That request no longer exists.');
     if (request.requesterSlackId === slackId) {
       return refuse(
@@ -536,7 +560,7 @@ export class AccessService implements AccessApi {
     }
     const now = await this.approversNow(request);
     if (!now.ok) return now;
-    const { approvers, requiredApprovals } = now.value;
+    const { approvers, requiredApprovals, requirements } = now.value;
     const shown = { ...request, approvers, requiredApprovals };
     if (!approvers.includes(slackId)) {
       return refuse(
@@ -574,51 +598,101 @@ export class AccessService implements AccessApi {
         `You cannot approve or deny ${request.id}: it is about you (${escapeMrkdwn(subject.email)} in Identity Center). It needs ${this.whoMayApprove(shown)}.`,
       );
     }
-    return { ok: true, value: { request, approverUserId: userId, requiredApprovals } };
+    return { ok: true, value: { request, approverUserId: userId, requiredApprovals, requirements } };
   }
 
   /**
-   * The approvers and the approvals needed under today's rules and groups, for a request made earlier. The
-   * subject's own Slack account never counts.
+   * Who must approve under today's rules and groups, for a request made earlier: a list of requirements, each
+   * met by enough distinct people. An access request has one; admin work has one per distinct set of approvers
+   * among the things it would grant (src/domain/rule-parts.ts). The subject's own Slack accounts never count.
    */
-  private async approversNow(
-    request: RequestRecord,
-  ): Promise<Outcome<{ approvers: string[]; requiredApprovals: number }>> {
+  private async approversNow(request: RequestRecord): Promise<Outcome<ApproversNow>> {
     const { config } = this.deps;
-    const aliases = request.accounts.map((a) => a.alias);
     const subject = adminSubject(request);
     const kind = request.kind;
     const details = request.details as Partial<AdminRequestDetails>;
-    const groups =
+    const excluded = subject === undefined ? [] : this.slackIdsOf(subject);
+    const reason = request.reason !== null ? { reason: request.reason } : {};
+    const groups = await approverGroupsNow(config, this.deps.people);
+    const changed = (message: string): Refusal =>
+      refuse(
+        'not_approver',
+        `The rules changed since ${request.id} was asked for, and nobody may approve it now: ${message}`,
+      );
+    if (subject !== undefined && (details.ruleParts !== undefined || details.touches !== undefined)) {
+      const decision =
+        details.ruleParts !== undefined
+          ? decideParts(
+              details.ruleParts,
+              {
+                kind,
+                requesterSlackId: request.requesterSlackId,
+                excludedApprovers: excluded,
+                durationMs: null,
+                ...reason,
+              },
+              config,
+              groups,
+            )
+          : decideParts(
+              [{ accounts: details.touches ?? [] }],
+              {
+                kind,
+                requesterSlackId: request.requesterSlackId,
+                excludedApprovers: excluded,
+                durationMs: undefined,
+                ...reason,
+              },
+              config,
+              groups,
+            );
+      if (!decision.ok) return changed(decision.message);
+      const requirements = decision.autoApprove
+        ? [{ approvers: decision.approvers, approvals: 1, what: '' }]
+        : decision.requirements;
+      return { ok: true, value: this.flatten(requirements) };
+    }
+    const aliases = request.accounts.map((a) => a.alias);
+    const adminGroups =
       kind === 'onboard'
         ? [...(config.roles[details.role ?? '']?.groups ?? [])]
         : kind === 'role_change'
           ? [...(details.roleChange?.add.groups ?? [])]
           : undefined;
-    const decision = await this.decide({
-      kind,
-      requesterSlackId: request.requesterSlackId,
-      ...(kind === 'access' || kind === 'extend' ? { permissionSet: request.permissionSet } : {}),
-      accounts: aliases,
-      ...(groups !== undefined ? { groups } : {}),
-      // Durations were judged when it was asked for; at the click only who may approve is decided again.
-      durationMs: undefined,
-      ...(request.reason !== null ? { reason: request.reason } : {}),
-    });
-    if (!decision.ok) {
-      return refuse(
-        decision.code === 'no_approver' ? 'no_approver' : 'not_approver',
-        `The rules changed since ${request.id} was asked for, and nobody may approve it now: ${decision.message}`,
-      );
-    }
-    const approvers = decision.value.approvers.filter((id) => id !== subject?.slackUserId);
-    return {
-      ok: true,
-      value: {
-        approvers,
-        requiredApprovals: Math.max(1, decision.value.requiredApprovals, request.requiredApprovals),
+    const decision = decide(
+      {
+        kind,
+        requesterSlackId: request.requesterSlackId,
+        excludedApprovers: excluded,
+        ...(kind === 'access' || kind === 'extend' ? { permissionSet: request.permissionSet } : {}),
+        accounts: aliases,
+        ...(adminGroups !== undefined ? { groups: adminGroups } : {}),
+        // Durations were judged when it was asked for; at the click only who may approve is decided again.
+        durationMs: undefined,
+        ...reason,
       },
+      config,
+      groups,
+    );
+    if (!decision.ok) return changed(decision.message);
+    const approvals = Math.max(1, decision.requiredApprovals, request.requiredApprovals);
+    return { ok: true, value: this.flatten([{ approvers: decision.approvers, approvals, what: '' }]) };
+  }
+
+  private flatten(requirements: Requirement[]): ApproversNow {
+    return {
+      requirements,
+      approvers: [...new Set(requirements.flatMap((r) => r.approvers))].sort(),
+      requiredApprovals: Math.max(1, ...requirements.map((r) => r.approvals)),
     };
+  }
+
+  /** The subject's Slack accounts that config or the request name (others are caught by their IC user). */
+  private slackIdsOf(subject: AdminRequestDetails['subject']): string[] {
+    const mapped = Object.entries(this.deps.config.people)
+      .filter(([, v]) => v.toLowerCase() === subject.email.toLowerCase())
+      .map(([id]) => id);
+    return [...new Set([...(subject.slackUserId !== undefined ? [subject.slackUserId] : []), ...mapped])];
   }
 
   /** The Identity Center user of each approval's Slack account (undefined where it cannot be told). */
@@ -711,14 +785,8 @@ export class AccessService implements AccessApi {
     return refuse(code, decision.message);
   }
 
-  private async approverGroups(): Promise<Record<string, string[]>> {
-    const out: Record<string, string[]> = {};
-    for (const [name, group] of Object.entries(this.deps.config.approvers)) {
-      const members =
-        group.usergroup === undefined ? [] : await this.deps.people.usergroupMembers(group.usergroup);
-      out[name] = [...new Set([...group.users, ...members])];
-    }
-    return out;
+  private approverGroups(): Promise<Record<string, string[]>> {
+    return approverGroupsNow(this.deps.config, this.deps.people);
   }
 
   private async permissionSetArn(name: string): Promise<Outcome<string>> {

@@ -31,6 +31,11 @@ export interface RuleSubject {
   /** `null`: permanent; `undefined`: not stated (the rules' default is used). */
   durationMs: number | null | undefined;
   reason?: string;
+  /**
+   * Slack ids who may never approve it besides the requester: the subject of admin work (the person onboarded,
+   * moved or offboarded), by every Slack account known to be theirs.
+   */
+  excludedApprovers?: readonly string[];
 }
 
 /**
@@ -172,7 +177,8 @@ export function decide(
   const approverRules = naming.length > 0 ? mostSpecific(naming) : [];
   const groupNames = unique(approverRules.flatMap((r) => r.approvers ?? []));
   const everyone = unique(groupNames.flatMap((g) => approverGroups[g] ?? [])).sort();
-  const approvers = everyone.filter((id) => id !== subject.requesterSlackId);
+  const excluded = new Set(subject.excludedApprovers ?? []);
+  const approvers = everyone.filter((id) => id !== subject.requesterSlackId && !excluded.has(id));
   const requiredApprovals = Math.max(1, ...matched.map((r) => r.approvals ?? 1));
   const autoApprove = autoApproves(subject, config.rules);
 
@@ -258,6 +264,14 @@ function noApproverMessage(
   const from = joinWords(groupNames.map((g) => `*${escapeMrkdwn(g)}*`));
   const needs = required === 1 ? 'an approval' : `${required} approvals`;
   const youAreOne = everyone.includes(subject.requesterSlackId);
+  const subjectIsOne = (subject.excludedApprovers ?? []).some((id) => everyone.includes(id));
+  if (subjectIsOne) {
+    const rest =
+      approvers.length === 0
+        ? 'nobody is left once you and the person it is about are set aside'
+        : `only ${joinWords(approvers.map(mention))} ${approvers.length === 1 ? 'is' : 'are'} left once you and the person it is about are set aside`;
+    return `${capitalise(target)} needs ${needs} from ${from} (${describeRules(approverRules)}), but ${rest}: nobody approves work about themself. Ask an admin to add approvers.`;
+  }
   const people = joinWords(approvers.map(mention));
   const why =
     everyone.length === 0

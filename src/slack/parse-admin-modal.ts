@@ -153,6 +153,12 @@ const REFUSAL_FIELD: Readonly<Record<string, string>> = {
   unknown_account: BLOCK.extraAccounts,
   invalid_name: BLOCK.givenName,
   bad_name: BLOCK.givenName,
+  // The rules' answers: a reason goes in the note; what the role gives is what they judged.
+  reason_required: BLOCK.note,
+  reason_too_long: BLOCK.note,
+  no_approver: BLOCK.role,
+  not_offered: BLOCK.role,
+  duration_too_long: BLOCK.role,
 };
 
 /** `invalid_input` names the field in its message: the first of these words found says which. */

@@ -116,7 +116,9 @@ describe('/access audit through Slack', () => {
     );
     expect(shared.map((u) => u.completed?.channelId).sort()).toEqual([AUDIT_CHANNEL, ADA_DM].sort());
     for (const upload of shared) {
-      expect(csvObjects(upload.bytes!.toString('utf8')).some((r) => r.record === 'legacy_iam_key')).toBe(true);
+      expect(csvObjects(upload.bytes!.toString('utf8')).some((r) => r.record === 'legacy_iam_key')).toBe(
+        true,
+      );
     }
     await waitFor('the audit message in the DM to say done', () =>
       [...slack.messages.values()].find(

@@ -194,6 +194,8 @@ describe('the local Slack console in a browser', () => {
     } else {
       await role.selectOption('developer');
     }
+    // The developer role's group carries ReadOnlyAccess on prod, which the rules give only with a reason.
+    await modal.locator('[data-action-id="type_note"]').fill('joins the payments team');
     await shot('ada-onboarding-modal');
     await modal.locator('.bk-submit').click();
     await modal.waitFor({ state: 'hidden', ...WAIT });

@@ -34,6 +34,7 @@ describe('admin work resumed after a crash', () => {
       givenName: 'Nina',
       familyName: 'New',
       role: 'developer',
+      note: 'joins the payments team',
     });
     if (!submitted.ok) throw new Error(submitted.message);
     const id = submitted.value.request.id;

@@ -83,10 +83,19 @@ describe('changing a person’s role', () => {
 
   it('joins the new group before it leaves the old one and drops the old assignments', async () => {
     h = await startAccessHarness();
-    const submitted = await h.admin.submitRoleChange(PEOPLE.ada, { who: SAM, role: 'finance' });
+    // Billing carries FinanceAdmin on management: finance approves it (rules[5]), with a reason (rules[2], rules[5]).
+    const submitted = await h.admin.submitRoleChange(PEOPLE.ada, {
+      who: SAM,
+      role: 'finance',
+      reason: 'moves to the finance team',
+    });
     if (!submitted.ok) throw new Error(submitted.message);
     const before = h.emulator.calls.length;
-    expect((await h.service.approve(submitted.value.request.id, PEOPLE.leo)).ok).toBe(true);
+    expect(await h.service.approve(submitted.value.request.id, PEOPLE.leo)).toMatchObject({
+      ok: false,
+      code: 'not_approver',
+    });
+    expect((await h.service.approve(submitted.value.request.id, PEOPLE.fiona)).ok).toBe(true);
     await h.drain();
 
     const userId = h.emulator.state.userByName(SAM)!.UserId;

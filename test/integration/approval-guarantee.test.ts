@@ -35,8 +35,10 @@ async function submitted(
 }
 
 describe('who may approve, decided per person and at the click', () => {
-  it('refuses a lead who approves her own promotion to admin, and lets another lead approve it', async () => {
-    h = await startAccessHarness();
+  it('refuses a lead who approves her own promotion to admin, and lets two other approvers approve it', async () => {
+    // The admin role carries AdministratorAccess (through its group): two of leads and admins (rules[8]), never
+    // Ada who asks nor Lena whom it is about. Sofia joins the leads here so that two others are left.
+    h = await startAccessHarness({ config: withLeads(['U0000LEAD1', 'U0000LEAD2', 'U0000SEC01']) });
     const asked = await h.admin.submitRoleChange(PEOPLE.ada, {
       who: 'lena.lead@example.com',
       role: 'admin',
@@ -44,6 +46,8 @@ describe('who may approve, decided per person and at the click', () => {
     });
     if (!asked.ok) throw new Error(asked.message);
     const id = asked.value.request.id;
+    expect(asked.value.request.approvers).toEqual([PEOPLE.leo, PEOPLE.sofia].sort());
+    expect(asked.value.request.requiredApprovals).toBe(2);
 
     const own = await h.service.approve(id, PEOPLE.lena);
     expect(own).toMatchObject({ ok: false, code: 'own_request' });
@@ -51,9 +55,22 @@ describe('who may approve, decided per person and at the click', () => {
     expect((await h.ledger.getRequest(id))?.status).toBe('pending');
     expect(await h.ledger.listApprovals(id)).toEqual([]);
 
-    const other = await h.service.approve(id, PEOPLE.leo);
-    expect(other.ok).toBe(true);
+    expect((await h.service.approve(id, PEOPLE.leo)).ok).toBe(true);
+    expect((await h.ledger.getRequest(id))?.status).toBe('pending');
+    expect((await h.service.approve(id, PEOPLE.sofia)).ok).toBe(true);
     expect((await h.ledger.getRequest(id))?.status).not.toBe('pending');
+  });
+
+  it('refuses at once a promotion to admin when, without the admin who asks and the lead it is about, one approver is left', async () => {
+    h = await startAccessHarness();
+    const asked = await h.admin.submitRoleChange(PEOPLE.ada, {
+      who: 'lena.lead@example.com',
+      role: 'admin',
+      reason: 'promoted',
+    });
+    expect(asked).toMatchObject({ ok: false, code: 'no_approver' });
+    if (!asked.ok) expect(asked.message).toMatch(/about/);
+    expect(await h.ledger.findRequests({})).toEqual([]);
   });
 
   it('refuses the subject of a role change who approves it through a second Slack account', async () => {

@@ -202,6 +202,7 @@ describe('the audit', () => {
       givenName: 'Nina',
       familyName: 'New',
       role: 'developer',
+      note: 'joins the payments team',
     });
     if (!submitted.ok) throw new Error(submitted.message);
     expect((await harness.service.approve(submitted.value.request.id, PEOPLE.lena)).ok).toBe(true);

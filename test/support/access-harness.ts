@@ -30,6 +30,8 @@ export const PEOPLE = {
   ada: 'U0000ADMIN',
   sofia: 'U0000SEC01',
   kim: 'U0000KIM01',
+  fiona: 'U0000FIN01',
+  omar: 'U0000OMAR1',
 } as const;
 
 export interface AccessHarness extends AccessCore {

@@ -29,6 +29,8 @@ export async function startDesk(
     slackUsers?: Record<string, FakeSlackUser>;
     /** Edits the example config's YAML before it is parsed. */
     editConfig?: (yaml: string) => string;
+    /** Slack user groups (S… → member ids); the object is read at each call, so a test may change it. */
+    usergroups?: Record<string, string[]>;
   } = {},
 ) {
   const emulator = await startEmulator({
@@ -44,6 +46,7 @@ export async function startDesk(
       ),
       ...options.slackUsers,
     },
+    ...(options.usergroups !== undefined ? { usergroups: options.usergroups } : {}),
   });
   const desk = await createAccessDesk({
     config,

@@ -27,6 +27,7 @@ import { planOnboarding } from './onboarding.js';
 import { decideAdmin, recordAdminRequest, type NewAdminRequest } from './record.js';
 import { planRoleChange } from './role-change.js';
 import { findPerson, type Person } from './subject.js';
+import { grantedParts } from './rule-parts.js';
 import { resolveRole } from './targets.js';
 
 /** How long after the migration email the old access keys go. */
@@ -46,27 +47,15 @@ export class AdminService implements AdminApi {
   // ---------- onboarding ----------
 
   async planOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<OnboardingPlan>> {
-    const admin = this.checkAdmin(adminSlackId, 'onboard people');
-    if (!admin.ok) return admin;
-    const planned = await planOnboarding(this.deps, starter);
+    const planned = await this.judgeOnboarding(adminSlackId, starter);
     return planned.ok ? ok(planned.value.plan) : planned;
   }
 
   async submitOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<RequestView>> {
-    const admin = this.checkAdmin(adminSlackId, 'onboard people');
-    if (!admin.ok) return admin;
-    const planned = await planOnboarding(this.deps, starter);
-    if (!planned.ok) return planned;
-    const { plan, accounts } = planned.value;
+    const judged = await this.judgeOnboarding(adminSlackId, starter);
+    if (!judged.ok) return judged;
+    const { plan, accounts, parts, approval } = judged.value;
     const reason = plan.starter.note ?? '';
-    const approval = await decideAdmin(this.deps.config, this.deps.people, {
-      kind: 'onboard',
-      requesterSlackId: adminSlackId,
-      accounts: accounts.map((a) => a.alias),
-      groups: plan.groups,
-      ...(reason !== '' ? { reason } : {}),
-    });
-    if (!approval.ok) return approval;
     return this.record(
       {
         kind: 'onboard',
@@ -80,13 +69,43 @@ export class AdminService implements AdminApi {
             displayName: plan.starter.displayName,
             ...(plan.starter.slackUserId !== undefined ? { slackUserId: plan.starter.slackUserId } : {}),
           },
+          ruleParts: parts,
           steps: plan.steps,
           starter: plan.starter,
           ...(plan.starter.role !== undefined ? { role: plan.starter.role } : {}),
         },
       },
-      approval.value,
+      approval,
     );
+  }
+
+  /**
+   * An onboarding checked and judged by the rules, from everything it would grant (the role's assignments, the
+   * extras, what its groups carry), so that the form shows a refusal (a reason needed, nobody left to approve,
+   * a permanent grant the rules allow only for a time) before anything is recorded.
+   */
+  private async judgeOnboarding(adminSlackId: string, starter: NewStarter) {
+    const admin = this.checkAdmin(adminSlackId, 'onboard people');
+    if (!admin.ok) return admin;
+    const planned = await planOnboarding(this.deps, starter);
+    if (!planned.ok) return planned;
+    const { plan, accounts, targets } = planned.value;
+    const reason = plan.starter.note ?? '';
+    const parts = await grantedParts(this.deps, targets, plan.groups);
+    if (!parts.ok) return parts;
+    const approval = await decideAdmin(
+      this.deps.config,
+      this.deps.people,
+      {
+        kind: 'onboard',
+        requesterSlackId: adminSlackId,
+        excludedApprovers: this.slackIdsOf(plan.starter.email, plan.starter.slackUserId),
+        ...(reason !== '' ? { reason } : {}),
+      },
+      { grants: parts.value },
+    );
+    if (!approval.ok) return approval;
+    return ok({ plan, accounts, parts: parts.value, approval: approval.value });
   }
 
   // ---------- offboarding ----------
@@ -115,12 +134,19 @@ export class AdminService implements AdminApi {
       ...preview.value.directAssignments.map((a) => a.accountId),
       ...preview.value.activeGrants.map((g) => g.accountId),
     ]);
-    const approval = await decideAdmin(this.deps.config, this.deps.people, {
-      kind: 'offboard',
-      requesterSlackId: adminSlackId,
-      accounts: accounts.map((a) => a.alias),
-      reason: reason.value,
-    });
+    const subject = this.subjectOf(person.value);
+    const touches = accounts.map((a) => a.alias);
+    const approval = await decideAdmin(
+      this.deps.config,
+      this.deps.people,
+      {
+        kind: 'offboard',
+        requesterSlackId: adminSlackId,
+        excludedApprovers: this.slackIdsOf(subject.email, subject.slackUserId),
+        reason: reason.value,
+      },
+      { touches },
+    );
     if (!approval.ok) return approval;
     const iam = preview.value.legacyIamUser;
     return this.record(
@@ -131,7 +157,8 @@ export class AdminService implements AdminApi {
         accounts,
         reason: reason.value,
         details: {
-          subject: this.subjectOf(person.value),
+          subject,
+          touches,
           steps: offboardingSteps(preview.value, input.cleanupLegacyIam),
           cleanupLegacyIam: input.cleanupLegacyIam,
           ...(iam !== undefined ? { legacyIamUserName: iam.userName } : {}),
@@ -169,15 +196,37 @@ export class AdminService implements AdminApi {
         `${escapeMrkdwn(person.email)} already has exactly what the role ${plan.preview.role} gives: nothing to change.`,
       );
     }
-    const approval = await decideAdmin(this.deps.config, this.deps.people, {
-      kind: 'role_change',
-      requesterSlackId: adminSlackId,
-      accounts: plan.accounts.map((a) => a.alias),
-      groups: plan.preview.add.groups,
-      ...(reason.value !== '' ? { reason: reason.value } : {}),
-    });
-    if (!approval.ok) return approval;
     const { current, add, remove } = plan.preview;
+    const subject = this.subjectOf(person);
+    // Judged by what it adds; a change that only removes is judged by the accounts it touches.
+    const adds = add.assignments.length + add.groups.length > 0;
+    const parts = adds
+      ? await grantedParts(
+          this.deps,
+          add.assignments.map((a) => ({
+            permissionSet: a.permissionSet,
+            account: {
+              alias: a.accountAlias,
+              id: this.deps.config.accounts[a.accountAlias] ?? a.accountAlias,
+            },
+          })),
+          add.groups,
+        )
+      : ok([]);
+    if (!parts.ok) return parts;
+    const touches = plan.accounts.map((a) => a.alias);
+    const approval = await decideAdmin(
+      this.deps.config,
+      this.deps.people,
+      {
+        kind: 'role_change',
+        requesterSlackId: adminSlackId,
+        excludedApprovers: this.slackIdsOf(subject.email, subject.slackUserId),
+        ...(reason.value !== '' ? { reason: reason.value } : {}),
+      },
+      adds ? { grants: parts.value } : { touches },
+    );
+    if (!approval.ok) return approval;
     return this.record(
       {
         kind: 'role_change',
@@ -186,7 +235,8 @@ export class AdminService implements AdminApi {
         accounts: plan.accounts,
         reason: reason.value === '' ? null : reason.value,
         details: {
-          subject: this.subjectOf(person),
+          subject,
+          ...(adds ? { ruleParts: parts.value } : { touches }),
           steps: plan.steps,
           role: plan.preview.role,
           roleChange: { current, add, remove },
@@ -352,6 +402,14 @@ export class AdminService implements AdminApi {
 
   private async person(who: string): Promise<Outcome<Person>> {
     return findPerson(this.deps.directory, this.deps.identities, who);
+  }
+
+  /** Every Slack account known to be the person with this email: the one given, and those `people:` maps to it. */
+  private slackIdsOf(email: string, slackUserId: string | undefined): string[] {
+    const mapped = Object.entries(this.deps.config.people)
+      .filter(([, v]) => v.toLowerCase() === email.toLowerCase())
+      .map(([id]) => id);
+    return [...new Set([...(slackUserId !== undefined ? [slackUserId] : []), ...mapped])];
   }
 
   private subjectOf(person: Person): AdminRequestDetails['subject'] {

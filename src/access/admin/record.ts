@@ -4,32 +4,49 @@
  * once when the rules say so.
  */
 import type { AccessDeskConfig } from '../../config/types.js';
-import { decide, type Decision, type RuleSubject } from '../../domain/rules.js';
+import { decideParts, type PartsDecision, type RulePart } from '../../domain/rule-parts.js';
+import type { RuleSubject } from '../../domain/rules.js';
 import type { RequestKind } from '../../domain/request.js';
 import { escapeMrkdwn } from '../../domain/text.js';
 import type { AdminRequestDetails } from '../admin-api.js';
 import type { Outcome, RefusalCode } from '../api.js';
 import { newRequestId } from '../ids.js';
 import type { AccountRef, Ledger, RequestRecord } from '../ledger.js';
+import { approverGroupsNow } from '../approver-groups.js';
 import type { SlackPeople } from '../people.js';
 import { cardJob, notifyJob } from '../service.js';
 import { ok, refuse, toRecord } from './details.js';
 
-export type Approval = Extract<Decision, { ok: true }>;
+export type Approval = Extract<PartsDecision, { ok: true }>;
 
-/** The rules' decision for admin work: the groups it joins and the accounts it touches are what they match. */
+/** Who admin work is judged as: its kind, the admin, the subject's Slack ids, the reason. */
+export type AdminRuleSubject = Pick<
+  RuleSubject,
+  'kind' | 'requesterSlackId' | 'reason' | 'excludedApprovers'
+>;
+
+/**
+ * The rules' decision for admin work, from what it would grant (`parts`, see src/domain/rule-parts.ts): what a
+ * role gives is permanent, so rules that limit durations apply to it as to a request for permanent access.
+ * Work that grants nothing (offboarding, a role change that only removes) is judged by the accounts it touches,
+ * with no duration.
+ */
 export async function decideAdmin(
   config: AccessDeskConfig,
   people: SlackPeople,
-  subject: Omit<RuleSubject, 'durationMs'>,
+  subject: AdminRuleSubject,
+  parts: { grants: readonly RulePart[] } | { touches: readonly string[] },
 ): Promise<Outcome<Approval>> {
-  const groups: Record<string, string[]> = {};
-  for (const [name, group] of Object.entries(config.approvers)) {
-    const members = group.usergroup === undefined ? [] : await people.usergroupMembers(group.usergroup);
-    groups[name] = [...new Set([...group.users, ...members])];
-  }
-  // No duration: admin work is permanent by nature, and rules that limit durations speak of access.
-  const decision = decide({ ...subject, durationMs: undefined }, config, groups);
+  const groups = await approverGroupsNow(config, people);
+  const decision =
+    'grants' in parts
+      ? decideParts(parts.grants, { ...subject, durationMs: null }, config, groups)
+      : decideParts(
+          [{ accounts: [...parts.touches] }],
+          { ...subject, durationMs: undefined },
+          config,
+          groups,
+        );
   if (decision.ok) return ok(decision);
   const code: RefusalCode = decision.code === 'permanent_not_allowed' ? 'duration_too_long' : decision.code;
   return refuse(code, decision.message);
@@ -54,7 +71,11 @@ export async function recordAdminRequest(
   approval: Approval,
   now: Date,
 ): Promise<Outcome<RequestRecord>> {
-  const details: AdminRequestDetails = { ...input.details, matchedRules: approval.matchedRules };
+  const details: AdminRequestDetails = {
+    ...input.details,
+    matchedRules: approval.matchedRules,
+    requirements: approval.requirements,
+  };
   const request: RequestRecord = {
     id: newRequestId(),
     kind: input.kind,

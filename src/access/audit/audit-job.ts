@@ -50,7 +50,8 @@ export class AuditWork {
     const requestedBy = String(job.payload.requestedBy);
     const channel = await notifier.directMessageChannel(requestedBy);
     const auditChannel = this.deps.config.channels.audit;
-    const reportTo = auditChannel !== undefined && auditChannel !== channel ? [channel, auditChannel] : [channel];
+    const reportTo =
+      auditChannel !== undefined && auditChannel !== channel ? [channel, auditChannel] : [channel];
     const status = (state: AuditStatus['state'], text: string): AuditStatus => ({ requestedBy, state, text });
     const ref: CardRef = await notifier.auditStatus(
       channel,
