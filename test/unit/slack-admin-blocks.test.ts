@@ -97,6 +97,26 @@ describe('the approval card of admin work', () => {
     expect(buttons(card.blocks)[0]?.confirm?.title?.text).toBe('Approve this offboarding?');
   });
 
+  it('says each requirement of work that needs approvers of different groups, and what each is for', () => {
+    const card = approvalCard(
+      adminRequestView(
+        'onboard',
+        { approvers: ['U0000FIN01', 'U0000LEAD1', 'U0000LEAD2'], requiredApprovals: 1 },
+        {
+          requirements: [
+            { approvers: ['U0000LEAD1', 'U0000LEAD2'], approvals: 1, what: 'JuniorDeveloper on dev' },
+            { approvers: ['U0000FIN01'], approvals: 1, what: 'FinanceAdmin on management' },
+          ],
+        },
+      ),
+    );
+    const text = allText(card.blocks);
+    expect(text).toContain(
+      'Needs 1 of <@U0000LEAD1> <@U0000LEAD2> (for JuniorDeveloper on dev) and 1 of <@U0000FIN01> (for FinanceAdmin on management)',
+    );
+    expect(text).toContain('Waiting for 2 more approvals');
+  });
+
   it('renders each step status: pending, done, failed with its detail, skipped with why', () => {
     const lines = stepLines([
       adminStep({ label: 'Create user', status: 'done' }),

@@ -4,6 +4,7 @@
  */
 import type { GrantRecord } from '../../access/ledger.js';
 import type { RequestView } from '../../access/notifier.js';
+import { requirementsOf } from '../../access/views.js';
 import { formatDuration, HOUR } from '../../domain/duration.js';
 import { escapeMrkdwn, joinWords, truncate } from '../../domain/text.js';
 import { adminStatusText, adminWhatPlain, adminWhatText } from './admin-text.js';
@@ -72,8 +73,12 @@ const approversOf = (view: RequestView): string[] => [
 export function approvalsText(view: RequestView): string {
   const approvedBy = approversOf(view);
   const { request } = view;
+  const requirements = requirementsOf(request);
   if (request.status === 'pending') {
-    const needs = `Needs ${request.requiredApprovals} of ${people(request.approvers)}`;
+    const needs =
+      requirements.length > 1
+        ? `Needs ${joinWords(requirements.map((r) => `${r.approvals} of ${people(r.approvers)} (for ${escapeMrkdwn(r.what)})`))}`
+        : `Needs ${request.requiredApprovals} of ${people(request.approvers)}`;
     return approvedBy.length > 0 ? `${needs} · approved so far by ${people(approvedBy)}` : needs;
   }
   if (approvedBy.length > 0) return `Approved by ${people(approvedBy)}`;
