@@ -65,6 +65,26 @@ export class IdentityResolver {
     return { ok: true, value: identity };
   }
 
+  /**
+   * Who another Slack user is, for someone asking about them (whois, an admin naming a person). A refusal never
+   * quotes that person's Slack profile email to the asker: it names them by mention and says what would work.
+   */
+  async resolveOther(slackUserId: string): Promise<Outcome<Identity>> {
+    const found = await this.resolve(slackUserId);
+    if (found.ok) return found;
+    const them = `<@${slackUserId}>`;
+    const instead = 'Name them by their work email instead.';
+    const message: Record<string, string> = {
+      untrusted_domain: `${them}'s Slack profile email is not in a trusted domain, so I will not match it to an AWS user. ${instead}`,
+      identity_unknown: `I cannot match ${them} to an Identity Center user from their Slack profile. ${instead}`,
+      aws_unavailable: `I could not look ${them} up in Identity Center just now: AWS did not answer. Try again in a moment.`,
+    };
+    return refuse(
+      found.code,
+      message[found.code] ?? `I cannot tell who ${them} is in Identity Center. ${instead}`,
+    );
+  }
+
   /** Finds someone by email for admin actions on others. */
   async byEmail(email: string): Promise<Outcome<DirectoryUser>> {
     const found = await this.directory.findUserByEmail(email);

@@ -41,8 +41,14 @@ export interface WhoisReport {
   /** Grouped by account, accounts by alias, permission sets by name. */
   accounts: AccountAccess[];
   pendingRequests: RequestRecord[];
-  /** The IAM user of the same name, from before Identity Center, if there is one. */
+  /**
+   * The IAM user of the same name, from before Identity Center, if there is one. For anyone but an admin, its
+   * credential ids (access key ids, MFA serials, certificate and SSH key ids, the ARN) are left out: they say
+   * how many keys there are and how they are used, not which.
+   */
   legacyIamUser?: LegacyIamUser;
+  /** False when the asker is not an admin and the ids above were left out. */
+  credentialIdsShown: boolean;
 }
 
 export interface ListedUser {

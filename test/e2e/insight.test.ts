@@ -113,6 +113,40 @@ describe('/access whois through Slack', () => {
   });
 });
 
+describe('what whois never tells someone else', () => {
+  const OUTSIDER = 'U0000EXT01';
+
+  it('does not quote another person’s Slack profile email in its refusal', async () => {
+    h = await startDesk({ slackUsers: { [OUTSIDER]: { email: 'private.person@gmail.com', name: 'pat' } } });
+    const id = await command(h, PEOPLE.sam, `whois <@${OUTSIDER}|pat>`);
+    const text = JSON.stringify((await waitForResponse(h.slack, id)).body);
+    expect(text).not.toContain('private.person');
+    expect(text).not.toContain('gmail.com');
+    expect(text).toContain(`<@${OUTSIDER}>`);
+    expect(text).toMatch(/work email instead/);
+  });
+
+  it('shows a legacy IAM user’s access key ids to admins only; others see how many and how they are used', async () => {
+    h = await startDesk();
+    const keys = h.emulator.state.iamUsers
+      .get('kim.leaver@example.com')!
+      .accessKeys.map((k) => k.AccessKeyId);
+    expect(keys).toHaveLength(2);
+
+    const asked = await command(h, PEOPLE.sam, 'whois kim.leaver@example.com');
+    const bySam = JSON.stringify((await waitForResponse(h.slack, asked)).body);
+    for (const key of keys) expect(bySam).not.toContain(key);
+    expect(bySam).not.toMatch(/AKIA[A-Z0-9]{16}/);
+    expect(bySam).toContain('2 access keys (2 active)');
+    expect(bySam).toContain('key 1 *Active*');
+
+    const byAda = JSON.stringify(
+      (await waitForResponse(h.slack, await command(h, PEOPLE.ada, 'whois kim.leaver@example.com'))).body,
+    );
+    for (const key of keys) expect(byAda).toContain(key);
+  });
+});
+
 describe('/access users through Slack', () => {
   it('pages 250 users with Next and Previous, redrawing the message in place', async () => {
     h = await startDesk({ seed: manyUsersSeed(250) });

@@ -38,6 +38,7 @@ describe('the whois message', () => {
     const report: WhoisReport = {
       user: { id: 'u-1', userName: 'max@example.com', displayName: 'Max <!channel>' },
       email: 'max@example.com',
+      credentialIdsShown: true,
       groups: [{ id: 'g-1', name: '@here team' }],
       accounts: [
         {

@@ -32,7 +32,8 @@ export async function findPerson(
   const raw = who.trim();
   const slackId = slackIdIn(raw);
   if (slackId !== undefined) {
-    const identity = await identities.resolve(slackId);
+    // Someone else's Slack profile: a refusal names them by mention, never by their profile email.
+    const identity = await identities.resolveOther(slackId);
     if (!identity.ok) return identity;
     const { user } = identity.value;
     return ok({ user, email: user.email ?? identity.value.email, slackUserId: slackId });

@@ -25,18 +25,20 @@ export class InsightService implements InsightApi {
   }
 
   async whois(askerSlackId: string, who?: string): Promise<Outcome<WhoisReport>> {
+    const report = await this.readWhois(askerSlackId, who);
+    if (!report.ok) return report;
+    this.log.debug({ askerSlackId, userId: report.value.user.id }, 'whois answered');
+    return this.deps.config.admins.includes(askerSlackId)
+      ? report
+      : { ok: true, value: withoutCredentialIds(report.value) };
+  }
+
+  private async readWhois(askerSlackId: string, who?: string): Promise<Outcome<WhoisReport>> {
     const quick = who !== undefined ? await readWhoisByEmail(this.deps, who) : undefined;
-    if (quick !== undefined) {
-      if (quick.ok) this.log.debug({ askerSlackId, userId: quick.value.user.id }, 'whois answered');
-      return quick;
-    }
+    if (quick !== undefined) return quick;
     const person = await this.person(askerSlackId, who);
     if (!person.ok) return person;
-    const report = await readWhois(this.deps, person.value);
-    if (report.ok) {
-      this.log.debug({ askerSlackId, userId: person.value.user.id }, 'whois answered');
-    }
-    return report;
+    return readWhois(this.deps, person.value);
   }
 
   async users(adminSlackId: string, page: number): Promise<Outcome<UsersPage>> {
@@ -68,4 +70,23 @@ export class InsightService implements InsightApi {
       value: { user, email: user.email ?? identity.value.email, slackUserId: askerSlackId },
     };
   }
+}
+
+/** The report a non-admin sees: the legacy IAM user's shape and use, without any credential's id. */
+function withoutCredentialIds(report: WhoisReport): WhoisReport {
+  const iam = report.legacyIamUser;
+  if (iam === undefined) return { ...report, credentialIdsShown: false };
+  return {
+    ...report,
+    credentialIdsShown: false,
+    legacyIamUser: {
+      ...iam,
+      arn: '',
+      accessKeys: iam.accessKeys.map((k) => ({ ...k, id: '' })),
+      mfaDevices: iam.mfaDevices.map((d) => ({ ...d, serialNumber: '' })),
+      signingCertificates: iam.signingCertificates.map((c) => ({ ...c, id: '' })),
+      sshPublicKeys: iam.sshPublicKeys.map((k) => ({ ...k, id: '' })),
+      serviceCredentials: iam.serviceCredentials.map((c) => ({ ...c, id: '' })),
+    },
+  };
 }

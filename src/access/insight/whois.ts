@@ -67,6 +67,7 @@ export async function readWhois(
     accounts: arrangeByAccount(held.value, Object.values(deps.config.accounts)),
     pendingRequests: held.value.pendingRequests,
     ...(held.value.legacyIamUser !== undefined ? { legacyIamUser: held.value.legacyIamUser } : {}),
+    credentialIdsShown: true,
   });
 }
 

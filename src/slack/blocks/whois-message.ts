@@ -122,12 +122,14 @@ function pendingText(requests: readonly RequestRecord[]): string {
   return truncate(`*Pending requests (${requests.length})*\n${lines.join('\n')}`, SLACK_LIMITS.sectionText);
 }
 
-function keyLine(key: AccessKeyInfo): string {
+function keyLine(key: AccessKeyInfo, i: number): string {
   const used =
     key.lastUsed === undefined
       ? 'never used'
       : `last used ${slackDate(key.lastUsed.at)} (${esc(key.lastUsed.service)}, ${esc(key.lastUsed.region)})`;
-  return `• \`${esc(key.id)}\` ${key.status === 'Active' ? '*Active*' : 'Inactive'}, ${used}`;
+  // Key ids are shown to admins only; others read "key 1", "key 2".
+  const name = key.id === '' ? `key ${i + 1}` : `\`${esc(key.id)}\``;
+  return `• ${name} ${key.status === 'Active' ? '*Active*' : 'Inactive'}, ${used}`;
 }
 
 function legacyText(iam: LegacyIamUser | undefined): string {
