@@ -5,6 +5,7 @@
 import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import { AdminService } from './admin/admin-service.js';
+import { AuditFeed } from './audit-feed.js';
 import { AuditWork, type AuditWorkOptions } from './audit/audit-job.js';
 import { AuditService } from './audit/audit-service.js';
 import { StepRunner } from './admin/steps.js';
@@ -57,7 +58,8 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const identities = new IdentityResolver(deps.config, deps.people, deps.directory, deps.clock);
   const steps = new StepRunner(deps);
   const auditWork = new AuditWork(deps, deps.audit);
-  const runner = new JobRunner({ ...deps, adminWork: steps, auditWork }, deps.runner);
+  const auditFeed = new AuditFeed(deps);
+  const runner = new JobRunner({ ...deps, adminWork: steps, auditWork, auditFeed }, deps.runner);
   const wake = deps.wakeOnChange === false ? {} : { wake: () => runner.wake() };
   const service = new AccessService({ ...deps, identities, ...wake });
   const admin = new AdminService({ ...deps, identities, ...wake });

@@ -11,6 +11,7 @@ import type { Clock } from './clock.js';
 import type { GrantRecord, JobRecord, Ledger, RequestRecord } from './ledger.js';
 import type { Notifier, RequesterEvent } from './notifier.js';
 import type { Assignments, AwsFailure, Catalog } from './ports.js';
+import { AUDIT_FEED_KEY } from './audit-feed.js';
 import { recordGrantEnded } from './grant-ended.js';
 import { cardJob, notifyJob } from './service.js';
 import { buildView } from './views.js';
@@ -41,6 +42,11 @@ export interface JobRunnerDeps {
   adminWork?: AdminWork;
   /** Runs `audit` jobs (src/access/audit); absent: such a job fails, saying so. */
   auditWork?: { run(job: JobRecord): Promise<void> };
+  /**
+   * The audit channel's feed (src/access/audit-feed.ts): once a drain has nothing else due, the runner asks it
+   * whether lines wait, and runs its job (one fixed key: one replica at a time). Absent: no feed.
+   */
+  auditFeed?: { due(): Promise<boolean>; run(): Promise<void> };
 }
 
 export interface JobRunnerOptions {
@@ -124,6 +130,7 @@ export class JobRunner {
 
   private async drainLoop(): Promise<number> {
     let ran = 0;
+    let fed = false;
     const running = new Set<Promise<void>>();
     for (;;) {
       this.again = false;
@@ -138,11 +145,30 @@ export class JobRunner {
         continue;
       }
       // Nothing due now; the jobs under way may enqueue more (a grant made enqueues its card), so look again
-      // each time one finishes, and stop only when nothing runs and nothing is due.
-      if (running.size === 0 && !this.again) break;
+      // each time one finishes, and stop only when nothing runs and nothing is due. Last, the audit channel's
+      // lines for what this drain did.
+      if (running.size === 0 && !this.again) {
+        if (!fed && !this.stopped && (await this.feedDue())) {
+          fed = true;
+          continue;
+        }
+        break;
+      }
       if (running.size > 0) await Promise.race(running);
     }
     return ran;
+  }
+
+  /** Enqueues the audit feed's job when lines wait; true when one was enqueued (or already is). */
+  private async feedDue(): Promise<boolean> {
+    const feed = this.deps.auditFeed;
+    if (feed === undefined || !(await feed.due())) return false;
+    await this.deps.ledger.enqueueJob({
+      kind: 'audit_feed',
+      runAt: this.deps.clock.now(),
+      dedupeKey: AUDIT_FEED_KEY,
+    });
+    return true;
   }
 
   private runSerialised(job: JobRecord): Promise<void> {
@@ -191,6 +217,9 @@ export class JobRunner {
         case 'audit':
           if (this.deps.auditWork === undefined) throw new Error('no audit runner in this deployment');
           await this.deps.auditWork.run(job);
+          break;
+        case 'audit_feed':
+          await this.deps.auditFeed?.run();
           break;
       }
       await this.deps.ledger.completeJob(job.id, this.owner);

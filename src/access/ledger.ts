@@ -95,8 +95,10 @@ export type JobKind =
   | 'sync_card'
   /** Send the requester (or a grant holder) a direct message: payload says which. */
   | 'notify'
-  /** Walk the organisation and post the audit report: payload has the channel and who asked. */
-  | 'audit';
+  /** Walk the organisation and post the audit report: payload has who asked. */
+  | 'audit'
+  /** Post a line to the audit channel for each decision and AWS change not posted yet (one at a time). */
+  | 'audit_feed';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -263,6 +265,10 @@ export interface Ledger extends LedgerTx {
   renewJobLease?(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean>;
 
   listAudit(query: { requestId?: string; grantId?: string; limit?: number }): Promise<AuditRecord[]>;
+  /** The oldest audit events not yet posted to the audit channel (nor passed over), oldest first. */
+  listUnfedAudit(limit: number): Promise<AuditRecord[]>;
+  /** Marks audit events as posted to the audit channel (or passed over). */
+  markAuditFed(ids: readonly number[], at: Date): Promise<void>;
 
   /** The cached identity of a Slack user, whatever its age (the caller judges `resolvedAt`). Optional. */
   getIdentity?(slackUserId: string): Promise<IdentityRecord | undefined>;

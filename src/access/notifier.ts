@@ -48,6 +48,22 @@ export interface AuditFile {
   content: string;
 }
 
+/** One line of the audit channel: a decision, or a change in AWS, or a failure of one. Plain text throughout. */
+export interface AuditLine {
+  at: Date;
+  kind: 'decision' | 'change' | 'failure';
+  /** Who did it; absent: access-desk itself (the rules, the scheduler, a job). */
+  bySlackId?: string;
+  /** What was done, starting with a verb: `approved SeniorDeveloper on prod for 4h`. */
+  did: string;
+  /** Whom it is for or about: a Slack user, else an email. */
+  forSlackId?: string;
+  forEmail?: string;
+  requestId?: string;
+  /** A reason or AWS's words, quoted under the line. */
+  note?: string;
+}
+
 export interface Notifier {
   /** Posts the approval card to `request.channel`, or updates it in place when `request.card` is set. */
   syncCard(view: RequestView): Promise<CardRef>;
@@ -63,4 +79,6 @@ export interface Notifier {
   auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef>;
   /** Posts the report file to `channel` with `comment` (the summary) beside it. */
   uploadAuditReport(channel: string, file: AuditFile, comment: string): Promise<{ fileId: string }>;
+  /** Posts one line to the audit channel. */
+  postAuditLine(channel: string, line: AuditLine): Promise<void>;
 }

@@ -4,11 +4,18 @@
  * anew.
  */
 import type { CardRef, GrantRecord } from '../access/ledger.js';
-import type { AuditFile, AuditStatus, Notifier, RequesterEvent, RequestView } from '../access/notifier.js';
+import type {
+  AuditFile,
+  AuditLine,
+  AuditStatus,
+  Notifier,
+  RequesterEvent,
+  RequestView,
+} from '../access/notifier.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { approvalCard, type CardOptions } from './blocks/approval-card.js';
-import { auditStatusMessage } from './blocks/audit-messages.js';
+import { auditLineMessage, auditStatusMessage } from './blocks/audit-messages.js';
 import type { SlackMessage } from './blocks/kit.js';
 import { requesterEventMessage, requesterRunningMessage } from './blocks/requester-messages.js';
 import type { WebClient } from './client.js';
@@ -80,6 +87,10 @@ export class SlackNotifier implements Notifier {
 
   directMessageChannel(slackUserId: string): Promise<string> {
     return this.openDm(slackUserId);
+  }
+
+  async postAuditLine(channel: string, line: AuditLine): Promise<void> {
+    await this.post(channel, auditLineMessage(line));
   }
 
   async auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef> {

@@ -40,3 +40,26 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditRecord[
   const rows = await select.execute();
   return rows.reverse().map(toAuditRecord);
 }
+
+/** The oldest events not yet fed to the audit channel, oldest first. */
+export async function listUnfedAudit(db: Db, limit: number): Promise<AuditRecord[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('fed_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toAuditRecord);
+}
+
+/** Marks events fed; an event already marked keeps its first time. */
+export async function markAuditFed(db: Db, ids: readonly number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('audit_events')
+    .set({ fed_at: toIso(at) })
+    .where('id', 'in', [...ids])
+    .where('fed_at', 'is', null)
+    .execute();
+}

@@ -77,6 +77,14 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     return audit.listAudit(this.db(), query);
   }
 
+  listUnfedAudit(limit: number): Promise<AuditRecord[]> {
+    return audit.listUnfedAudit(this.db(), limit);
+  }
+
+  markAuditFed(ids: readonly number[], at: Date): Promise<void> {
+    return audit.markAuditFed(this.db(), ids, at);
+  }
+
   getIdentity(slackUserId: string): Promise<IdentityRecord | undefined> {
     return identities.getIdentity(this.db(), slackUserId);
   }

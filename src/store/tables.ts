@@ -114,6 +114,8 @@ export interface AuditEventsTable {
   grant_id: string | null;
   /** Record<string, unknown> */
   details: JsonText;
+  /** When it was posted to the audit channel (or passed over, with none configured); null: not yet. */
+  fed_at: Generated<IsoTime | null>;
 }
 
 export interface IdentitiesTable {

@@ -134,6 +134,27 @@ describe('/access audit through Slack', () => {
     expect(JSON.stringify(slack.responses)).not.toMatch(/AKIA[A-Z0-9]{16}/);
   });
 
+  it('posts a line in the audit channel for each decision and AWS change, with mentions and user text escaped', async () => {
+    h = await startDesk();
+    const asked = await h.desk.service.submitAccessRequest({
+      requesterSlackId: PEOPLE.sam,
+      permissionSet: 'SeniorDeveloper',
+      accounts: ['dev'],
+      duration: { kind: 'for', ms: 3_600_000 },
+    });
+    if (!asked.ok) throw new Error(asked.message);
+    const denied = await h.desk.service.deny(asked.value.request.id, PEOPLE.lena, 'ask <!channel> first');
+    expect(denied.ok).toBe(true);
+    const line = await waitFor('the denial in the audit channel', () =>
+      h!.slack.callsTo('chat.postMessage').find((c) => c.args.channel === AUDIT_CHANNEL),
+    );
+    const text = JSON.stringify(line.args.blocks);
+    expect(text).toContain(`<@${PEOPLE.lena}> denied SeniorDeveloper on dev for 1h · for <@${PEOPLE.sam}>`);
+    expect(text).toContain(asked.value.request.id);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt;');
+  });
+
   it('refuses someone who is not an admin, and starts nothing', async () => {
     h = await startDesk();
     const refused = await audit(h, PEOPLE.sam, 'audit-sam');

@@ -44,10 +44,10 @@ describe('the ledger database in a file', () => {
 });
 
 describe('a new ledger database', () => {
-  it('runs the core migration once', async () => {
+  it('runs each migration once, in order', async () => {
     const db = openDatabase({ path: ':memory:' });
     try {
-      expect(await migrateToLatest(db)).toEqual(['2026-11-24-001-core-ledger']);
+      expect(await migrateToLatest(db)).toEqual(['2026-11-24-001-core-ledger', '2026-12-06-001-audit-feed']);
       expect(await migrateToLatest(db)).toEqual([]);
     } finally {
       await db.destroy();

@@ -1,6 +1,7 @@
 import type { CardRef, GrantRecord } from '../../src/access/ledger.js';
 import type {
   AuditFile,
+  AuditLine,
   AuditStatus,
   Notifier,
   RequestView,
@@ -35,6 +36,13 @@ export class RecordingNotifier implements Notifier {
   /** Every audit message as shown, in order (updates included). */
   readonly auditStatuses: { channel: string; ts: string; status: AuditStatus }[] = [];
   readonly auditReports: { channel: string; file: AuditFile; comment: string }[] = [];
+
+  readonly auditLines: { channel: string; line: AuditLine }[] = [];
+
+  postAuditLine(channel: string, line: AuditLine): Promise<void> {
+    this.auditLines.push({ channel, line });
+    return Promise.resolve();
+  }
 
   directMessageChannel(slackUserId: string): Promise<string> {
     return Promise.resolve(`D${slackUserId}`);

@@ -5,9 +5,11 @@
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as coreLedger from './2026-11-24-001-core-ledger.js';
+import * as auditFeed from './2026-12-06-001-audit-feed.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-24-001-core-ledger': coreLedger,
+  '2026-12-06-001-audit-feed': auditFeed,
 };
 
 const provider: MigrationProvider = {

@@ -1,0 +1,224 @@
+/**
+ * The audit channel: one line per decision (approved, denied, cancelled, lapsed, revoked, retried) and per
+ * change in AWS (an assignment given or removed, a step of admin work, an email sent, and each failure), read
+ * from the ledger's audit events in the order they were written. It runs as a job with one fixed key, so that
+ * one replica at a time posts; each event is marked once posted, so a restart carries on where it stopped (a
+ * crash between posting and marking posts that one line twice, never loses it). Without an audit channel the
+ * events are passed over, so that configuring one later does not post the history.
+ */
+import type { Logger } from '../log.js';
+import type { AccessDeskConfig } from '../config/types.js';
+import { formatDuration } from '../domain/duration.js';
+import type { AdminRequestDetails } from './admin-api.js';
+import type { Clock } from './clock.js';
+import type { AuditRecord, GrantRecord, Ledger, RequestRecord } from './ledger.js';
+import type { AuditLine, Notifier } from './notifier.js';
+
+export const AUDIT_FEED_KEY = 'audit-feed';
+const BATCH = 100;
+
+export interface AuditFeedDeps {
+  config: AccessDeskConfig;
+  ledger: Ledger;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class AuditFeed {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: AuditFeedDeps) {
+    this.log = deps.logger.child({ module: 'audit-feed' });
+  }
+
+  /** Whether any event waits to be posted (or passed over): the runner then starts the feed's job. */
+  async due(): Promise<boolean> {
+    return (await this.deps.ledger.listUnfedAudit(1)).length > 0;
+  }
+
+  async run(): Promise<void> {
+    const { ledger, notifier, clock, config } = this.deps;
+    const channel = config.channels.audit;
+    for (;;) {
+      const events = await ledger.listUnfedAudit(BATCH);
+      if (events.length === 0) return;
+      if (channel === undefined) {
+        await ledger.markAuditFed(
+          events.map((e) => e.id),
+          clock.now(),
+        );
+        continue;
+      }
+      const requests = new Map<string, RequestRecord | undefined>();
+      const grants = new Map<string, GrantRecord | undefined>();
+      for (const event of events) {
+        const request = await cached(requests, event.requestId, (id) => ledger.getRequest(id));
+        const grant = await cached(grants, event.grantId, (id) => ledger.getGrant(id));
+        const line = auditLineOf(event, request, grant);
+        if (line !== undefined) await notifier.postAuditLine(channel, line);
+        await ledger.markAuditFed([event.id], clock.now());
+      }
+      this.log.debug({ events: events.length }, 'audit lines posted');
+    }
+  }
+}
+
+async function cached<T>(
+  seen: Map<string, T | undefined>,
+  id: string | null,
+  read: (id: string) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  if (id === null) return undefined;
+  if (!seen.has(id)) seen.set(id, await read(id));
+  return seen.get(id);
+}
+
+const by = (actor: string): string | undefined => (actor === 'system' ? undefined : actor);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** What a request is, in a few words: `SeniorDeveloper on prod for 4h`, `onboarding of nina@…`. */
+export function requestWhat(request: RequestRecord | undefined): string {
+  if (request === undefined) return 'a request';
+  const accounts = request.accounts.map((a) => a.alias).join(', ');
+  const subject = (request.details as Partial<AdminRequestDetails>).subject?.email ?? '';
+  switch (request.kind) {
+    case 'access':
+      return `${request.permissionSet} on ${accounts} for ${formatDuration(request.durationMs)}`;
+    case 'extend':
+      return `an extension of ${request.permissionSet} on ${accounts} by ${formatDuration(request.durationMs)}`;
+    case 'onboard':
+      return `the onboarding of ${subject}`;
+    case 'offboard':
+      return `the offboarding of ${subject}`;
+    case 'role_change':
+      return `the role change of ${subject} to ${request.permissionSet}`;
+  }
+}
+
+/** Whom a request is for: the requester of access, the subject of admin work. */
+function whom(request: RequestRecord | undefined): Pick<AuditLine, 'forSlackId' | 'forEmail'> {
+  if (request === undefined) return {};
+  if (request.kind === 'access' || request.kind === 'extend') return { forSlackId: request.requesterSlackId };
+  const subject = (request.details as Partial<AdminRequestDetails>).subject;
+  if (subject?.slackUserId !== undefined) return { forSlackId: subject.slackUserId };
+  return subject?.email !== undefined ? { forEmail: subject.email } : {};
+}
+
+/**
+ * The line an audit event gets in the audit channel, or undefined for events that are neither a decision nor a
+ * change (a request submitted, a card redrawn, a reminder, an assignment found already there).
+ */
+export function auditLineOf(
+  event: AuditRecord,
+  request: RequestRecord | undefined,
+  grant: GrantRecord | undefined,
+): AuditLine | undefined {
+  const d = event.details;
+  const base = {
+    at: event.at,
+    ...(by(event.actor) !== undefined ? { bySlackId: event.actor } : {}),
+    ...(event.requestId !== null ? { requestId: event.requestId } : {}),
+  };
+  const what = requestWhat(request);
+  const target = grant !== undefined ? `${grant.permissionSet} on ${grant.accountAlias}` : what;
+  const holder = grant !== undefined ? { forSlackId: grant.requesterSlackId } : whom(request);
+  switch (event.action) {
+    case 'request.approval_recorded': {
+      const met = d.met === true || (d.met === undefined && Number(d.approvals) >= Number(d.required));
+      return {
+        ...base,
+        kind: 'decision',
+        did: `approved ${what}${met ? '' : ` (${String(d.approvals)} of ${String(d.required)} so far)`}`,
+        ...whom(request),
+      };
+    }
+    case 'request.auto_approved':
+      return {
+        ...base,
+        kind: 'decision',
+        did: `approved ${what} by the rules, with no one asked`,
+        ...whom(request),
+      };
+    case 'request.denied':
+      return {
+        ...base,
+        kind: 'decision',
+        did: `denied ${what}`,
+        ...whom(request),
+        ...(str(d.reason) !== undefined ? { note: str(d.reason) } : {}),
+      };
+    case 'request.cancelled':
+      return { ...base, kind: 'decision', did: `cancelled ${what}`, ...whom(request) };
+    case 'request.lapsed':
+      return {
+        ...base,
+        kind: 'decision',
+        did: `let ${what} lapse: nobody decided in time`,
+        ...whom(request),
+      };
+    case 'request.retried':
+      return { ...base, kind: 'decision', did: `retried ${what}`, ...whom(request) };
+    case 'grant.revoked':
+      return { ...base, kind: 'decision', did: `revoked ${target}`, ...holder };
+    case 'grant.extended':
+      return {
+        ...base,
+        kind: 'change',
+        did: `moved the end of ${target} to ${str(d.to) ?? 'later'}`,
+        ...holder,
+      };
+    case 'aws.assignment.created':
+      return { ...base, kind: 'change', did: `assigned ${target} in AWS`, ...holder };
+    case 'aws.assignment.deleted':
+    case 'aws.assignment.already_gone':
+      return {
+        ...base,
+        kind: 'change',
+        did: `removed ${target} in AWS${grant?.endReason !== undefined && grant.endReason !== null ? ` (${grant.endReason})` : ''}`,
+        ...holder,
+      };
+    case 'aws.assignment.failed':
+      return {
+        ...base,
+        kind: 'failure',
+        did: `could not assign ${target} in AWS`,
+        ...holder,
+        ...(str(d.reason) !== undefined ? { note: str(d.reason) } : {}),
+      };
+    case 'aws.assignment.delete_failed':
+      return {
+        ...base,
+        kind: 'failure',
+        did: `could not remove ${target} in AWS yet (it will try again)`,
+        ...holder,
+        ...(str(d.message) !== undefined ? { note: str(d.message) } : {}),
+      };
+    case 'admin.step.done':
+      return {
+        ...base,
+        kind: 'change',
+        did: `${lowerFirst(str(d.label) ?? String(d.step))} (${what})`,
+        ...whom(request),
+      };
+    case 'admin.step.failed':
+      return {
+        ...base,
+        kind: 'failure',
+        did: `could not ${lowerFirst(str(d.label) ?? String(d.step))} (${what})`,
+        ...whom(request),
+        ...(str(d.detail) !== undefined ? { note: str(d.detail) } : {}),
+      };
+    case 'email.migration_sent':
+      return {
+        ...base,
+        kind: 'change',
+        did: `sent the IAM-to-SSO migration email`,
+        forEmail: str(d.to) ?? '',
+      };
+    default:
+      return undefined;
+  }
+}
+
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
