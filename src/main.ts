@@ -9,7 +9,7 @@
  *
  * A setting that is missing or of the wrong form stops start-up (exit 2) with every problem found, each
  * naming its variable or its key in the config. AWS that cannot be reached does not: the line says the
- * account is unknown and why, and /readyz reports it until AWS answers.
+ * account is unknown and why, and /readyz reports it (status only; the log says why) until AWS answers.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

@@ -396,10 +396,20 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
     sendJson(res, 200, { ok: true });
   }
 
+  /**
+   * The bot's own answer, which for /readyz is the status alone and cached (src/readiness.ts): the console adds
+   * no detail of its own, only 503 `{"ok":false}` while the bot restarts or does not answer.
+   */
   async function passThrough(path: string, res: ServerResponse): Promise<void> {
     const bot = options.bot();
-    if (bot === undefined) return sendJson(res, 503, { ok: false, error: 'the app is restarting' });
-    const response = await fetch(`${bot.url}${path}`, { signal: AbortSignal.timeout(5000) });
+    if (bot === undefined) return sendJson(res, 503, { ok: false });
+    let response: Response;
+    try {
+      response = await fetch(`${bot.url}${path}`, { signal: AbortSignal.timeout(5000) });
+    } catch (error) {
+      log.warn({ err: error, path }, 'the bot did not answer its health route');
+      return sendJson(res, 503, { ok: false });
+    }
     res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'text/plain' });
     res.end(await response.text());
   }

@@ -22,6 +22,7 @@ const faultPatch = z
           operation: z.string().optional(),
           error: z.enum(['throttling', 'internal', 'accessDenied']),
           remaining: z.number().int().min(1).optional(),
+          message: z.string().min(1).max(2000).optional(),
         })
         .strict(),
     ),

@@ -229,10 +229,13 @@ class Emulator implements RunningEmulator {
       );
     }
     const fault = takeErrorFault(this.faults, service, operation);
-    if (fault?.error === 'throttling') throw throttling('Rate exceeded (injected fault)');
-    if (fault?.error === 'internal') throw internalError('An internal error occurred (injected fault).');
+    if (fault?.error === 'throttling') throw throttling(fault.message ?? 'Rate exceeded (injected fault)');
+    if (fault?.error === 'internal')
+      throw internalError(fault.message ?? 'An internal error occurred (injected fault).');
     if (fault?.error === 'accessDenied')
-      throw accessDenied('User is not authorized to perform this operation (injected fault).');
+      throw accessDenied(
+        fault.message ?? 'User is not authorized to perform this operation (injected fault).',
+      );
     if (!this.limiter.admit(service, operation, this.clock.now())) throw throttling('Rate exceeded');
     const problems = validateOrEmpty(model, op.input?.shape, input);
     if (problems !== undefined) throw validationError(problems);

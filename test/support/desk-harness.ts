@@ -1,7 +1,7 @@
-import { createAccessDesk, type AccessDesk } from '../../src/app.js';
+import { createAccessDesk, type AccessDesk, type AccessDeskOptions } from '../../src/app.js';
 import type { Seed } from '../../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { exampleConfig, PEOPLE } from './access-harness.js';
 import { testCredentials } from './aws-clients.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackUser } from './fake-slack.js';
@@ -29,6 +29,10 @@ export async function startDesk(
     slackUsers?: Record<string, FakeSlackUser>;
     /** Edits the example config's YAML before it is parsed. */
     editConfig?: (yaml: string) => string;
+    /** Where the desk logs; silent by default. */
+    logger?: Logger;
+    /** /readyz's window and time source. */
+    readiness?: AccessDeskOptions['readiness'];
   } = {},
 ) {
   const emulator = await startEmulator({
@@ -48,7 +52,8 @@ export async function startDesk(
   const desk = await createAccessDesk({
     config,
     secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
+    ...(options.readiness !== undefined ? { readiness: options.readiness } : {}),
     aws: {
       region: 'eu-west-1',
       endpoint: emulator.url,
