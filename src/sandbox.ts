@@ -33,6 +33,11 @@ export interface SandboxOptions {
   /** Default the example organisation's, next to this file's folder. */
   configPath?: string;
   logger?: Logger;
+  /**
+   * A config file the environment named (ACCESS_DESK_CONFIG) that the sandbox does not use: its organisation is
+   * the emulator's example, which only the example config describes. Said in the start-up line.
+   */
+  ignoredConfig?: string;
   /** The emulator's latency per AWS call; default 40 ms, as AWS from a nearby region. */
   latencyMs?: number;
   /** How long the emulator takes to provision an assignment; default 2 s. */
@@ -229,7 +234,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const summary =
     `access-desk sandbox: console ${console_.url} · mode sandbox (local Slack console, bot over signed HTTP at ${bot?.url ?? '?'}/slack/events)` +
-    ` · config ${configPath} · AWS local Identity Center ${emulator.url} (account ${emulator.state.instance.OwnerAccountId ?? 'local'}, region ${config.identityCenter.region})` +
+    ` · config ${configPath}` +
+    (options.ignoredConfig !== undefined
+      ? ` (${options.ignoredConfig} ignored: the sandbox runs on its own example config)`
+      : '') +
+    ` · AWS local Identity Center ${emulator.url} (account ${emulator.state.instance.OwnerAccountId ?? 'local'}, region ${config.identityCenter.region})` +
     ` · database ${databasePath}` +
     (startedOver !== undefined ? `\n  note: ${startedOver}` : '');
 
