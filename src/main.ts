@@ -22,6 +22,7 @@ import type { AwsOutcome } from './access/ports.js';
 import type { InstanceDescription } from './aws/index.js';
 import { configPathFromEnv, loadConfig } from './config/load.js';
 import { formatProblem } from './config/problem.js';
+import { parseAllowedHosts } from './local-guard.js';
 import { readSecrets } from './config/secrets.js';
 import { createLogger, type Logger } from './log.js';
 import { startSandbox } from './sandbox.js';
@@ -261,6 +262,8 @@ async function main(): Promise<void> {
     const port = readPort('PORT', 3000, problems);
     const emulatorPort = readPort('EMULATOR_PORT', 4566, problems);
     const host = set('HOST');
+    const allowed = parseAllowedHosts(set('ALLOWED_HOSTS'));
+    if (!allowed.ok) problems.push(allowed.problem);
     if (problems.length > 0) failWith(problems);
     logger = createLogger({ level });
     try {
@@ -269,6 +272,7 @@ async function main(): Promise<void> {
         emulatorPort,
         ...(host !== undefined ? { host } : {}),
         ...(ignoredConfig !== undefined ? { ignoredConfig: shownPath(ignoredConfig) } : {}),
+        ...(allowed.ok && allowed.hosts.length > 0 ? { allowedHosts: allowed.hosts } : {}),
         logger,
       });
       stop = () => sandbox.stop();

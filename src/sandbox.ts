@@ -26,6 +26,8 @@ export interface SandboxOptions {
   port?: number;
   /** Default 127.0.0.1; HOST=0.0.0.0 in a container. */
   host?: string;
+  /** Host names the console answers besides the loopback ones (ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
   /** The local Identity Center's port (EMULATOR_PORT); default 4566, 0 picks a free one. */
   emulatorPort?: number;
   /** Default `.sandbox/access-desk.sqlite`; `:memory:` forgets everything at exit. */
@@ -162,6 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     logger,
     port: options.port ?? 3000,
     ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
   }).catch(async (error: unknown) => {
     await emulator.close();
     throw error;

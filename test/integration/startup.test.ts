@@ -332,6 +332,17 @@ describe('starting access-desk', () => {
     expect(code).toBe(0);
   });
 
+  it('refuses an ALLOWED_HOSTS entry that is not a host name, naming it, before the sandbox starts', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-allowed-'));
+    const { line, code, stderr } = await startAndStop(
+      { ALLOWED_HOSTS: 'access-desk.lan, http://evil.example', PORT: '0', EMULATOR_PORT: '0' },
+      { cwd, prefix: 'access-desk sandbox: ' },
+    );
+    expect(line).toBeUndefined();
+    expect(code).toBe(2);
+    expect(stderr).toContain('ALLOWED_HOSTS: "http://evil.example" is not a host name');
+  });
+
   it('refuses a sandbox PORT that is not a port number, naming it', async () => {
     const { code, stderr } = await start({ PORT: '3000x' });
     expect(code).toBe(2);
