@@ -34,7 +34,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The sandbox's config (used only when no Slack token is set: `-e ACCESS_DESK_CONFIG= -e HOST=0.0.0.0`).
+# The sandbox's config. With NODE_ENV=production and no Slack token the image refuses to start, naming the missing
+# variables; the sandbox runs only when asked: `-e ACCESS_DESK_SANDBOX=1 -e HOST=0.0.0.0` (it ignores
+# ACCESS_DESK_CONFIG and says so). Opened by another name than localhost, list that name in ALLOWED_HOSTS.
 COPY package.json access-desk.example.yml ./
 # The ledger lives on a volume the non-root user can write: set database.path to /data/access-desk.sqlite.
 RUN mkdir -p /data /config && chown node:node /data

@@ -8,7 +8,8 @@ import type { JobRunnerOptions } from './access/jobs.js';
 import { createAwsAdapter, type AwsAdapter, type AwsAdapterSettings } from './aws/index.js';
 import type { AccessDeskConfig, SecretsConfig } from './config/types.js';
 import type { Logger } from './log.js';
-import { createSlackApp, type ReadinessCheck, type SlackApp } from './slack/app.js';
+import { cachedReadiness, readinessCheck, type CachedReadinessOptions } from './readiness.js';
+import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
 import { HomePublisher } from './slack/home-publisher.js';
 import { SlackNotifier } from './slack/notifier.js';
@@ -34,6 +35,8 @@ export interface AccessDeskOptions {
   databasePath?: string;
   clock?: Clock;
   runner?: JobRunnerOptions;
+  /** /readyz's window (default 10 s) and its time source (default the system's). */
+  readiness?: Omit<CachedReadinessOptions, 'logger'>;
 }
 
 export interface AccessDesk extends AccessCore {
@@ -96,7 +99,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     audit: core.audit,
     insight: core.insight,
     logger,
-    readiness: readinessCheck(ledger, aws),
+    readiness: cachedReadiness(readinessCheck(ledger, aws), { logger, ...options.readiness }),
     ...(slackApiUrl !== undefined ? { slackApiUrl } : {}),
     ...withoutUndefined(listen),
   });
@@ -119,29 +122,6 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
       aws.close();
       await ledger.close();
     },
-  };
-}
-
-/** /readyz: the ledger answers a query and Identity Center answers the credentials. Messages hold no secret. */
-export function readinessCheck(
-  ledger: Pick<SqlLedger, 'ping'>,
-  aws: Pick<AwsAdapter, 'reachable'>,
-): ReadinessCheck {
-  const database = async (): Promise<string> => {
-    try {
-      await ledger.ping();
-      return 'ok';
-    } catch (error) {
-      return `unavailable: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  };
-  const identityCenter = async (): Promise<string> => {
-    const outcome = await aws.reachable();
-    return outcome.ok ? 'ok' : `${outcome.error.code}: ${outcome.error.message}`;
-  };
-  return async () => {
-    const [db, reachable] = await Promise.all([database(), identityCenter()]);
-    return { ok: db === 'ok' && reachable === 'ok', checks: { database: db, aws: reachable } };
   };
 }
 

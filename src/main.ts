@@ -5,11 +5,14 @@
  * - SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET: HTTP on PORT (default 3000) at /slack/events.
  * - SLACK_BOT_TOKEN + SLACK_APP_TOKEN: Socket Mode (the health routes still listen on PORT).
  * - No Slack variable at all: the sandbox (src/sandbox.ts): the local Identity Center, the bot and the local Slack
- *   console in one process, on PORT (the console) and EMULATOR_PORT.
+ *   console in one process, on PORT (the console) and EMULATOR_PORT. Only on a developer's machine, though: with
+ *   NODE_ENV=production, or a config file to run (ACCESS_DESK_CONFIG, or access-desk.yml in the working
+ *   directory), missing Slack variables stop start-up, naming them, unless ACCESS_DESK_SANDBOX=1 asks for the
+ *   sandbox explicitly (which then says that it ignores the config: it runs on its own example).
  *
  * A setting that is missing or of the wrong form stops start-up (exit 2) with every problem found, each
  * naming its variable or its key in the config. AWS that cannot be reached does not: the line says the
- * account is unknown and why, and /readyz reports it until AWS answers.
+ * account is unknown and why, and /readyz reports it (status only; the log says why) until AWS answers.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -19,6 +22,7 @@ import type { AwsOutcome } from './access/ports.js';
 import type { InstanceDescription } from './aws/index.js';
 import { configPathFromEnv, loadConfig } from './config/load.js';
 import { formatProblem } from './config/problem.js';
+import { parseAllowedHosts } from './local-guard.js';
 import { readSecrets } from './config/secrets.js';
 import { createLogger, type Logger } from './log.js';
 import { startSandbox } from './sandbox.js';
@@ -193,15 +197,64 @@ async function startBot(): Promise<Started> {
   return { stop: () => desk.stop(), logger, summary };
 }
 
+const SLACK_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
+const MISSING_SLACK =
+  'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) are not set';
+
+/** ACCESS_DESK_SANDBOX: true (1) asks for the sandbox, false (0) forbids it, undefined leaves it to the defaults. */
+function readSandboxFlag(): boolean | undefined {
+  const raw = set('ACCESS_DESK_SANDBOX');
+  if (raw === undefined) return undefined;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  fail(`ACCESS_DESK_SANDBOX: must be 1 (run the sandbox) or 0 (never), not "${raw}"`);
+}
+
+/**
+ * Whether to run the sandbox, or why not. Without Slack variables it runs only where nothing says a real bot was
+ * meant: not in production, not with a config file to run; ACCESS_DESK_SANDBOX=1 overrides both. Also the config
+ * file the sandbox would leave unused, for its start-up line.
+ */
+function sandboxOrWhyNot(): { sandbox: boolean; ignoredConfig?: string } {
+  const slack = SLACK_VARIABLES.filter((name) => set(name) !== undefined);
+  const asked = readSandboxFlag();
+  if (slack.length > 0) {
+    if (asked === true) {
+      fail(
+        `ACCESS_DESK_SANDBOX=1 asks for the sandbox, but ${slack.join(', ')} ${slack.length > 1 ? 'are' : 'is'} set for the bot: unset one or the other`,
+      );
+    }
+    // Any Slack variable means the bot, so that a missing companion is reported rather than the sandbox started.
+    return { sandbox: false };
+  }
+  const namedConfig = set('ACCESS_DESK_CONFIG');
+  const defaultConfig = configPathFromEnv({});
+  const config = namedConfig ?? (existsSync(defaultConfig) ? defaultConfig : undefined);
+  if (asked === true) return { sandbox: true, ...(config !== undefined ? { ignoredConfig: config } : {}) };
+  if (asked === false) fail(`${MISSING_SLACK}, and ACCESS_DESK_SANDBOX=0 forbids the sandbox`);
+  if (set('NODE_ENV') === 'production') {
+    fail(
+      `${MISSING_SLACK}; with NODE_ENV=production the sandbox runs only when asked for (ACCESS_DESK_SANDBOX=1)`,
+    );
+  }
+  if (config !== undefined) {
+    const which =
+      namedConfig !== undefined
+        ? `ACCESS_DESK_CONFIG names ${config}`
+        : `the config file ${shownPath(config)} is in the working directory`;
+    fail(
+      `${which}, but ${MISSING_SLACK} (ACCESS_DESK_SANDBOX=1 runs the sandbox instead, on its own example config)`,
+    );
+  }
+  return { sandbox: true };
+}
+
 async function main(): Promise<void> {
-  // Any Slack variable means the bot, so that a missing companion is reported rather than the sandbox started.
-  const slackConfigured = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'].some(
-    (name) => set(name) !== undefined,
-  );
+  const { sandbox: runSandbox, ignoredConfig } = sandboxOrWhyNot();
   let stop: () => Promise<void>;
   let logger: Logger;
   let summary: string | undefined;
-  if (slackConfigured) {
+  if (!runSandbox) {
     ({ stop, logger, summary } = await startBot());
   } else {
     const problems: string[] = [];
@@ -209,10 +262,8 @@ async function main(): Promise<void> {
     const port = readPort('PORT', 3000, problems);
     const emulatorPort = readPort('EMULATOR_PORT', 4566, problems);
     const host = set('HOST');
-    const config = set('ACCESS_DESK_CONFIG');
-    if (config !== undefined && !existsSync(config)) {
-      problems.push(`ACCESS_DESK_CONFIG: names ${config}, which does not exist`);
-    }
+    const allowed = parseAllowedHosts(set('ALLOWED_HOSTS'));
+    if (!allowed.ok) problems.push(allowed.problem);
     if (problems.length > 0) failWith(problems);
     logger = createLogger({ level });
     try {
@@ -220,6 +271,8 @@ async function main(): Promise<void> {
         port,
         emulatorPort,
         ...(host !== undefined ? { host } : {}),
+        ...(ignoredConfig !== undefined ? { ignoredConfig: shownPath(ignoredConfig) } : {}),
+        ...(allowed.ok && allowed.hosts.length > 0 ? { allowedHosts: allowed.hosts } : {}),
         logger,
       });
       stop = () => sandbox.stop();

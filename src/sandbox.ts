@@ -26,6 +26,8 @@ export interface SandboxOptions {
   port?: number;
   /** Default 127.0.0.1; HOST=0.0.0.0 in a container. */
   host?: string;
+  /** Host names the console answers besides the loopback ones (ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
   /** The local Identity Center's port (EMULATOR_PORT); default 4566, 0 picks a free one. */
   emulatorPort?: number;
   /** Default `.sandbox/access-desk.sqlite`; `:memory:` forgets everything at exit. */
@@ -33,6 +35,11 @@ export interface SandboxOptions {
   /** Default the example organisation's, next to this file's folder. */
   configPath?: string;
   logger?: Logger;
+  /**
+   * A config file the environment named (ACCESS_DESK_CONFIG) that the sandbox does not use: its organisation is
+   * the emulator's example, which only the example config describes. Said in the start-up line.
+   */
+  ignoredConfig?: string;
   /** The emulator's latency per AWS call; default 40 ms, as AWS from a nearby region. */
   latencyMs?: number;
   /** How long the emulator takes to provision an assignment; default 2 s. */
@@ -157,6 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     logger,
     port: options.port ?? 3000,
     ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
   }).catch(async (error: unknown) => {
     await emulator.close();
     throw error;
@@ -229,7 +237,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const summary =
     `access-desk sandbox: console ${console_.url} · mode sandbox (local Slack console, bot over signed HTTP at ${bot?.url ?? '?'}/slack/events)` +
-    ` · config ${configPath} · AWS local Identity Center ${emulator.url} (account ${emulator.state.instance.OwnerAccountId ?? 'local'}, region ${config.identityCenter.region})` +
+    ` · config ${configPath}` +
+    (options.ignoredConfig !== undefined
+      ? ` (${options.ignoredConfig} ignored: the sandbox runs on its own example config)`
+      : '') +
+    ` · AWS local Identity Center ${emulator.url} (account ${emulator.state.instance.OwnerAccountId ?? 'local'}, region ${config.identityCenter.region})` +
     ` · database ${databasePath}` +
     (startedOver !== undefined ? `\n  note: ${startedOver}` : '');
 

@@ -2,11 +2,10 @@
  * The AWS adapter: the one place that talks to AWS. Everything it returns is a domain type or an AwsOutcome;
  * no SDK shape leaves this folder.
  */
-import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import type { Logger } from '../log.js';
 import type { AwsOutcome, Assignments, Catalog, Directory, LegacyIam, Mailer } from '../access/ports.js';
 import { AwsAssignments, defaultAssignmentTiming, type AssignmentTiming } from './assignments.js';
-import { defaultRetryPolicy, send, type CallContext, type RetryPolicy } from './call.js';
+import { defaultRetryPolicy, type CallContext, type RetryPolicy } from './call.js';
 import { AwsCatalog, defaultCatalogOptions, type CatalogOptions } from './catalog.js';
 import { createAwsClients, destroyAwsClients, type AwsClients, type AwsSettings } from './clients.js';
 import { AwsDirectory } from './directory.js';
@@ -20,6 +19,7 @@ import {
   type RateLimits,
 } from './limiter.js';
 import { SesMailer } from './mailer.js';
+import { createReadinessProbe } from './readiness.js';
 
 export interface AwsAdapterSettings extends AwsSettings {
   /** Tighter or looser than AWS's published limits (tests, benchmarks, raised quotas). */
@@ -41,8 +41,9 @@ export interface AwsAdapter {
   limiter: AwsLimiter;
   /**
    * Whether Identity Center answers these credentials now: one ListInstances call (cheap, never cached, not
-   * retried), for /readyz. The instance found by `catalog.instance()` is cached and may be configured, so
-   * it cannot say that AWS is reachable.
+   * retried), for /readyz, on its own client and limiter (src/aws/readiness.ts): it never waits for, nor takes,
+   * the budget that `limiter` keeps for the work. The instance found by `catalog.instance()` is cached and may
+   * be configured, so it cannot say that AWS is reachable.
    */
   reachable(): Promise<AwsOutcome<{ instances: number }>>;
   /**
@@ -84,6 +85,11 @@ export function createAwsAdapter(
     ...defaultCatalogOptions,
     ...settings.catalog,
   });
+  const readiness = createReadinessProbe(settings, {
+    logger,
+    clock,
+    ...(clients !== undefined ? { client: clients.ssoAdmin } : {}),
+  });
   const permissionSetArns = async (): Promise<AwsOutcome<string[]>> => {
     const sets = await catalog.permissionSets();
     return sets.ok ? { ok: true, value: sets.value.map((p) => p.arn) } : sets;
@@ -99,18 +105,12 @@ export function createAwsAdapter(
     mailer: new SesMailer(context('aws.mailer'), sdk.ses),
     legacyIam: new AwsLegacyIam(context('aws.legacy-iam'), sdk.iam),
     limiter,
-    reachable: async () => {
-      const listed = await send(
-        context('aws.readiness'),
-        { service: 'sso-admin', operation: 'ListInstances', safeToRetry: false },
-        () => sdk.ssoAdmin.send(new ListInstancesCommand({ MaxResults: 1 })),
-      );
-      return listed.ok
-        ? { ok: true, value: { instances: listed.value.Instances?.length ?? 0 } }
-        : { ok: false, error: listed.failure };
-    },
+    reachable: () => readiness.reachable(),
     describeInstance: () => describeInstance(context('aws.instance'), sdk.ssoAdmin, configuredInstance),
-    close: () => destroyAwsClients(sdk),
+    close: () => {
+      destroyAwsClients(sdk);
+      readiness.close();
+    },
   };
 }
 

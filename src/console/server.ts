@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { refuseForeignHost, refuseUndeclaredBody, type Refusal } from '../local-guard.js';
 import type { Logger } from '../log.js';
 import { BotLink, messageFrom, type ActionElement, type BotTarget, type StateValues } from './bot-link.js';
 import { createWebApi, decodeArgs, type WebApiArgs } from './web-api.js';
@@ -43,6 +44,11 @@ export interface ConsoleServerOptions {
   port?: number;
   /** Default 127.0.0.1: the sandbox is for the person at this machine. */
   host?: string;
+  /**
+   * Host names answered besides localhost, 127.0.0.1 and [::1] (ALLOWED_HOSTS, for HOST=0.0.0.0 in a container
+   * reached by another name). Any other Host or Origin is refused (src/local-guard.ts).
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningConsole {
@@ -396,17 +402,36 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
     sendJson(res, 200, { ok: true });
   }
 
+  /**
+   * The bot's own answer, which for /readyz is the status alone and cached (src/readiness.ts): the console adds
+   * no detail of its own, only 503 `{"ok":false}` while the bot restarts or does not answer.
+   */
   async function passThrough(path: string, res: ServerResponse): Promise<void> {
     const bot = options.bot();
-    if (bot === undefined) return sendJson(res, 503, { ok: false, error: 'the app is restarting' });
-    const response = await fetch(`${bot.url}${path}`, { signal: AbortSignal.timeout(5000) });
+    if (bot === undefined) return sendJson(res, 503, { ok: false });
+    let response: Response;
+    try {
+      response = await fetch(`${bot.url}${path}`, { signal: AbortSignal.timeout(5000) });
+    } catch (error) {
+      log.warn({ err: error, path }, 'the bot did not answer its health route');
+      return sendJson(res, 503, { ok: false });
+    }
     res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'text/plain' });
     res.end(await response.text());
   }
 
+  const refuse = (res: ServerResponse, refusal: Refusal): void => {
+    log.warn({ status: refusal.status, error: refusal.error }, 'console request refused');
+    res.setHeader('connection', 'close');
+    sendJson(res, refusal.status, { ok: false, error: refusal.error });
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    // DNS rebinding and other sites' pages: nothing is answered to a foreign Host or Origin, the page included.
+    const foreign = refuseForeignHost(req.headers, options.allowedHosts ?? [], 'The local Slack console');
+    if (foreign !== undefined) return refuse(res, foreign);
     const page = PAGE_FILES[url.pathname];
     if (method === 'GET' && page !== undefined) {
       const content = await readFile(join(options.pageDir, page.file));
@@ -417,6 +442,9 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
     if (method === 'GET' && (url.pathname === '/healthz' || url.pathname === '/readyz'))
       return passThrough(url.pathname, res);
     if (url.pathname.startsWith('/console/api/')) {
+      // A text/plain or form POST needs no preflight: only a declared JSON body may act.
+      const undeclared = refuseUndeclaredBody(method, url.pathname, req.headers['content-type']);
+      if (undeclared !== undefined) return refuse(res, undeclared);
       const raw = method === 'GET' ? Buffer.alloc(0) : await readBody(req);
       let body: Record<string, unknown> = {};
       if (raw.length > 0) {
@@ -436,9 +464,11 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
     if (method === 'POST' && url.pathname.startsWith('/response/'))
       return responseUrl(url.pathname.slice('/response/'.length), await readBody(req), res);
     if ((method === 'POST' || method === 'PUT') && url.pathname.startsWith('/upload/')) {
-      const file = ws.file(url.pathname.slice('/upload/'.length));
+      const file = ws.fileByUploadToken(url.pathname.slice('/upload/'.length));
       const bytes = await readBody(req);
       if (file === undefined) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
+      // One upload per URL, as Slack's: a URL seen later cannot replace the file.
+      delete file.uploadToken;
       file.bytes = bytes;
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`OK - ${bytes.length}`);

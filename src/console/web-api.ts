@@ -226,7 +226,11 @@ export function createWebApi(ctx: WebApiContext): Record<string, (args: WebApiAr
       const length = Number(args.length);
       if (filename === '' || !Number.isInteger(length) || length < 1) return fail('invalid_arguments');
       const file = ws.newFile(filename, length);
-      return { ok: true, upload_url: `${ctx.baseUrl()}/upload/${file.id}`, file_id: file.id };
+      return {
+        ok: true,
+        upload_url: `${ctx.baseUrl()}/upload/${file.uploadToken ?? ''}`,
+        file_id: file.id,
+      };
     },
 
     'files.completeUploadExternal': (args) => {

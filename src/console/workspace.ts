@@ -3,7 +3,11 @@
  * ones for one person), each person's modal stack and Home tab, trigger ids and response URLs handed to the
  * bot, and uploaded files. The console's Web API (web-api.ts) and its link to the bot (bot-link.ts) change it;
  * the page reads it. Every change bumps `version` and tells the listeners, so the page can redraw.
+ *
+ * Response URLs, trigger ids and upload URLs carry a random part (160 bits), as Slack's do: whoever holds one
+ * can post as the bot, so none may be guessed from another.
  */
+import { randomBytes } from 'node:crypto';
 
 export interface ConsolePerson {
   id: string;
@@ -31,7 +35,12 @@ export interface ConsoleFile {
   title?: string;
   length: number;
   bytes?: Buffer;
+  /** The random part of the upload URL the bot was handed; not kept across a restart (nor is an upload). */
+  uploadToken?: string;
 }
+
+/** 160 random bits, hex: an id that no other id tells anything about. */
+export const unguessable = (): string => randomBytes(20).toString('hex');
 
 export interface ConsoleMessage {
   channel: string;
@@ -261,7 +270,7 @@ export class Workspace {
   // ---------- triggers and response URLs ----------
 
   newTrigger(userId: string): string {
-    const id = `${this.nextId('', 10)}.${TEAM.id}.sandbox`;
+    const id = `${this.nextId('', 10)}.${TEAM.id}.${unguessable()}`;
     this.triggers.set(id, { userId, at: this.now(), used: false });
     return id;
   }
@@ -277,7 +286,7 @@ export class Workspace {
   }
 
   newResponseUrl(target: Omit<ResponseTarget, 'at' | 'uses'>): string {
-    const id = this.nextId('R', 10);
+    const id = `${TEAM.id}/${unguessable()}`;
     this.responses.set(id, { ...target, at: this.now(), uses: 0 });
     return id;
   }
@@ -408,9 +417,15 @@ export class Workspace {
   // ---------- files ----------
 
   newFile(name: string, length: number): ConsoleFile {
-    const file: ConsoleFile = { id: this.nextId('F', 10), name, length };
+    const file: ConsoleFile = { id: this.nextId('F', 10), name, length, uploadToken: unguessable() };
     this.files.set(file.id, file);
     return file;
+  }
+
+  /** The file an upload URL was handed out for. */
+  fileByUploadToken(token: string): ConsoleFile | undefined {
+    for (const file of this.files.values()) if (file.uploadToken === token) return file;
+    return undefined;
   }
 
   file(id: string): ConsoleFile | undefined {

@@ -2,6 +2,7 @@
  * npm run emulator -- [--port 4566] [--host 127.0.0.1] [--seed FILE] [--latency MS] [--provisioning-delay MS] [--no-rate-limits]
  */
 import { parseArgs } from 'node:util';
+import { parseAllowedHosts } from '../local-guard.js';
 import { createLogger } from '../log.js';
 import { SeedError } from './seed.js';
 import { startEmulator } from './server.js';
@@ -42,11 +43,17 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
+  const allowed = parseAllowedHosts(process.env.ALLOWED_HOSTS);
+  if (!allowed.ok) {
+    console.error(allowed.problem);
+    process.exit(2);
+  }
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   let emulator;
   try {
     emulator = await startEmulator({
       host: values.host,
+      allowedHosts: allowed.hosts,
       port: wholeNumber('port', values.port, 4566),
       seed: values.seed ?? true,
       rateLimits: !values['no-rate-limits'],

@@ -22,6 +22,7 @@ const faultPatch = z
           operation: z.string().optional(),
           error: z.enum(['throttling', 'internal', 'accessDenied']),
           remaining: z.number().int().min(1).optional(),
+          message: z.string().min(1).max(2000).optional(),
         })
         .strict(),
     ),
@@ -136,7 +137,8 @@ export async function handleControl(
       return send(res, 200, emulator.faults);
     }
     case 'POST /_emulator/reset': {
-      if (body.length === 0) {
+      // Empty, or `{}` (what a JSON client sends for "no seed"): back to the seed it started with.
+      if (/^\s*(?:\{\s*\})?\s*$/.test(body.toString('utf8'))) {
         emulator.reset();
         return send(res, 200, { ok: true });
       }

@@ -9,6 +9,8 @@ export interface ErrorFault {
   error: 'throttling' | 'internal' | 'accessDenied';
   /** How many calls it hits before it wears off; absent means until cleared. */
   remaining?: number;
+  /** AWS's message instead of the emulator's (e.g. one naming a role ARN, as real AccessDenied messages do). */
+  message?: string;
 }
 
 export interface ProvisioningFault {

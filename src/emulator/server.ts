@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { refuseForeignHost, refuseUndeclaredBody } from '../local-guard.js';
 import { silentLogger } from '../log.js';
 import { validateInput } from './validate.js';
 import {
@@ -71,7 +72,15 @@ export interface EmulatorOptions {
   faults?: Partial<FaultSettings>;
   clock?: EmulatorClock;
   logger?: Logger;
+  /**
+   * Host names answered besides localhost, 127.0.0.1 and [::1] (ALLOWED_HOSTS, when it listens beyond loopback).
+   * Any other Host or Origin is refused (src/local-guard.ts).
+   */
+  allowedHosts?: readonly string[];
 }
+
+/** A seed posted to /_emulator/reset is YAML (JSON is YAML too); none of these a browser sends without asking. */
+const SEED_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml'];
 
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`: the endpoint for every AWS client. */
@@ -114,6 +123,7 @@ class Emulator implements RunningEmulator {
   private readonly clock: EmulatorClock;
   private readonly log: Logger;
   private seed: Seed | undefined;
+  private readonly allowedHosts: readonly string[];
   readonly server: http.Server;
 
   constructor(options: EmulatorOptions) {
@@ -123,6 +133,7 @@ class Emulator implements RunningEmulator {
     this.limiter = new RateLimiter(this.rateLimits);
     this.faults = { ...defaultFaults(), ...options.faults };
     this.seed = resolveSeed(options.seed);
+    this.allowedHosts = options.allowedHosts ?? [];
     this.state = this.freshState();
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -158,19 +169,52 @@ class Emulator implements RunningEmulator {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  private refuse(res: http.ServerResponse, status: number, message: string, errorType?: string): void {
+    this.log.warn({ status, message }, 'emulator request refused');
+    res
+      .writeHead(status, {
+        'content-type': 'application/json',
+        connection: 'close',
+        ...(errorType !== undefined ? { 'x-amzn-errortype': errorType } : {}),
+      })
+      .end(JSON.stringify({ message }));
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // DNS rebinding and other sites' pages: a foreign Host or Origin is answered nothing else.
+    const foreign = refuseForeignHost(req.headers, this.allowedHosts, 'The local Identity Center');
+    if (foreign !== undefined) return this.refuse(res, foreign.status, foreign.error);
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const target = req.headers['x-amz-target'];
+    if (url.pathname.startsWith('/_emulator/')) {
+      // The control endpoint changes the organisation: only a declared JSON (or, for a seed, YAML) body may.
+      const undeclared = refuseUndeclaredBody(
+        req.method,
+        url.pathname,
+        req.headers['content-type'],
+        url.pathname.replace(/\/$/, '') === '/_emulator/reset' ? SEED_TYPES : undefined,
+      );
+      if (undeclared !== undefined) return this.refuse(res, undeclared.status, undeclared.error);
+    } else if (typeof target !== 'string' && !/^AWS4-HMAC-SHA256\s/i.test(req.headers.authorization ?? '')) {
+      // JSON 1.1 is routed by X-Amz-Target; SES (REST-JSON) and IAM (Query: a form body, which any web page may
+      // post) must be signed, as every SDK and the AWS CLI sign them. Either header makes a browser ask first.
+      return this.refuse(
+        res,
+        403,
+        'Missing Authentication Token: an AWS request must be signed (Authorization: AWS4-HMAC-SHA256 …), as the AWS SDKs and the AWS CLI sign them.',
+        'MissingAuthenticationTokenException',
+      );
+    }
     const body = await readBody(req);
     if (body === undefined) {
       res.writeHead(413).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://emulator.local');
     if (url.pathname.startsWith('/_emulator/')) {
       await handleControl(this, req, res, url, body);
       return;
     }
     const region = signedRegion(req.headers.authorization);
-    const target = req.headers['x-amz-target'];
     if (typeof target === 'string') {
       await this.handleJson(target, body, res, region);
       return;
@@ -229,10 +273,13 @@ class Emulator implements RunningEmulator {
       );
     }
     const fault = takeErrorFault(this.faults, service, operation);
-    if (fault?.error === 'throttling') throw throttling('Rate exceeded (injected fault)');
-    if (fault?.error === 'internal') throw internalError('An internal error occurred (injected fault).');
+    if (fault?.error === 'throttling') throw throttling(fault.message ?? 'Rate exceeded (injected fault)');
+    if (fault?.error === 'internal')
+      throw internalError(fault.message ?? 'An internal error occurred (injected fault).');
     if (fault?.error === 'accessDenied')
-      throw accessDenied('User is not authorized to perform this operation (injected fault).');
+      throw accessDenied(
+        fault.message ?? 'User is not authorized to perform this operation (injected fault).',
+      );
     if (!this.limiter.admit(service, operation, this.clock.now())) throw throttling('Rate exceeded');
     const problems = validateOrEmpty(model, op.input?.shape, input);
     if (problems !== undefined) throw validationError(problems);
@@ -395,7 +442,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const address = emulator.server.address() as AddressInfo;
   emulator.port = address.port;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // Bound to every interface, it is still reached here at loopback (and a Host of 0.0.0.0 is no loopback name).
+  const bound = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  const host = address.family === 'IPv6' && bound !== '127.0.0.1' ? `[${bound}]` : bound;
   emulator.url = `http://${host}:${address.port}`;
   return emulator;
 }

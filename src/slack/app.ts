@@ -40,8 +40,8 @@ export interface SlackAppOptions {
   port?: number;
   host?: string;
   /**
-   * What GET /readyz asks: ok, and one short word or sentence per check (never a secret). Absent: /readyz
-   * answers 200 with no checks.
+   * What GET /readyz asks: ok, and one short word or sentence per check for the log (never a secret; the caller
+   * is told ok alone). Absent: /readyz answers 200.
    */
   readiness?: ReadinessCheck;
 }
@@ -72,28 +72,32 @@ const healthz: CustomRoute = {
   },
 };
 
-/** GET /readyz: 200 when every check answers ok, else 503 naming the ones that did not. */
+/**
+ * GET /readyz: 200 `{"ok":true}` when every check answers ok, else 503 `{"ok":false}`. Anyone can call it, so it
+ * says the status alone: why a check failed (AWS's words, which may name role ARNs and account ids) goes to the
+ * log, where the check writes it (src/readiness.ts), never to the caller.
+ */
 export function readyzRoute(readiness: ReadinessCheck | undefined, logger: Logger): CustomRoute {
-  const answer = (res: ServerResponse, status: number, body: Record<string, unknown>): void => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(JSON.stringify(body));
+  const answer = (res: ServerResponse, ok: boolean): void => {
+    res.writeHead(ok ? 200 : 503, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    res.end(JSON.stringify({ ok }));
   };
   return {
     path: '/readyz',
     method: ['GET'],
     handler: (_req, res) => {
       if (readiness === undefined) {
-        answer(res, 200, { ok: true });
+        answer(res, true);
         return;
       }
       readiness().then(
-        (result) => {
-          if (!result.ok) logger.warn({ checks: result.checks }, 'not ready');
-          answer(res, result.ok ? 200 : 503, { ok: result.ok, ...result.checks });
-        },
+        (result) => answer(res, result.ok),
         (error: unknown) => {
           logger.error({ err: error }, 'readiness check failed');
-          answer(res, 503, { ok: false, error: 'the readiness check failed' });
+          answer(res, false);
         },
       );
     },

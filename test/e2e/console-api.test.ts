@@ -231,7 +231,7 @@ describe('the sandbox console API', () => {
     expect((await fetch(`${sandbox.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${sandbox.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ok: true, database: 'ok', aws: 'ok' });
+    expect(await ready.json()).toEqual({ ok: true });
   });
 
   it('starts over on Reset: no messages, no emails, the organisation as seeded', async () => {

@@ -132,3 +132,36 @@ describe('describeInstance', () => {
     expect(reachable.ok).toBe(false);
   });
 });
+
+describe('reachable (for /readyz)', () => {
+  it('takes no token from the work’s limiter, even while the work’s budget is spent', async () => {
+    // A work budget of one call a minute, already spent: a readiness probe that queued behind it would hang.
+    const a = adapter({
+      instanceArn: INSTANCE,
+      identityStoreId: STORE,
+      rateLimits: { ssoAdminPerSecond: 1 / 60 },
+    });
+    await a.describeInstance();
+    const spent = a.limiter.stats().calls;
+    const before = emu.calls.length;
+    expect((await a.reachable()).ok).toBe(true);
+    expect(listInstancesCalls(before)).toHaveLength(1);
+    expect(a.limiter.stats()).toMatchObject({ calls: spent, delayedCalls: 0 });
+  });
+
+  it('counts a throttled answer as reachable, and tries nothing again: AWS answered, it is only busy', async () => {
+    emu.faults.errors.push({ service: 'sso-admin', operation: 'ListInstances', error: 'throttling' });
+    const before = emu.calls.length;
+    expect((await adapter({ instanceArn: INSTANCE, identityStoreId: STORE }).reachable()).ok).toBe(true);
+    expect(listInstancesCalls(before)).toHaveLength(1);
+  });
+
+  it('says AWS refused when it refuses, once, without trying again', async () => {
+    emu.faults.errors.push({ service: 'sso-admin', operation: 'ListInstances', error: 'accessDenied' });
+    const before = emu.calls.length;
+    const reachable = await adapter({ instanceArn: INSTANCE, identityStoreId: STORE }).reachable();
+    expect(reachable.ok).toBe(false);
+    if (!reachable.ok) expect(reachable.error.code).toBe('access_denied');
+    expect(listInstancesCalls(before)).toHaveLength(1);
+  });
+});

@@ -214,6 +214,7 @@ describe('fault injection', () => {
     emu = await startEmulator({ rateLimits: false });
     const patched = await fetch(`${emu.url}/_emulator/faults`, {
       method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ accessDeniedAccounts: ['999999999999'], latencyMs: 5 }),
     });
     expect(patched.status).toBe(200);
@@ -221,6 +222,7 @@ describe('fault injection', () => {
     expect(emu.faults.latencyMs).toBe(5);
     const bad = await fetch(`${emu.url}/_emulator/faults`, {
       method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ errors: [{ error: 'explode' }] }),
     });
     expect(bad.status).toBe(400);
@@ -263,7 +265,10 @@ describe('the control endpoint', () => {
     );
 
     emu.state.users.clear();
-    const reset = await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
+    const reset = await fetch(`${emu.url}/_emulator/reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(reset.status).toBe(200);
     expect(emu.state.users.size).toBeGreaterThanOrEqual(20);
   });
@@ -273,6 +278,7 @@ describe('the control endpoint', () => {
     const before = emu.state.users.size;
     const answer = await fetch(`${emu.url}/_emulator/reset`, {
       method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
       body: 'users:\n  - { userName: a@example.com, givenName: A, familyName: B, groups: [Admins] }\n',
     });
     expect(answer.status).toBe(400);

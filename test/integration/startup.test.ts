@@ -248,6 +248,101 @@ describe('starting access-desk', () => {
     expect(code).toBe(0);
   });
 
+  it('refuses to run the sandbox in production unless asked: one line naming the missing Slack variables, exit 2', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-prod-'));
+    const { line, code, stderr } = await startAndStop(
+      { NODE_ENV: 'production', PORT: '0', EMULATOR_PORT: '0' },
+      { cwd, prefix: 'access-desk sandbox: ' },
+    );
+    expect(line).toBeUndefined();
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(
+      /^access-desk cannot start: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET \(HTTP\) or SLACK_BOT_TOKEN and SLACK_APP_TOKEN \(Socket Mode\) are not set; with NODE_ENV=production the sandbox runs only when asked for \(ACCESS_DESK_SANDBOX=1\)/,
+    );
+  });
+
+  it('refuses the container image’s environment with no Slack variable instead of passing its health check on the sandbox', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-prod-'));
+    const { line, code, stderr } = await startAndStop(
+      { NODE_ENV: 'production', ACCESS_DESK_CONFIG: EXAMPLE, PORT: '0', EMULATOR_PORT: '0' },
+      { cwd, prefix: 'access-desk sandbox: ' },
+    );
+    expect(line).toBeUndefined();
+    expect(code).toBe(2);
+    expect(stderr).toContain('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  });
+
+  it('refuses a config named by ACCESS_DESK_CONFIG with no Slack variable, rather than ignore it for the sandbox', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-config-only-'));
+    const { line, code, stderr } = await startAndStop(
+      { ACCESS_DESK_CONFIG: EXAMPLE, PORT: '0', EMULATOR_PORT: '0' },
+      { cwd, prefix: 'access-desk sandbox: ' },
+    );
+    expect(line).toBeUndefined();
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(
+      `ACCESS_DESK_CONFIG names ${EXAMPLE}, but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET`,
+    );
+    expect(stderr).toContain('ACCESS_DESK_SANDBOX=1 runs the sandbox instead');
+  });
+
+  it('refuses an access-desk.yml in the working directory with no Slack variable, naming the file', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-config-here-'));
+    writeFileSync(path.join(cwd, 'access-desk.yml'), readFileSync(EXAMPLE, 'utf8'));
+    const { line, code, stderr } = await startAndStop(
+      { PORT: '0', EMULATOR_PORT: '0' },
+      { cwd, prefix: 'access-desk sandbox: ' },
+    );
+    expect(line).toBeUndefined();
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `the config file ${path.join(cwd, 'access-desk.yml')} is in the working directory`,
+    );
+  });
+
+  it('refuses ACCESS_DESK_SANDBOX=1 together with a Slack variable, naming both', async () => {
+    const { code, stderr } = await start({ ACCESS_DESK_SANDBOX: '1', SLACK_BOT_TOKEN: 'xoxb-test' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('ACCESS_DESK_SANDBOX=1 asks for the sandbox, but SLACK_BOT_TOKEN is set');
+  });
+
+  it('refuses ACCESS_DESK_SANDBOX of another form, naming it', async () => {
+    const { code, stderr } = await start({ ACCESS_DESK_SANDBOX: 'please' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('ACCESS_DESK_SANDBOX: must be 1 (run the sandbox) or 0 (never), not "please"');
+  });
+
+  it('starts the sandbox in production when ACCESS_DESK_SANDBOX=1 asks, saying it ignores ACCESS_DESK_CONFIG', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-sandbox-prod-'));
+    const { line, code, stderr } = await startAndStop(
+      {
+        NODE_ENV: 'production',
+        ACCESS_DESK_SANDBOX: '1',
+        ACCESS_DESK_CONFIG: '/config/access-desk.yml',
+        PORT: '0',
+        EMULATOR_PORT: '0',
+      },
+      { cwd, prefix: 'access-desk sandbox: ' },
+    );
+    expect(stderr).toBe('');
+    expect(line).toMatch(/^access-desk sandbox: console http:\/\/\S+:\d+ · /);
+    expect(line).toContain('(/config/access-desk.yml ignored: the sandbox runs on its own example config)');
+    expect(code).toBe(0);
+  });
+
+  it('refuses an ALLOWED_HOSTS entry that is not a host name, naming it, before the sandbox starts', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-allowed-'));
+    const { line, code, stderr } = await startAndStop(
+      { ALLOWED_HOSTS: 'access-desk.lan, http://evil.example', PORT: '0', EMULATOR_PORT: '0' },
+      { cwd, prefix: 'access-desk sandbox: ' },
+    );
+    expect(line).toBeUndefined();
+    expect(code).toBe(2);
+    expect(stderr).toContain('ALLOWED_HOSTS: "http://evil.example" is not a host name');
+  });
+
   it('refuses a sandbox PORT that is not a port number, naming it', async () => {
     const { code, stderr } = await start({ PORT: '3000x' });
     expect(code).toBe(2);

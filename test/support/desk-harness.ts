@@ -1,7 +1,7 @@
-import { createAccessDesk, type AccessDesk } from '../../src/app.js';
+import { createAccessDesk, type AccessDesk, type AccessDeskOptions } from '../../src/app.js';
 import type { Seed } from '../../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { exampleConfig, PEOPLE } from './access-harness.js';
 import { testCredentials } from './aws-clients.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackUser } from './fake-slack.js';
@@ -31,6 +31,10 @@ export async function startDesk(
     editConfig?: (yaml: string) => string;
     /** Slack user groups (S… → member ids); the object is read at each call, so a test may change it. */
     usergroups?: Record<string, string[]>;
+    /** Where the desk logs; silent by default. */
+    logger?: Logger;
+    /** /readyz's window and time source. */
+    readiness?: AccessDeskOptions['readiness'];
   } = {},
 ) {
   const emulator = await startEmulator({
@@ -51,7 +55,8 @@ export async function startDesk(
   const desk = await createAccessDesk({
     config,
     secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
+    ...(options.readiness !== undefined ? { readiness: options.readiness } : {}),
     aws: {
       region: 'eu-west-1',
       endpoint: emulator.url,

@@ -144,6 +144,38 @@ describe('the console Web API', () => {
     ]);
   });
 
+  it('hands out response URLs, trigger ids and upload URLs whose random parts are long and unrelated', () => {
+    const { ws, call } = setup();
+    const random = (id: string): string => /([0-9a-f]{40})$/.exec(id)?.[1] ?? '';
+    const urls = [0, 1].map(() => ws.newResponseUrl({ userId: 'U0000SAM01', channel: 'C0000APPROV' }));
+    const triggers = [0, 1].map(() => ws.newTrigger('U0000SAM01'));
+    const uploads = [0, 1].map(
+      () =>
+        (call('files.getUploadURLExternal', { filename: 'a.csv', length: 1 }) as { upload_url?: string })
+          .upload_url ?? '',
+    );
+    for (const [a, b] of [urls, triggers, uploads] as [string, string][]) {
+      // 160 bits each, and nothing shared: the second says nothing about the first.
+      expect(random(a)).toHaveLength(40);
+      expect(random(b)).toHaveLength(40);
+      expect(random(a)).not.toBe(random(b));
+      const shared = [...random(a)].filter((ch, i) => random(b)[i] === ch).length;
+      expect(shared).toBeLessThan(20);
+    }
+    expect(urls.some((u) => /R\d+$/.test(u))).toBe(false);
+  });
+
+  it('finds a file by the random part of its upload URL, never by its file id', () => {
+    const { ws, call } = setup();
+    const asked = call('files.getUploadURLExternal', { filename: 'a.csv', length: 1 }) as unknown as {
+      upload_url: string;
+      file_id: string;
+    };
+    const token = asked.upload_url.split('/upload/')[1] ?? '';
+    expect(ws.fileByUploadToken(token)?.id).toBe(asked.file_id);
+    expect(ws.fileByUploadToken(`${asked.file_id}`)).toBeUndefined();
+  });
+
   it('lets a response URL answer five times within thirty minutes', () => {
     const { ws, advance } = setup();
     const id = ws.newResponseUrl({ userId: 'U0000SAM01', channel: 'C0000APPROV' });

@@ -23,6 +23,8 @@ let lastMessageCount = -1;
 const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 /**
+ * Everything but a GET goes as JSON: the console refuses any other body (415), so that another site's page, which
+ * can post text or a form without asking, cannot act through it.
  * @param {string} method
  * @param {string} path
  * @param {unknown} [body]
@@ -30,8 +32,8 @@ const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 async function call(method, path, body) {
   const response = await fetch(`${api}${path}`, {
     method,
-    ...(body !== undefined
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+    ...(method !== 'GET'
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }
       : {}),
   });
   const text = await response.text();
