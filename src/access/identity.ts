@@ -28,10 +28,16 @@ export class IdentityResolver {
     private readonly clock: Clock,
   ) {}
 
-  async resolve(slackUserId: string): Promise<Outcome<Identity>> {
+  /**
+   * `fresh`: ask Slack and AWS now rather than trust the cache, for a decision that must not rest on an answer
+   * minutes old (an approval by someone offboarded since, or whose Slack email changed).
+   */
+  async resolve(slackUserId: string, options: { fresh?: boolean } = {}): Promise<Outcome<Identity>> {
     const cached = this.cache.get(slackUserId);
     const now = this.clock.now().getTime();
-    if (cached !== undefined && cached.until > now) return { ok: true, value: cached.identity };
+    if (options.fresh !== true && cached !== undefined && cached.until > now)
+      return { ok: true, value: cached.identity };
+    if (options.fresh === true) this.cache.delete(slackUserId);
 
     const mapped = this.config.people[slackUserId];
     const email = mapped ?? (await this.people.profileEmail(slackUserId));

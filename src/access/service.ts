@@ -568,7 +568,8 @@ export class AccessService implements AccessApi {
         `You are not one of the approvers of ${request.id} under the rules as they are now: it needs ${this.whoMayApprove(shown)}.`,
       );
     }
-    const approver = await this.deps.identities.resolve(slackId);
+    // Asked afresh: someone offboarded (or whose Slack email changed) since an earlier look must not approve.
+    const approver = await this.deps.identities.resolve(slackId, { fresh: true });
     if (!approver.ok) {
       return refuse(
         approver.code,

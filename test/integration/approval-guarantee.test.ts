@@ -176,6 +176,31 @@ describe('who may approve, decided per person and at the click', () => {
   });
 });
 
+describe('an approver who has left', () => {
+  it('refuses a lead whose Identity Center user was deleted minutes ago, though she was looked up before', async () => {
+    h = await startAccessHarness();
+    const ask = (accounts: string[]) =>
+      submitted(h!, {
+        requesterSlackId: PEOPLE.sam,
+        permissionSet: 'SeniorDeveloper',
+        accounts,
+        duration: { kind: 'for', ms: HOUR },
+      });
+    const first = await ask(['dev']);
+    expect((await h.service.approve(first.id, PEOPLE.lena)).ok).toBe(true);
+    const second = await ask(['staging']);
+    // Lena leaves: her user is deleted in Identity Center; her Slack account is still in the leads.
+    const lena = h.emulator.state.userByName('lena.lead@example.com')!;
+    h.emulator.state.users.delete(lena.UserId);
+    h.clock.advance(60_000);
+
+    const outcome = await h.service.approve(second.id, PEOPLE.lena);
+    expect(outcome).toMatchObject({ ok: false, code: 'identity_unknown' });
+    expect((await h.ledger.getRequest(second.id))?.status).toBe('pending');
+    expect(await h.ledger.listApprovals(second.id)).toEqual([]);
+  });
+});
+
 describe('access already held', () => {
   it('refuses ReadOnlyAccess on dev to Sara, who has it through the ReadOnly group, saying so', async () => {
     h = await startAccessHarness();
