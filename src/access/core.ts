@@ -57,7 +57,10 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const identities = new IdentityResolver(deps.config, deps.people, deps.directory, deps.clock);
   const steps = new StepRunner(deps);
   const auditWork = new AuditWork(deps, deps.audit);
-  const runner = new JobRunner({ ...deps, adminWork: steps, auditWork }, deps.runner);
+  const runner = new JobRunner(
+    { ...deps, adminWork: steps, auditWork },
+    { leaseMs: deps.config.timing.jobLeaseMs, ...deps.runner },
+  );
   const wake = deps.wakeOnChange === false ? {} : { wake: () => runner.wake() };
   const service = new AccessService({ ...deps, identities, ...wake });
   const admin = new AdminService({ ...deps, identities, ...wake });
