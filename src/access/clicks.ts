@@ -21,7 +21,10 @@ import type { RequestView } from './notifier.js';
 
 export interface ClickDeskDeps {
   runner: Pick<JobRunner, 'claimNew' | 'runClaimed'>;
-  access: Pick<AccessApi, 'approve' | 'deny' | 'cancel' | 'requestExtension' | 'view'>;
+  access: Pick<
+    AccessApi,
+    'approve' | 'deny' | 'cancel' | 'requestExtension' | 'submitAccessRequest' | 'view'
+  >;
   admin?: Pick<AdminApi, 'retry'>;
   /** How a click run by the job runner answers the person. Absent: it is logged only. */
   answers?: ClickAnswers;
@@ -44,7 +47,7 @@ export class ClickDesk implements ClickApi {
   async record(input: ClickInput): Promise<Click> {
     const job = await this.deps.runner.claimNew({
       kind: 'decide',
-      requestId: input.requestId,
+      requestId: input.requestId ?? null,
       payload: payloadOf(input),
       runAt: this.deps.clock.now(),
       dedupeKey: `click:${randomUUID()}`,
@@ -57,7 +60,7 @@ export class ClickDesk implements ClickApi {
       id: click.id,
       kind: 'decide' as const,
       attempts: 0,
-      requestId: click.requestId,
+      requestId: click.requestId ?? null,
       grantId: null,
       leaseUntil: null,
     };
@@ -79,26 +82,36 @@ export class ClickDesk implements ClickApi {
 
   private async decide(click: Click): Promise<Outcome<RequestView>> {
     const { access, admin } = this.deps;
+    const requestId = click.requestId ?? '';
     switch (click.action) {
       case 'approve':
-        return access.approve(click.requestId, click.userId);
+        return access.approve(requestId, click.userId);
       case 'deny':
-        return access.deny(click.requestId, click.userId, click.reason ?? '');
+        return access.deny(requestId, click.userId, click.reason ?? '');
       case 'cancel':
-        return access.cancel(click.requestId, click.userId);
+        return access.cancel(requestId, click.userId);
       case 'retry':
         return admin === undefined
           ? refuse('not_admin', 'Admin work is not available in this deployment.')
-          : admin.retry(click.requestId, click.userId);
+          : admin.retry(requestId, click.userId);
       case 'extend':
-        return this.extend(click);
+        return this.extend(click, requestId);
+      case 'request': {
+        if (click.submission === undefined)
+          throw new Error(`request click ${click.id} carries no submission`);
+        return access.submitAccessRequest({
+          ...click.submission,
+          requesterSlackId: click.userId,
+          clickId: click.id,
+        });
+      }
     }
   }
 
-  private async extend(click: Click): Promise<Outcome<RequestView>> {
+  private async extend(click: Click, requestId: string): Promise<Outcome<RequestView>> {
     const extension = click.extension;
     if (extension === undefined) throw new Error(`extend click ${click.id} carries no extension`);
-    const view = await this.deps.access.view(click.requestId);
+    const view = await this.deps.access.view(requestId);
     const grant = view?.grants.find((g) => g.id === extension.grantId);
     if (grant?.status !== 'active') {
       return refuse('nothing_to_extend', 'That access is no longer active, so there is nothing to extend.');
@@ -122,6 +135,7 @@ function payloadOf(input: ClickInput): Record<string, unknown> {
     userId: input.userId,
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
     ...(input.extension !== undefined ? { extension: input.extension } : {}),
+    ...(input.submission !== undefined ? { submission: input.submission } : {}),
     ...(input.responseUrl !== undefined ? { responseUrl: input.responseUrl } : {}),
   };
 }
@@ -130,29 +144,49 @@ function payloadOf(input: ClickInput): Record<string, unknown> {
 export function clickOf(job: JobRecord): Click {
   const p = job.payload;
   const action = CLICK_ACTIONS.find((a) => a === p.action);
-  if (action === undefined || typeof p.userId !== 'string' || job.requestId === null) {
+  if (
+    action === undefined ||
+    typeof p.userId !== 'string' ||
+    (job.requestId === null && action !== 'request')
+  ) {
     throw new Error(`decide job ${job.id} does not hold a click`);
   }
   return {
     id: job.id,
     action,
-    requestId: job.requestId,
+    ...(job.requestId !== null ? { requestId: job.requestId } : {}),
     userId: p.userId,
     ...(typeof p.reason === 'string' ? { reason: p.reason } : {}),
     ...(isExtension(p.extension) ? { extension: p.extension } : {}),
+    ...(isSubmission(p.submission) ? { submission: p.submission } : {}),
     ...(typeof p.responseUrl === 'string' ? { responseUrl: p.responseUrl } : {}),
   };
+}
+
+function isDuration(value: unknown): value is DurationSpec {
+  if (typeof value !== 'object' || value === null) return false;
+  const d = value as Record<string, unknown>;
+  return d.kind === 'permanent' || (d.kind === 'for' && typeof d.ms === 'number');
+}
+
+function isSubmission(value: unknown): value is NonNullable<Click['submission']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.permissionSet === 'string' &&
+    Array.isArray(v.accounts) &&
+    v.accounts.every((a) => typeof a === 'string') &&
+    (v.duration === undefined || isDuration(v.duration)) &&
+    (v.reason === undefined || typeof v.reason === 'string')
+  );
 }
 
 function isExtension(value: unknown): value is { grantId: string; duration: DurationSpec; reason?: string } {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  const d = v.duration as Record<string, unknown> | undefined;
   return (
     typeof v.grantId === 'string' &&
-    typeof d === 'object' &&
-    d !== null &&
-    (d.kind === 'permanent' || (d.kind === 'for' && typeof d.ms === 'number')) &&
+    isDuration(v.duration) &&
     (v.reason === undefined || typeof v.reason === 'string')
   );
 }

@@ -82,6 +82,12 @@ export class AccessService implements AccessApi {
 
   async submitAccessRequest(input: AccessRequestInput): Promise<Outcome<RequestView>> {
     const { config, clock } = this.deps;
+    if (input.clickId !== undefined) {
+      // Asked again by the same submission (run again after a crash): the request it made is the answer; the
+      // rules would refuse the repeat as held or asked for already.
+      const made = await this.madeByClick(input.requesterSlackId, 'access', input.clickId);
+      if (made !== undefined) return this.viewOutcome(made);
+    }
     const target = this.resolveTarget(input.permissionSet, input.accounts);
     if (!target.ok) return target;
     const { permissionSet, accounts } = target.value;
@@ -128,7 +134,10 @@ export class AccessService implements AccessApi {
       requiredApprovals: decision.value.requiredApprovals,
       channel: decision.value.channel,
       extendsGrantIds: [],
-      details: { matchedRules: decision.value.matchedRules },
+      details: {
+        matchedRules: decision.value.matchedRules,
+        ...(input.clickId !== undefined ? { clickId: input.clickId } : {}),
+      },
       createdAt: now,
       lapsesAt: new Date(now.getTime() + config.timing.pendingLifetimeMs),
       decidedAt: null,

@@ -144,4 +144,46 @@ describe('a click recorded before its ack', () => {
     expect((await h.service.view(id))!.grants[0]!.endsAt).toEqual(extended);
     expect(h.clickAnswers.answers.map((a) => a.outcome.ok)).toEqual([true]);
   });
+
+  it('makes the request a submitted modal asked for once, when it ran before the crash and again after', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const submission = { permissionSet: 'SeniorDeveloper', accounts: ['dev'] };
+    const click = await first.clicks.record({ action: 'request', userId: PEOPLE.sam, submission });
+    // The listener submitted it, a lead approved and it was granted; the process died before the click was done.
+    const asked = await first.service.submitAccessRequest({
+      ...submission,
+      requesterSlackId: PEOPLE.sam,
+      clickId: click.id,
+    });
+    if (!asked.ok) throw new Error(asked.message);
+    await first.service.approve(asked.value.request.id, PEOPLE.lena);
+    await first.drain();
+    expect((await first.service.view(asked.value.request.id))?.request.status).toBe('active');
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    const requests = await h.ledger.findRequests({ requesterSlackId: PEOPLE.sam });
+    expect(requests.map((r) => r.id)).toEqual([asked.value.request.id]);
+    expect(creations(h)).toHaveLength(1);
+    expect(h.clickAnswers.answers).toMatchObject([{ outcome: { ok: true } }]);
+  });
+
+  it('submits a request whose modal closed just before a crash, and tells the person where they typed', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const responseUrl = 'https://hooks.slack.com/commands/T0/2/def';
+    await first.clicks.record({
+      action: 'request',
+      userId: PEOPLE.sam,
+      submission: { permissionSet: 'SeniorDeveloper', accounts: ['dev'], reason: 'on call' },
+      responseUrl,
+    });
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    const [request] = await h.ledger.findRequests({ requesterSlackId: PEOPLE.sam });
+    expect(request).toMatchObject({ status: 'pending', permissionSet: 'SeniorDeveloper', reason: 'on call' });
+    expect(h.clickAnswers.answers).toMatchObject([
+      { click: { responseUrl }, outcome: { ok: true, value: { request: { id: request?.id } } } },
+    ]);
+  });
 });

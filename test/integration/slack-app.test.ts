@@ -348,6 +348,8 @@ describe('the request modal', () => {
       accounts: ['prod', 'staging'],
       duration: { kind: 'for', ms: 2 * HOUR },
       reason: 'incident 4711',
+      // The submission that asked, so that running it again after a crash finds this request.
+      clickId: expect.any(String) as unknown,
     });
     expect(response.body).toMatchObject({ response_type: 'ephemeral' });
   });

@@ -1,6 +1,6 @@
 /**
  * What a click tells the person who made it, the same whether its listener answers at once or the job runner
- * answers after a crash: a refusal always; Cancel and Extend say what they did; Approve, Deny and Retry say
+ * answers after a crash: a refusal always; Cancel, Extend and a request say what they did; Approve, Deny and Retry say
  * nothing when they worked, as the card shows it.
  */
 import type { Outcome } from '../../access/api.js';
@@ -12,14 +12,15 @@ import { noticeMessage, refusalMessage } from './replies.js';
 import { submittedMessage } from './requester-messages.js';
 
 export function clickAnswer(
-  click: Pick<ClickInput, 'action' | 'requestId'>,
+  click: Pick<ClickInput, 'action'>,
   outcome: Outcome<RequestView>,
 ): SlackMessage | undefined {
   if (!outcome.ok) return refusalMessage(outcome.message);
   switch (click.action) {
     case 'cancel':
-      return noticeMessage(`Cancelled ${escapeMrkdwn(click.requestId)}.`);
+      return noticeMessage(`Cancelled ${escapeMrkdwn(outcome.value.request.id)}.`);
     case 'extend':
+    case 'request':
       return submittedMessage(outcome.value);
     case 'approve':
     case 'deny':
