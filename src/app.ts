@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { cachedReadiness, readinessCheck, type CachedReadinessOptions } from './readiness.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
+import { SlackClickAnswers } from './slack/click-answers.js';
 import { HomePublisher } from './slack/home-publisher.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { SlackPeopleDirectory } from './slack/people.js';
@@ -70,6 +71,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
   // The notifier tells it whose Home tab to draw again; it draws them from the services made below.
   const home = new HomePublisher({ client, logger });
   const core = createAccessCore({
+    clickAnswers: new SlackClickAnswers({ client, logger }),
     config,
     ledger,
     directory: aws.directory,
@@ -95,6 +97,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     config,
     secrets,
     access: core.service,
+    clicks: core.clicks,
     admin: core.admin,
     audit: core.audit,
     insight: core.insight,

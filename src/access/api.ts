@@ -56,6 +56,11 @@ export interface AccessRequestInput {
   /** Absent: the rules' default. */
   duration?: DurationSpec;
   reason?: string;
+  /**
+   * The request modal's submission that asks (src/access/clicks.ts): asked again with the same click (run again
+   * after a crash), the request it made already is answered, never a second one.
+   */
+  clickId?: string;
 }
 
 export interface ExtensionInput {
@@ -66,6 +71,11 @@ export interface ExtensionInput {
   /** How much longer, from the grant's current end. */
   duration: DurationSpec;
   reason?: string;
+  /**
+   * The click that asks (src/access/clicks.ts): asked again with the same click (run again after a crash), the
+   * extension it made already is answered, never a second one.
+   */
+  clickId?: string;
 }
 
 export interface RevokeInput {

@@ -9,6 +9,8 @@ import { AuditFeed } from './audit-feed.js';
 import { AuditWork, type AuditWorkOptions } from './audit/audit-job.js';
 import { AuditService } from './audit/audit-service.js';
 import { StepRunner } from './admin/steps.js';
+import type { ClickAnswers } from './click-api.js';
+import { ClickDesk } from './clicks.js';
 import type { Clock } from './clock.js';
 import { IdentityResolver } from './identity.js';
 import { InsightService } from './insight/insight-service.js';
@@ -39,6 +41,8 @@ export interface AccessCoreDeps {
   wakeOnChange?: boolean;
   /** How the audit walks AWS and how often it updates its message. */
   audit?: AuditWorkOptions;
+  /** How a click run after its listener died answers the person (Slack). Absent: logged only. */
+  clickAnswers?: ClickAnswers;
 }
 
 export interface AccessCore {
@@ -52,6 +56,8 @@ export interface AccessCore {
   insight: InsightService;
   /** `/access audit` (admins): starts the audit job. */
   audit: AuditService;
+  /** Approve, Deny, Cancel, Retry and Extend, recorded before they are acknowledged. */
+  clicks: ClickDesk;
 }
 
 export function createAccessCore(deps: AccessCoreDeps): AccessCore {
@@ -59,12 +65,37 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const steps = new StepRunner(deps);
   const auditWork = new AuditWork(deps, deps.audit);
   const auditFeed = new AuditFeed(deps);
-  const runner = new JobRunner({ ...deps, adminWork: steps, auditWork, auditFeed }, deps.runner);
+  // The click desk needs the runner and the runner runs its clicks: the runner reaches it through this slot.
+  const clickWork: { desk?: ClickDesk } = {};
+  const runner = new JobRunner(
+    {
+      ...deps,
+      adminWork: steps,
+      auditWork,
+      auditFeed,
+      clickWork: {
+        run: (job, signal) => {
+          if (clickWork.desk === undefined) throw new Error('click desk not wired');
+          return clickWork.desk.resume(job, signal);
+        },
+      },
+    },
+    { leaseMs: deps.config.timing.jobLeaseMs, ...deps.runner },
+  );
   const wake = deps.wakeOnChange === false ? {} : { wake: () => runner.wake() };
   const service = new AccessService({ ...deps, identities, ...wake });
   const admin = new AdminService({ ...deps, identities, ...wake });
+  const clicks = new ClickDesk({
+    runner,
+    access: service,
+    admin,
+    ...(deps.clickAnswers !== undefined ? { answers: deps.clickAnswers } : {}),
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  clickWork.desk = clicks;
   const scheduler = new Scheduler({ ...deps, runner });
   const insight = new InsightService({ ...deps, identities });
   const audit = new AuditService({ ...deps, ...wake });
-  return { service, admin, runner, scheduler, identities, insight, audit };
+  return { service, admin, runner, scheduler, identities, insight, audit, clicks };
 }

@@ -2,13 +2,17 @@
  * The job runner: claims due jobs from the ledger (with a lease, so two workers never run the same job and a
  * crashed worker's job is taken over) and runs them. Every job is safe to run again from the start: it reads
  * the ledger, skips what is done, and follows an AWS change it already submitted instead of submitting twice.
+ *
+ * Leases are short and renewed while a job runs (20 s, renewed every 5 s by default): work held by a process
+ * that died is taken over within one lease of its death. A worker whose renewal finds the lease lost (another
+ * worker took the job) aborts the job's signal, and makes no further AWS change for it.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import type { Clock } from './clock.js';
-import type { GrantRecord, JobRecord, Ledger, RequestRecord } from './ledger.js';
+import type { GrantRecord, JobRecord, Ledger, NewJob, RequestRecord } from './ledger.js';
 import type { Notifier, RequesterEvent } from './notifier.js';
 import type { Assignments, AwsFailure, Catalog } from './ports.js';
 import { AUDIT_FEED_KEY } from './audit-feed.js';
@@ -23,8 +27,11 @@ import { buildView } from './views.js';
 export interface AdminWork {
   /** When the work may begin (a new starter's first day); undefined: at once. */
   startsAt(request: RequestRecord): Date | undefined;
-  /** Runs the steps not done yet; throws RetryLater (or anything) to be run again later. */
-  run(request: RequestRecord): Promise<void>;
+  /**
+   * Runs the steps not done yet; throws RetryLater (or anything) to be run again later. `signal` aborts when
+   * the job's lease is lost: no step may start after that.
+   */
+  run(request: RequestRecord, signal?: AbortSignal): Promise<void>;
   /** The job gave up after its attempts: the request must end failed, saying why. */
   giveUp(request: RequestRecord, message: string): Promise<void>;
 }
@@ -47,13 +54,20 @@ export interface JobRunnerDeps {
    * whether lines wait, and runs its job (one fixed key: one replica at a time). Absent: no feed.
    */
   auditFeed?: { due(): Promise<boolean>; run(): Promise<void> };
+  /** Runs `decide` jobs (clicks whose listener died: src/access/clicks.ts); absent: such a job fails. */
+  clickWork?: { run(job: JobRecord, signal: AbortSignal): Promise<void> };
 }
 
 export interface JobRunnerOptions {
   /** Who claims: unique per process. */
   owner?: string;
-  /** How long a claimed job is ours before another worker may take it over (a crash leaves it at most this long). */
+  /**
+   * How long a claimed job is ours before another worker may take it over: a crash leaves it at most this long.
+   * Renewed every `renewEveryMs` while the job runs. Default 20 s.
+   */
   leaseMs?: number;
+  /** Default: a quarter of the lease, so that two renewals can fail before the lease runs out. */
+  renewEveryMs?: number;
   /** Jobs run at once. AWS calls inside are paced by the adapter's limiter whatever this is. */
   concurrency?: number;
   /** First wait before a job that failed for a passing reason runs again; doubles, at most `retryMaxMs`. */
@@ -66,6 +80,16 @@ export interface JobRunnerOptions {
 /** A failure worth trying again later (throttling, a timeout, AWS unreachable). */
 export class RetryLater extends Error {}
 
+/** The reason a job's signal aborts: its lease ran out or was taken, so another worker may be running it. */
+export class LeaseLost extends Error {}
+
+export const DEFAULT_LEASE_MS = 20_000;
+
+type Held<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** What running a claimed job needs to know of it. */
+export type HeldJob = Pick<JobRecord, 'id' | 'kind' | 'attempts' | 'requestId' | 'grantId' | 'leaseUntil'>;
+
 export const TRANSIENT: ReadonlySet<AwsFailure['code']> = new Set([
   'throttled',
   'timed_out',
@@ -75,8 +99,10 @@ export const TRANSIENT: ReadonlySet<AwsFailure['code']> = new Set([
 
 export class JobRunner {
   private readonly log: Logger;
-  private readonly owner: string;
-  private readonly leaseMs: number;
+  /** Who claims: unique per process start, so a restarted process never mistakes a dead one's lease for its own. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  private readonly renewEveryMs: number;
   private readonly concurrency: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -84,6 +110,8 @@ export class JobRunner {
   /** Card and message jobs of one request run one after another, in the order claimed. */
   private readonly chains = new Map<string, Promise<void>>();
   private draining: Promise<number> | undefined;
+  /** Jobs run by their callers (claimNew + runClaimed): stop() waits for them too. */
+  private readonly claimedRuns = new Set<Promise<unknown>>();
   private again = false;
   private stopped = false;
 
@@ -93,7 +121,8 @@ export class JobRunner {
   ) {
     this.log = deps.logger.child({ module: 'jobs' });
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.renewEveryMs = options.renewEveryMs ?? Math.max(100, Math.floor(this.leaseMs / 4));
     this.concurrency = options.concurrency ?? 16;
     this.retryBaseMs = options.retryBaseMs ?? 2_000;
     this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000;
@@ -126,6 +155,36 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.draining;
+    await Promise.allSettled([...this.claimedRuns]);
+  }
+
+  /**
+   * Records a new job already claimed by this runner (one insert), for a caller that runs it at once with
+   * runClaimed; if this process dies first, another worker takes it over when the lease runs out.
+   */
+  claimNew(job: NewJob): Promise<JobRecord> {
+    return this.deps.ledger.insertClaimedJob(job, this.owner, this.deps.clock.now(), this.leaseMs);
+  }
+
+  /**
+   * Runs `work` for a job claimed with claimNew, keeping its lease while it runs: the job is done when `work`
+   * resolves; when it throws, the job is given back to run again later (as its kind) and the error rethrown.
+   */
+  async runClaimed<T>(job: HeldJob, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const run = this.held(job, work);
+    this.claimedRuns.add(run);
+    try {
+      const result = await run;
+      if (!result.ok) throw result.error;
+      return result.value;
+    } finally {
+      this.claimedRuns.delete(run);
+    }
+  }
+
+  /** When the next job falls due (queued, or held by a worker that may have died); undefined: none waits. */
+  nextDueAt(): Promise<Date | undefined> {
+    return this.deps.ledger.nextJobDueAt(this.owner);
   }
 
   private async drainLoop(): Promise<number> {
@@ -183,47 +242,59 @@ export class JobRunner {
   }
 
   private async run(job: JobRecord): Promise<void> {
+    await this.held(job, (signal) => this.dispatch(job, signal));
+  }
+
+  private async dispatch(job: JobRecord, signal: AbortSignal): Promise<void> {
+    switch (job.kind) {
+      case 'provision':
+        await this.provision(job, signal);
+        break;
+      case 'end_grant':
+        await this.endGrant(job, signal);
+        break;
+      case 'sync_card':
+        await this.syncCard(job);
+        break;
+      case 'notify':
+        await this.notify(job);
+        break;
+      case 'audit':
+        if (this.deps.auditWork === undefined) throw new Error('no audit runner in this deployment');
+        await this.deps.auditWork.run(job);
+        break;
+      case 'decide':
+        if (this.deps.clickWork === undefined) throw new Error('no click runner in this deployment');
+        await this.deps.clickWork.run(job, signal);
+        break;
+      case 'audit_feed':
+        await this.deps.auditFeed?.run();
+        break;
+    }
+  }
+
+  /**
+   * Runs `work` for a job this worker holds, keeping the lease while it runs; then marks the job done, or gives
+   * it back to run again later (or fails it for good after its attempts). A worker that lost the lease touches
+   * the job no more: another worker has it.
+   */
+  private async held<T>(job: HeldJob, work: (signal: AbortSignal) => Promise<T>): Promise<Held<T>> {
     const log = this.log.child({
       jobId: job.id,
       kind: job.kind,
       requestId: job.requestId,
       grantId: job.grantId,
     });
-    // Waiting on AWS can outlast the lease: keep it while the job runs, so no other worker takes it over.
-    const { ledger, clock } = this.deps;
-    const heartbeat = setInterval(
-      () => {
-        void ledger
-          .renewJobLease?.(job.id, this.owner, clock.now(), this.leaseMs)
-          .catch((error: unknown) => log.warn({ err: error }, 'could not renew the job lease'));
-      },
-      Math.max(1_000, Math.floor(this.leaseMs / 3)),
-    );
-    heartbeat.unref();
+    const lease = this.keepLease(job, log);
     try {
-      switch (job.kind) {
-        case 'provision':
-          await this.provision(job);
-          break;
-        case 'end_grant':
-          await this.endGrant(job);
-          break;
-        case 'sync_card':
-          await this.syncCard(job);
-          break;
-        case 'notify':
-          await this.notify(job);
-          break;
-        case 'audit':
-          if (this.deps.auditWork === undefined) throw new Error('no audit runner in this deployment');
-          await this.deps.auditWork.run(job);
-          break;
-        case 'audit_feed':
-          await this.deps.auditFeed?.run();
-          break;
-      }
+      const value = await work(lease.signal);
       await this.deps.ledger.completeJob(job.id, this.owner);
+      return { ok: true, value };
     } catch (error) {
+      if (lease.signal.aborted) {
+        log.warn({ reason: String(lease.signal.reason) }, 'job stopped: its lease was lost');
+        return { ok: false, error };
+      }
       const attempts = job.attempts + 1;
       const forever = job.kind === 'end_grant';
       const giveUp = !forever && attempts >= this.maxAttempts;
@@ -235,14 +306,49 @@ export class JobRunner {
       await this.deps.ledger.releaseJob(job.id, this.owner, message, runAt);
       if (giveUp && job.kind === 'provision' && job.requestId !== null)
         await this.giveUpProvisioning(job.requestId, message);
+      return { ok: false, error };
     } finally {
-      clearInterval(heartbeat);
+      lease.stop();
     }
+  }
+
+  /**
+   * Renews the job's lease every `renewEveryMs` while it runs. The signal aborts when a renewal finds the lease
+   * taken, or when renewals kept failing until the lease ran out: from then on another worker may run the job.
+   */
+  private keepLease(job: HeldJob, log: Logger): { signal: AbortSignal; stop: () => void } {
+    const { ledger, clock } = this.deps;
+    const controller = new AbortController();
+    let until = job.leaseUntil?.getTime() ?? clock.now().getTime() + this.leaseMs;
+    let renewing = false;
+    const renew = async (): Promise<void> => {
+      const now = clock.now();
+      try {
+        if (await ledger.renewJobLease(job.id, this.owner, now, this.leaseMs)) {
+          until = now.getTime() + this.leaseMs;
+          return;
+        }
+        controller.abort(new LeaseLost(`the lease of job ${job.id} was taken by another worker`));
+      } catch (error) {
+        log.warn({ err: error }, 'could not renew the job lease');
+        if (clock.now().getTime() >= until)
+          controller.abort(new LeaseLost(`the lease of job ${job.id} ran out while it could not be renewed`));
+      }
+    };
+    const timer = setInterval(() => {
+      if (renewing || controller.signal.aborted) return;
+      renewing = true;
+      void renew().finally(() => {
+        renewing = false;
+      });
+    }, this.renewEveryMs);
+    timer.unref();
+    return { signal: controller.signal, stop: () => clearInterval(timer) };
   }
 
   // ---------- provision: make the request's assignments ----------
 
-  private async provision(job: JobRecord): Promise<void> {
+  private async provision(job: JobRecord, signal: AbortSignal): Promise<void> {
     const { ledger, clock } = this.deps;
     const request = job.requestId === null ? undefined : await ledger.getRequest(job.requestId);
     if (request === undefined) return;
@@ -282,7 +388,7 @@ export class JobRunner {
       return;
     }
     if (admin !== undefined) {
-      await admin.run({ ...request, status: 'provisioning' });
+      await admin.run({ ...request, status: 'provisioning' }, signal);
       return;
     }
     const grants = await ledger.findGrants({ requestId: request.id });
@@ -294,14 +400,18 @@ export class JobRunner {
             g.status === 'provisioning' ||
             (g.status === 'failed' && request.status === 'failed'),
         )
-        .map((g) => this.provisionGrant(request, g)),
+        .map((g) => this.provisionGrant(request, g, signal)),
     );
     const transient = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (transient !== undefined) throw transient.reason;
     await this.finishProvisioning(request);
   }
 
-  private async provisionGrant(request: RequestRecord, grant: GrantRecord): Promise<void> {
+  private async provisionGrant(
+    request: RequestRecord,
+    grant: GrantRecord,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { ledger, clock, assignments } = this.deps;
     let current = grant;
     if (grant.status === 'pending' || grant.status === 'failed') {
@@ -347,6 +457,7 @@ export class JobRunner {
     let savedRequestId = current.awsRequestId;
     const result = await assignments.create(assignment, {
       ...(current.awsRequestId !== null ? { resumeRequestId: current.awsRequestId } : {}),
+      signal,
       onProgress: (p) => {
         if (p.requestId === savedRequestId) return;
         savedRequestId = p.requestId;
@@ -499,7 +610,7 @@ export class JobRunner {
 
   // ---------- end_grant: remove the assignment unless something else needs it ----------
 
-  private async endGrant(job: JobRecord): Promise<void> {
+  private async endGrant(job: JobRecord, signal: AbortSignal): Promise<void> {
     const { ledger, clock, assignments } = this.deps;
     const grant = job.grantId === null ? undefined : await ledger.getGrant(job.grantId);
     if (grant?.status !== 'ending') return;
@@ -518,11 +629,14 @@ export class JobRunner {
     } else if (others.length > 0) {
       awsAction = 'aws.assignment.kept'; // another grant (perhaps permanent) still needs it
     } else {
-      const result = await assignments.delete({
-        accountId: grant.accountId,
-        permissionSetArn: grant.permissionSetArn,
-        principal: { type: 'USER', id: grant.principalId },
-      });
+      const result = await assignments.delete(
+        {
+          accountId: grant.accountId,
+          permissionSetArn: grant.permissionSetArn,
+          principal: { type: 'USER', id: grant.principalId },
+        },
+        { signal },
+      );
       if (!result.ok) {
         await ledger.appendAudit({
           at: clock.now(),

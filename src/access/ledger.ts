@@ -98,7 +98,12 @@ export type JobKind =
   /** Walk the organisation and post the audit report: payload has who asked. */
   | 'audit'
   /** Post a line to the audit channel for each decision and AWS change not posted yet (one at a time). */
-  | 'audit_feed';
+  | 'audit_feed'
+  /**
+   * A person's click (Approve, Deny, Cancel, Retry, Extend): recorded before Slack is told it arrived, run at
+   * once by the listener that acked it, or by any worker once that listener's lease has run out (it died).
+   */
+  | 'decide';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -251,6 +256,17 @@ export interface Ledger extends LedgerTx {
    * now + leaseMs, atomically: two workers never hold the same job. undefined when nothing is due.
    */
   claimJob(owner: string, now: Date, leaseMs: number): Promise<JobRecord | undefined>;
+  /**
+   * Records a new job already claimed by `owner` until now + leaseMs, in one insert: for work its caller runs at
+   * once (a click, run by the listener that acked it) and that another worker must take over only if the caller
+   * dies. The dedupeKey must be fresh: a key already active is a bug and throws.
+   */
+  insertClaimedJob(job: NewJob, owner: string, now: Date, leaseMs: number): Promise<JobRecord>;
+  /**
+   * When the next job falls due: the earliest runAt of a queued job, or the earliest lease end of a job that a
+   * worker other than `owner` holds (it is taken over then, if that worker died). undefined: nothing waits.
+   */
+  nextJobDueAt(owner: string): Promise<Date | undefined>;
   /** Marks a claimed job done (only if `owner` still holds it). */
   completeJob(id: string, owner: string): Promise<void>;
   /** Gives a claimed job back to run again at `runAt` (attempts + 1), or fails it for good when `runAt` is null. */
@@ -260,9 +276,8 @@ export interface Ledger extends LedgerTx {
   /**
    * Moves the lease of a job `owner` still holds to now + leaseMs, for work that outlasts one lease (an
    * assignment AWS takes minutes to provision). false: the lease was lost, another worker may have the job.
-   * Optional (added by src/store): a ledger without it needs leases longer than any job.
    */
-  renewJobLease?(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean>;
+  renewJobLease(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean>;
 
   listAudit(query: { requestId?: string; grantId?: string; limit?: number }): Promise<AuditRecord[]>;
   /** The oldest audit events not yet posted to the audit channel (nor passed over), oldest first. */

@@ -89,6 +89,11 @@ export interface AssignmentChangeOptions {
    * of submitting again, so a resumed job makes no second AWS call. Unknown to AWS → submitted anew.
    */
   resumeRequestId?: string;
+  /**
+   * Aborted when the job making the change lost its lease (another worker has it now): nothing more is
+   * submitted or followed, and the call rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface AssignmentChange {

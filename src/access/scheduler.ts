@@ -25,9 +25,15 @@ export interface TickReport {
   jobs: number;
 }
 
+/** The soonest a follow-up tick runs after the last: a job due at once is drained by the tick itself. */
+const MIN_FOLLOW_UP_MS = 250;
+
 export class Scheduler {
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
+  /** A tick between two regular ones, when a job falls due sooner (a retry, a dead worker's lease ending). */
+  private followUp: NodeJS.Timeout | undefined;
+  private started = false;
   private ticking: Promise<TickReport> | undefined;
 
   constructor(private readonly deps: SchedulerDeps) {
@@ -36,6 +42,7 @@ export class Scheduler {
 
   /** Catches up at once, then ticks every `timing.schedulerInterval`. */
   async start(): Promise<TickReport> {
+    this.started = true;
     const first = await this.tick();
     if (first.lapsed + first.expired + first.jobs > 0) this.log.info(first, 'caught up after start');
     this.timer = setInterval(() => {
@@ -46,8 +53,11 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    this.started = false;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    clearTimeout(this.followUp);
+    this.followUp = undefined;
     await this.ticking;
   }
 
@@ -55,8 +65,31 @@ export class Scheduler {
   tick(): Promise<TickReport> {
     this.ticking ??= this.pass().finally(() => {
       this.ticking = undefined;
+      if (this.started) void this.followUpWhenDue();
     });
     return this.ticking;
+  }
+
+  /**
+   * Ticks again when the next job falls due, if that is before the next regular tick: work held by a worker
+   * that died is taken over as its lease ends (within `timing.jobLease`), not up to a scheduler interval later.
+   */
+  private async followUpWhenDue(): Promise<void> {
+    const { runner, clock, config } = this.deps;
+    try {
+      const next = await runner.nextDueAt();
+      if (!this.started || next === undefined) return;
+      const delay = Math.max(MIN_FOLLOW_UP_MS, next.getTime() - clock.now().getTime() + 10);
+      if (delay >= config.timing.schedulerIntervalMs) return;
+      clearTimeout(this.followUp);
+      this.followUp = setTimeout(() => {
+        this.followUp = undefined;
+        this.tick().catch((error: unknown) => this.log.error({ err: error }, 'scheduler tick failed'));
+      }, delay);
+      this.followUp.unref();
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not look for the next job due');
+    }
   }
 
   private async pass(): Promise<TickReport> {

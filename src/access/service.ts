@@ -92,6 +92,12 @@ export class AccessService implements AccessApi {
 
   async submitAccessRequest(input: AccessRequestInput): Promise<Outcome<RequestView>> {
     const { config, clock } = this.deps;
+    if (input.clickId !== undefined) {
+      // Asked again by the same submission (run again after a crash): the request it made is the answer; the
+      // rules would refuse the repeat as held or asked for already.
+      const made = await this.madeByClick(input.requesterSlackId, 'access', input.clickId);
+      if (made !== undefined) return this.viewOutcome(made);
+    }
     const target = this.resolveTarget(input.permissionSet, input.accounts);
     if (!target.ok) return target;
     const { permissionSet, accounts } = target.value;
@@ -138,7 +144,10 @@ export class AccessService implements AccessApi {
       requiredApprovals: decision.value.requiredApprovals,
       channel: decision.value.channel,
       extendsGrantIds: [],
-      details: { matchedRules: decision.value.matchedRules },
+      details: {
+        matchedRules: decision.value.matchedRules,
+        ...(input.clickId !== undefined ? { clickId: input.clickId } : {}),
+      },
       createdAt: now,
       lapsesAt: new Date(now.getTime() + config.timing.pendingLifetimeMs),
       decidedAt: null,
@@ -152,6 +161,7 @@ export class AccessService implements AccessApi {
       approvers: request.approvers,
       requiredApprovals: request.requiredApprovals,
     });
+    if (refused !== undefined && 'sameClick' in refused) return this.viewOutcome(refused.sameClick);
     if (refused !== undefined) return refused;
     this.log.info(
       { requestId: request.id, permissionSet, auto: decision.value.autoApprove },
@@ -283,6 +293,12 @@ export class AccessService implements AccessApi {
 
   async requestExtension(input: ExtensionInput): Promise<Outcome<RequestView>> {
     const { clock, config } = this.deps;
+    if (input.clickId !== undefined) {
+      // Asked again by the same click (run again after a crash): what it made then is the answer. Looked for
+      // first, as the grant it extended has moved since and the rules would judge the repeat anew.
+      const made = await this.madeByClick(input.requesterSlackId, 'extend', input.clickId);
+      if (made !== undefined) return this.viewOutcome(made);
+    }
     if (input.duration.kind === 'permanent') {
       return refuse(
         'duration_too_long',
@@ -350,7 +366,11 @@ export class AccessService implements AccessApi {
       requiredApprovals: decision.value.requiredApprovals,
       channel: decision.value.channel,
       extendsGrantIds: chosen.map((g) => g.id),
-      details: { matchedRules: decision.value.matchedRules, extendsRequestId: first.requestId },
+      details: {
+        matchedRules: decision.value.matchedRules,
+        extendsRequestId: first.requestId,
+        ...(input.clickId !== undefined ? { clickId: input.clickId } : {}),
+      },
       createdAt: now,
       lapsesAt: new Date(Math.min(now.getTime() + config.timing.pendingLifetimeMs, latestEnd)),
       decidedAt: null,
@@ -361,6 +381,7 @@ export class AccessService implements AccessApi {
       extends: request.extendsGrantIds,
       by: formatDuration(extensionMs),
     });
+    if (refused !== undefined && 'sameClick' in refused) return this.viewOutcome(refused.sameClick);
     if (refused !== undefined) return refused;
     this.deps.wake?.();
     return this.viewOutcome(request.id);
@@ -461,9 +482,15 @@ export class AccessService implements AccessApi {
     request: RequestRecord,
     autoApprove: boolean,
     details: Record<string, unknown>,
-  ): Promise<Refusal | undefined> {
+  ): Promise<Refusal | { sameClick: string } | undefined> {
     const now = request.createdAt;
     return this.deps.ledger.transaction(async (tx) => {
+      const clickId = request.details.clickId;
+      if (typeof clickId === 'string') {
+        // The same click run twice at once (its lease lost meanwhile): the first one's request is the answer.
+        const same = await this.madeByClick(request.requesterSlackId, request.kind, clickId, tx);
+        if (same !== undefined) return { sameClick: same };
+      }
       const duplicate = await this.openRequestFor(tx, request);
       if (duplicate !== undefined) return duplicate;
       await tx.insertRequest(request);
@@ -479,6 +506,18 @@ export class AccessService implements AccessApi {
       await tx.enqueueJob(cardJob(request.id, now));
       return undefined;
     });
+  }
+
+  /** The request a click made, if it made one. */
+  private async madeByClick(
+    requesterSlackId: string,
+    kind: RequestRecord['kind'],
+    clickId: string,
+    tx: LedgerTx = this.deps.ledger,
+  ): Promise<string | undefined> {
+    // A click runs again within minutes of the first run: the person's latest requests are enough to look at.
+    const made = await tx.findRequests({ requesterSlackId, kinds: [kind], limit: 50 });
+    return made.find((r) => r.details.clickId === clickId)?.id;
   }
 
   /** Moves a pending request to approved, with its grants and the job that makes them. */

@@ -161,6 +161,7 @@ export class AwsAssignments implements Assignments {
       if (resumed.ok && resumed.value.RequestId !== undefined) status = resumed.value;
     }
     for (let conflicts = 0; status === undefined; conflicts += 1) {
+      options.signal?.throwIfAborted();
       const sent = await this.submit(kind, assignment, instanceArn);
       if (sent.ok) {
         status = sent.value;
@@ -209,6 +210,7 @@ export class AwsAssignments implements Assignments {
         };
       }
       await clock.sleep(interval);
+      options.signal?.throwIfAborted();
       // Most assignments finish within seconds: ask at the first interval for the first few polls, so a
       // grant is active within one poll interval of AWS finishing; only then back off, to spare the shared
       // sso-admin budget (20 requests a second) for long provisionings.

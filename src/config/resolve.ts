@@ -59,6 +59,7 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
       pendingLifetimeMs: file.timing.pendingLifetime,
       reminderBeforeMs: file.timing.reminderBefore,
       schedulerIntervalMs: file.timing.schedulerInterval,
+      jobLeaseMs: file.timing.jobLease,
     },
     database: { path: file.database.path },
   };

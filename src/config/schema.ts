@@ -163,6 +163,11 @@ export const configFileSchema = z.strictObject({
       reminderBefore: span.prefault('15m'),
       /** How often the scheduler looks for expiries, reminders, lapses and jobs. */
       schedulerInterval: interval.prefault('30s'),
+      /**
+       * How long a worker holds a job (renewed every quarter of it while the job runs): work held by a process
+       * that died is taken over this long after its last renewal.
+       */
+      jobLease: interval.prefault('20s'),
     })
     .prefault({}),
   database: z

@@ -83,6 +83,8 @@ export interface AccessDeskConfig {
     reminderBeforeMs: number;
     /** How often the scheduler looks for work (expiries, reminders, lapses, jobs). */
     schedulerIntervalMs: number;
+    /** How long a worker holds a job before another may take it over; renewed while the job runs. */
+    jobLeaseMs: number;
   };
   /** Where the ledger lives: a SQLite file path (default `access-desk.sqlite`), or `:memory:`. */
   database: { path: string };

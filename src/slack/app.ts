@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type CustomRoute } from '@slack/bolt';
 import type { AdminApi } from '../access/admin-api.js';
 import type { AccessApi } from '../access/api.js';
+import type { ClickApi } from '../access/click-api.js';
 import type { AuditApi } from '../access/audit/api.js';
 import type { InsightApi } from '../access/insight-api.js';
 import type { AccessDeskConfig, SecretsConfig } from '../config/types.js';
@@ -19,6 +20,8 @@ export interface SlackAppOptions {
   config: AccessDeskConfig;
   secrets: SecretsConfig;
   access: AccessApi;
+  /** Clicks whose effect must not be lost, recorded before they are acknowledged (src/access/clicks.ts). */
+  clicks: ClickApi;
   /** The admins' work (onboard, offboard, role, migrate, Retry). Absent: those answer "not available". */
   admin?: AdminApi;
   /** whois, the user listing, my access on the Home tab. Absent: those answer "not available". */
@@ -151,6 +154,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   registerListeners(app, {
     access: options.access,
+    clicks: options.clicks,
     config: options.config,
     logger,
     ...(options.admin !== undefined ? { admin: options.admin } : {}),

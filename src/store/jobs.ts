@@ -10,7 +10,7 @@ import type { JobKind, JobRecord, JobStatus, NewJob } from '../access/ledger.js'
 import { toJobRecord, toJson } from './mappers.js';
 import type { SqlDialectName } from './dialect.js';
 import type { Database } from './tables.js';
-import { toIso } from './time.js';
+import { fromIso, toIso } from './time.js';
 
 type Db = Kysely<Database>;
 
@@ -40,6 +40,60 @@ export async function enqueueJob(db: Db, job: NewJob, now: Date): Promise<boolea
     .onConflict((oc) => oc.column('active_key').doNothing())
     .executeTakeFirst();
   return result.numInsertedOrUpdatedRows === 1n;
+}
+
+/**
+ * One INSERT of a job that is running already, held by `owner`: a worker that dies before finishing it leaves
+ * it to be taken over once the lease runs out, like any claimed job. The unique active key (no ON CONFLICT
+ * here) makes a reused key an error rather than a job silently not recorded.
+ */
+export async function insertClaimedJob(
+  db: Db,
+  job: NewJob,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<JobRecord> {
+  const row = await db
+    .insertInto('jobs')
+    .values({
+      id: randomUUID(),
+      kind: job.kind,
+      status: 'running',
+      request_id: job.requestId ?? null,
+      grant_id: job.grantId ?? null,
+      payload: toJson(job.payload ?? {}),
+      run_at: toIso(job.runAt),
+      dedupe_key: job.dedupeKey,
+      active_key: job.dedupeKey,
+      lease_owner: owner,
+      lease_until: toIso(new Date(now.getTime() + leaseMs)),
+      created_at: toIso(now),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toJobRecord(row);
+}
+
+/**
+ * The earliest moment a job falls due: a queued job's run_at, or the lease end of a job another worker holds.
+ * Two aggregate reads, each on one status, so both dialects answer from the (status, run_at) index and a
+ * handful of running rows.
+ */
+export async function nextJobDueAt(db: Db, owner: string): Promise<Date | undefined> {
+  const queued = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min('run_at').as('at'))
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  const held = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min('lease_until').as('at'))
+    .where('status', '=', 'running')
+    .where('lease_owner', '<>', owner)
+    .executeTakeFirst();
+  const times = [queued?.at, held?.at].filter((t): t is string => typeof t === 'string').sort();
+  return times[0] === undefined ? undefined : fromIso(times[0]);
 }
 
 /** Due: queued and its time has come, or running under a lease that has run out (its worker died). */

@@ -3,7 +3,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
-import type { AuditRecord, IdentityRecord, JobRecord, Ledger, LedgerTx } from '../access/ledger.js';
+import type { AuditRecord, IdentityRecord, JobRecord, Ledger, LedgerTx, NewJob } from '../access/ledger.js';
 import * as audit from './audit.js';
 import { openDatabase, type DatabaseOptions } from './database.js';
 import { dialectOf } from './dialect.js';
@@ -55,6 +55,14 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
 
   claimJob(owner: string, now: Date, leaseMs: number): Promise<JobRecord | undefined> {
     return jobs.claimJob(this.db(), this.dialect, owner, now, leaseMs);
+  }
+
+  insertClaimedJob(job: NewJob, owner: string, now: Date, leaseMs: number): Promise<JobRecord> {
+    return jobs.insertClaimedJob(this.db(), job, owner, now, leaseMs);
+  }
+
+  nextJobDueAt(owner: string): Promise<Date | undefined> {
+    return jobs.nextJobDueAt(this.db(), owner);
   }
 
   renewJobLease(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {

@@ -17,6 +17,7 @@ import type { RequestView } from '../../src/access/notifier.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { ACTION, BLOCK, CALLBACK, LEGACY_CLEANUP_VALUE } from '../../src/slack/ids.js';
 import { FakeAccess } from '../support/fake-access.js';
+import { fakeClicks } from '../support/fake-clicks.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../support/fake-slack.js';
 import {
   ADMIN,
@@ -136,10 +137,12 @@ const silent = pino(
 );
 
 function app(fake: FakeSlack, admin: AdminApi | undefined): SlackApp {
+  const access = new FakeAccess([ADMIN]);
   return createSlackApp({
     config: adminTestConfig(),
     secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
-    access: new FakeAccess([ADMIN]),
+    access,
+    clicks: fakeClicks({ access, ...(admin !== undefined ? { admin } : {}) }),
     ...(admin !== undefined ? { admin } : {}),
     logger: silent,
     slackApiUrl: fake.apiUrl,

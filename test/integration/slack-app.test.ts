@@ -9,6 +9,7 @@ import { HOUR } from '../../src/domain/duration.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { FakeAccess } from '../support/fake-access.js';
+import { fakeClicks } from '../support/fake-clicks.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import {
   grantRecord,
@@ -58,6 +59,7 @@ beforeAll(async () => {
     config: testConfig(),
     secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
     access,
+    clicks: fakeClicks({ access }),
     logger,
     slackApiUrl: fake.apiUrl,
     botId: 'B0000BOT',
@@ -290,6 +292,8 @@ describe('the requester’s buttons', () => {
       permissionSet: 'SeniorDeveloper',
       account: 'prod',
       duration: { kind: 'for', ms: 2 * HOUR },
+      // The click that asked, so that running it again after a crash finds this extension.
+      clickId: expect.any(String) as unknown,
     });
     // The outcome reaches the requester by direct message.
     await waitFor('the DM', () => fake.callsTo('chat.postMessage').length > 0);
@@ -344,6 +348,8 @@ describe('the request modal', () => {
       accounts: ['prod', 'staging'],
       duration: { kind: 'for', ms: 2 * HOUR },
       reason: 'incident 4711',
+      // The submission that asked, so that running it again after a crash finds this request.
+      clickId: expect.any(String) as unknown,
     });
     expect(response.body).toMatchObject({ response_type: 'ephemeral' });
   });

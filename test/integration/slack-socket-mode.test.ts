@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessApi } from '../../src/access/api.js';
 import { silentLogger } from '../../src/log.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import { fakeClicks } from '../support/fake-clicks.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { OPTIONS, REQUESTER, testConfig } from '../support/slack-fixtures.js';
 import { waitFor } from '../support/slack-requests.js';
@@ -19,6 +20,7 @@ beforeAll(async () => {
     config: testConfig(),
     secrets: { slackBotToken: 'xoxb-test', slackAppToken: 'xapp-test' },
     access,
+    clicks: fakeClicks({ access }),
     logger: silentLogger,
     slackApiUrl: fake.apiUrl,
     botId: 'B0000BOT',

@@ -129,6 +129,47 @@ describe.each(backends())('the job queue on $name', (backend) => {
     expect((await ledger.findJobs({}))[0]?.leaseUntil).toEqual(at(2 * LEASE - 1));
   });
 
+  it('records a job already held by its worker, which no one else takes until the lease runs out', async () => {
+    const job = await ledger.insertClaimedJob(
+      aJob({ kind: 'decide', dedupeKey: 'click:1', payload: { action: 'approve' } }),
+      'w1',
+      T0,
+      LEASE,
+    );
+    expect(job).toMatchObject({
+      kind: 'decide',
+      status: 'running',
+      leaseOwner: 'w1',
+      leaseUntil: at(LEASE),
+      attempts: 0,
+      payload: { action: 'approve' },
+    });
+    expect(await ledger.claimJob('w2', at(LEASE), LEASE)).toBeUndefined();
+    expect(await ledger.renewJobLease(job.id, 'w1', at(LEASE - 1), LEASE)).toBe(true);
+    expect(await ledger.claimJob('w2', at(LEASE + 1), LEASE)).toBeUndefined();
+
+    const taken = await ledger.claimJob('w2', at(2 * LEASE), LEASE);
+    expect(taken).toMatchObject({ id: job.id, leaseOwner: 'w2', attempts: 1 });
+  });
+
+  it('refuses to record a held job under a key that is active already', async () => {
+    await ledger.enqueueJob(aJob({ dedupeKey: 'click:same' }));
+    await expect(
+      ledger.insertClaimedJob(aJob({ dedupeKey: 'click:same' }), 'w1', T0, LEASE),
+    ).rejects.toThrow();
+    expect(await ledger.findJobs({})).toHaveLength(1);
+  });
+
+  it('says when the next job falls due: a queued one, or the lease end of one another worker holds', async () => {
+    expect(await ledger.nextJobDueAt('w1')).toBeUndefined();
+    await ledger.enqueueJob(aJob({ dedupeKey: 'later', runAt: at(10 * MINUTE) }));
+    expect(await ledger.nextJobDueAt('w1')).toEqual(at(10 * MINUTE));
+
+    await ledger.insertClaimedJob(aJob({ dedupeKey: 'mine' }), 'w1', T0, MINUTE);
+    expect(await ledger.nextJobDueAt('w1')).toEqual(at(10 * MINUTE));
+    expect(await ledger.nextJobDueAt('w2')).toEqual(at(MINUTE));
+  });
+
   it('gives a released job back to run later, counting the attempt', async () => {
     await ledger.enqueueJob(aJob());
     const job = await ledger.claimJob('w1', T0, LEASE);

@@ -9,7 +9,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/server.j
 import { silentLogger } from '../../src/log.js';
 import { createLedger, type SqlLedger } from '../../src/store/index.js';
 import { testCredentials } from './aws-clients.js';
-import { FakeSlackPeople, RecordingNotifier } from './recording-notifier.js';
+import { FakeSlackPeople, RecordingClickAnswers, RecordingNotifier } from './recording-notifier.js';
 
 export const EXAMPLE_CONFIG_PATH = path.resolve(import.meta.dirname, '../../access-desk.example.yml');
 
@@ -39,6 +39,8 @@ export interface AccessHarness extends AccessCore {
   ledger: SqlLedger;
   aws: AwsAdapter;
   notifier: RecordingNotifier;
+  /** What clicks run by the job runner (their listener gone) told the person. */
+  clickAnswers: RecordingClickAnswers;
   clock: ManualClock;
   config: AccessDeskConfig;
   /** Runs jobs until none is due. */
@@ -86,7 +88,9 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
     silentLogger,
   );
   const notifier = new RecordingNotifier();
+  const clickAnswers = new RecordingClickAnswers();
   const core = createAccessCore({
+    clickAnswers,
     config,
     ledger,
     directory: aws.directory,
@@ -107,6 +111,7 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
     ledger,
     aws,
     notifier,
+    clickAnswers,
     clock,
     config,
     drain: () => core.runner.drain(),

@@ -1,3 +1,5 @@
+import type { Outcome } from '../../src/access/api.js';
+import type { Click, ClickAnswers } from '../../src/access/click-api.js';
 import type { CardRef, GrantRecord } from '../../src/access/ledger.js';
 import type {
   AuditFile,
@@ -8,6 +10,8 @@ import type {
   RequesterEvent,
 } from '../../src/access/notifier.js';
 import type { SlackPeople } from '../../src/access/people.js';
+import { clickAnswer } from '../../src/slack/blocks/click-answer.js';
+import type { SlackMessage } from '../../src/slack/blocks/kit.js';
 
 /** A notifier that records what it was asked to show, as Slack would have shown it. */
 export class RecordingNotifier implements Notifier {
@@ -79,5 +83,19 @@ export class FakeSlackPeople implements SlackPeople {
   }
   usergroupMembers(usergroupId: string): Promise<string[]> {
     return Promise.resolve(this.usergroups[usergroupId] ?? []);
+  }
+}
+
+/**
+ * What clicks run by the job runner told the person, in order: the message Slack would have shown (the same
+ * rendering as the Slack adapter), only when there is one.
+ */
+export class RecordingClickAnswers implements ClickAnswers {
+  readonly answers: { click: Click; outcome: Outcome<RequestView>; message: SlackMessage }[] = [];
+
+  answer(click: Click, outcome: Outcome<RequestView>): Promise<void> {
+    const message = clickAnswer(click, outcome);
+    if (message !== undefined) this.answers.push({ click, outcome, message });
+    return Promise.resolve();
   }
 }

@@ -59,7 +59,12 @@ export function testConfig(): AccessDeskConfig {
     channels: { approvals: APPROVALS_CHANNEL },
     trustedEmailDomains: ['example.com'],
     email: { from: 'aws-access@example.com', cc: [], organisation: 'Example Ltd', oneTimePasswords: false },
-    timing: { pendingLifetimeMs: DAY, reminderBeforeMs: 15 * 60_000, schedulerIntervalMs: 30_000 },
+    timing: {
+      pendingLifetimeMs: DAY,
+      reminderBeforeMs: 15 * 60_000,
+      schedulerIntervalMs: 30_000,
+      jobLeaseMs: 20_000,
+    },
     database: { path: ':memory:' },
   };
 }

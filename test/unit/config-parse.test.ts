@@ -45,6 +45,7 @@ describe('the example config', () => {
       pendingLifetimeMs: 24 * HOUR,
       reminderBeforeMs: 15 * MINUTE,
       schedulerIntervalMs: 30_000,
+      jobLeaseMs: 20_000,
     });
 
     const permanent = configOf(exampleWith((doc) => doc.setIn(['rules', 1, 'maxDuration'], 'permanent')));
@@ -116,6 +117,7 @@ describe('the example config', () => {
       pendingLifetimeMs: 24 * HOUR,
       reminderBeforeMs: 15 * MINUTE,
       schedulerIntervalMs: 30_000,
+      jobLeaseMs: 20_000,
     });
     expect(config.database).toEqual({ path: 'access-desk.sqlite' });
     expect(config.email.cc).toEqual([]);
@@ -131,6 +133,17 @@ describe('the example config', () => {
     expect(interval('5s')).toBe(5_000);
     expect(interval('1m')).toBe(60_000);
     expect(interval('1m30s')).toBe(90_000);
+  });
+
+  it('holds a job for 20 s unless told otherwise, so that work a dead process held resumes within 30 s', () => {
+    const lease = (value?: string) =>
+      configOf(
+        exampleWith((doc) => {
+          if (value !== undefined) doc.setIn(['timing', 'jobLease'], value);
+        }),
+      ).timing.jobLeaseMs;
+    expect(lease()).toBe(20_000);
+    expect(lease('5s')).toBe(5_000);
   });
 
   it('takes an approver group as a Slack user group with optional users', () => {

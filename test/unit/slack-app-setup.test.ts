@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { createSlackApp, SlackSetupError } from '../../src/slack/app.js';
 import type { AccessApi } from '../../src/access/api.js';
+import type { ClickApi } from '../../src/access/click-api.js';
 import { testConfig } from '../support/slack-fixtures.js';
 
 // Setup is refused before any listener could need the service, so an empty one will do.
 const access = {} as AccessApi;
-const base = { config: testConfig(), access, logger: silentLogger, botId: 'B1', botUserId: 'U1' };
+const clicks = {} as ClickApi;
+const base = { config: testConfig(), access, clicks, logger: silentLogger, botId: 'B1', botUserId: 'U1' };
 
 describe('createSlackApp', () => {
   it('refuses to start without a bot token', () => {

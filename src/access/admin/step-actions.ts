@@ -25,6 +25,8 @@ export interface StepContext {
   details: AdminRequestDetails;
   /** Saves part of the details at once (before an AWS call whose outcome a crash could lose). */
   remember(patch: Partial<AdminRequestDetails>): Promise<void>;
+  /** Aborted when the job's lease is lost: no assignment change may be submitted or followed after that. */
+  signal?: AbortSignal;
 }
 
 const done = (detail?: string, patch?: Partial<AdminRequestDetails>): StepResult => ({
@@ -267,7 +269,10 @@ export class StepActions {
       const sets = await this.deps.catalog.permissionSets();
       const names = new Map(sets.ok ? sets.value.map((p) => [p.arn, p.name]) : []);
       for (const assignment of left.value) {
-        const gone = await this.deps.assignments.delete(assignment);
+        const gone = await this.deps.assignments.delete(
+          assignment,
+          ctx.signal !== undefined ? { signal: ctx.signal } : {},
+        );
         if (!gone.ok) return failure(gone.error);
         const name = names.get(assignment.permissionSetArn) ?? assignment.permissionSetArn;
         removed.push(`${name} on ${accountAlias(this.deps.config, assignment.accountId)}`);
@@ -305,12 +310,14 @@ export class StepActions {
     change: (options: {
       resumeRequestId?: string;
       onProgress: (p: { requestId: string }) => void;
+      signal?: AbortSignal;
     }) => Promise<T>,
   ): Promise<T> {
     let saving: Promise<void> = Promise.resolve();
     let saved = resumeRequestId;
     const result = await change({
       ...(resumeRequestId !== undefined ? { resumeRequestId } : {}),
+      ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
       onProgress: (p) => {
         if (p.requestId === saved) return;
         saved = p.requestId;

@@ -30,7 +30,7 @@ export class StepRunner implements AdminWork {
     return day === undefined ? undefined : startOfDay(day);
   }
 
-  async run(request: RequestRecord): Promise<void> {
+  async run(request: RequestRecord, signal?: AbortSignal): Promise<void> {
     const { ledger } = this.deps;
     let details = readDetails(request);
     if (
@@ -55,10 +55,13 @@ export class StepRunner implements AdminWork {
         return details;
       },
       remember,
+      ...(signal !== undefined ? { signal } : {}),
     };
     for (let i = 0; i < details.steps.length; i += 1) {
       const step = details.steps[i]!;
       if (step.status === 'done' || step.status === 'skipped') continue;
+      // The job's lease is lost: another worker runs the steps now, and none may start twice.
+      signal?.throwIfAborted();
       const result = await this.actions.run(step, ctx);
       const { detail: _previous, ...rest } = step;
       const saved: AdminStep = {

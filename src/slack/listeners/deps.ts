@@ -13,6 +13,7 @@ import type {
 } from '@slack/bolt';
 import type { AdminApi } from '../../access/admin-api.js';
 import type { AccessApi } from '../../access/api.js';
+import type { ClickApi } from '../../access/click-api.js';
 import type { AuditApi } from '../../access/audit/api.js';
 import type { InsightApi } from '../../access/insight-api.js';
 import type { AccessDeskConfig } from '../../config/types.js';
@@ -20,6 +21,8 @@ import type { Logger } from '../../log.js';
 
 export interface ListenerDeps {
   access: AccessApi;
+  /** Approve, Deny, Cancel, Retry, Extend: recorded before the ack, then run (src/access/clicks.ts). */
+  clicks: ClickApi;
   /** Onboarding, offboarding, role changes, the migration email. Absent: those commands say "not available". */
   admin?: AdminApi;
   /** whois, the user listing, my access on the Home tab. Absent: those say "not available". */

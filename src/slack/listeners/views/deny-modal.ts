@@ -1,4 +1,8 @@
-/** The deny modal's submission: the reason is required; the refusal, if any, goes to the approver alone. */
+/**
+ * The deny modal's submission: the reason is required. The denial is recorded (one insert) before the ack
+ * closes the modal, then run; the refusal, if any, goes to the approver alone.
+ */
+import type { Click } from '../../../access/click-api.js';
 import { refusalMessage } from '../../blocks/replies.js';
 import { parseDenyModal } from '../../parse-modal.js';
 import type { ListenerDeps, ViewSubmissionArgs } from '../deps.js';
@@ -19,9 +23,16 @@ export function denyModalSubmission(deps: ListenerDeps): (args: ViewSubmissionAr
         await ack({ response_action: 'errors', errors: parsed.errors });
         return;
       }
+      // Kept before Slack closes the modal: a crash after the ack cannot lose the denial.
+      const click: Click = await deps.clicks.record({
+        action: 'deny',
+        requestId,
+        userId,
+        reason: parsed.value,
+      });
       acked = true;
       await ack();
-      const outcome = await deps.access.deny(requestId, userId, parsed.value);
+      const outcome = await deps.clicks.run(click);
       if (outcome.ok) {
         log.info('denied');
         return;

@@ -1,7 +1,10 @@
-/** The extend modal's submission: re-reads the grant through its request, then asks for the extension. */
+/**
+ * The extend modal's submission: the extension is recorded (one insert) before the ack closes the modal, then
+ * run: the grant is re-read through its request and the extension asked for. The answer goes by direct message.
+ */
 import { readExtendModalMetadata } from '../../blocks/modal-metadata.js';
+import { clickAnswer } from '../../blocks/click-answer.js';
 import { refusalMessage } from '../../blocks/replies.js';
-import { submittedMessage } from '../../blocks/requester-messages.js';
 import { parseExtendModal } from '../../parse-modal.js';
 import type { ListenerDeps, ViewSubmissionArgs } from '../deps.js';
 import { reportFailure } from '../failure.js';
@@ -21,21 +24,24 @@ export function extendModalSubmission(deps: ListenerDeps): (args: ViewSubmission
         await ack({ response_action: 'errors', errors: parsed.errors });
         return;
       }
-      acked = true;
-      await ack();
-      const current = metadata === undefined ? undefined : await deps.access.view(metadata.requestId);
-      const grant = current?.grants.find((g) => g.id === metadata?.grantId);
-      if (grant === undefined || grant.status !== 'active') {
+      if (metadata === undefined) {
+        acked = true;
+        await ack();
         await tell(refusalMessage('That access is no longer active, so there is nothing to extend.'));
         return;
       }
-      const outcome = await deps.access.requestExtension({
-        requesterSlackId: userId,
-        permissionSet: grant.permissionSet,
-        account: grant.accountAlias,
-        ...parsed.value,
+      // Kept before Slack closes the modal: a crash after the ack cannot lose the extension.
+      const click = await deps.clicks.record({
+        action: 'extend',
+        requestId: metadata.requestId,
+        userId,
+        extension: { grantId: metadata.grantId, ...parsed.value },
       });
-      await tell(outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+      acked = true;
+      await ack();
+      const outcome = await deps.clicks.run(click);
+      const answer = clickAnswer(click, outcome);
+      if (answer !== undefined) await tell(answer);
     } catch (err) {
       if (!acked) await ack();
       await reportFailure({ log, listener: 'extend-modal', userId, tell }, err);

@@ -1,11 +1,11 @@
 /**
- * The request modal's submission: field errors go back into the modal; otherwise ack (the modal closes), submit,
- * and answer where the command was typed (its response_url), or by direct message.
+ * The request modal's submission: field errors go back into the modal; otherwise record the submission (one
+ * insert, so a crash after the modal closes cannot lose it), ack (the modal closes), submit, and answer where
+ * the command was typed (its response_url), or by direct message.
  */
 import type { SlackMessage } from '../../blocks/kit.js';
 import { readRequestModalMetadata } from '../../blocks/modal-metadata.js';
-import { refusalMessage } from '../../blocks/replies.js';
-import { submittedMessage } from '../../blocks/requester-messages.js';
+import { clickAnswer } from '../../blocks/click-answer.js';
 import { parseRequestModal } from '../../parse-modal.js';
 import type { ListenerDeps, ViewSubmissionArgs } from '../deps.js';
 import { reportFailure } from '../failure.js';
@@ -36,11 +36,19 @@ export function requestModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
         await ack({ response_action: 'errors', errors: parsed.errors });
         return;
       }
+      const { requesterSlackId: _self, ...submission } = parsed.value;
+      const click = await deps.clicks.record({
+        action: 'request',
+        userId,
+        submission,
+        ...(metadata.responseUrl !== undefined ? { responseUrl: metadata.responseUrl } : {}),
+      });
       acked = true;
       await ack();
-      const outcome = await deps.access.submitAccessRequest(parsed.value);
+      const outcome = await deps.clicks.run(click);
       if (outcome.ok) log.info({ requestId: outcome.value.request.id }, 'access request submitted');
-      await tell(outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+      const answer = clickAnswer(click, outcome);
+      if (answer !== undefined) await tell(answer);
     } catch (err) {
       if (!acked) await ack();
       await reportFailure({ log, listener: 'request-modal', userId, tell }, err);

@@ -1,0 +1,60 @@
+/**
+ * Clicks whose effect must never be lost: Approve, Deny (the deny modal's submission), Cancel, Retry, and the
+ * Extend and access request modals' submissions. A listener records the click (one insert), acknowledges it to Slack, then runs it;
+ * if the process dies in between, the job runner runs it after a restart (or on another replica), exactly once,
+ * and answers the person through the ClickAnswers port.
+ */
+import type { DurationSpec } from '../domain/duration.js';
+import type { AccessRequestInput, Outcome } from './api.js';
+import type { RequestView } from './notifier.js';
+
+export type ClickAction = 'approve' | 'deny' | 'cancel' | 'retry' | 'extend' | 'request';
+
+export const CLICK_ACTIONS: readonly ClickAction[] = [
+  'approve',
+  'deny',
+  'cancel',
+  'retry',
+  'extend',
+  'request',
+];
+
+/** Who clicked what, and where to answer them: everything needed to run the click without the listener. */
+export interface ClickInput {
+  action: ClickAction;
+  /**
+   * The request the click acts on (for extend: the request whose grant is extended); absent for `request`,
+   * which makes one.
+   */
+  requestId?: string;
+  /** The Slack user who clicked. */
+  userId: string;
+  /** deny: the reason typed in the deny modal. */
+  reason?: string;
+  /** extend: which grant, by how much, and why. */
+  extension?: { grantId: string; duration: DurationSpec; reason?: string };
+  /** request: what the request modal asked for. */
+  submission?: Omit<AccessRequestInput, 'requesterSlackId' | 'clickId'>;
+  /** The click's response_url, to answer the person where they clicked. Absent (a modal): a direct message. */
+  responseUrl?: string;
+}
+
+/** A recorded click: its id is the id of the job that runs it. */
+export interface Click extends ClickInput {
+  id: string;
+}
+
+export interface ClickApi {
+  /** Records the click durably: one insert, to make before `ack()`. */
+  record(click: ClickInput): Promise<Click>;
+  /**
+   * Runs a recorded click now, in the caller (the listener, right after its ack), and says how it went; the
+   * caller answers the person. Throws only for a bug (the click is then retried by the job runner).
+   */
+  run(click: Click): Promise<Outcome<RequestView>>;
+}
+
+/** How a click run by the job runner (its listener gone) answers the person: response_url, else a DM. */
+export interface ClickAnswers {
+  answer(click: Click, outcome: Outcome<RequestView>): Promise<void>;
+}

@@ -1,0 +1,192 @@
+/**
+ * Clicks, kept before they are acknowledged and run exactly once. `record` is one insert: a `decide` job that
+ * this process's job runner already holds, so the listener runs it itself right after its ack; if the process
+ * dies first, the job's short lease runs out and any worker runs it and answers the person (ClickAnswers).
+ *
+ * Running a click twice changes nothing the second time: an approval counts once per person (`already_voted`),
+ * a decided request stays decided (`already_decided`), and an extension asked for by a click is found again by
+ * that click's id. A click run by the job runner says nothing to the person about those outcomes: the card
+ * already shows the decision, the click's own earlier run included.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { DurationSpec } from '../domain/duration.js';
+import type { AccessApi, Outcome } from './api.js';
+import type { AdminApi } from './admin-api.js';
+import { CLICK_ACTIONS, type Click, type ClickAnswers, type ClickApi, type ClickInput } from './click-api.js';
+import type { Clock } from './clock.js';
+import type { JobRunner } from './jobs.js';
+import type { JobRecord } from './ledger.js';
+import type { RequestView } from './notifier.js';
+
+export interface ClickDeskDeps {
+  runner: Pick<JobRunner, 'claimNew' | 'runClaimed'>;
+  access: Pick<
+    AccessApi,
+    'approve' | 'deny' | 'cancel' | 'requestExtension' | 'submitAccessRequest' | 'view'
+  >;
+  admin?: Pick<AdminApi, 'retry'>;
+  /** How a click run by the job runner answers the person. Absent: it is logged only. */
+  answers?: ClickAnswers;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Outcomes that mean the click's effect is there already (its own earlier run, or another person's). */
+const SETTLED: ReadonlySet<string> = new Set(['already_voted', 'already_decided']);
+
+type Refusal = Extract<Outcome<never>, { ok: false }>;
+
+export class ClickDesk implements ClickApi {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: ClickDeskDeps) {
+    this.log = deps.logger.child({ module: 'clicks' });
+  }
+
+  async record(input: ClickInput): Promise<Click> {
+    const job = await this.deps.runner.claimNew({
+      kind: 'decide',
+      requestId: input.requestId ?? null,
+      payload: payloadOf(input),
+      runAt: this.deps.clock.now(),
+      dedupeKey: `click:${randomUUID()}`,
+    });
+    return { ...input, id: job.id };
+  }
+
+  run(click: Click): Promise<Outcome<RequestView>> {
+    const job = {
+      id: click.id,
+      kind: 'decide' as const,
+      attempts: 0,
+      requestId: click.requestId ?? null,
+      grantId: null,
+      leaseUntil: null,
+    };
+    return this.deps.runner.runClaimed(job, () => this.decide(click));
+  }
+
+  /** The job runner's part: a click whose listener is gone (or failed). */
+  async resume(job: JobRecord, signal: AbortSignal): Promise<void> {
+    const click = clickOf(job);
+    const log = this.log.child({ clickId: click.id, action: click.action, requestId: click.requestId });
+    const outcome = await this.decide(click);
+    log.info({ ok: outcome.ok, code: outcome.ok ? undefined : outcome.code }, 'click run after its listener');
+    if (!outcome.ok && SETTLED.has(outcome.code)) return;
+    // Lost the lease meanwhile: the worker that has the job now answers instead.
+    if (signal.aborted) return;
+    if (this.deps.answers === undefined) return;
+    await this.deps.answers.answer(click, outcome);
+  }
+
+  private async decide(click: Click): Promise<Outcome<RequestView>> {
+    const { access, admin } = this.deps;
+    const requestId = click.requestId ?? '';
+    switch (click.action) {
+      case 'approve':
+        return access.approve(requestId, click.userId);
+      case 'deny':
+        return access.deny(requestId, click.userId, click.reason ?? '');
+      case 'cancel':
+        return access.cancel(requestId, click.userId);
+      case 'retry':
+        return admin === undefined
+          ? refuse('not_admin', 'Admin work is not available in this deployment.')
+          : admin.retry(requestId, click.userId);
+      case 'extend':
+        return this.extend(click, requestId);
+      case 'request': {
+        if (click.submission === undefined)
+          throw new Error(`request click ${click.id} carries no submission`);
+        return access.submitAccessRequest({
+          ...click.submission,
+          requesterSlackId: click.userId,
+          clickId: click.id,
+        });
+      }
+    }
+  }
+
+  private async extend(click: Click, requestId: string): Promise<Outcome<RequestView>> {
+    const extension = click.extension;
+    if (extension === undefined) throw new Error(`extend click ${click.id} carries no extension`);
+    const view = await this.deps.access.view(requestId);
+    const grant = view?.grants.find((g) => g.id === extension.grantId);
+    if (grant?.status !== 'active') {
+      return refuse('nothing_to_extend', 'That access is no longer active, so there is nothing to extend.');
+    }
+    return this.deps.access.requestExtension({
+      requesterSlackId: click.userId,
+      permissionSet: grant.permissionSet,
+      account: grant.accountAlias,
+      duration: extension.duration,
+      ...(extension.reason !== undefined ? { reason: extension.reason } : {}),
+      clickId: click.id,
+    });
+  }
+}
+
+const refuse = (code: Refusal['code'], message: string): Refusal => ({ ok: false, code, message });
+
+function payloadOf(input: ClickInput): Record<string, unknown> {
+  return {
+    action: input.action,
+    userId: input.userId,
+    ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    ...(input.extension !== undefined ? { extension: input.extension } : {}),
+    ...(input.submission !== undefined ? { submission: input.submission } : {}),
+    ...(input.responseUrl !== undefined ? { responseUrl: input.responseUrl } : {}),
+  };
+}
+
+/** The click a `decide` job holds; one written by `record` always reads back (anything else is a bug). */
+export function clickOf(job: JobRecord): Click {
+  const p = job.payload;
+  const action = CLICK_ACTIONS.find((a) => a === p.action);
+  if (
+    action === undefined ||
+    typeof p.userId !== 'string' ||
+    (job.requestId === null && action !== 'request')
+  ) {
+    throw new Error(`decide job ${job.id} does not hold a click`);
+  }
+  return {
+    id: job.id,
+    action,
+    ...(job.requestId !== null ? { requestId: job.requestId } : {}),
+    userId: p.userId,
+    ...(typeof p.reason === 'string' ? { reason: p.reason } : {}),
+    ...(isExtension(p.extension) ? { extension: p.extension } : {}),
+    ...(isSubmission(p.submission) ? { submission: p.submission } : {}),
+    ...(typeof p.responseUrl === 'string' ? { responseUrl: p.responseUrl } : {}),
+  };
+}
+
+function isDuration(value: unknown): value is DurationSpec {
+  if (typeof value !== 'object' || value === null) return false;
+  const d = value as Record<string, unknown>;
+  return d.kind === 'permanent' || (d.kind === 'for' && typeof d.ms === 'number');
+}
+
+function isSubmission(value: unknown): value is NonNullable<Click['submission']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.permissionSet === 'string' &&
+    Array.isArray(v.accounts) &&
+    v.accounts.every((a) => typeof a === 'string') &&
+    (v.duration === undefined || isDuration(v.duration)) &&
+    (v.reason === undefined || typeof v.reason === 'string')
+  );
+}
+
+function isExtension(value: unknown): value is { grantId: string; duration: DurationSpec; reason?: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.grantId === 'string' &&
+    isDuration(v.duration) &&
+    (v.reason === undefined || typeof v.reason === 'string')
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * What a click tells the person who made it, the same whether its listener answers at once or the job runner
+ * answers after a crash: a refusal always; Cancel, Extend and a request say what they did; Approve, Deny and Retry say
+ * nothing when they worked, as the card shows it.
+ */
+import type { Outcome } from '../../access/api.js';
+import type { ClickInput } from '../../access/click-api.js';
+import type { RequestView } from '../../access/notifier.js';
+import { escapeMrkdwn } from '../../domain/text.js';
+import type { SlackMessage } from './kit.js';
+import { noticeMessage, refusalMessage } from './replies.js';
+import { submittedMessage } from './requester-messages.js';
+
+export function clickAnswer(
+  click: Pick<ClickInput, 'action'>,
+  outcome: Outcome<RequestView>,
+): SlackMessage | undefined {
+  if (!outcome.ok) return refusalMessage(outcome.message);
+  switch (click.action) {
+    case 'cancel':
+      return noticeMessage(`Cancelled ${escapeMrkdwn(outcome.value.request.id)}.`);
+    case 'extend':
+    case 'request':
+      return submittedMessage(outcome.value);
+    case 'approve':
+    case 'deny':
+    case 'retry':
+      return undefined;
+  }
+}
