@@ -59,7 +59,7 @@ export function createAwsAdapter(
   logger: Logger,
   clients?: AwsClients,
 ): AwsAdapter {
-  const sdk = clients ?? createAwsClients(settings);
+  const sdk = clients ?? createAwsClients(settings, logger);
   const clock = settings.clock ?? systemLimiterClock;
   const limiter = new AwsLimiter({ ...awsRateLimits, ...settings.rateLimits }, clock);
   const retry: RetryPolicy = {
