@@ -60,6 +60,7 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
       reminderBeforeMs: file.timing.reminderBefore,
       schedulerIntervalMs: file.timing.schedulerInterval,
     },
+    legacyIam: { path: file.legacyIam.path },
     database: { path: file.database.path },
   };
 }

@@ -16,6 +16,7 @@ import {
   duration,
   emailAddress,
   groupName,
+  iamPath,
   identityStoreId,
   instanceArn,
   interval,
@@ -163,6 +164,15 @@ export const configFileSchema = z.strictObject({
       reminderBefore: span.prefault('15m'),
       /** How often the scheduler looks for expiries, reminders, lapses and jobs. */
       schedulerInterval: interval.prefault('30s'),
+    })
+    .prefault({}),
+  /**
+   * Legacy IAM users (from before Identity Center): offboarding deletes the leaver's IAM user only under this
+   * IAM path, so that break-glass and service users elsewhere stay out of reach.
+   */
+  legacyIam: z
+    .strictObject({
+      path: iamPath.default('/'),
     })
     .prefault({}),
   database: z

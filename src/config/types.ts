@@ -84,6 +84,8 @@ export interface AccessDeskConfig {
     /** How often the scheduler looks for work (expiries, reminders, lapses, jobs). */
     schedulerIntervalMs: number;
   };
+  /** Legacy IAM users offboarding may delete: only those under this IAM path (default `/`, every user). */
+  legacyIam: { path: string };
   /** Where the ledger lives: a SQLite file path (default `access-desk.sqlite`), or `:memory:`. */
   database: { path: string };
 }

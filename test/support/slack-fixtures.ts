@@ -60,6 +60,7 @@ export function testConfig(): AccessDeskConfig {
     trustedEmailDomains: ['example.com'],
     email: { from: 'aws-access@example.com', cc: [], organisation: 'Example Ltd', oneTimePasswords: false },
     timing: { pendingLifetimeMs: DAY, reminderBeforeMs: 15 * 60_000, schedulerIntervalMs: 30_000 },
+    legacyIam: { path: '/' },
     database: { path: ':memory:' },
   };
 }
