@@ -30,6 +30,8 @@ export interface AwsAdapterSettings extends AwsSettings {
   clock?: LimiterClock;
   /** Jitter source, for tests that want repeatable waits. */
   random?: () => number;
+  /** IAM path under which legacy IAM users may be deleted (config legacyIam.path); default `/`, every user. */
+  legacyIamPath?: string;
 }
 
 export interface AwsAdapter {
@@ -97,7 +99,7 @@ export function createAwsAdapter(
     }),
     catalog,
     mailer: new SesMailer(context('aws.mailer'), sdk.ses),
-    legacyIam: new AwsLegacyIam(context('aws.legacy-iam'), sdk.iam),
+    legacyIam: new AwsLegacyIam(context('aws.legacy-iam'), sdk.iam, settings.legacyIamPath),
     limiter,
     reachable: async () => {
       const listed = await send(
