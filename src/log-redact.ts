@@ -11,7 +11,8 @@
  *   secret (access) key, password, credentials, authorization, cookie, signature, private key or API key,
  *   whatever its value;
  * - by value, inside any string: the secret values the process was given (exactly), Slack tokens, bearer
- *   tokens, Slack and SigV4 signatures, AWS secret access keys and session tokens by their form.
+ *   tokens, Slack and SigV4 signatures, Socket Mode connection tickets, AWS secret access keys and session
+ *   tokens by their form.
  * Only string contents and whole values are replaced, so the line stays valid JSON.
  */
 
@@ -53,8 +54,9 @@ const PATTERNS: readonly Pattern[] = [
   // X-Slack-Signature (v0=<hex>), SigV4's Signature=<hex> in a header or an X-Amz-Signature query parameter.
   { source: 'v0=[0-9a-fA-F]{16,}', replace: keepPrefix('=') },
   { source: 'Signature=[0-9a-fA-F]{16,}', replace: keepPrefix('=') },
-  // A presigned URL's session token.
+  // A presigned URL's session token; the ticket in Socket Mode's WebSocket URL (apps.connections.open).
   { source: '(?:X-Amz-Security-Token|x-amz-security-token)=[A-Za-z0-9%/+=._-]+', replace: keepPrefix('=') },
+  { source: '[?&]ticket=[A-Za-z0-9%/+=._~-]+', replace: keepPrefix('=') },
   { source: BASE64_RUN, replace: (match) => (looksLikeAwsSecret(match) ? CENSOR : match) },
 ];
 

@@ -187,6 +187,15 @@ describe('logging refuses to write a secret', () => {
     expect(text()).toContain('Bearer [redacted]');
   });
 
+  it('redacts the ticket of a Socket Mode connection URL, as the Web API client logs it at debug', () => {
+    const { logger, text } = capture();
+    logger.debug(
+      'http request result: {"ok":true,"url":"wss://wss-primary.slack.com/link/?ticket=1a2b3c4d-5e6f-7a8b-9c0d&app_id=A0123"}',
+    );
+    expect(text()).not.toContain('1a2b3c4d-5e6f-7a8b-9c0d');
+    expect(text()).toContain('?ticket=[redacted]&app_id=A0123');
+  });
+
   it('redacts an AWS secret access key and a session token by their form', () => {
     const { logger, text } = capture();
     logger.info(
