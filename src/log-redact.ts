@@ -3,8 +3,8 @@
  * sees everything that reaches the output whoever logged it and however deep: the fields at any depth, the
  * `msg`, child bindings, an Error's message and stack (after pino's serializer), Bolt's and the SDK's lines.
  * Pino has already turned cycles into "[Circular]", so there is no object to walk and no cycle to guard
- * against; a line that holds nothing suspect (almost every line) costs two regular-expression scans, and one that
- * does one more tokenizing pass, linear in the line's length.
+ * against; a line that holds nothing suspect (almost every line) costs two short regular-expression scans and a
+ * skipping look for long base64 runs, and one that does one tokenizing pass more, linear in the line's length.
  *
  * What is redacted:
  * - by key, at any depth: a field whose name (compared without case, `-` or `_`) ends with token, secret,
@@ -72,6 +72,33 @@ function looksLikeAwsSecret(run: string): boolean {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * Cheap test that a raw line may hold one of PATTERNS: each one's fixed start. (A regular expression for the
+ * base64 shape tries every position, which costs more than the rest of the line's logging: see hasBase64Run.)
+ */
+const PATTERN_HINT = /xox[abposre]|xapp-|[Bb]earer |v0=|Signature=|[Ss]ecurity-[Tt]oken=|ticket=/;
+
+const BASE64 = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+')
+  BASE64[c.charCodeAt(0)] = 1;
+const isBase64 = (code: number): boolean => code < 128 && BASE64[code] === 1;
+
+/**
+ * Whether the line holds a run of 40 base64 characters (the shortest AWS secret). Each window is read from its
+ * end: a character outside the alphabet lets the next window start after it, so a line of short words costs a
+ * look at about one character in 40, and no character is read twice unless the run is found.
+ */
+function hasBase64Run(line: string, length = 40): boolean {
+  let start = 0;
+  while (start + length <= line.length) {
+    let i = start + length - 1;
+    while (i >= start && isBase64(line.charCodeAt(i))) i -= 1;
+    if (i < start) return true;
+    start = i + 1;
+  }
+  return false;
+}
+
 export type LineRedactor = (line: string) => string;
 
 /**
@@ -90,13 +117,16 @@ export function createLineRedactor(secrets: readonly string[] = []): LineRedacto
     ...PATTERNS.map((p) => p.replace),
   ];
   const combined = sources.map((s) => `(${s})`).join('|');
-  const anywhere = new RegExp(combined);
   const everywhere = new RegExp(combined, 'g');
-  // Secrets are matched in the decoded text of each string; the raw line has them JSON-escaped (a secret with a
-  // quote, a backslash or a control character differs there).
-  const escaped = literals.map((s) => JSON.stringify(s).slice(1, -1)).filter((e, i) => e !== literals[i]);
+  // Secrets are matched in the decoded text of each string; the raw line may have them JSON-escaped (a secret
+  // with a quote, a backslash or a control character differs there), so both forms are looked for.
+  const forms = [...new Set(literals.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  // Anything rewrite() could change makes one of these true; almost every line makes none of them true.
   const suspect = (line: string): boolean =>
-    anywhere.test(line) || SECRET_KEY_HINT.test(line) || escaped.some((e) => line.includes(e));
+    PATTERN_HINT.test(line) ||
+    SECRET_KEY_HINT.test(line) ||
+    hasBase64Run(line) ||
+    forms.some((form) => line.includes(form));
 
   const redactValues = (text: string): string =>
     text.replace(everywhere, (match: string, ...groups: unknown[]) => {
