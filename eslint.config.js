@@ -21,7 +21,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/emulator/cli.ts', 'src/main.ts', 'src/audit-cli.ts', 'scripts/**', 'bench/**'],
+    files: [
+      'src/emulator/cli.ts',
+      'src/main.ts',
+      'src/audit-cli.ts',
+      'src/iam-policy-cli.ts',
+      'scripts/**',
+      'bench/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

@@ -62,6 +62,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
       instanceArn: config.identityCenter.instanceArn,
       identityStoreId: config.identityCenter.identityStoreId,
       ...(config.email.region !== undefined ? { sesRegion: config.email.region } : {}),
+      legacyIamPath: config.legacyIam.path,
       ...options.aws,
     },
     logger,

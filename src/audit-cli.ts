@@ -18,6 +18,7 @@ import type { GrantRecord } from './access/ledger.js';
 import { createAwsAdapter } from './aws/index.js';
 import { awsSettingsFromEnv } from './aws/clients.js';
 import { configPathFromEnv, loadConfig } from './config/load.js';
+import { readSecrets, secretValues } from './config/secrets.js';
 import { createLogger } from './log.js';
 import { createLedger } from './store/index.js';
 
@@ -90,7 +91,11 @@ async function main(): Promise<void> {
   }
 
   // Logs go to stderr, so that stdout holds the summary alone.
-  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', destination: pino.destination(2) });
+  const logger = createLogger({
+    level: env.LOG_LEVEL ?? 'warn',
+    destination: pino.destination(2),
+    secrets: secretValues(readSecrets(env).secrets, env),
+  });
   const adapter = createAwsAdapter(
     {
       region: config.identityCenter.region,

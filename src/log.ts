@@ -1,48 +1,30 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-
-/** Paths whose values never reach a log line: tokens, signing secrets, AWS credentials, passwords. */
-export const REDACTED_PATHS = [
-  'token',
-  '*.token',
-  'botToken',
-  '*.botToken',
-  'appToken',
-  '*.appToken',
-  'signingSecret',
-  '*.signingSecret',
-  'clientSecret',
-  '*.clientSecret',
-  'password',
-  '*.password',
-  'secretAccessKey',
-  '*.secretAccessKey',
-  'sessionToken',
-  '*.sessionToken',
-  'credentials',
-  '*.credentials',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
-  'headers["x-slack-signature"]',
-  '*.headers["x-slack-signature"]',
-  'headers["x-amz-security-token"]',
-  '*.headers["x-amz-security-token"]',
-];
+import { createLineRedactor } from './log-redact.js';
 
 export interface LoggerOptions {
   level?: string;
   /** Where lines go; stdout by default. Tests pass a stream to read what was logged. */
   destination?: DestinationStream;
+  /**
+   * Values that never reach a log line, wherever they appear and whatever their form: the configured Slack
+   * tokens and signing secret, static AWS credentials (see `secretValues` in config/secrets.ts).
+   */
+  secrets?: readonly string[];
 }
 
-/** The one way the product makes its root logger; modules take `logger.child({ module })`. */
+/**
+ * The one way the product makes its root logger; modules take `logger.child({ module })`. Every line, whoever
+ * writes it (our modules, Bolt and the Web API client through bolt-logger, the AWS SDK through aws-logger),
+ * passes through the redactor of log-redact.ts on its way out: secret fields at any depth, secret values in any
+ * string, the given secrets exactly.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const redact = createLineRedactor(options.secrets ?? []);
   return pino(
     {
       level: options.level ?? 'info',
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: { app: 'access-desk' },
+      hooks: { streamWrite: redact },
     },
     options.destination,
   );

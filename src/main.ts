@@ -23,7 +23,7 @@ import type { InstanceDescription } from './aws/index.js';
 import { configPathFromEnv, loadConfig } from './config/load.js';
 import { formatProblem } from './config/problem.js';
 import { parseAllowedHosts } from './local-guard.js';
-import { readSecrets } from './config/secrets.js';
+import { readSecrets, secretValues } from './config/secrets.js';
 import { createLogger, type Logger } from './log.js';
 import { startSandbox } from './sandbox.js';
 
@@ -140,7 +140,7 @@ async function startBot(): Promise<Started> {
   if (problems.length > 0 || !loaded.ok) failWith(problems);
 
   const { config } = loaded;
-  const logger = createLogger({ level: logLevel });
+  const logger = createLogger({ level: logLevel, secrets: secretValues(secrets, env) });
   // Identity Center lives in one region, the config's; AWS_REGION is often the runtime's own (ECS, Lambda set it).
   const { region: envRegion, ...aws } = awsEnv;
   if (envRegion !== undefined && envRegion !== config.identityCenter.region) {
@@ -265,7 +265,7 @@ async function main(): Promise<void> {
     const allowed = parseAllowedHosts(set('ALLOWED_HOSTS'));
     if (!allowed.ok) problems.push(allowed.problem);
     if (problems.length > 0) failWith(problems);
-    logger = createLogger({ level });
+    logger = createLogger({ level, secrets: secretValues({}, env) });
     try {
       const sandbox = await startSandbox({
         port,

@@ -2,6 +2,8 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import type { Logger } from '../log.js';
+import { sdkLogger } from './sdk-logger.js';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -37,10 +39,12 @@ export interface AwsClients {
 /**
  * The four SDK clients, built in this one place. The SDK's own retries are off (maxAttempts 1): a retry
  * must pass through the client-side limiter again, and only what is safe may be retried (see call.ts).
+ * With a logger, the SDK's own lines go to it (at debug: see sdk-logger.ts), redacted like every line.
  */
-export function createAwsClients(settings: AwsSettings): AwsClients {
+export function createAwsClients(settings: AwsSettings, logger?: Logger): AwsClients {
   const common = {
     region: settings.region,
+    ...(logger !== undefined ? { logger: sdkLogger(logger.child({ module: 'aws.sdk' })) } : {}),
     maxAttempts: 1,
     // A call that hangs would hold a limiter slot (or an assignment slot) for ever.
     requestHandler: { connectionTimeout: 5_000, requestTimeout: settings.requestTimeoutMs ?? 30_000 },

@@ -30,6 +30,8 @@ export interface AwsAdapterSettings extends AwsSettings {
   clock?: LimiterClock;
   /** Jitter source, for tests that want repeatable waits. */
   random?: () => number;
+  /** IAM path under which legacy IAM users may be deleted (config legacyIam.path); default `/`, every user. */
+  legacyIamPath?: string;
 }
 
 export interface AwsAdapter {
@@ -60,7 +62,7 @@ export function createAwsAdapter(
   logger: Logger,
   clients?: AwsClients,
 ): AwsAdapter {
-  const sdk = clients ?? createAwsClients(settings);
+  const sdk = clients ?? createAwsClients(settings, logger);
   const clock = settings.clock ?? systemLimiterClock;
   const limiter = new AwsLimiter({ ...awsRateLimits, ...settings.rateLimits }, clock);
   const retry: RetryPolicy = {
@@ -103,7 +105,7 @@ export function createAwsAdapter(
     }),
     catalog,
     mailer: new SesMailer(context('aws.mailer'), sdk.ses),
-    legacyIam: new AwsLegacyIam(context('aws.legacy-iam'), sdk.iam),
+    legacyIam: new AwsLegacyIam(context('aws.legacy-iam'), sdk.iam, settings.legacyIamPath),
     limiter,
     reachable: () => readiness.reachable(),
     describeInstance: () => describeInstance(context('aws.instance'), sdk.ssoAdmin, configuredInstance),

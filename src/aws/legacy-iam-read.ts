@@ -154,6 +154,7 @@ export async function readLegacyUser(
     value: {
       userName: user?.UserName ?? userName,
       arn: user?.Arn ?? '',
+      path: user?.Path ?? '/',
       createdAt: user?.CreateDate ?? new Date(0),
       ...(user?.PasswordLastUsed !== undefined ? { passwordLastUsed: user.PasswordLastUsed } : {}),
       accessKeys: accessKeys.value,

@@ -1,7 +1,9 @@
 /**
  * The legacy IAM user of the same name as a person being offboarded. IAM deletes a user only when nothing is
  * attached to it, so the attachments go first, in the order IAM documents; a step whose target is already gone
- * counts as done, so a cleanup that stopped half way can simply run again.
+ * counts as done, so a cleanup that stopped half way can simply run again. Only users under the configured
+ * path (legacyIam.path) are deleted: one elsewhere (a break-glass or service user) is refused before IAM is sent
+ * anything that changes it, whatever the IAM policy would allow.
  */
 import {
   DeactivateMFADeviceCommand,
@@ -36,13 +38,34 @@ interface PlannedStep extends LegacyIamStep {
 }
 
 export class AwsLegacyIam implements LegacyIam {
+  /**
+   * @param cleanupPath IAM path under which users may be deleted (`/legacy/`); `/`, the default, is every user.
+   */
   constructor(
     private readonly ctx: CallContext,
     private readonly client: IAMClient,
+    private readonly cleanupPath = '/',
   ) {}
 
-  describe(userName: string): Promise<AwsOutcome<LegacyIamUser | undefined>> {
-    return readLegacyUser(this.ctx, this.client, userName);
+  async describe(userName: string): Promise<AwsOutcome<LegacyIamUser | undefined>> {
+    const read = await readLegacyUser(this.ctx, this.client, userName);
+    if (!read.ok || read.value === undefined) return read;
+    const refused = this.refusal(read.value);
+    return {
+      ok: true,
+      value: refused === undefined ? read.value : { ...read.value, cleanupRefused: refused },
+    };
+  }
+
+  /** Why this user may not be deleted, or undefined when it may. Paths are matched from the start. */
+  private refusal(user: LegacyIamUser): string | undefined {
+    const path = user.path ?? '/';
+    if (path.startsWith(this.cleanupPath)) return undefined;
+    return (
+      `IAM user ${user.userName} is under the path ${path}, outside legacyIam.path ${this.cleanupPath}: ` +
+      'access-desk does not delete IAM users there, so that break-glass and service users stay out of its reach. ' +
+      `Delete it by hand if it must go, or move it under ${this.cleanupPath} first.`
+    );
   }
 
   listLegacyUsers(
@@ -55,6 +78,14 @@ export class AwsLegacyIam implements LegacyIam {
     const current = await this.describe(userName);
     if (!current.ok) return current;
     if (current.value === undefined) return { ok: true, value: { existed: false, steps: [] } };
+    const refused = current.value.cleanupRefused;
+    if (refused !== undefined) {
+      this.ctx.logger.warn(
+        { userName, path: current.value.path, allowedPath: this.cleanupPath },
+        'legacy IAM cleanup refused: the user is outside legacyIam.path',
+      );
+      return { ok: false, error: failure('access_denied', refused, { resource: userName }) };
+    }
 
     const done: LegacyIamStep[] = [];
     for (const step of this.plan(current.value)) {

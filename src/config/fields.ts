@@ -106,6 +106,20 @@ export const identityStoreId = z.string().regex(
   refusing((v) => `${v} is not an identity store id (like d-0123456789, in the console's Settings)`),
 );
 
+/**
+ * An IAM path as IAM writes it: `/`, or `/legacy/`, `/division/team/` (a slash at each end, printable ASCII
+ * between, 512 characters at most). `*` is refused: it would widen the IAM policy's user ARNs.
+ */
+export const iamPath = z
+  .string()
+  .trim()
+  .regex(
+    /^\/(?:[\x21-\x29\x2B-\x7E]{0,510}\/)?$/,
+    refusing(
+      (v) => `${v} is not an IAM path: it starts and ends with / (like /legacy/), with no * or spaces`,
+    ),
+  );
+
 export const permissionSetArn = z.string().regex(
   /^arn:aws[a-z-]*:sso:::permissionSet\/(?:sso)?ins-[a-zA-Z0-9.-]{16}\/ps-[a-zA-Z0-9.-]{16}$/,
   refusing((v) => `${v} is not a permission set ARN (like arn:aws:sso:::permissionSet/ssoins-…/ps-…)`),

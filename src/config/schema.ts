@@ -16,6 +16,7 @@ import {
   duration,
   emailAddress,
   groupName,
+  iamPath,
   identityStoreId,
   instanceArn,
   interval,
@@ -168,6 +169,15 @@ export const configFileSchema = z.strictObject({
        * that died is taken over this long after its last renewal.
        */
       jobLease: interval.prefault('20s'),
+    })
+    .prefault({}),
+  /**
+   * Legacy IAM users (from before Identity Center): offboarding deletes the leaver's IAM user only under this
+   * IAM path, so that break-glass and service users elsewhere stay out of reach.
+   */
+  legacyIam: z
+    .strictObject({
+      path: iamPath.default('/'),
     })
     .prefault({}),
   database: z

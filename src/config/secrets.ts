@@ -56,3 +56,17 @@ export function readSecrets(env: Env): { secrets: SecretsConfig; problems: Probl
   };
   return { secrets, problems };
 }
+
+/** The AWS credentials the SDK's default chain reads from the environment when they are set there. */
+const AWS_SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+
+/**
+ * Every secret value this process holds, for the logger to redact exactly wherever it appears: the Slack
+ * secrets read above, and the AWS credentials when the environment holds them as static values. (Credentials
+ * the SDK obtains later, from a role or a profile, are caught by their form only.)
+ */
+export function secretValues(secrets: SecretsConfig, env: Env): string[] {
+  const values = [secrets.slackBotToken, secrets.slackSigningSecret, secrets.slackAppToken];
+  for (const name of AWS_SECRET_VARIABLES) values.push(read(env, name));
+  return values.filter((v): v is string => v !== undefined);
+}

@@ -86,6 +86,8 @@ export interface AccessDeskConfig {
     /** How long a worker holds a job before another may take it over; renewed while the job runs. */
     jobLeaseMs: number;
   };
+  /** Legacy IAM users offboarding may delete: only those under this IAM path (default `/`, every user). */
+  legacyIam: { path: string };
   /** Where the ledger lives: a SQLite file path (default `access-desk.sqlite`), or `:memory:`. */
   database: { path: string };
 }

@@ -79,6 +79,13 @@ export interface MfaDeviceInfo {
 export interface LegacyIamUser {
   userName: string;
   arn: string;
+  /** The IAM path it is under: `/`, `/legacy/`. */
+  path?: string;
+  /**
+   * Why access-desk will not delete it (it is outside the configured legacyIam.path), in words for the admin;
+   * absent when it may.
+   */
+  cleanupRefused?: string;
   createdAt: Date;
   passwordLastUsed?: Date;
   accessKeys: AccessKeyInfo[];

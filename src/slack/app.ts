@@ -12,7 +12,7 @@ import type { AuditApi } from '../access/audit/api.js';
 import type { InsightApi } from '../access/insight-api.js';
 import type { AccessDeskConfig, SecretsConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { boltLogger } from './bolt-logger.js';
+import { boltLogger, slackLogLevel } from './bolt-logger.js';
 import { slackClientOptions } from './client.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -133,7 +133,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     tokenVerificationEnabled: !knownBot,
     deferInitialization: true,
     logger: boltLogger(logger.child({ module: 'slack.bolt' })),
-    logLevel: LogLevel.INFO,
+    logLevel: slackLogLevel(logger, LogLevel.INFO),
     // A fresh object: Bolt writes its logger into the options it is given.
     clientOptions: slackClientOptions(logger, options.slackApiUrl),
     customRoutes: [healthz, readyzRoute(options.readiness, log)],

@@ -4,7 +4,7 @@
  */
 import { LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from '../log.js';
-import { boltLogger } from './bolt-logger.js';
+import { boltLogger, slackLogLevel } from './bolt-logger.js';
 
 export type WebClient = webApi.WebClient;
 export type WebClientOptions = webApi.WebClientOptions;
@@ -22,9 +22,11 @@ export interface SlackClientOptions {
  * Against Slack: a few retries only, because every notifier call runs in a durable job that retries anyway.
  */
 export function slackClientOptions(logger: Logger, slackApiUrl?: string): WebClientOptions {
+  // Warnings only, unless our logger is at debug: then the client's request lines too (redacted like ours).
+  const level = slackLogLevel(logger, LogLevel.WARN);
   const base: WebClientOptions = {
-    logger: boltLogger(logger.child({ module: 'slack.web-api' }), LogLevel.WARN),
-    logLevel: LogLevel.WARN,
+    logger: boltLogger(logger.child({ module: 'slack.web-api' }), level),
+    logLevel: level,
   };
   if (slackApiUrl !== undefined) {
     return { ...base, slackApiUrl, retryConfig: { retries: 0 }, allowAbsoluteUrls: false };

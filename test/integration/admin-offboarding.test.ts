@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminRequestDetails } from '../../src/access/admin-api.js';
 import { callsOf, directAssignmentsOf, identityCenterWrites } from '../support/admin-emulator.js';
-import { PEOPLE, startAccessHarness, type AccessHarness } from '../support/access-harness.js';
+import { exampleConfig, PEOPLE, startAccessHarness, type AccessHarness } from '../support/access-harness.js';
 
 const KIM = 'kim.leaver@example.com';
 const PROD = '333333333333';
@@ -147,6 +147,33 @@ describe('offboarding', () => {
     expect(details.notes?.join(' ')).toMatch(/up to 12 hours \(ReadOnlyAccess\)/);
     expect(h.notifier.eventsFor(id)).toEqual(['submitted', 'approved', 'granted']);
     expect(h.notifier.eventsFor(pendingRequestId)).toContain('cancelled');
+  });
+
+  it('refuses to clean up a legacy IAM user outside legacyIam.path, saying why, and still offboards the person', async () => {
+    // Kim's IAM user is at / in the example organisation: out of reach once cleanup is scoped to /legacy/.
+    const config = exampleConfig((yaml) =>
+      yaml.replace('legacyIam:\n  path: /\n', 'legacyIam:\n  path: /legacy/\n'),
+    );
+    expect(config.legacyIam.path).toBe('/legacy/');
+    h = await startAccessHarness({ config });
+    const preview = await h.admin.previewOffboarding(PEOPLE.ada, PEOPLE.kim);
+    if (!preview.ok) throw new Error(preview.message);
+    expect(preview.value.legacyIamUser?.cleanupRefused).toContain('outside legacyIam.path /legacy/');
+    const iamCallsBefore = h.emulator.calls.length;
+    const id = await approvedOffboarding(h, true);
+    await h.drain();
+    const details = await detailsOf(h, id);
+    expect(details.steps.find((s) => s.kind === 'legacy_iam_cleanup')).toMatchObject({
+      status: 'skipped',
+      detail: `IAM user ${KIM} is under the path /, outside legacyIam.path /legacy/: access-desk does not delete IAM users there, so that break-glass and service users stay out of its reach. Delete it by hand if it must go, or move it under /legacy/ first.`,
+    });
+    const iamWrites = h.emulator.calls
+      .slice(iamCallsBefore)
+      .filter((c) => c.service === 'iam' && /^(Delete|Remove|Deactivate|Detach)/.test(c.operation));
+    expect(iamWrites).toEqual([]);
+    expect(h.emulator.state.iamUsers.get(KIM)?.accessKeys).toHaveLength(2);
+    expect(details.steps.find((s) => s.kind === 'delete_user')?.status).toBe('done');
+    expect(h.emulator.state.userByName(KIM)).toBeUndefined();
   });
 
   it('leaves the legacy IAM user alone when the clean-up was not asked for', async () => {

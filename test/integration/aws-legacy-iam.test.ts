@@ -25,11 +25,19 @@ const seed = checkSeed({
     { userName: 'kim.leaver@example.com', ...everything },
     { userName: 'pat.partial@example.com', ...everything, mfa: 'hardware' },
     { userName: 'bare.user' },
+    // Out of reach when the cleanup is scoped to /legacy/: a break-glass user, and a service user.
+    { userName: 'break.glass', path: '/breakglass/', ...everything },
+    { userName: 'ci-deployer', path: '/service/legacy/', accessKeys: [{ status: 'Active' }] },
+    { userName: 'old.timer@example.com', path: '/legacy/', ...everything },
   ],
 });
 
+const DELETIONS = /^(Delete|Remove|Deactivate|Detach)/;
+
 let emu: RunningEmulator;
 let aws: AwsAdapter;
+/** The same AWS, with legacy IAM cleanup scoped to users under /legacy/. */
+let scoped: AwsAdapter;
 
 beforeAll(async () => {
   emu = await startEmulator({ seed, rateLimits: true });
@@ -37,15 +45,68 @@ beforeAll(async () => {
     { region: 'eu-west-1', endpoint: emu.url, credentials: testCredentials },
     silentLogger,
   );
+  scoped = createAwsAdapter(
+    { region: 'eu-west-1', endpoint: emu.url, credentials: testCredentials, legacyIamPath: '/legacy/' },
+    silentLogger,
+  );
 });
 
 afterAll(async () => {
   aws.close();
+  scoped.close();
   await emu.close();
 });
 
 afterEach(() => {
   emu.faults.errors.length = 0;
+});
+
+describe('legacy IAM users outside legacyIam.path', () => {
+  it('are refused a cleanup, naming both paths, and IAM is sent no deletion at all', async () => {
+    const before = emu.calls.length;
+    const outcome = await scoped.legacyIam.deleteCompletely('break.glass');
+    expect(outcome).toEqual({
+      ok: false,
+      error: {
+        code: 'access_denied',
+        resource: 'break.glass',
+        message:
+          'IAM user break.glass is under the path /breakglass/, outside legacyIam.path /legacy/: access-desk does not delete IAM users there, so that break-glass and service users stay out of its reach. Delete it by hand if it must go, or move it under /legacy/ first.',
+      },
+    });
+    const sent = emu.calls.slice(before).map((c) => c.operation);
+    expect(sent).toContain('GetUser');
+    expect(sent.filter((op) => DELETIONS.test(op))).toEqual([]);
+    const user = emu.state.iamUsers.get('break.glass');
+    expect(user?.accessKeys).toHaveLength(2);
+    expect(user?.mfaDevices).toHaveLength(1);
+  });
+
+  it('are refused when the path only starts like the allowed one', async () => {
+    // /service/legacy/ is not under /legacy/: a path is matched from its start, whole segments at a time.
+    const outcome = await scoped.legacyIam.deleteCompletely('ci-deployer');
+    expect(outcome.ok).toBe(false);
+    expect(emu.state.iamUsers.has('ci-deployer')).toBe(true);
+  });
+
+  it('are described with the reason access-desk will not clean them up, and their path', async () => {
+    const described = await scoped.legacyIam.describe('break.glass');
+    if (!described.ok || described.value === undefined) throw new Error('expected the user');
+    expect(described.value).toMatchObject({ userName: 'break.glass', path: '/breakglass/' });
+    expect(described.value.cleanupRefused).toContain('outside legacyIam.path /legacy/');
+    const inReach = await scoped.legacyIam.describe('old.timer@example.com');
+    expect(inReach.ok && inReach.value).toMatchObject({ path: '/legacy/' });
+    expect(inReach.ok && inReach.value && 'cleanupRefused' in inReach.value).toBe(false);
+  });
+
+  it('do not stop a user under the path from being deleted completely', async () => {
+    const outcome = await scoped.legacyIam.deleteCompletely('old.timer@example.com');
+    expect(outcome.ok && outcome.value.steps.at(-1)).toEqual({
+      action: 'delete_user',
+      target: 'old.timer@example.com',
+    });
+    expect(emu.state.iamUsers.has('old.timer@example.com')).toBe(false);
+  });
 });
 
 describe('legacy IAM users', () => {

@@ -82,6 +82,7 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
       credentials: testCredentials,
       instanceArn: config.identityCenter.instanceArn,
       identityStoreId: config.identityCenter.identityStoreId,
+      legacyIamPath: config.legacyIam.path,
       assignments: { pollInitialMs: 15, pollMaxMs: 60, timeoutMs: options.assignmentTimeoutMs ?? 10_000 },
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
     },

@@ -65,6 +65,7 @@ export function testConfig(): AccessDeskConfig {
       schedulerIntervalMs: 30_000,
       jobLeaseMs: 20_000,
     },
+    legacyIam: { path: '/' },
     database: { path: ':memory:' },
   };
 }

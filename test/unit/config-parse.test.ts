@@ -108,6 +108,7 @@ describe('the example config', () => {
       exampleWith((doc) => {
         doc.delete('timing');
         doc.delete('database');
+        doc.delete('legacyIam');
         doc.deleteIn(['email', 'cc']);
         doc.deleteIn(['email', 'oneTimePasswords']);
         doc.setIn(['email', 'organisation'], 'Société Générale UK');
@@ -120,10 +121,20 @@ describe('the example config', () => {
       jobLeaseMs: 20_000,
     });
     expect(config.database).toEqual({ path: 'access-desk.sqlite' });
+    // Every IAM user in reach, as before the key existed.
+    expect(config.legacyIam).toEqual({ path: '/' });
     expect(config.email.cc).toEqual([]);
     expect(config.email.oneTimePasswords).toBe(false);
     expect(config.identityCenter.sessionName).toBe('societe-generale-uk');
     expect(configOf(EXAMPLE).identityCenter.sessionName).toBe('example-ltd');
+  });
+
+  it('takes the legacy IAM path as IAM writes paths', () => {
+    const path = (value: string) =>
+      configOf(exampleWith((doc) => doc.setIn(['legacyIam', 'path'], value))).legacyIam.path;
+    expect(path('/legacy/')).toBe('/legacy/');
+    expect(path('/division_abc/subdivision_xyz/')).toBe('/division_abc/subdivision_xyz/');
+    expect(path('/')).toBe('/');
   });
 
   it('accepts a scheduler interval in seconds, minutes or both', () => {
@@ -167,6 +178,16 @@ describe('the example config', () => {
 
 describe('a config with mistakes', () => {
   const cases: [behaviour: string, change: (doc: Document) => void, message: string][] = [
+    [
+      'a legacy IAM path without its slashes is refused, saying what a path looks like',
+      (doc) => doc.setIn(['legacyIam', 'path'], 'legacy'),
+      'legacyIam.path: "legacy" is not an IAM path: it starts and ends with / (like /legacy/), with no * or spaces',
+    ],
+    [
+      'a legacy IAM path with a wildcard is refused: it would widen the IAM policy',
+      (doc) => doc.setIn(['legacyIam', 'path'], '/legacy*/'),
+      'legacyIam.path: "/legacy*/" is not an IAM path: it starts and ends with / (like /legacy/), with no * or spaces',
+    ],
     [
       'an unknown approver group in a rule is named with the known ones',
       (doc) => doc.setIn(['rules', 0, 'approvers'], ['leeds']),

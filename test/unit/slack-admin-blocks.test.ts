@@ -403,6 +403,18 @@ describe('the offboarding preview', () => {
     expect(allText(view.blocks)).toContain('*Legacy IAM user:* none');
   });
 
+  it('offers no clean-up of a legacy IAM user outside legacyIam.path, and says why', () => {
+    const base = offboardingPreview();
+    if (base.legacyIamUser === undefined) throw new Error('the fixture has a legacy IAM user');
+    const reason = 'IAM user kim.leaver is under the path /breakglass/, outside legacyIam.path /legacy/.';
+    const view = offboardModal(
+      offboardingPreview({ legacyIamUser: { ...base.legacyIamUser, cleanupRefused: reason } }),
+    );
+    expectModal(view);
+    expect(inputBlock(view, BLOCK.legacyCleanup)).toBeUndefined();
+    expect(allText(view.blocks)).toContain(`Not cleaned up: ${reason}`);
+  });
+
   it('folds 60 of everything with a count and stays within 100 blocks', () => {
     const base = offboardingPreview();
     const sixty = <T>(make: (i: number) => T): T[] => Array.from({ length: 60 }, (_v, i) => make(i));

@@ -87,7 +87,9 @@ export function offboardingSteps(preview: OffboardingPreview, cleanupLegacyIam: 
       kind: 'legacy_iam_cleanup',
       label: `Delete the legacy IAM user ${iam.userName} (${iam.accessKeys.length} access key${iam.accessKeys.length === 1 ? '' : 's'})`,
     });
-    steps.push(cleanupLegacyIam ? step : { ...step, status: 'skipped', detail: 'Not asked for: it stays.' });
+    // Out of reach (outside legacyIam.path): skipped with the reason, so the rest of the offboarding goes on.
+    const skip = iam.cleanupRefused ?? (cleanupLegacyIam ? undefined : 'Not asked for: it stays.');
+    steps.push(skip === undefined ? step : { ...step, status: 'skipped', detail: skip });
   }
   steps.push(
     pendingStep({

@@ -67,6 +67,9 @@ function legacyBlocks(user: LegacyIamUser | undefined): Block[] {
       'Access keys',
       user.accessKeys.map((k) => keyLine(k)),
     ),
+    ...(user.cleanupRefused !== undefined
+      ? [context(`:no_entry: Not cleaned up: ${escapeMrkdwn(user.cleanupRefused)}`)]
+      : []),
   ];
 }
 
@@ -118,7 +121,8 @@ export function offboardModal(preview: OffboardingPreview, metadata: AdminModalM
       },
     },
   ];
-  if (preview.legacyIamUser !== undefined) {
+  // A user outside legacyIam.path is out of reach: no clean-up is offered (the line above says why).
+  if (preview.legacyIamUser !== undefined && preview.legacyIamUser.cleanupRefused === undefined) {
     blocks.push({
       type: 'input',
       block_id: BLOCK.legacyCleanup,
