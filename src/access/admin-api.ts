@@ -152,6 +152,8 @@ export interface AdminRequestDetails {
   notes?: string[];
   /** Internal: assignment request ids by step id, so a resumed step follows AWS's request instead of asking again. */
   awsRequestIds?: Record<string, string>;
+  /** The recorded form submission that made this request, so that running it again finds it. */
+  clickId?: string;
   /** Internal: CreateUser was sent, so a user found by that name on a resumed run is ours. */
   createUserAttempted?: boolean;
 }
@@ -159,17 +161,27 @@ export interface AdminRequestDetails {
 export interface AdminApi {
   /** Checks a new starter (admin, trusted domain, unknown user, known role and names) without recording anything. */
   planOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<OnboardingPlan>>;
-  submitOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<RequestView>>;
+  /**
+   * `clickId`: the recorded form submission this runs (src/access/clicks.ts); run again, it finds the request it
+   * made instead of making (or refusing) a second one. Likewise for offboarding and role changes.
+   */
+  submitOnboarding(
+    adminSlackId: string,
+    starter: NewStarter,
+    clickId?: string,
+  ): Promise<Outcome<RequestView>>;
   /** `who`: an email or a Slack user id. */
   previewOffboarding(adminSlackId: string, who: string): Promise<Outcome<OffboardingPreview>>;
   submitOffboarding(
     adminSlackId: string,
     input: { who: string; reason: string; cleanupLegacyIam: boolean },
+    clickId?: string,
   ): Promise<Outcome<RequestView>>;
   previewRoleChange(adminSlackId: string, who: string, role: string): Promise<Outcome<RoleChangePreview>>;
   submitRoleChange(
     adminSlackId: string,
     input: { who: string; role: string; reason?: string },
+    clickId?: string,
   ): Promise<Outcome<RequestView>>;
   /** Continues a failed admin request from the step that failed. Admins only. */
   retry(requestId: string, adminSlackId: string): Promise<Outcome<RequestView>>;

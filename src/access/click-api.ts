@@ -1,14 +1,15 @@
 /**
  * Clicks whose effect must never be lost: Approve, Deny (the deny modal's submission), Cancel, Retry, and the
- * Extend and access request modals' submissions. A listener records the click (one insert), acknowledges it to Slack, then runs it;
+ * Extend, access request, onboarding, offboarding and role-change modals' submissions. A listener records the click (one insert), acknowledges it to Slack, then runs it;
  * if the process dies in between, the job runner runs it after a restart (or on another replica), exactly once,
  * and answers the person through the ClickAnswers port.
  */
 import type { DurationSpec } from '../domain/duration.js';
+import type { NewStarter } from './admin-api.js';
 import type { AccessRequestInput, Outcome } from './api.js';
 import type { RequestView } from './notifier.js';
 
-export type ClickAction = 'approve' | 'deny' | 'cancel' | 'retry' | 'extend' | 'request';
+export type ClickAction = 'approve' | 'deny' | 'cancel' | 'retry' | 'extend' | 'request' | 'admin';
 
 export const CLICK_ACTIONS: readonly ClickAction[] = [
   'approve',
@@ -17,7 +18,14 @@ export const CLICK_ACTIONS: readonly ClickAction[] = [
   'retry',
   'extend',
   'request',
+  'admin',
 ];
+
+/** What an admin's onboarding, offboarding or role-change form submitted. */
+export type AdminSubmission =
+  | { kind: 'onboard'; starter: NewStarter }
+  | { kind: 'offboard'; who: string; reason: string; cleanupLegacyIam: boolean }
+  | { kind: 'role_change'; who: string; role: string; reason?: string };
 
 /** Who clicked what, and where to answer them: everything needed to run the click without the listener. */
 export interface ClickInput {
@@ -35,6 +43,8 @@ export interface ClickInput {
   extension?: { grantId: string; duration: DurationSpec; reason?: string };
   /** request: what the request modal asked for. */
   submission?: Omit<AccessRequestInput, 'requesterSlackId' | 'clickId'>;
+  /** admin: what the admin's form asked for. */
+  adminSubmission?: AdminSubmission;
   /** The click's response_url, to answer the person where they clicked. Absent (a modal): a direct message. */
   responseUrl?: string;
 }

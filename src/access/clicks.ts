@@ -13,7 +13,14 @@ import type { Logger } from '../log.js';
 import type { DurationSpec } from '../domain/duration.js';
 import type { AccessApi, Outcome } from './api.js';
 import type { AdminApi } from './admin-api.js';
-import { CLICK_ACTIONS, type Click, type ClickAnswers, type ClickApi, type ClickInput } from './click-api.js';
+import {
+  CLICK_ACTIONS,
+  type AdminSubmission,
+  type Click,
+  type ClickAnswers,
+  type ClickApi,
+  type ClickInput,
+} from './click-api.js';
 import type { Clock } from './clock.js';
 import type { JobRunner } from './jobs.js';
 import type { JobRecord } from './ledger.js';
@@ -25,7 +32,7 @@ export interface ClickDeskDeps {
     AccessApi,
     'approve' | 'deny' | 'cancel' | 'requestExtension' | 'submitAccessRequest' | 'view'
   >;
-  admin?: Pick<AdminApi, 'retry'>;
+  admin?: Pick<AdminApi, 'retry' | 'submitOnboarding' | 'submitOffboarding' | 'submitRoleChange'>;
   /** How a click run by the job runner answers the person. Absent: it is logged only. */
   answers?: ClickAnswers;
   clock: Clock;
@@ -105,6 +112,32 @@ export class ClickDesk implements ClickApi {
           clickId: click.id,
         });
       }
+      case 'admin':
+        return this.adminWork(click);
+    }
+  }
+
+  private adminWork(click: Click): Promise<Outcome<RequestView>> {
+    const { admin } = this.deps;
+    const form = click.adminSubmission;
+    if (form === undefined) throw new Error(`admin click ${click.id} carries no submission`);
+    if (admin === undefined)
+      return Promise.resolve(refuse('not_admin', 'Admin work is not available in this deployment.'));
+    switch (form.kind) {
+      case 'onboard':
+        return admin.submitOnboarding(click.userId, form.starter, click.id);
+      case 'offboard':
+        return admin.submitOffboarding(
+          click.userId,
+          { who: form.who, reason: form.reason, cleanupLegacyIam: form.cleanupLegacyIam },
+          click.id,
+        );
+      case 'role_change':
+        return admin.submitRoleChange(
+          click.userId,
+          { who: form.who, role: form.role, ...(form.reason !== undefined ? { reason: form.reason } : {}) },
+          click.id,
+        );
     }
   }
 
@@ -136,6 +169,7 @@ function payloadOf(input: ClickInput): Record<string, unknown> {
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
     ...(input.extension !== undefined ? { extension: input.extension } : {}),
     ...(input.submission !== undefined ? { submission: input.submission } : {}),
+    ...(input.adminSubmission !== undefined ? { adminSubmission: input.adminSubmission } : {}),
     ...(input.responseUrl !== undefined ? { responseUrl: input.responseUrl } : {}),
   };
 }
@@ -147,7 +181,7 @@ export function clickOf(job: JobRecord): Click {
   if (
     action === undefined ||
     typeof p.userId !== 'string' ||
-    (job.requestId === null && action !== 'request')
+    (job.requestId === null && action !== 'request' && action !== 'admin')
   ) {
     throw new Error(`decide job ${job.id} does not hold a click`);
   }
@@ -159,6 +193,7 @@ export function clickOf(job: JobRecord): Click {
     ...(typeof p.reason === 'string' ? { reason: p.reason } : {}),
     ...(isExtension(p.extension) ? { extension: p.extension } : {}),
     ...(isSubmission(p.submission) ? { submission: p.submission } : {}),
+    ...(isAdminSubmission(p.adminSubmission) ? { adminSubmission: p.adminSubmission } : {}),
     ...(typeof p.responseUrl === 'string' ? { responseUrl: p.responseUrl } : {}),
   };
 }
@@ -189,4 +224,30 @@ function isExtension(value: unknown): value is { grantId: string; duration: Dura
     isDuration(v.duration) &&
     (v.reason === undefined || typeof v.reason === 'string')
   );
+}
+
+function isAdminSubmission(value: unknown): value is AdminSubmission {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const optionalText = (x: unknown): boolean => x === undefined || typeof x === 'string';
+  switch (v.kind) {
+    case 'onboard': {
+      const s = v.starter as Record<string, unknown> | null | undefined;
+      return (
+        typeof s === 'object' &&
+        s !== null &&
+        typeof s.email === 'string' &&
+        typeof s.givenName === 'string' &&
+        typeof s.familyName === 'string'
+      );
+    }
+    case 'offboard':
+      return (
+        typeof v.who === 'string' && typeof v.reason === 'string' && typeof v.cleanupLegacyIam === 'boolean'
+      );
+    case 'role_change':
+      return typeof v.who === 'string' && typeof v.role === 'string' && optionalText(v.reason);
+    default:
+      return false;
+  }
 }

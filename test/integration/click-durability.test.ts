@@ -186,4 +186,70 @@ describe('a click recorded before its ack', () => {
       { click: { responseUrl }, outcome: { ok: true, value: { request: { id: request?.id } } } },
     ]);
   });
+
+  it('submits an onboarding whose form closed just before a crash, once, and tells the admin', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const starter = {
+      email: 'nina.new@example.com',
+      givenName: 'Nina',
+      familyName: 'New',
+      role: 'junior-developer',
+    };
+    await first.clicks.record({
+      action: 'admin',
+      userId: PEOPLE.ada,
+      adminSubmission: { kind: 'onboard', starter },
+    });
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    const [request] = await h.ledger.findRequests({ kinds: ['onboard'] });
+    expect(request).toMatchObject({ status: 'pending', requesterSlackId: PEOPLE.ada });
+    expect(h.clickAnswers.answers).toMatchObject([
+      { outcome: { ok: true, value: { request: { id: request?.id } } } },
+    ]);
+  });
+
+  it('makes a role change a form asked for once, when it ran before the crash and again after', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const form = {
+      kind: 'role_change' as const,
+      who: 'sam.dev@example.com',
+      role: 'sre',
+      reason: 'joins SRE',
+    };
+    const click = await first.clicks.record({ action: 'admin', userId: PEOPLE.ada, adminSubmission: form });
+    // The listener submitted it; the process died before the click was marked done.
+    const asked = await first.admin.submitRoleChange(PEOPLE.ada, form, click.id);
+    if (!asked.ok) throw new Error(asked.message);
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    const requests = await h.ledger.findRequests({ kinds: ['role_change'] });
+    expect(requests.map((r) => r.id)).toEqual([asked.value.request.id]);
+    // Run again, it finds its request: not "a role change is already under way".
+    expect(h.clickAnswers.answers).toMatchObject([
+      { outcome: { ok: true, value: { request: { id: asked.value.request.id } } } },
+    ]);
+  });
+
+  it('offboards once when the form ran before the crash and again after', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const form = {
+      kind: 'offboard' as const,
+      who: 'kim.leaver@example.com',
+      reason: 'contract ended',
+      cleanupLegacyIam: true,
+    };
+    const click = await first.clicks.record({ action: 'admin', userId: PEOPLE.ada, adminSubmission: form });
+    const asked = await first.admin.submitOffboarding(PEOPLE.ada, form, click.id);
+    if (!asked.ok) throw new Error(asked.message);
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    expect((await h.ledger.findRequests({ kinds: ['offboard'] })).map((r) => r.id)).toEqual([
+      asked.value.request.id,
+    ]);
+    expect(h.clickAnswers.answers).toMatchObject([{ outcome: { ok: true } }]);
+  });
 });

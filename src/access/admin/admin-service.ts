@@ -51,7 +51,13 @@ export class AdminService implements AdminApi {
     return planned.ok ? ok(planned.value.plan) : planned;
   }
 
-  async submitOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<RequestView>> {
+  async submitOnboarding(
+    adminSlackId: string,
+    starter: NewStarter,
+    clickId?: string,
+  ): Promise<Outcome<RequestView>> {
+    const again = await this.madeByClick(adminSlackId, 'onboard', clickId);
+    if (again !== undefined) return this.view(again);
     const judged = await this.judgeOnboarding(adminSlackId, starter);
     if (!judged.ok) return judged;
     const { plan, accounts, parts, approval } = judged.value;
@@ -72,6 +78,7 @@ export class AdminService implements AdminApi {
           ruleParts: parts,
           steps: plan.steps,
           starter: plan.starter,
+          ...(clickId !== undefined ? { clickId } : {}),
           ...(plan.starter.role !== undefined ? { role: plan.starter.role } : {}),
         },
       },
@@ -121,9 +128,12 @@ export class AdminService implements AdminApi {
   async submitOffboarding(
     adminSlackId: string,
     input: { who: string; reason: string; cleanupLegacyIam: boolean },
+    clickId?: string,
   ): Promise<Outcome<RequestView>> {
     const admin = this.checkAdmin(adminSlackId, 'offboard people');
     if (!admin.ok) return admin;
+    const again = await this.madeByClick(adminSlackId, 'offboard', clickId);
+    if (again !== undefined) return this.view(again);
     const reason = this.checkReason(input.reason, true);
     if (!reason.ok) return reason;
     const person = await this.person(input.who);
@@ -159,6 +169,7 @@ export class AdminService implements AdminApi {
         details: {
           subject,
           touches,
+          ...(clickId !== undefined ? { clickId } : {}),
           steps: offboardingSteps(preview.value, input.cleanupLegacyIam),
           cleanupLegacyIam: input.cleanupLegacyIam,
           ...(iam !== undefined ? { legacyIamUserName: iam.userName } : {}),
@@ -184,7 +195,10 @@ export class AdminService implements AdminApi {
   async submitRoleChange(
     adminSlackId: string,
     input: { who: string; role: string; reason?: string },
+    clickId?: string,
   ): Promise<Outcome<RequestView>> {
+    const again = await this.madeByClick(adminSlackId, 'role_change', clickId);
+    if (again !== undefined) return this.view(again);
     const planned = await this.planRoleChange(adminSlackId, input.who, input.role);
     if (!planned.ok) return planned;
     const { plan, person } = planned.value;
@@ -237,6 +251,7 @@ export class AdminService implements AdminApi {
         details: {
           subject,
           ...(adds ? { ruleParts: parts.value } : { touches }),
+          ...(clickId !== undefined ? { clickId } : {}),
           steps: plan.steps,
           role: plan.preview.role,
           roleChange: { current, add, remove },
@@ -380,6 +395,24 @@ export class AdminService implements AdminApi {
     );
     this.deps.wake?.();
     return this.view(recorded.value.id);
+  }
+
+  /**
+   * The request a recorded form submission already made, when it runs again (its listener died after the
+   * first run): an admin's requests of that kind are few, the latest are enough to look at.
+   */
+  private async madeByClick(
+    adminSlackId: string,
+    kind: 'onboard' | 'offboard' | 'role_change',
+    clickId: string | undefined,
+  ): Promise<string | undefined> {
+    if (clickId === undefined) return undefined;
+    const made = await this.deps.ledger.findRequests({
+      requesterSlackId: adminSlackId,
+      kinds: [kind],
+      limit: 50,
+    });
+    return made.find((r) => r.details.clickId === clickId)?.id;
   }
 
   private checkAdmin(slackId: string, what: string): Outcome<void> {

@@ -102,6 +102,16 @@ export async function recordAdminRequest(
   };
   const email = details.subject.email.toLowerCase();
   return ledger.transaction(async (tx) => {
+    // The same recorded submission run twice at once (its listener, and a worker that took its lease over).
+    if (details.clickId !== undefined) {
+      const mine = await tx.findRequests({
+        requesterSlackId: input.adminSlackId,
+        kinds: [input.kind],
+        limit: 50,
+      });
+      const made = mine.find((r) => r.details.clickId === details.clickId);
+      if (made !== undefined) return ok(made);
+    }
     // Inside the transaction, so that two admins submitting the same work at once do not both pass.
     const open = await tx.findRequests({ statuses: [...OPEN], kinds: [input.kind] });
     const clash = open.find(

@@ -21,6 +21,7 @@ export function clickAnswer(
       return noticeMessage(`Cancelled ${escapeMrkdwn(outcome.value.request.id)}.`);
     case 'extend':
     case 'request':
+    case 'admin':
       return submittedMessage(outcome.value);
     case 'approve':
     case 'deny':

@@ -1,7 +1,6 @@
 /** The offboarding modal's submission: the reason and the legacy IAM choice, for the person it previewed. */
 import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
-import { refusalMessage } from '../../blocks/replies.js';
-import { submittedMessage } from '../../blocks/requester-messages.js';
+import { clickAnswer } from '../../blocks/click-answer.js';
 import { BLOCK } from '../../ids.js';
 import { parseOffboardModal } from '../../parse-admin-modal.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
@@ -34,11 +33,19 @@ export function offboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissi
         });
         return;
       }
+      // Recorded before the modal closes: a crash after the ack cannot lose the offboarding.
+      const click = await deps.clicks.record({
+        action: 'admin',
+        userId,
+        adminSubmission: { kind: 'offboard', who: metadata.who, ...parsed.value },
+        ...(metadata.responseUrl !== undefined ? { responseUrl: metadata.responseUrl } : {}),
+      });
       acked = true;
       await ack();
-      const outcome = await admin.submitOffboarding(userId, { who: metadata.who, ...parsed.value });
+      const outcome = await deps.clicks.run(click);
       if (outcome.ok) log.info({ requestId: outcome.value.request.id }, 'offboarding submitted');
-      await tell(outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+      const said = clickAnswer(click, outcome);
+      if (said !== undefined) await tell(said);
     } catch (err) {
       if (!acked) await ack();
       await reportFailure({ log, listener: 'offboard-modal', userId, tell }, err);

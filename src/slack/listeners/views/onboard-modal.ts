@@ -1,12 +1,12 @@
 /**
  * The onboarding form's submission. The plan is checked first, before the modal closes, so that what the
  * service refuses (an untrusted domain, a user who already exists, an unknown role) appears on the field;
- * only then is the modal acked and the onboarding submitted for approval.
+ * only then is the submission recorded (one insert, so that a crash after the modal closes cannot lose it), the
+ * modal acked and the onboarding submitted for approval.
  */
 import type { SlackMessage } from '../../blocks/kit.js';
 import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
-import { refusalMessage } from '../../blocks/replies.js';
-import { submittedMessage } from '../../blocks/requester-messages.js';
+import { clickAnswer } from '../../blocks/click-answer.js';
 import { BLOCK } from '../../ids.js';
 import { onboardingRefusalErrors, parseOnboardModal } from '../../parse-admin-modal.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
@@ -19,12 +19,8 @@ export function onboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const log = deps.logger.child({ module: 'slack.view', userId });
-    const tell: (msg: SlackMessage) => Promise<void> = tellWhereTyped(
-      client,
-      userId,
-      readAdminModalMetadata(view.private_metadata),
-      log,
-    );
+    const metadata = readAdminModalMetadata(view.private_metadata);
+    const tell: (msg: SlackMessage) => Promise<void> = tellWhereTyped(client, userId, metadata, log);
     let acked = false;
     const answer = async (errors?: Record<string, string>): Promise<void> => {
       acked = true;
@@ -42,10 +38,18 @@ export function onboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
       if (plan.settled && !plan.value.ok) {
         return await answer(onboardingRefusalErrors(plan.value, roles.length > 0));
       }
+      // Recorded before the modal closes: a crash after the ack cannot lose the onboarding.
+      const click = await deps.clicks.record({
+        action: 'admin',
+        userId,
+        adminSubmission: { kind: 'onboard', starter: parsed.value },
+        ...(metadata.responseUrl !== undefined ? { responseUrl: metadata.responseUrl } : {}),
+      });
       await answer();
-      const outcome = await admin.submitOnboarding(userId, parsed.value);
+      const outcome = await deps.clicks.run(click);
       if (outcome.ok) log.info({ requestId: outcome.value.request.id }, 'onboarding submitted');
-      await tell(outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+      const said = clickAnswer(click, outcome);
+      if (said !== undefined) await tell(said);
     } catch (err) {
       if (!acked) await ack();
       await reportFailure({ log, listener: 'onboard-modal', userId, tell }, err);

@@ -1,7 +1,6 @@
 /** The role-change modal's submission: the person and role it previewed, and the reason if one was given. */
 import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
-import { refusalMessage } from '../../blocks/replies.js';
-import { submittedMessage } from '../../blocks/requester-messages.js';
+import { clickAnswer } from '../../blocks/click-answer.js';
 import { BLOCK } from '../../ids.js';
 import { parseRoleChangeModal } from '../../parse-admin-modal.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
@@ -30,11 +29,19 @@ export function roleChangeModalSubmission(deps: ListenerDeps): (args: ViewSubmis
         });
         return;
       }
+      // Recorded before the modal closes: a crash after the ack cannot lose the role change.
+      const click = await deps.clicks.record({
+        action: 'admin',
+        userId,
+        adminSubmission: { kind: 'role_change', who, role, ...parsed.value },
+        ...(metadata.responseUrl !== undefined ? { responseUrl: metadata.responseUrl } : {}),
+      });
       acked = true;
       await ack();
-      const outcome = await admin.submitRoleChange(userId, { who, role, ...parsed.value });
+      const outcome = await deps.clicks.run(click);
       if (outcome.ok) log.info({ requestId: outcome.value.request.id }, 'role change submitted');
-      await tell(outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+      const said = clickAnswer(click, outcome);
+      if (said !== undefined) await tell(said);
     } catch (err) {
       if (!acked) await ack();
       await reportFailure({ log, listener: 'role-change-modal', userId, tell }, err);
