@@ -43,7 +43,10 @@ export function checkAccount(typed: string, options: RequestOptions): Checked<st
   return { ok: false, message: unknownName('account', typed, resolved.suggestions, known) };
 }
 
-/** `prod,staging`, `prod, staging`: every account checked; all unknown ones reported at once. */
+/** How many unknown accounts one answer explains; the rest are counted. */
+const LISTED_PROBLEMS = 5;
+
+/** `prod,staging`, `prod, staging`: every account checked; the unknown ones reported at once. */
 export function checkAccounts(typed: readonly string[], options: RequestOptions): Checked<string[]> {
   const found: string[] = [];
   const problems: string[] = [];
@@ -55,7 +58,10 @@ export function checkAccounts(typed: readonly string[], options: RequestOptions)
       problems.push(checked.message);
     }
   }
-  return problems.length > 0 ? { ok: false, message: problems.join('\n') } : { ok: true, value: found };
+  if (problems.length === 0) return { ok: true, value: found };
+  const more = problems.length - LISTED_PROBLEMS;
+  const shown = problems.slice(0, LISTED_PROBLEMS).join('\n');
+  return { ok: false, message: more > 0 ? `${shown}\n…and ${more} more unknown accounts.` : shown };
 }
 
 /**
@@ -90,7 +96,7 @@ export function takeDuration(rest: string): DurationTake {
   if (ATTEMPTED_DURATION.test(first)) {
     return {
       kind: 'error',
-      message: `${code(first)} is not a duration: use \`30m\`, \`4h\`, \`2d\` or \`permanent\`. If it starts the reason, put the reason in quotes.`,
+      message: `${code(truncate(first, 80))} is not a duration: use \`30m\`, \`4h\`, \`2d\` or \`permanent\`. If it starts the reason, put the reason in quotes.`,
     };
   }
   return { kind: 'none' };

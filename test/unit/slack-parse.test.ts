@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../src/domain/duration.js';
-import { parseAccessCommand, type ParsedCommand } from '../../src/slack/parse.js';
+import { COMMAND_TEXT_MAX, parseAccessCommand, type ParsedCommand } from '../../src/slack/parse.js';
 import { parseDenyModal, parseExtendModal, parseRequestModal } from '../../src/slack/parse-modal.js';
 import { plainFromSlack, parsePersonRef } from '../../src/slack/slack-text.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
@@ -226,6 +226,30 @@ describe('the /access router', () => {
   });
 });
 
+describe('command text too long to read', () => {
+  it.each([
+    ['a request with a 40,000-character reason', `request Developer dev 1h ${'x'.repeat(40_000)}`],
+    ['40,000 digits where the duration goes', `request Developer dev ${'1'.repeat(40_000)}h`],
+    ['a 40,000-character email', `whois a@${'a.'.repeat(20_000)}`],
+    ['40,000 characters of one word', 'x'.repeat(40_000)],
+  ])('%s is refused unread, naming its length and the limit', (_what, text) => {
+    const parsed = parse(text);
+    expect(parsed.subcommand).toBe('unknown');
+    const message = parsed.subcommand === 'unknown' ? parsed.message : '';
+    expect(message).toContain(`${text.trim().length} characters`);
+    expect(message).toContain(`at most ${COMMAND_TEXT_MAX}`);
+    expect(message.length).toBeLessThan(400);
+  });
+
+  it('reads a command just under the limit as usual', () => {
+    const parsed = parse(`request Developer dev 1h ${'x'.repeat(COMMAND_TEXT_MAX - 30)}`);
+    expect(parsed.subcommand === 'request' ? parsed.result : parsed).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('keep it to 500') as unknown,
+    });
+  });
+});
+
 describe('/access audit', () => {
   it('takes no arguments: it always covers everyone', () => {
     expect(parse('audit')).toEqual({
@@ -242,6 +266,15 @@ describe('Slack command text', () => {
     expect(parsePersonRef('<@U123ABC|sam>')).toEqual({ slackId: 'U123ABC' });
     expect(parsePersonRef('<mailto:a@example.com|a@example.com>')).toEqual({ email: 'a@example.com' });
     expect(parsePersonRef('not-a-person')).toBeUndefined();
+  });
+
+  it.each([
+    ['dots after the @', `a@${'.'.repeat(40_000)}@`],
+    ['labels that never end', `a@${'a.'.repeat(20_000)} `],
+    ['a mailto link', `<mailto:a@${'a.'.repeat(20_000)}|x>`],
+    ['a valid shape, too long', `${'a'.repeat(40_000)}@example.com`],
+  ])('does not take 40,000 characters of %s as an email', (_what, token) => {
+    expect(parsePersonRef(token)).toBeUndefined();
   });
 
   it('turns entities back into the characters typed', () => {
