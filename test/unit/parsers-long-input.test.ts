@@ -18,7 +18,7 @@ import { LIMITS } from '../../src/domain/text.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
 import { parseOffboardArgs, parseRoleArgs } from '../../src/slack/parse-admin.js';
 import { parseOnboardModal, parseRoleChangeModal } from '../../src/slack/parse-admin-modal.js';
-import { checkAccounts, checkReason, takeAccountList } from '../../src/slack/parse-args.js';
+import { checkAccounts, checkReason, takeAccountList, takeDuration } from '../../src/slack/parse-args.js';
 import { parseUsersArgs, parseWhoisArgs } from '../../src/slack/parse-insight.js';
 import { parseDenyModal, parseExtendModal, parseRequestModal } from '../../src/slack/parse-modal.js';
 import {
@@ -105,6 +105,15 @@ describe('the /access command line', () => {
     if (!checked.ok) {
       expect(checked.message).toContain(`…and ${N / 5 - 5} more unknown accounts.`);
       short(checked.message);
+    }
+  });
+
+  it('refuses 40,000 digits where a duration goes as not a duration, quoting a bounded part of it', () => {
+    const taken = takeDuration(`${'9'.repeat(N)}h fixing`);
+    expect(taken.kind).toBe('error');
+    if (taken.kind === 'error') {
+      expect(taken.message).toContain('is not a duration');
+      short(taken.message);
     }
   });
 });
