@@ -16,6 +16,7 @@ import { EMAIL_MAX, isEmailAddress } from '../../src/domain/email.js';
 import { resolveName } from '../../src/domain/names.js';
 import { LIMITS } from '../../src/domain/text.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
+import { checkSlackBody } from '../../src/slack/payload-shape.js';
 import { parseOffboardArgs, parseRoleArgs } from '../../src/slack/parse-admin.js';
 import { parseOnboardModal, parseRoleChangeModal } from '../../src/slack/parse-admin-modal.js';
 import { checkAccounts, checkReason, takeAccountList, takeDuration } from '../../src/slack/parse-args.js';
@@ -198,6 +199,22 @@ describe('modal values', () => {
       expect(parsed.ok).toBe(false);
       if (!parsed.ok) for (const message of Object.values(parsed.errors)) short(message);
     }
+  });
+});
+
+describe('Slack bodies', () => {
+  it('checks a click carrying 40,000 actions and a view of 40,000 inputs in one pass each', () => {
+    const user = { id: 'U0000SAM01' };
+    const actions = Array.from({ length: N }, () => ({ action_id: 'a', block_id: 'b', value: 'v' }));
+    expect(checkSlackBody({ type: 'block_actions', user, actions })).toEqual({ ok: true });
+    const values = Object.fromEntries(Array.from({ length: N }, (_v, i) => [`b${i}`, { a: { value: 'x' } }]));
+    const view = { callback_id: 'request_modal', state: { values } };
+    expect(checkSlackBody({ type: 'view_submission', user, view })).toEqual({ ok: true });
+    values.b39999 = { a: { value: 42 } } as unknown as (typeof values)[string];
+    expect(checkSlackBody({ type: 'view_submission', user, view })).toEqual({
+      ok: false,
+      problem: 'body.view.state.values.b39999.a.value must be text',
+    });
   });
 });
 
