@@ -5,9 +5,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION, CALLBACK } from '../../src/slack/ids.js';
-import { PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
+import { eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
 import { watchProcessFaults } from '../support/process-faults.js';
-import { blockActionsBody, postToSlackEvents, viewSubmissionBody } from '../support/slack-requests.js';
+import {
+  blockActionsBody,
+  postToSlackEvents,
+  slashCommandBody,
+  viewSubmissionBody,
+  waitFor,
+  waitForResponse,
+} from '../support/slack-requests.js';
 
 let h: DeskHarness | undefined;
 afterEach(async () => {
@@ -17,10 +24,36 @@ afterEach(async () => {
 
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 const payload = (json: string): string => form({ payload: json });
+const text = (body: unknown): string => JSON.stringify(body);
 
 async function stillAnswers(harness: DeskHarness): Promise<void> {
   const health = await fetch(`${harness.target.url}/healthz`);
   expect(health.status).toBe(200);
+}
+
+let counter = 0;
+async function requestFrom(harness: DeskHarness, userId: string, what: string): Promise<string> {
+  const id = `cmd-${++counter}`;
+  const before = new Set((await harness.desk.ledger.findRequests({})).map((r) => r.id));
+  const sent = await postToSlackEvents(
+    harness.target,
+    slashCommandBody({ text: what, userId, responseUrl: harness.slack.responseUrl(id) }),
+  );
+  expect(sent.status).toBe(200);
+  await waitForResponse(harness.slack, id);
+  return eventually('the new request in the ledger', async () => {
+    const fresh = (await harness.desk.ledger.findRequests({})).find((r) => !before.has(r.id));
+    return fresh?.id;
+  });
+}
+
+async function cardOf(harness: DeskHarness, requestId: string): Promise<unknown[]> {
+  const card = await waitFor(`the approval card of ${requestId}`, () =>
+    harness.slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === 'C0000APPROV' && text(c.args.blocks).includes(`decide:${requestId}`)),
+  );
+  return card.args.blocks as unknown[];
 }
 
 describe('malformed signed requests to /slack/events', () => {
@@ -99,5 +132,122 @@ describe('malformed signed requests to /slack/events', () => {
     const answer = await postToSlackEvents(h.target, payload('null'), { signature: 'v0=' + '0'.repeat(64) });
     expect(answer.status).toBe(401);
     await stillAnswers(h);
+  });
+});
+
+describe('a button acts only on the request of its own card', () => {
+  it('refuses an Approve whose value names another request than its card, and that request stays pending', async () => {
+    h = await startDesk();
+    const first = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper prod 4h first incident');
+    const second = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper dev 2h second story');
+    const firstCard = await cardOf(h, first);
+
+    const answer = await postToSlackEvents(
+      h.target,
+      blockActionsBody({
+        actionId: ACTION.approve,
+        value: second,
+        blockId: `decide:${first}`,
+        userId: PEOPLE.lena,
+        responseUrl: h.slack.responseUrl('tampered'),
+        messageBlocks: firstCard,
+      }),
+    );
+    expect(answer.status).toBe(200);
+    const refusal = await waitForResponse(h.slack, 'tampered');
+    expect(text(refusal.body)).toMatch(/this card/i);
+    expect((await h.desk.service.view(second))?.request.status).toBe('pending');
+    expect((await h.desk.service.view(first))?.request.status).toBe('pending');
+    const audit = (await h.desk.ledger.listAudit({ requestId: second })).map((e) => e.action);
+    expect(audit).not.toContain('request.approved');
+  });
+
+  it('still approves from the card when the button names the card’s own request', async () => {
+    h = await startDesk();
+    const id = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper dev 2h honest click');
+    const card = await cardOf(h, id);
+    await postToSlackEvents(
+      h.target,
+      blockActionsBody({
+        actionId: ACTION.approve,
+        value: id,
+        blockId: `decide:${id}`,
+        userId: PEOPLE.lena,
+        responseUrl: h.slack.responseUrl('honest'),
+        messageBlocks: card,
+      }),
+    );
+    await eventually('the request to be approved', async () => {
+      const status = (await h!.desk.service.view(id))?.request.status;
+      return status !== undefined && status !== 'pending' ? status : undefined;
+    });
+  });
+
+  it('refuses a Cancel whose value names another request than the message it sits on', async () => {
+    h = await startDesk();
+    const first = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper dev 2h first');
+    const second = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper staging 3h second');
+    const answer = await postToSlackEvents(
+      h.target,
+      blockActionsBody({
+        actionId: ACTION.cancel,
+        value: second,
+        blockId: `mine:${first}`,
+        userId: PEOPLE.sam,
+        channelId: 'D0000SAM01',
+        responseUrl: h.slack.responseUrl('cancel'),
+        messageBlocks: [
+          {
+            type: 'actions',
+            block_id: `mine:${first}`,
+            elements: [{ type: 'button', action_id: ACTION.cancel, value: first }],
+          },
+        ],
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(text((await waitForResponse(h.slack, 'cancel')).body)).toMatch(/this card/i);
+    expect((await h.desk.service.view(second))?.request.status).toBe('pending');
+  });
+
+  it('refuses a Deny whose value names another request than its card, and opens no modal', async () => {
+    h = await startDesk();
+    const first = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper dev 2h first');
+    const second = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper staging 2h second');
+    const firstCard = await cardOf(h, first);
+    const answer = await postToSlackEvents(
+      h.target,
+      blockActionsBody({
+        actionId: ACTION.deny,
+        value: second,
+        blockId: `decide:${first}`,
+        userId: PEOPLE.lena,
+        responseUrl: h.slack.responseUrl('deny-tampered'),
+        messageBlocks: firstCard,
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(text((await waitForResponse(h.slack, 'deny-tampered')).body)).toMatch(/this card/i);
+    expect(h.slack.callsTo('views.open')).toEqual([]);
+  });
+
+  it('refuses an Approve whose card is another request’s even when value and block id agree', async () => {
+    h = await startDesk();
+    const first = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper dev 2h first');
+    const second = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper staging 2h second');
+    const answer = await postToSlackEvents(
+      h.target,
+      blockActionsBody({
+        actionId: ACTION.approve,
+        value: second,
+        blockId: `decide:${second}`,
+        userId: PEOPLE.lena,
+        responseUrl: h.slack.responseUrl('other-card'),
+        messageBlocks: await cardOf(h, first),
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(text((await waitForResponse(h.slack, 'other-card')).body)).toMatch(/this card/i);
+    expect((await h.desk.service.view(second))?.request.status).toBe('pending');
   });
 });
