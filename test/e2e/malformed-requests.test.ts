@@ -1,16 +1,18 @@
 /**
  * Signed requests that Slack would never send, through the real Bolt App on loopback: none may end the process or
- * answer 5xx, each malformed one is refused with a 4xx, a bad signature still answers 401, and a button acts only
- * on the request of the card it sits on.
+ * answer 5xx, each malformed one is refused with a 4xx, a bad signature still answers 401, a button acts only on
+ * the request of the card it sits on, and a modal only on the request or person it was opened for.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION, CALLBACK } from '../../src/slack/ids.js';
+import { NOT_THIS_FORM } from '../../src/slack/blocks/modal-metadata.js';
+import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
 import { watchProcessFaults } from '../support/process-faults.js';
 import {
   blockActionsBody,
   postToSlackEvents,
   slashCommandBody,
+  stateValue,
   viewSubmissionBody,
   waitFor,
   waitForResponse,
@@ -45,6 +47,19 @@ async function requestFrom(harness: DeskHarness, userId: string, what: string): 
     const fresh = (await harness.desk.ledger.findRequests({})).find((r) => !before.has(r.id));
     return fresh?.id;
   });
+}
+
+/** The last modal of `callbackId` the app opened (or updated a waiting modal to), as Slack holds it. */
+async function modalOf(
+  harness: DeskHarness,
+  callbackId: string,
+): Promise<{ private_metadata: string; blocks: unknown[] }> {
+  return waitFor(`the ${callbackId} modal`, () =>
+    [...harness.slack.callsTo('views.open'), ...harness.slack.callsTo('views.update')]
+      .map((c) => c.args.view as { callback_id?: string; private_metadata: string; blocks: unknown[] })
+      .filter((v) => v.callback_id === callbackId)
+      .at(-1),
+  );
 }
 
 async function cardOf(harness: DeskHarness, requestId: string): Promise<unknown[]> {
@@ -249,5 +264,102 @@ describe('a button acts only on the request of its own card', () => {
     expect(answer.status).toBe(200);
     expect(text((await waitForResponse(h.slack, 'other-card')).body)).toMatch(/this card/i);
     expect((await h.desk.service.view(second))?.request.status).toBe('pending');
+  });
+});
+
+describe('a modal acts only on what it was opened for', () => {
+  it('refuses the deny modal of one request sent back naming another, and denies neither', async () => {
+    h = await startDesk();
+    const first = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper dev 2h first');
+    const second = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper staging 2h second');
+    await postToSlackEvents(
+      h.target,
+      blockActionsBody({
+        actionId: ACTION.deny,
+        value: first,
+        userId: PEOPLE.lena,
+        responseUrl: h.slack.responseUrl('deny-first'),
+        messageBlocks: await cardOf(h, first),
+      }),
+    );
+    const modal = await modalOf(h, CALLBACK.denyModal);
+    expect(modal.private_metadata).toBe(first);
+
+    const answer = await postToSlackEvents(
+      h.target,
+      viewSubmissionBody({
+        callbackId: CALLBACK.denyModal,
+        userId: PEOPLE.lena,
+        privateMetadata: second,
+        blocks: modal.blocks,
+        values: { [BLOCK.denyReason]: stateValue.text(ACTION.typeDenyReason, 'not today') },
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({
+      response_action: 'errors',
+      errors: { [BLOCK.denyReason]: NOT_THIS_FORM },
+    });
+    expect((await h.desk.service.view(second))?.request.status).toBe('pending');
+    expect((await h.desk.service.view(first))?.request.status).toBe('pending');
+  });
+
+  it('still denies through the deny modal as it was opened', async () => {
+    h = await startDesk();
+    const id = await requestFrom(h, PEOPLE.sam, 'request SeniorDeveloper dev 2h honest deny');
+    await postToSlackEvents(
+      h.target,
+      blockActionsBody({
+        actionId: ACTION.deny,
+        value: id,
+        userId: PEOPLE.lena,
+        responseUrl: h.slack.responseUrl('deny-honest'),
+        messageBlocks: await cardOf(h, id),
+      }),
+    );
+    const modal = await modalOf(h, CALLBACK.denyModal);
+    await postToSlackEvents(
+      h.target,
+      viewSubmissionBody({
+        callbackId: CALLBACK.denyModal,
+        userId: PEOPLE.lena,
+        privateMetadata: modal.private_metadata,
+        blocks: modal.blocks,
+        values: { [BLOCK.denyReason]: stateValue.text(ACTION.typeDenyReason, 'not today') },
+      }),
+    );
+    await eventually('the request to be denied', async () =>
+      (await h!.desk.service.view(id))?.request.status === 'denied' ? true : undefined,
+    );
+  });
+
+  it('refuses the offboarding modal of one person sent back naming another, and offboards no one', async () => {
+    h = await startDesk();
+    const typed = await postToSlackEvents(
+      h.target,
+      slashCommandBody({
+        text: 'offboard kim.leaver@example.com',
+        userId: PEOPLE.ada,
+        responseUrl: h.slack.responseUrl('offboard'),
+      }),
+    );
+    expect(typed.status).toBe(200);
+    const modal = await modalOf(h, CALLBACK.offboardModal);
+    const answer = await postToSlackEvents(
+      h.target,
+      viewSubmissionBody({
+        callbackId: CALLBACK.offboardModal,
+        userId: PEOPLE.ada,
+        privateMetadata: JSON.stringify({ who: 'sam.dev@example.com' }),
+        blocks: modal.blocks,
+        values: { [BLOCK.reason]: stateValue.text(ACTION.typeReason, 'contract ended') },
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({
+      response_action: 'errors',
+      errors: { [BLOCK.reason]: NOT_THIS_FORM },
+    });
+    expect(await h.desk.ledger.findRequests({ kinds: ['offboard'] })).toEqual([]);
   });
 });

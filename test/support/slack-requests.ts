@@ -4,6 +4,7 @@
  * `v0:{timestamp}:{raw body}`). Plus a bounded wait for effects that happen after the app has acked.
  */
 import { signSlackRequest } from '../../src/console/bot-link.js';
+import { sealOf } from '../../src/slack/blocks/modal-metadata.js';
 import { USERS_PAGER_BLOCK } from '../../src/slack/blocks/users-message.js';
 import { ACTION, CARD_BLOCK_PREFIX, cardBlockId, type RequestButtonAction } from '../../src/slack/ids.js';
 import type { FakeSlack, RecordedCall, RecordedResponse } from './fake-slack.js';
@@ -144,6 +145,11 @@ export interface ViewSubmissionFields {
   userId: string;
   values: ViewStateValues;
   privateMetadata?: string;
+  /**
+   * The view's blocks, as Slack sends them back. Default: those of a modal the app opened with this metadata,
+   * as far as the app reads them (the block that seals the metadata, see blocks/modal-metadata.ts).
+   */
+  blocks?: unknown[];
   viewId?: string;
 }
 
@@ -163,7 +169,9 @@ export function viewSubmissionBody(fields: ViewSubmissionFields): string {
       private_metadata: fields.privateMetadata ?? '',
       hash: 'hash',
       title: { type: 'plain_text', text: 'Modal' },
-      blocks: [],
+      blocks:
+        fields.blocks ??
+        (fields.privateMetadata ? [{ type: 'divider', block_id: sealOf(fields.privateMetadata) }] : []),
       state: { values: fields.values },
       app_id: APP_ID,
       bot_id: 'B0000BOT',

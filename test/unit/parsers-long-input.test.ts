@@ -15,6 +15,7 @@ import { parseDuration } from '../../src/domain/duration.js';
 import { EMAIL_MAX, isEmailAddress } from '../../src/domain/email.js';
 import { resolveName } from '../../src/domain/names.js';
 import { LIMITS } from '../../src/domain/text.js';
+import { openedMetadata, readAdminModalMetadata } from '../../src/slack/blocks/modal-metadata.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
 import { checkSlackBody } from '../../src/slack/payload-shape.js';
 import { parseOffboardArgs, parseRoleArgs } from '../../src/slack/parse-admin.js';
@@ -200,6 +201,14 @@ describe('modal values', () => {
       if (!parsed.ok) for (const message of Object.values(parsed.errors)) short(message);
     }
   });
+
+  it.each(ADVERSARIAL)(
+    'reads %s as private_metadata without a seal as changed, and as no person',
+    (_what, text) => {
+      expect(openedMetadata({ private_metadata: text, blocks: [] })).toBeUndefined();
+      expect(readAdminModalMetadata(text)).toEqual({});
+    },
+  );
 });
 
 describe('Slack bodies', () => {

@@ -4,7 +4,7 @@
  * only then is the modal acked and the onboarding submitted for approval.
  */
 import type { SlackMessage } from '../../blocks/kit.js';
-import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
+import { NOT_THIS_FORM, openedMetadata, readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { refusalMessage } from '../../blocks/replies.js';
 import { submittedMessage } from '../../blocks/requester-messages.js';
 import { BLOCK } from '../../ids.js';
@@ -19,10 +19,11 @@ export function onboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const log = deps.logger.child({ module: 'slack.view', userId });
+    const opened = openedMetadata(view);
     const tell: (msg: SlackMessage) => Promise<void> = tellWhereTyped(
       client,
       userId,
-      readAdminModalMetadata(view.private_metadata),
+      readAdminModalMetadata(opened ?? ''),
       log,
     );
     let acked = false;
@@ -33,6 +34,10 @@ export function onboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
     try {
       const { admin } = deps;
       if (admin === undefined) return await answer({ [BLOCK.email]: NOT_AVAILABLE });
+      if (opened === undefined) {
+        log.warn('onboarding modal whose metadata is not the one it was opened with');
+        return await answer({ [BLOCK.email]: NOT_THIS_FORM });
+      }
       const roles = Object.keys(deps.config.roles);
       const parsed = parseOnboardModal(view.state.values, deps.access.requestOptions(), roles);
       if (!parsed.ok) return await answer(parsed.errors);

@@ -1,5 +1,5 @@
 /** The role-change modal's submission: the person and role it previewed, and the reason if one was given. */
-import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
+import { NOT_THIS_FORM, openedMetadata, readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { refusalMessage } from '../../blocks/replies.js';
 import { submittedMessage } from '../../blocks/requester-messages.js';
 import { BLOCK } from '../../ids.js';
@@ -12,7 +12,8 @@ import { tellWhereTyped } from '../tell.js';
 export function roleChangeModalSubmission(deps: ListenerDeps): (args: ViewSubmissionArgs) => Promise<void> {
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
-    const metadata = readAdminModalMetadata(view.private_metadata);
+    const opened = openedMetadata(view);
+    const metadata = readAdminModalMetadata(opened ?? '');
     const log = deps.logger.child({ module: 'slack.view', userId, who: metadata.who });
     const tell = tellWhereTyped(client, userId, metadata, log);
     let acked = false;
@@ -20,6 +21,13 @@ export function roleChangeModalSubmission(deps: ListenerDeps): (args: ViewSubmis
       const parsed = parseRoleChangeModal(view.state.values);
       const { admin } = deps;
       const { who, role } = metadata;
+      if (opened === undefined) {
+        // A modal whose person or role is not the one it was opened for (and showed) changes nothing.
+        log.warn('role-change modal whose metadata is not the one it was opened with');
+        acked = true;
+        await ack({ response_action: 'errors', errors: { [BLOCK.reason]: NOT_THIS_FORM } });
+        return;
+      }
       if (!parsed.ok || admin === undefined || who === undefined || role === undefined) {
         acked = true;
         await ack({
