@@ -9,6 +9,7 @@ import { startEmulator } from '../src/emulator/server.js';
 import { silentLogger } from '../src/log.js';
 import { benchAudit } from './audit.js';
 import { benchCoreLoop } from './core-loop.js';
+import { benchParsers } from './parsers.js';
 import { benchWhois } from './whois.js';
 
 const LATENCY_MS = 40;
@@ -155,6 +156,7 @@ async function benchAssignments(): Promise<void> {
 }
 
 console.log('access-desk benchmarks (local Identity Center, AWS rate limits on)');
+benchParsers();
 await benchLookups();
 await benchAssignments();
 await benchCoreLoop();

@@ -1,7 +1,14 @@
 /** "Did you mean": the known names nearest to what was typed, for unknown keys and unknown references. */
 
+/**
+ * Only this much of what was typed is compared: no configured name is near a longer one, and the distance costs
+ * the product of the two lengths.
+ */
+const COMPARED_MAX = 100;
+
 /** The known name that is most likely what was meant, when one is near enough to be a typo. */
 export function closest(typed: string, known: readonly string[]): string | undefined {
+  if (typed.length > COMPARED_MAX) return undefined;
   const t = typed.toLowerCase();
   const exact = known.find((k) => k.toLowerCase() === t);
   if (exact !== undefined) return exact;
@@ -31,7 +38,7 @@ export function knownList(typed: string, known: readonly string[]): string {
 }
 
 function rank(typed: string, known: readonly string[]): string[] {
-  const t = typed.toLowerCase();
+  const t = typed.slice(0, COMPARED_MAX).toLowerCase();
   return known
     .map((k, order) => ({ k, order, d: distance(t, k.toLowerCase()) }))
     .sort((a, b) => a.d - b.d || a.order - b.order)

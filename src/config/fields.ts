@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration, type DurationSpec } from '../domain/duration.js';
+import { isEmailAddress } from '../domain/email.js';
 import type { RequestKind } from '../domain/request.js';
 import { parseInterval } from './interval.js';
 import { show } from './show.js';
@@ -67,8 +68,7 @@ export const slackUsergroupId = z.string().regex(
   refusing((v) => `${v} is not a Slack user group id (S…)`),
 );
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const emailAddress = z.string().trim().regex(EMAIL, 'must be an email address');
+export const emailAddress = z.string().trim().refine(isEmailAddress, 'must be an email address');
 
 export const domainName = z
   .string()
@@ -84,7 +84,7 @@ export const personRef = z
   .string()
   .trim()
   .refine(
-    (v) => (v.includes('@') ? EMAIL.test(v) : /^\S{1,128}$/.test(v)),
+    (v) => (v.includes('@') ? isEmailAddress(v) : /^\S{1,128}$/.test(v)),
     refusing((v) => `${v} is neither an email address nor an Identity Center user name`),
   );
 

@@ -3,6 +3,8 @@
  * end so every message is printed the same way: `rules[2].approvers[0]: unknown approver group "leeds"`.
  */
 
+import { show, SHOWN_MAX } from './show.js';
+
 export type PathStep = string | number;
 
 export interface Problem {
@@ -21,7 +23,8 @@ export function formatPath(path: readonly PathStep[]): string {
   return path
     .map((step, i) => {
       if (typeof step === 'number') return `[${step}]`;
-      if (!PLAIN_KEY.test(step)) return `[${JSON.stringify(step)}]`;
+      // A long key is quoted by its start and its length, like a long value (show.ts).
+      if (step.length > SHOWN_MAX || !PLAIN_KEY.test(step)) return `[${show(step)}]`;
       return i === 0 ? step : `.${step}`;
     })
     .join('');

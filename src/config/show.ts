@@ -4,10 +4,18 @@ const SLACK_TOKEN = /^(xox[a-z]|xapp)-/i;
 
 export const looksLikeSlackToken = (text: string): boolean => SLACK_TOKEN.test(text.trim());
 
-/** `"lena"`, `3333`, `true`; a Slack token is cut to its prefix so error output never carries it. */
+/** The most of a refused text a message quotes: enough to find it in the file. */
+export const SHOWN_MAX = 80;
+
+/**
+ * `"lena"`, `3333`, `true`; a Slack token is cut to its prefix so error output never carries it, and a long
+ * text to its start and its length, so a message stays a line whatever the file holds.
+ */
 export function show(value: unknown): string {
   if (typeof value === 'string') {
-    return looksLikeSlackToken(value) ? `"${value.trim().slice(0, 5)}…"` : JSON.stringify(value);
+    if (looksLikeSlackToken(value)) return `"${value.trim().slice(0, 5)}…"`;
+    if (value.length <= SHOWN_MAX) return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_MAX))}… (${value.length} characters)`;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return describe(value);

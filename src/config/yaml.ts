@@ -7,7 +7,9 @@ export type YamlRead = { ok: true; value: Record<string, unknown> } | { ok: fals
 export function readYaml(text: string, source: string): YamlRead {
   const lineCounter = new LineCounter();
   // Duplicate keys are errors (`uniqueKeys` is on by default): the second of two `rules:` would win silently.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // logLevel 'error': the library's warnings (a list used as a key) would go to the process's stderr; the key
+  // is then reported as unknown, with the others.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'error' });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -17,7 +19,14 @@ export function readYaml(text: string, source: string): YamlRead {
       }),
     };
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    // Aliases are expanded here: an alias to an anchor that is not set, or a "billion laughs" of aliases to
+    // aliases (the library stops at 100), is an error in the file, not in the program.
+    value = doc.toJS();
+  } catch (error) {
+    return { ok: false, errors: [`${source}: not valid YAML: ${(error as Error).message}`] };
+  }
   if (value === null || value === undefined) {
     return { ok: false, errors: [`${source}: the file is empty: start from access-desk.example.yml`] };
   }

@@ -42,6 +42,9 @@ function suggest(typed: string, known: readonly string[]): string[] {
   const ranked: { name: string; tier: number; distance: number; position: number }[] = [];
   known.forEach((name, position) => {
     const candidate = normalise(name);
+    // No tier can take a name shorter than the input by more than the threshold (the distance is at least the
+    // difference in length): skipping it keeps the work to the names' lengths, however long the input.
+    if (key.length > candidate.length + threshold) return;
     const distance = editDistance(key, candidate);
     const tier =
       candidate === key

@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import { boltLogger, slackLogLevel } from './bolt-logger.js';
 import { slackClientOptions } from './client.js';
 import { registerListeners } from './listeners/index.js';
+import { guardedHttpReceiver, guardedSocketModeReceiver } from './receivers.js';
 
 export interface SlackAppOptions {
   config: AccessDeskConfig;
@@ -125,6 +126,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     throw new SlackSetupError('SLACK_SIGNING_SECRET is not set: HTTP mode cannot verify requests without it');
   }
   const knownBot = options.botId !== undefined && options.botUserId !== undefined;
+  const bolt = boltLogger(logger.child({ module: 'slack.bolt' }));
+  const customRoutes = [healthz, readyzRoute(options.readiness, log)];
+  const guard = log.child({ module: 'slack.guard' });
 
   const app = new App({
     token: secrets.slackBotToken,
@@ -132,23 +136,31 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // With the bot's ids known there is nothing to verify; otherwise init() (in start) checks the token once.
     tokenVerificationEnabled: !knownBot,
     deferInitialization: true,
-    logger: boltLogger(logger.child({ module: 'slack.bolt' })),
+    logger: bolt,
     logLevel: slackLogLevel(logger, LogLevel.INFO),
     // A fresh object: Bolt writes its logger into the options it is given.
     clientOptions: slackClientOptions(logger, options.slackApiUrl),
-    customRoutes: [healthz, readyzRoute(options.readiness, log)],
     // No conversation store: nothing here uses context.conversation, and Bolt's default (in memory, so wrong with
     // more than one instance) runs as global middleware before every listener, so before every ack(): a store
     // lookup that fails with a new Error for each request. Off, a burst of commands is acknowledged sooner.
     convoStore: false,
-    ...(socketMode
-      ? { socketMode: true, appToken: secrets.slackAppToken, port: options.port ?? DEFAULT_PORT }
-      : {
-          socketMode: false,
-          signingSecret: secrets.slackSigningSecret,
-          endpoints: EVENTS_PATH,
-          // Answer Slack at ack(); the work after it must never hold the 3 s acknowledgement.
-          processBeforeResponse: false,
+    socketMode,
+    // Bolt's receivers behind a guard (receivers.ts): nothing Slack would never send reaches a listener.
+    receiver: socketMode
+      ? guardedSocketModeReceiver({
+          appToken: secrets.slackAppToken ?? '',
+          port: options.port ?? DEFAULT_PORT,
+          customRoutes,
+          clientOptions: { ...slackClientOptions(logger, options.slackApiUrl) },
+          boltLogger: bolt,
+          log: guard,
+        })
+      : guardedHttpReceiver({
+          signingSecret: secrets.slackSigningSecret ?? '',
+          endpoint: EVENTS_PATH,
+          customRoutes,
+          boltLogger: bolt,
+          log: guard,
         }),
   });
 

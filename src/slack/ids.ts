@@ -65,6 +65,21 @@ export const BLOCK = {
 export const LEGACY_CLEANUP_VALUE = 'delete_legacy_iam_user';
 
 /**
+ * The actions block of each button on a request names that request: `decide:<id>` (Approve and Deny on a card),
+ * `mine:<id>` (Cancel, for the requester), `retry:<id>` (Retry on failed admin work). A click acts only when the
+ * button's value is the request its block names (see slack/button-click.ts).
+ */
+export const CARD_BLOCK_PREFIX = {
+  [ACTION.approve]: 'decide:',
+  [ACTION.deny]: 'decide:',
+  [ACTION.cancel]: 'mine:',
+  [ACTION.retry]: 'retry:',
+} as const;
+export type RequestButtonAction = keyof typeof CARD_BLOCK_PREFIX;
+export const cardBlockId = (action: RequestButtonAction, requestId: string): string =>
+  `${CARD_BLOCK_PREFIX[action]}${requestId}`;
+
+/**
  * The Extend button sits in a block whose id names the grant's request, so that a click can re-read the request
  * (and find the grant in it) by ids alone: the access API looks requests up by id, not grants.
  */

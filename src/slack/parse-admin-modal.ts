@@ -5,14 +5,24 @@
  */
 import type { NewStarter } from '../access/admin-api.js';
 import type { RequestOptions } from '../access/api.js';
+import { isEmailAddress } from '../domain/email.js';
 import { didYouMean, resolveName } from '../domain/names.js';
 import { LIMITS, truncate, WORD_JOINER } from '../domain/text.js';
 import { ONBOARD_LIMITS } from './blocks/onboard-modal.js';
 import { ACTION, BLOCK, LEGACY_CLEANUP_VALUE } from './ids.js';
-import { selected, selectedMany, text, type ModalParse, type StateValues } from './parse-modal.js';
+import {
+  listed,
+  QUOTED_MAX,
+  selected,
+  selectedDate,
+  selectedMany,
+  selectedUser,
+  text,
+  type ModalParse,
+  type StateValues,
+} from './parse-modal.js';
 import { plainFromSlack } from './slack-text.js';
 
-const EMAIL = /^[^\s@<>|]+@[^\s@<>|]+\.[^\s@<>|]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Configured names for each picked one; the unknown ones listed in the field's error. */
@@ -29,10 +39,10 @@ function resolveAll(
       if (!names.includes(resolved.name)) names.push(resolved.name);
     } else {
       const hint = didYouMean(resolved.suggestions);
-      unknown.push(hint === '' ? typed : `${typed} (${hint})`);
+      unknown.push(hint === '' ? typed : `${truncate(typed, QUOTED_MAX)} (${hint})`);
     }
   }
-  return unknown.length > 0 ? { names, error: `Not a ${kind} I know: ${unknown.join(', ')}` } : { names };
+  return unknown.length > 0 ? { names, error: `Not a ${kind} I know: ${listed(unknown)}` } : { names };
 }
 
 function nameError(value: string, label: string, max: number): string | undefined {
@@ -52,7 +62,8 @@ export function parseOnboardModal(
 
   const email = text(values, BLOCK.email, ACTION.typeEmail).toLowerCase();
   if (email === '') errors[BLOCK.email] = 'Give their work email.';
-  else if (!EMAIL.test(email)) errors[BLOCK.email] = `${email} is not an email address.`;
+  else if (!isEmailAddress(email))
+    errors[BLOCK.email] = `${truncate(email, QUOTED_MAX)} is not an email address.`;
 
   const givenName = text(values, BLOCK.givenName, ACTION.typeGivenName);
   const familyName = text(values, BLOCK.familyName, ACTION.typeFamilyName);
@@ -68,7 +79,9 @@ export function parseOnboardModal(
 
   const roleTyped = selected(values, BLOCK.role, ACTION.pickRole);
   const role = roleTyped === '' ? undefined : resolveName(roleTyped, roles);
-  if (role !== undefined && !role.ok) errors[BLOCK.role] = `${roleTyped} is not a configured role.`;
+  if (role !== undefined && !role.ok) {
+    errors[BLOCK.role] = `${truncate(roleTyped, QUOTED_MAX)} is not a configured role.`;
+  }
 
   const sets = resolveAll(
     selectedMany(values, BLOCK.extraPermissionSets, ACTION.pickPermissionSet),
@@ -95,9 +108,9 @@ export function parseOnboardModal(
     else errors[BLOCK.extraPermissionSets] = 'Pick the permission sets they get, and the accounts below.';
   }
 
-  const startDate = values[BLOCK.startDate]?.[ACTION.pickStartDate]?.selected_date ?? '';
+  const startDate = selectedDate(values, BLOCK.startDate, ACTION.pickStartDate);
   if (startDate !== '' && !DATE.test(startDate)) errors[BLOCK.startDate] = 'Pick a date.';
-  const slackUserId = values[BLOCK.slackUser]?.[ACTION.pickSlackUser]?.selected_user ?? '';
+  const slackUserId = selectedUser(values, BLOCK.slackUser, ACTION.pickSlackUser);
   const note = text(values, BLOCK.note, ACTION.typeNote);
   if (note.length > ONBOARD_LIMITS.note) errors[BLOCK.note] = `Keep it to ${ONBOARD_LIMITS.note} characters.`;
 

@@ -3,7 +3,13 @@
  * against the config's names with suggestions for what was probably meant. Pure.
  */
 import type { RequestOptions } from '../access/api.js';
-import { parseDuration, type DurationSpec } from '../domain/duration.js';
+import {
+  formatDuration,
+  MAX_SPAN,
+  parseDuration,
+  type DurationRefusal,
+  type DurationSpec,
+} from '../domain/duration.js';
 import { didYouMean, resolveName } from '../domain/names.js';
 import { escapeMrkdwn, LIMITS, truncate } from '../domain/text.js';
 import { plainFromSlack } from './slack-text.js';
@@ -43,7 +49,10 @@ export function checkAccount(typed: string, options: RequestOptions): Checked<st
   return { ok: false, message: unknownName('account', typed, resolved.suggestions, known) };
 }
 
-/** `prod,staging`, `prod, staging`: every account checked; all unknown ones reported at once. */
+/** How many unknown accounts one answer explains; the rest are counted. */
+const LISTED_PROBLEMS = 5;
+
+/** `prod,staging`, `prod, staging`: every account checked; the unknown ones reported at once. */
 export function checkAccounts(typed: readonly string[], options: RequestOptions): Checked<string[]> {
   const found: string[] = [];
   const problems: string[] = [];
@@ -55,7 +64,10 @@ export function checkAccounts(typed: readonly string[], options: RequestOptions)
       problems.push(checked.message);
     }
   }
-  return problems.length > 0 ? { ok: false, message: problems.join('\n') } : { ok: true, value: found };
+  if (problems.length === 0) return { ok: true, value: found };
+  const more = problems.length - LISTED_PROBLEMS;
+  const shown = problems.slice(0, LISTED_PROBLEMS).join('\n');
+  return { ok: false, message: more > 0 ? `${shown}\n…and ${more} more unknown accounts.` : shown };
 }
 
 /**
@@ -72,27 +84,64 @@ export function takeAccountList(rest: string): { names: string[]; rest: string }
   return { names, rest: rest.trimStart().slice(match[0].length).trim() };
 }
 
-/** A word that was meant as a duration but is not one (`4`, `4x`, `2hours`): better refused than read as a reason. */
-const ATTEMPTED_DURATION = /^\d+(?:[.,]\d+)?[a-z]*$/i;
+/**
+ * A word that was meant as a duration, valid or not: a digit first (or a sign and a digit), then only digits,
+ * letters, `.`, `,` and `:` (`4h`, `-1h`, `+4h`, `1.5h`, `4hours`, `1:30`, `999999d`). Better refused, naming
+ * it, than read as the start of a reason; `500-errors`, `fixing` or a quoted `"-1h …"` start a reason. One pass.
+ */
+export function looksLikeDurationWord(word: string): boolean {
+  const signed = word.startsWith('-') || word.startsWith('+');
+  const first = signed ? 1 : 0;
+  if (!isDigit(word.charAt(first))) return false;
+  for (let i = first + 1; i < word.length; i += 1) {
+    const ch = word.charAt(i);
+    if (!isDigit(ch) && !isLetter(ch) && ch !== '.' && ch !== ',' && ch !== ':') return false;
+  }
+  return true;
+}
+
+const isDigit = (ch: string): boolean => ch >= '0' && ch <= '9';
+const isLetter = (ch: string): boolean => (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+
+/** What each refusal of parseDuration says about the word, after the word itself. */
+const DURATION_REFUSED: Readonly<Record<DurationRefusal, string>> = {
+  not_a_duration: 'is not a duration',
+  too_long_a_text: 'is not a duration',
+  no_time: 'is no time at all',
+  too_long_a_span: `is longer than ${formatDuration(MAX_SPAN)}`,
+};
+
+/** The refusal of a word that looks like a duration but is not a valid one, with what would be valid. */
+export function durationRefusal(word: string, refusal: DurationRefusal): string {
+  const limit = refusal === 'too_long_a_span' ? ` (at most \`${formatDuration(MAX_SPAN)}\`)` : '';
+  return (
+    `${code(truncate(word, 80))} ${DURATION_REFUSED[refusal]}: use \`30m\`, \`4h\`, \`2d\`${limit} or \`permanent\`.` +
+    ' If it starts the reason, put the reason in quotes.'
+  );
+}
 
 export type DurationTake =
   | { kind: 'none' }
   | { kind: 'duration'; value: DurationSpec; rest: string }
   | { kind: 'error'; message: string };
 
-/** Reads a duration from the first word of `rest`, if there is one. */
+/** The first word of `text` and what follows it, in one pass (no split over the whole text). */
+function firstWord(text: string): { word: string; rest: string } {
+  let end = 0;
+  while (end < text.length && !/\s/.test(text.charAt(end))) end += 1;
+  return { word: text.slice(0, end), rest: text.slice(end).trim() };
+}
+
+/**
+ * Reads a duration from the first word of `rest`, if there is one. A word that looks like a duration but is not
+ * a valid one is an error naming it; any other word is not a duration (it starts the reason).
+ */
 export function takeDuration(rest: string): DurationTake {
-  const trimmed = rest.trim();
-  const [first = ''] = trimmed.split(/\s+/, 1);
-  if (first === '') return { kind: 'none' };
-  const parsed = parseDuration(first);
-  if (parsed.ok) return { kind: 'duration', value: parsed.value, rest: trimmed.slice(first.length).trim() };
-  if (ATTEMPTED_DURATION.test(first)) {
-    return {
-      kind: 'error',
-      message: `${code(first)} is not a duration: use \`30m\`, \`4h\`, \`2d\` or \`permanent\`. If it starts the reason, put the reason in quotes.`,
-    };
-  }
+  const { word, rest: after } = firstWord(rest.trim());
+  if (word === '') return { kind: 'none' };
+  const parsed = parseDuration(word);
+  if (parsed.ok) return { kind: 'duration', value: parsed.value, rest: after };
+  if (looksLikeDurationWord(word)) return { kind: 'error', message: durationRefusal(word, parsed.code) };
   return { kind: 'none' };
 }
 

@@ -5,7 +5,7 @@
 import type { AccessRequestInput, RequestOptions } from '../access/api.js';
 import { parseDuration, type DurationSpec } from '../domain/duration.js';
 import { didYouMean, resolveName } from '../domain/names.js';
-import { LIMITS } from '../domain/text.js';
+import { LIMITS, truncate } from '../domain/text.js';
 import { ACTION, BLOCK } from './ids.js';
 
 /** Slack's `view.state.values`: block id → action id → what the element holds. */
@@ -25,23 +25,61 @@ export type StateValues = Record<
 
 export type ModalParse<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * One input's value as Slack sends it. Read without trusting the shape (the receiver checks it, but a parser
+ * is pure and answers anything it is given): what is not of the expected type reads as empty.
+ */
+function input(values: StateValues, block: string, action: string): Record<string, unknown> | undefined {
+  const inBlock: unknown = isRecord(values) ? values[block] : undefined;
+  const value: unknown = isRecord(inBlock) ? inBlock[action] : undefined;
+  return isRecord(value) ? value : undefined;
+}
+const stringOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 export const text = (values: StateValues, block: string, action: string): string =>
-  values[block]?.[action]?.value?.trim() ?? '';
-export const selected = (values: StateValues, block: string, action: string): string =>
-  values[block]?.[action]?.selected_option?.value ?? '';
-export const selectedMany = (values: StateValues, block: string, action: string): string[] =>
-  (values[block]?.[action]?.selected_options ?? []).map((o) => o.value);
+  stringOf(input(values, block, action)?.value).trim();
+export const selected = (values: StateValues, block: string, action: string): string => {
+  const option = input(values, block, action)?.selected_option;
+  return isRecord(option) ? stringOf(option.value) : '';
+};
+export const selectedMany = (values: StateValues, block: string, action: string): string[] => {
+  const options = input(values, block, action)?.selected_options;
+  return Array.isArray(options)
+    ? options.flatMap((o: unknown) => (isRecord(o) && typeof o.value === 'string' ? [o.value] : []))
+    : [];
+};
+export const selectedUser = (values: StateValues, block: string, action: string): string =>
+  stringOf(input(values, block, action)?.selected_user);
+export const selectedDate = (values: StateValues, block: string, action: string): string =>
+  stringOf(input(values, block, action)?.selected_date);
+
+/** How much of a value a field error quotes: Slack's own inputs never hold more, a forged one may. */
+export const QUOTED_MAX = 80;
+/** How many unknown picks a field error lists. */
+const LISTED_MAX = 5;
+
+/** `a, b and 3 more`: a list of what was picked, short whatever was sent. */
+export function listed(items: readonly string[]): string {
+  const shown = items.slice(0, LISTED_MAX).map((i) => truncate(i, QUOTED_MAX));
+  const more = items.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
 
 function unknown(kind: string, typed: string, known: readonly string[]): string {
   const resolved = resolveName(typed, known);
   const hint = resolved.ok ? '' : didYouMean(resolved.suggestions);
-  return `${typed} is not a ${kind} I know${hint === '' ? '' : `: ${hint}`}`;
+  return `${truncate(typed, QUOTED_MAX)} is not a ${kind} I know${hint === '' ? '' : `: ${hint}`}`;
 }
 
 function duration(value: string): { ok: true; value?: DurationSpec } | { ok: false; message: string } {
   if (value === '') return { ok: true };
   const parsed = parseDuration(value);
-  return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, message: `${value} is not a duration` };
+  return parsed.ok
+    ? { ok: true, value: parsed.value }
+    : { ok: false, message: `${truncate(value, QUOTED_MAX)} is not a duration` };
 }
 
 export function parseRequestModal(
@@ -67,7 +105,7 @@ export function parseRequestModal(
     else unknownAccounts.push(typed);
   }
   if (accountsTyped.length === 0) errors[BLOCK.accounts] = 'Pick at least one account.';
-  else if (unknownAccounts.length > 0) errors[BLOCK.accounts] = `Unknown: ${unknownAccounts.join(', ')}`;
+  else if (unknownAccounts.length > 0) errors[BLOCK.accounts] = `Unknown: ${listed(unknownAccounts)}`;
 
   const spec = duration(selected(values, BLOCK.duration, ACTION.pickDuration));
   if (!spec.ok) errors[BLOCK.duration] = spec.message;

@@ -6,7 +6,7 @@
 import type { AccessRequestInput, ExtensionInput, RequestOptions, RevokeInput } from '../access/api.js';
 import type { DurationSpec } from '../domain/duration.js';
 import { didYouMean, resolveName } from '../domain/names.js';
-import { escapeMrkdwn, truncate } from '../domain/text.js';
+import { escapeMrkdwn, LIMITS, truncate } from '../domain/text.js';
 import {
   checkAccount,
   checkAccounts,
@@ -224,9 +224,22 @@ function unknownSubcommand(typed: string, args: string, ctx: ParseContext): stri
   return `${shown} is not a command I know${hint === '' ? '.' : `: ${hint}`}\n${usage}`;
 }
 
+/**
+ * The longest command text read. A request line is a permission set, accounts, a duration and a reason of at
+ * most 500 characters, which Slack may send with entities (`&amp;`) and mentions (`<@U…|name>`) in it: 4,000
+ * leaves room for all of that. Anything longer is refused before any of it is parsed.
+ */
+export const COMMAND_TEXT_MAX = 4000;
+
 /** Parses the text after `/access`. Empty text is `help`. */
 export function parseAccessCommand(text: string, ctx: ParseContext): ParsedCommand {
   const trimmed = text.trim();
+  if (trimmed.length > COMMAND_TEXT_MAX) {
+    return {
+      subcommand: 'unknown',
+      message: `That command is ${trimmed.length} characters long: \`/access\` reads at most ${COMMAND_TEXT_MAX}. Nothing was done; keep the reason to ${LIMITS.reason} characters.`,
+    };
+  }
   const [first] = words(trimmed);
   if (first === undefined) return { subcommand: 'help' };
   const args = trimmed.slice(first.length).trim();

@@ -1,8 +1,10 @@
 /**
  * Slash-command text as Slack sends it with "Escape channels, users, and links" on: `&`, `<`, `>` arrive as
  * entities, people as `<@U123|name>`, channels as `<#C123|name>`, links as `<https://…|label>`, emails as
- * `<mailto:a@b|a@b>`, and `@channel` as `<!channel>`. Pure helpers to read it back.
+ * `<mailto:a@b|a@b>`, and `@channel` as `<!channel>`. Pure helpers to read it back, each linear in the length of
+ * the text (no pattern here can backtrack over more than the span between two `<`).
  */
+import { EMAIL_MAX, isEmailAddress } from '../domain/email.js';
 
 const decodeEntities = (text: string): string =>
   text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -28,15 +30,20 @@ export function plainFromSlack(text: string): string {
 
 export type PersonRef = { slackId: string } | { email: string };
 
-const EMAIL = /^[^\s@<>|]+@[^\s@<>|]+\.[^\s@<>|]+$/;
+/**
+ * The longest word read as a person: `<mailto:…|…>` around two addresses of EMAIL_MAX, or a mention with its
+ * display name. Anything longer is not one, and is refused before a pattern looks at it.
+ */
+export const PERSON_REF_MAX = 2 * EMAIL_MAX + 16;
 
 /** `<@U123|sam>`, `<@U123>`, `<mailto:sam@example.com|sam@example.com>` or a bare email; undefined otherwise. */
 export function parsePersonRef(token: string): PersonRef | undefined {
+  if (token.length > PERSON_REF_MAX) return undefined;
   const user = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token);
   if (user?.[1] !== undefined) return { slackId: user[1] };
   const mail = /^<mailto:([^|>]+)(?:\|[^>]*)?>$/.exec(token);
   const email = decodeEntities(mail?.[1] ?? token);
-  return EMAIL.test(email) ? { email: email.toLowerCase() } : undefined;
+  return isEmailAddress(email) ? { email: email.toLowerCase() } : undefined;
 }
 
 /** Splits on whitespace, keeping Slack's `<…>` markup (which may hold spaces in a label) as one word. */

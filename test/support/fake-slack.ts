@@ -74,6 +74,8 @@ export interface FakeSlack {
   socketMessages: Record<string, unknown>[];
   /** Socket Mode: pushes an envelope to every connected app; false when none is connected. */
   socketSend(envelope: Record<string, unknown>): boolean;
+  /** Socket Mode: pushes one text message as it is (JSON or not), as a broken or hostile peer would. */
+  socketSendText(text: string): boolean;
   /** Socket Mode: how many apps are connected and have been said hello to. */
   socketConnections(): number;
   /** The next call of `method` answers `{ ok: false, error }` (Slack's error envelope). */
@@ -323,6 +325,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     socketMessages,
     socketSend: (envelope) => {
       for (const socket of sockets) socket.write(writeFrame(0x1, Buffer.from(JSON.stringify(envelope))));
+      return sockets.size > 0;
+    },
+    socketSendText: (text) => {
+      for (const socket of sockets) socket.write(writeFrame(0x1, Buffer.from(text)));
       return sockets.size > 0;
     },
     socketConnections: () => sockets.size,

@@ -4,6 +4,9 @@
  * `v0:{timestamp}:{raw body}`). Plus a bounded wait for effects that happen after the app has acked.
  */
 import { signSlackRequest } from '../../src/console/bot-link.js';
+import { sealOf } from '../../src/slack/blocks/modal-metadata.js';
+import { USERS_PAGER_BLOCK } from '../../src/slack/blocks/users-message.js';
+import { ACTION, CARD_BLOCK_PREFIX, cardBlockId, type RequestButtonAction } from '../../src/slack/ids.js';
 import type { FakeSlack, RecordedCall, RecordedResponse } from './fake-slack.js';
 
 export interface SlackTarget {
@@ -86,6 +89,10 @@ export interface ButtonFields {
   value: string;
   userId: string;
   responseUrl: string;
+  /**
+   * Default: the block the app puts this button in (`decide:<value>` for Approve and Deny, the users pager, …),
+   * else `actions`.
+   */
   blockId?: string;
   channelId?: string;
   messageTs?: string;
@@ -97,10 +104,17 @@ export interface ButtonFields {
   messageBlocks?: unknown[];
 }
 
+/** The block a button sits in on the app's own messages: a request's buttons sit in a block naming it. */
+function defaultBlockId(actionId: string, value: string): string {
+  if (actionId in CARD_BLOCK_PREFIX) return cardBlockId(actionId as RequestButtonAction, value);
+  if (actionId === ACTION.usersNext || actionId === ACTION.usersPrevious) return USERS_PAGER_BLOCK;
+  return 'actions';
+}
+
 export function blockActionsBody(fields: ButtonFields): string {
   const channel = fields.channelId ?? 'C0000APPROV';
   const ts = fields.messageTs ?? '1700000001.000100';
-  const blockId = fields.blockId ?? 'actions';
+  const blockId = fields.blockId ?? defaultBlockId(fields.actionId, fields.value);
   const button = {
     type: 'button',
     action_id: fields.actionId,
@@ -131,6 +145,11 @@ export interface ViewSubmissionFields {
   userId: string;
   values: ViewStateValues;
   privateMetadata?: string;
+  /**
+   * The view's blocks, as Slack sends them back. Default: those of a modal the app opened with this metadata,
+   * as far as the app reads them (the block that seals the metadata, see blocks/modal-metadata.ts).
+   */
+  blocks?: unknown[];
   viewId?: string;
 }
 
@@ -150,7 +169,9 @@ export function viewSubmissionBody(fields: ViewSubmissionFields): string {
       private_metadata: fields.privateMetadata ?? '',
       hash: 'hash',
       title: { type: 'plain_text', text: 'Modal' },
-      blocks: [],
+      blocks:
+        fields.blocks ??
+        (fields.privateMetadata ? [{ type: 'divider', block_id: sealOf(fields.privateMetadata) }] : []),
       state: { values: fields.values },
       app_id: APP_ID,
       bot_id: 'B0000BOT',

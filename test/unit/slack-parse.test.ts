@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../src/domain/duration.js';
-import { parseAccessCommand, type ParsedCommand } from '../../src/slack/parse.js';
+import { COMMAND_TEXT_MAX, parseAccessCommand, type ParsedCommand } from '../../src/slack/parse.js';
 import { parseDenyModal, parseExtendModal, parseRequestModal } from '../../src/slack/parse-modal.js';
 import { plainFromSlack, parsePersonRef } from '../../src/slack/slack-text.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
@@ -116,6 +116,45 @@ describe('/access request', () => {
     for (const s of says) expect(result.kind === 'error' ? result.message : '').toContain(s);
   });
 
+  it.each([
+    { word: '-1h', why: 'is not a duration' },
+    { word: '+4h', why: 'is not a duration' },
+    { word: '0h', why: 'is no time at all' },
+    { word: '0m', why: 'is no time at all' },
+    { word: '1.5h', why: 'is not a duration' },
+    { word: '4hours', why: 'is not a duration' },
+    { word: '4x', why: 'is not a duration' },
+    { word: '1:30', why: 'is not a duration' },
+    { word: '999999d', why: 'is longer than 366d' },
+    { word: '1'.repeat(40), why: 'is not a duration' },
+  ])(
+    '"request Developer dev $word fixing" is refused naming $word and what would be valid, not read as a reason',
+    ({ word, why }) => {
+      const result = requestResult(`request Developer dev ${word} fixing the build`);
+      expect(result.kind).toBe('error');
+      const message = result.kind === 'error' ? result.message : '';
+      expect(message).toContain(`\`${word}\` ${why}`);
+      for (const valid of ['`30m`', '`4h`', '`2d`', '`permanent`']) expect(message).toContain(valid);
+      expect(message).toContain('Usage: `/access request');
+    },
+  );
+
+  it('still reads a reason that starts with a word, a quoted number, or a number joined by a dash', () => {
+    for (const [text, reason] of [
+      ['request Developer dev fixing -1h', 'fixing -1h'],
+      ['request Developer dev "-1h was wrong"', '-1h was wrong'],
+      ['request Developer dev 500-errors on checkout', '500-errors on checkout'],
+    ] as const) {
+      const result = requestResult(text);
+      expect(result.kind === 'complete' ? result.input : result).toEqual({
+        requesterSlackId: REQUESTER,
+        permissionSet: 'Developer',
+        accounts: ['dev'],
+        reason,
+      });
+    }
+  });
+
   it('refuses a reason longer than the limit', () => {
     const result = requestResult(`request Developer dev 1h ${'x'.repeat(501)}`);
     expect(result).toEqual({ kind: 'error', message: expect.stringContaining('keep it to 500') as unknown });
@@ -152,6 +191,21 @@ describe('/access extend', () => {
       subcommand: 'extend',
       result: { kind: 'complete', input: { requesterSlackId: REQUESTER, ...input } },
     });
+  });
+
+  it.each([
+    { text: 'extend -1h', word: '-1h', why: 'is not a duration' },
+    { text: 'extend 0h still debugging', word: '0h', why: 'is no time at all' },
+    { text: 'extend seniordeveloper prod -1h', word: '-1h', why: 'is not a duration' },
+    { text: 'extend seniordeveloper prod 999999d', word: '999999d', why: 'is longer than 366d' },
+  ])('"$text" is refused naming $word and what would be valid', ({ text, word, why }) => {
+    const parsed = parse(text);
+    expect(parsed.subcommand === 'extend' && parsed.result.kind).toBe('error');
+    const message =
+      parsed.subcommand === 'extend' && parsed.result.kind === 'error' ? parsed.result.message : '';
+    expect(message).toContain(`\`${word}\` ${why}`);
+    for (const valid of ['`30m`', '`4h`', '`2d`', '`permanent`']) expect(message).toContain(valid);
+    expect(message).toContain('Usage: `/access extend');
   });
 
   it.each([
@@ -226,6 +280,30 @@ describe('the /access router', () => {
   });
 });
 
+describe('command text too long to read', () => {
+  it.each([
+    ['a request with a 40,000-character reason', `request Developer dev 1h ${'x'.repeat(40_000)}`],
+    ['40,000 digits where the duration goes', `request Developer dev ${'1'.repeat(40_000)}h`],
+    ['a 40,000-character email', `whois a@${'a.'.repeat(20_000)}`],
+    ['40,000 characters of one word', 'x'.repeat(40_000)],
+  ])('%s is refused unread, naming its length and the limit', (_what, text) => {
+    const parsed = parse(text);
+    expect(parsed.subcommand).toBe('unknown');
+    const message = parsed.subcommand === 'unknown' ? parsed.message : '';
+    expect(message).toContain(`${text.trim().length} characters`);
+    expect(message).toContain(`at most ${COMMAND_TEXT_MAX}`);
+    expect(message.length).toBeLessThan(400);
+  });
+
+  it('reads a command just under the limit as usual', () => {
+    const parsed = parse(`request Developer dev 1h ${'x'.repeat(COMMAND_TEXT_MAX - 30)}`);
+    expect(parsed.subcommand === 'request' ? parsed.result : parsed).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('keep it to 500') as unknown,
+    });
+  });
+});
+
 describe('/access audit', () => {
   it('takes no arguments: it always covers everyone', () => {
     expect(parse('audit')).toEqual({
@@ -242,6 +320,15 @@ describe('Slack command text', () => {
     expect(parsePersonRef('<@U123ABC|sam>')).toEqual({ slackId: 'U123ABC' });
     expect(parsePersonRef('<mailto:a@example.com|a@example.com>')).toEqual({ email: 'a@example.com' });
     expect(parsePersonRef('not-a-person')).toBeUndefined();
+  });
+
+  it.each([
+    ['dots after the @', `a@${'.'.repeat(40_000)}@`],
+    ['labels that never end', `a@${'a.'.repeat(20_000)} `],
+    ['a mailto link', `<mailto:a@${'a.'.repeat(20_000)}|x>`],
+    ['a valid shape, too long', `${'a'.repeat(40_000)}@example.com`],
+  ])('does not take 40,000 characters of %s as an email', (_what, token) => {
+    expect(parsePersonRef(token)).toBeUndefined();
   });
 
   it('turns entities back into the characters typed', () => {

@@ -3,6 +3,7 @@
  * and turned into the steps that will run after approval — create the user, join the role's groups, make
  * each assignment, send the welcome email.
  */
+import { isEmailAddress } from '../../domain/email.js';
 import { escapeMrkdwn, joinWords } from '../../domain/text.js';
 import type { AdminStep, NewStarter, OnboardingPlan } from '../admin-api.js';
 import type { Outcome } from '../api.js';
@@ -24,7 +25,6 @@ export interface PlannedOnboarding {
   accounts: AccountRef[];
 }
 
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const SLACK_ID = /^[UW][A-Z0-9]+$/;
 const NAME_MAX = 64;
 
@@ -41,7 +41,7 @@ export async function planOnboarding(
 ): Promise<Outcome<PlannedOnboarding>> {
   const { config } = deps;
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) return refuse('invalid_input', 'Give the work email as name@domain.');
+  if (!isEmailAddress(email)) return refuse('invalid_input', 'Give the work email as name@domain.');
   const domain = email.split('@')[1] ?? '';
   if (!config.trustedEmailDomains.some((d) => d.toLowerCase() === domain)) {
     return refuse(

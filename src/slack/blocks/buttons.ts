@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { RequestView } from '../../access/notifier.js';
 import { escapeMrkdwn, truncate } from '../../domain/text.js';
-import { ACTION, extendBlockId } from '../ids.js';
+import { ACTION, cardBlockId, extendBlockId } from '../ids.js';
 import { adminWhatText } from './admin-text.js';
 import { SLACK_LIMITS, who } from './kit.js';
 import { durationText } from './request-text.js';
@@ -82,7 +82,7 @@ function approveButton(view: RequestView, isProduction: (alias: string) => boole
 export function decisionButtons(view: RequestView, options: CardOptions = {}): types.ActionsBlock {
   return {
     type: 'actions',
-    block_id: `decide:${view.request.id}`,
+    block_id: cardBlockId(ACTION.approve, view.request.id),
     elements: [
       approveButton(view, options.isProduction ?? isProductionAlias),
       {
@@ -99,7 +99,7 @@ export function decisionButtons(view: RequestView, options: CardOptions = {}): t
 export function cancelButton(requestId: string): types.ActionsBlock {
   return {
     type: 'actions',
-    block_id: `mine:${requestId}`,
+    block_id: cardBlockId(ACTION.cancel, requestId),
     elements: [
       {
         type: 'button',
@@ -124,7 +124,7 @@ export function cancelButton(requestId: string): types.ActionsBlock {
 export function retryButton(requestId: string): types.ActionsBlock {
   return {
     type: 'actions',
-    block_id: `retry:${requestId}`,
+    block_id: cardBlockId(ACTION.retry, requestId),
     elements: [
       {
         type: 'button',

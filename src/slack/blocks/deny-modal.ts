@@ -2,11 +2,12 @@
 import type { RequestView } from '../../access/notifier.js';
 import { LIMITS } from '../../domain/text.js';
 import { ACTION, BLOCK, CALLBACK } from '../ids.js';
+import { sealModal } from './modal-metadata.js';
 import { plain, section, who, type ModalView } from './kit.js';
 import { whatText } from './request-text.js';
 
 export function denyModal(view: RequestView): ModalView {
-  return {
+  return sealModal({
     type: 'modal',
     callback_id: CALLBACK.denyModal,
     title: plain('Deny request', 24),
@@ -29,5 +30,5 @@ export function denyModal(view: RequestView): ModalView {
         },
       },
     ],
-  };
+  });
 }

@@ -5,7 +5,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { escapeMrkdwn, LIMITS } from '../../domain/text.js';
 import { ACTION, BLOCK, CALLBACK } from '../ids.js';
 import { plain, section, slackDate, type ModalView } from './kit.js';
-import { writeMetadata } from './modal-metadata.js';
+import { sealModal, writeMetadata } from './modal-metadata.js';
 import { DURATION_CHOICES, durationOption, durationValue } from './options.js';
 
 export function extendModal(view: RequestView, grant: GrantRecord): ModalView {
@@ -19,7 +19,7 @@ export function extendModal(view: RequestView, grant: GrantRecord): ModalView {
       ? undefined
       : options.find((o) => o.value === durationValue({ kind: 'for', ms: original }));
   const ends = grant.endsAt === null ? 'has no end' : `ends ${slackDate(grant.endsAt)}`;
-  return {
+  return sealModal({
     type: 'modal',
     callback_id: CALLBACK.extendModal,
     title: plain('Extend access', 24),
@@ -56,5 +56,5 @@ export function extendModal(view: RequestView, grant: GrantRecord): ModalView {
         },
       },
     ],
-  };
+  });
 }

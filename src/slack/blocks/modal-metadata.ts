@@ -1,8 +1,57 @@
 /**
  * What a modal remembers between opening and submission (private_metadata, at most 3,000 characters): ids and
  * where to answer, never request state, which is re-read at submission.
+ *
+ * The metadata is sealed into the modal: one of its blocks gets the id `seal:<digest of the metadata>`. A
+ * submission is read only when its metadata still matches its blocks, so a submission whose metadata names
+ * another request or person than the modal was opened for (the deny modal of R-1 sent back saying R-2) acts on
+ * nothing, as a button acts only on the request of its own card.
  */
-import { SLACK_LIMITS } from './kit.js';
+import { createHash } from 'node:crypto';
+import { SLACK_LIMITS, type Block, type ModalView } from './kit.js';
+
+const SEAL_PREFIX = 'seal:';
+
+/** The block id that seals `metadata` into its modal. */
+export const sealOf = (metadata: string): string =>
+  `${SEAL_PREFIX}${createHash('sha256').update(metadata).digest('hex').slice(0, 32)}`;
+
+/**
+ * The modal with its private_metadata sealed: the first block that is not an input and has no id of its own
+ * takes the seal as its id (a divider is added when there is none). A modal without metadata is left as it is.
+ */
+export function sealModal(view: ModalView): ModalView {
+  const metadata = view.private_metadata ?? '';
+  if (metadata === '') return view;
+  const seal = sealOf(metadata);
+  const at = view.blocks.findIndex(
+    (b) => b.type !== 'input' && b.type !== 'actions' && b.block_id === undefined,
+  );
+  const blocks: Block[] =
+    at === -1
+      ? [...(view.blocks as Block[]), { type: 'divider', block_id: seal }]
+      : (view.blocks as Block[]).map((b, i) => (i === at ? { ...b, block_id: seal } : b));
+  return { ...view, blocks };
+}
+
+/** Said in the modal when its metadata is not what it was opened with; nothing is done. */
+export const NOT_THIS_FORM =
+  'This form does not match what it was opened for, so nothing was done. Open it again and start over.';
+
+/**
+ * A submitted view's private_metadata when it is the one the modal was opened with (its seal is among the
+ * view's blocks), '' when there is none, undefined when it was changed.
+ */
+export function openedMetadata(view: { private_metadata?: unknown; blocks?: unknown }): string | undefined {
+  const metadata = typeof view.private_metadata === 'string' ? view.private_metadata : '';
+  if (metadata === '') return '';
+  const seal = sealOf(metadata);
+  const blocks = Array.isArray(view.blocks) ? (view.blocks as unknown[]) : [];
+  const sealed = blocks.some(
+    (b) => typeof b === 'object' && b !== null && (b as { block_id?: unknown }).block_id === seal,
+  );
+  return sealed ? metadata : undefined;
+}
 
 export interface RequestModalMetadata {
   /** The slash command's response_url: the outcome goes back where the command was typed. */

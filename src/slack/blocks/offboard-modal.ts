@@ -10,7 +10,7 @@ import { escapeMrkdwn, LIMITS, truncate } from '../../domain/text.js';
 import { ACTION, BLOCK, CALLBACK, LEGACY_CLEANUP_VALUE } from '../ids.js';
 import { adminWhatPlain } from './admin-text.js';
 import { context, lineSections, plain, section, slackDate, type Block, type ModalView } from './kit.js';
-import { writeMetadata, type AdminModalMetadata } from './modal-metadata.js';
+import { type AdminModalMetadata, sealModal, writeMetadata } from './modal-metadata.js';
 
 /** Items listed one by one per category; the rest are counted. */
 export const PREVIEW_ITEMS = 25;
@@ -141,7 +141,7 @@ export function offboardModal(preview: OffboardingPreview, metadata: AdminModalM
       },
     });
   }
-  return {
+  return sealModal({
     type: 'modal',
     callback_id: CALLBACK.offboardModal,
     title: plain('Offboard', 24),
@@ -149,5 +149,5 @@ export function offboardModal(preview: OffboardingPreview, metadata: AdminModalM
     close: plain('Cancel', 24),
     private_metadata: writeMetadata(metadata),
     blocks,
-  };
+  });
 }

@@ -8,7 +8,7 @@ import type { RoleConfig } from '../../config/types.js';
 import { ACTION, BLOCK, CALLBACK } from '../ids.js';
 import type { OnboardPrefill } from '../parse-admin.js';
 import { context, plain, SLACK_LIMITS, type ModalView } from './kit.js';
-import { writeMetadata, type AdminModalMetadata } from './modal-metadata.js';
+import { type AdminModalMetadata, sealModal, writeMetadata } from './modal-metadata.js';
 import { roleOption } from './options.js';
 
 export const ONBOARD_LIMITS = { name: 128, displayName: 256, email: 254, note: 500 } as const;
@@ -141,7 +141,7 @@ export function onboardModal(
       'Approvers see this on the approval card. After approval: the user, their groups and assignments, then the welcome email.',
     ),
   );
-  return {
+  return sealModal({
     type: 'modal',
     callback_id: CALLBACK.onboardModal,
     title: plain('Onboard a new starter', 24),
@@ -149,5 +149,5 @@ export function onboardModal(
     close: plain('Cancel', 24),
     private_metadata: writeMetadata(metadata),
     blocks,
-  };
+  });
 }

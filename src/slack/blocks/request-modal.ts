@@ -9,7 +9,7 @@ import { LIMITS } from '../../domain/text.js';
 import { ACTION, BLOCK, CALLBACK } from '../ids.js';
 import type { RequestPrefill } from '../parse.js';
 import { context, plain, type ModalView } from './kit.js';
-import { writeMetadata, type RequestModalMetadata } from './modal-metadata.js';
+import { type RequestModalMetadata, sealModal, writeMetadata } from './modal-metadata.js';
 import {
   accountOption,
   DURATION_CHOICES,
@@ -49,7 +49,7 @@ export function requestModal(
     .map((alias) => options.accounts.find((a) => a.alias === alias))
     .filter((a): a is RequestOptions['accounts'][number] => a !== undefined);
   const reason = prefill.reason?.slice(0, LIMITS.reason);
-  return {
+  return sealModal({
     type: 'modal',
     callback_id: CALLBACK.requestModal,
     title: plain('Request access', 24),
@@ -107,5 +107,5 @@ export function requestModal(
       },
       context('Approvers see the reason on the approval card. Some accounts require one.'),
     ],
-  };
+  });
 }

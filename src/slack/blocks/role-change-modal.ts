@@ -7,7 +7,7 @@ import type { RoleConfig } from '../../config/types.js';
 import { escapeMrkdwn, LIMITS, truncate } from '../../domain/text.js';
 import { ACTION, BLOCK, CALLBACK } from '../ids.js';
 import { context, lineSections, plain, section, type Block, type ModalView } from './kit.js';
-import { writeMetadata, type AdminModalMetadata } from './modal-metadata.js';
+import { type AdminModalMetadata, sealModal, writeMetadata } from './modal-metadata.js';
 
 type Access = RoleChangePreview['current'];
 
@@ -80,7 +80,7 @@ export function roleChangeModal(
       },
     );
   }
-  return {
+  return sealModal({
     type: 'modal',
     callback_id: CALLBACK.roleChangeModal,
     title: plain('Change role', 24),
@@ -88,5 +88,5 @@ export function roleChangeModal(
     close: plain(nothing ? 'Close' : 'Cancel', 24),
     private_metadata: writeMetadata(metadata),
     blocks,
-  };
+  });
 }

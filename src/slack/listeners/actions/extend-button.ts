@@ -4,7 +4,7 @@
  */
 import { extendModal } from '../../blocks/extend-modal.js';
 import { refusalMessage } from '../../blocks/replies.js';
-import { requestIdOfExtendBlock } from '../../ids.js';
+import { grantOfClick, NOT_THIS_CARD } from '../../button-click.js';
 import type { ButtonArgs, ListenerDeps } from '../deps.js';
 import { reportFailure } from '../failure.js';
 import { answerPrivately } from './answer.js';
@@ -13,11 +13,16 @@ export function extendButton(deps: ListenerDeps): (args: ButtonArgs) => Promise<
   return async (args) => {
     await args.ack();
     const { action, body, client } = args;
-    const grantId = action.value ?? '';
-    const requestId = requestIdOfExtendBlock(action.block_id);
-    const log = deps.logger.child({ module: 'slack.action', userId: body.user.id, requestId, grantId });
+    const target = grantOfClick(body, action);
+    const log = deps.logger.child({ module: 'slack.action', userId: body.user.id, ...target });
     try {
-      const view = requestId === undefined ? undefined : await deps.access.view(requestId);
+      if (target === undefined) {
+        log.warn({ value: action.value, blockId: action.block_id }, 'button does not belong to its message');
+        await answerPrivately(args, refusalMessage(NOT_THIS_CARD));
+        return;
+      }
+      const { requestId, grantId } = target;
+      const view = await deps.access.view(requestId);
       const grant = view?.grants.find((g) => g.id === grantId);
       if (view === undefined || grant === undefined || grant.status !== 'active') {
         await answerPrivately(
@@ -39,7 +44,7 @@ export function extendButton(deps: ListenerDeps): (args: ButtonArgs) => Promise<
           log,
           listener: 'extend-button',
           userId: body.user.id,
-          requestId,
+          ...(target !== undefined ? { requestId: target.requestId } : {}),
           tell: (m) => answerPrivately(args, m),
         },
         err,

@@ -1,6 +1,6 @@
 /** The offboarding modal's submission: the reason and the legacy IAM choice, for the person it previewed. */
-import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { clickAnswer } from '../../blocks/click-answer.js';
+import { NOT_THIS_FORM, openedMetadata, readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { BLOCK } from '../../ids.js';
 import { parseOffboardModal } from '../../parse-admin-modal.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
@@ -11,7 +11,8 @@ import { tellWhereTyped } from '../tell.js';
 export function offboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissionArgs) => Promise<void> {
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
-    const metadata = readAdminModalMetadata(view.private_metadata);
+    const opened = openedMetadata(view);
+    const metadata = readAdminModalMetadata(opened ?? '');
     const log = deps.logger.child({ module: 'slack.view', userId, who: metadata.who });
     const tell = tellWhereTyped(client, userId, metadata, log);
     let acked = false;
@@ -23,12 +24,20 @@ export function offboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissi
         return;
       }
       const { admin } = deps;
-      if (admin === undefined || metadata.who === undefined) {
+      if (admin === undefined || opened === undefined || metadata.who === undefined) {
+        // A modal whose person is not the one it was opened for (and previewed) offboards no one.
+        if (opened === undefined)
+          log.warn('offboarding modal whose metadata is not the one it was opened with');
         acked = true;
         await ack({
           response_action: 'errors',
           errors: {
-            [BLOCK.reason]: admin === undefined ? NOT_AVAILABLE : 'Start again with /access offboard.',
+            [BLOCK.reason]:
+              admin === undefined
+                ? NOT_AVAILABLE
+                : opened === undefined
+                  ? NOT_THIS_FORM
+                  : 'Start again with /access offboard.',
           },
         });
         return;

@@ -5,8 +5,8 @@
  * modal acked and the onboarding submitted for approval.
  */
 import type { SlackMessage } from '../../blocks/kit.js';
-import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { clickAnswer } from '../../blocks/click-answer.js';
+import { NOT_THIS_FORM, openedMetadata, readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { BLOCK } from '../../ids.js';
 import { onboardingRefusalErrors, parseOnboardModal } from '../../parse-admin-modal.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
@@ -19,7 +19,8 @@ export function onboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const log = deps.logger.child({ module: 'slack.view', userId });
-    const metadata = readAdminModalMetadata(view.private_metadata);
+    const opened = openedMetadata(view);
+    const metadata = readAdminModalMetadata(opened ?? '');
     const tell: (msg: SlackMessage) => Promise<void> = tellWhereTyped(client, userId, metadata, log);
     let acked = false;
     const answer = async (errors?: Record<string, string>): Promise<void> => {
@@ -29,6 +30,10 @@ export function onboardModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
     try {
       const { admin } = deps;
       if (admin === undefined) return await answer({ [BLOCK.email]: NOT_AVAILABLE });
+      if (opened === undefined) {
+        log.warn('onboarding modal whose metadata is not the one it was opened with');
+        return await answer({ [BLOCK.email]: NOT_THIS_FORM });
+      }
       const roles = Object.keys(deps.config.roles);
       const parsed = parseOnboardModal(view.state.values, deps.access.requestOptions(), roles);
       if (!parsed.ok) return await answer(parsed.errors);

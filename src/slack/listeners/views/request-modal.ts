@@ -4,8 +4,9 @@
  * the command was typed (its response_url), or by direct message.
  */
 import type { SlackMessage } from '../../blocks/kit.js';
-import { readRequestModalMetadata } from '../../blocks/modal-metadata.js';
 import { clickAnswer } from '../../blocks/click-answer.js';
+import { NOT_THIS_FORM, openedMetadata, readRequestModalMetadata } from '../../blocks/modal-metadata.js';
+import { BLOCK } from '../../ids.js';
 import { parseRequestModal } from '../../parse-modal.js';
 import type { ListenerDeps, ViewSubmissionArgs } from '../deps.js';
 import { reportFailure } from '../failure.js';
@@ -15,7 +16,8 @@ export function requestModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const log = deps.logger.child({ module: 'slack.view', userId });
-    const metadata = readRequestModalMetadata(view.private_metadata);
+    const opened = openedMetadata(view);
+    const metadata = readRequestModalMetadata(opened ?? '');
     const tell = async (msg: SlackMessage): Promise<void> => {
       if (metadata.responseUrl !== undefined) {
         try {
@@ -30,6 +32,13 @@ export function requestModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
     };
     let acked = false;
     try {
+      if (opened === undefined) {
+        // Where to answer was changed after the modal was opened: nothing is submitted, nothing is sent there.
+        log.warn('request modal whose metadata is not the one it was opened with');
+        acked = true;
+        await ack({ response_action: 'errors', errors: { [BLOCK.permissionSet]: NOT_THIS_FORM } });
+        return;
+      }
       const parsed = parseRequestModal(view.state.values, userId, deps.access.requestOptions());
       if (!parsed.ok) {
         acked = true;

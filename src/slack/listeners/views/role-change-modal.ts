@@ -1,6 +1,6 @@
 /** The role-change modal's submission: the person and role it previewed, and the reason if one was given. */
-import { readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { clickAnswer } from '../../blocks/click-answer.js';
+import { NOT_THIS_FORM, openedMetadata, readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { BLOCK } from '../../ids.js';
 import { parseRoleChangeModal } from '../../parse-admin-modal.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
@@ -11,7 +11,8 @@ import { tellWhereTyped } from '../tell.js';
 export function roleChangeModalSubmission(deps: ListenerDeps): (args: ViewSubmissionArgs) => Promise<void> {
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
-    const metadata = readAdminModalMetadata(view.private_metadata);
+    const opened = openedMetadata(view);
+    const metadata = readAdminModalMetadata(opened ?? '');
     const log = deps.logger.child({ module: 'slack.view', userId, who: metadata.who });
     const tell = tellWhereTyped(client, userId, metadata, log);
     let acked = false;
@@ -19,6 +20,13 @@ export function roleChangeModalSubmission(deps: ListenerDeps): (args: ViewSubmis
       const parsed = parseRoleChangeModal(view.state.values);
       const { admin } = deps;
       const { who, role } = metadata;
+      if (opened === undefined) {
+        // A modal whose person or role is not the one it was opened for (and showed) changes nothing.
+        log.warn('role-change modal whose metadata is not the one it was opened with');
+        acked = true;
+        await ack({ response_action: 'errors', errors: { [BLOCK.reason]: NOT_THIS_FORM } });
+        return;
+      }
       if (!parsed.ok || admin === undefined || who === undefined || role === undefined) {
         acked = true;
         await ack({
