@@ -26,11 +26,21 @@ export type DurationParse =
 const isSpace = (ch: string): boolean => /\s/.test(ch);
 const isDigit = (ch: string): boolean => ch >= '0' && ch <= '9';
 
+/** A unit at position `i` of a text: its milliseconds and how many characters it takes; undefined: none. */
+export type UnitAt = (t: string, i: number) => { ms: number; length: number } | undefined;
+
+/** Access durations' units: `min`, `m`, `h`, `d`, `w`. */
+const ACCESS_UNIT: UnitAt = (t, i) => {
+  if (t.startsWith('min', i)) return { ms: MINUTE, length: 3 };
+  const ms = UNITS[t.charAt(i)];
+  return ms === undefined ? undefined : { ms, length: 1 };
+};
+
 /**
  * The span in `t` (already trimmed and lower case), or undefined when it is not one: numbers each followed by a
- * unit (`min`, `m`, `h`, `d`, `w`), spaces allowed between them. One pass, no regex: linear in the length.
+ * unit that `unitAt` knows, spaces allowed between them. One pass, no regex: linear in the length.
  */
-function readSpan(t: string): number | undefined {
+export function readSpan(t: string, unitAt: UnitAt = ACCESS_UNIT): number | undefined {
   let i = 0;
   let ms = 0;
   let parts = 0;
@@ -42,16 +52,10 @@ function readSpan(t: string): number | undefined {
     if (i === start) return undefined;
     const amount = Number(t.slice(start, i));
     while (i < t.length && isSpace(t.charAt(i))) i += 1;
-    let unit: number | undefined;
-    if (t.startsWith('min', i)) {
-      unit = MINUTE;
-      i += 3;
-    } else {
-      unit = UNITS[t.charAt(i)];
-      i += 1;
-    }
+    const unit = unitAt(t, i);
     if (unit === undefined) return undefined;
-    ms += amount * unit;
+    i += unit.length;
+    ms += amount * unit.ms;
     parts += 1;
   }
   return parts === 0 ? undefined : ms;

@@ -20,22 +20,26 @@ export interface JobQuery {
   requestId?: string;
 }
 
+/** The columns every new job row has, whether it is queued or inserted already claimed. */
+function newJobRow(job: NewJob, now: Date) {
+  return {
+    id: randomUUID(),
+    kind: job.kind,
+    request_id: job.requestId ?? null,
+    grant_id: job.grantId ?? null,
+    payload: toJson(job.payload ?? {}),
+    run_at: toIso(job.runAt),
+    dedupe_key: job.dedupeKey,
+    active_key: job.dedupeKey,
+    created_at: toIso(now),
+  };
+}
+
 /** false (and nothing written) when a job with the same key is queued or running. */
 export async function enqueueJob(db: Db, job: NewJob, now: Date): Promise<boolean> {
   const result = await db
     .insertInto('jobs')
-    .values({
-      id: randomUUID(),
-      kind: job.kind,
-      status: 'queued',
-      request_id: job.requestId ?? null,
-      grant_id: job.grantId ?? null,
-      payload: toJson(job.payload ?? {}),
-      run_at: toIso(job.runAt),
-      dedupe_key: job.dedupeKey,
-      active_key: job.dedupeKey,
-      created_at: toIso(now),
-    })
+    .values({ ...newJobRow(job, now), status: 'queued' })
     // The unique index on active_key is the guard, so two replicas enqueueing at once still make one job.
     .onConflict((oc) => oc.column('active_key').doNothing())
     .executeTakeFirst();
@@ -57,18 +61,10 @@ export async function insertClaimedJob(
   const row = await db
     .insertInto('jobs')
     .values({
-      id: randomUUID(),
-      kind: job.kind,
+      ...newJobRow(job, now),
       status: 'running',
-      request_id: job.requestId ?? null,
-      grant_id: job.grantId ?? null,
-      payload: toJson(job.payload ?? {}),
-      run_at: toIso(job.runAt),
-      dedupe_key: job.dedupeKey,
-      active_key: job.dedupeKey,
       lease_owner: owner,
       lease_until: toIso(new Date(now.getTime() + leaseMs)),
-      created_at: toIso(now),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
