@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import { durationMs, formatDuration } from '../domain/duration.js';
 import { didYouMean, resolveName } from '../domain/names.js';
-import { decideParts, requirementsMet, type Requirement } from '../domain/rule-parts.js';
+import { decideAdminWork, requirementsMet, type AdminWork, type Requirement } from '../domain/rule-parts.js';
 import { decide, type Decision } from '../domain/rules.js';
 import { escapeMrkdwn, LIMITS } from '../domain/text.js';
 import type {
@@ -19,7 +19,9 @@ import type {
   RequestOptions,
   RevokeInput,
 } from './api.js';
+import { slackIdsOf } from './admin/subject.js';
 import { approverGroupsNow } from './approver-groups.js';
+import { requestMadeByClick } from './made-by-click.js';
 import type { Clock } from './clock.js';
 import { newGrantId, newRequestId } from './ids.js';
 import type { Identity, IdentityResolver } from './identity.js';
@@ -95,8 +97,13 @@ export class AccessService implements AccessApi {
     if (input.clickId !== undefined) {
       // Asked again by the same submission (run again after a crash): the request it made is the answer; the
       // rules would refuse the repeat as held or asked for already.
-      const made = await this.madeByClick(input.requesterSlackId, 'access', input.clickId);
-      if (made !== undefined) return this.viewOutcome(made);
+      const made = await requestMadeByClick(
+        this.deps.ledger,
+        input.requesterSlackId,
+        'access',
+        input.clickId,
+      );
+      if (made !== undefined) return this.viewOutcome(made.id);
     }
     const target = this.resolveTarget(input.permissionSet, input.accounts);
     if (!target.ok) return target;
@@ -296,8 +303,13 @@ export class AccessService implements AccessApi {
     if (input.clickId !== undefined) {
       // Asked again by the same click (run again after a crash): what it made then is the answer. Looked for
       // first, as the grant it extended has moved since and the rules would judge the repeat anew.
-      const made = await this.madeByClick(input.requesterSlackId, 'extend', input.clickId);
-      if (made !== undefined) return this.viewOutcome(made);
+      const made = await requestMadeByClick(
+        this.deps.ledger,
+        input.requesterSlackId,
+        'extend',
+        input.clickId,
+      );
+      if (made !== undefined) return this.viewOutcome(made.id);
     }
     if (input.duration.kind === 'permanent') {
       return refuse(
@@ -488,8 +500,8 @@ export class AccessService implements AccessApi {
       const clickId = request.details.clickId;
       if (typeof clickId === 'string') {
         // The same click run twice at once (its lease lost meanwhile): the first one's request is the answer.
-        const same = await this.madeByClick(request.requesterSlackId, request.kind, clickId, tx);
-        if (same !== undefined) return { sameClick: same };
+        const same = await requestMadeByClick(tx, request.requesterSlackId, request.kind, clickId);
+        if (same !== undefined) return { sameClick: same.id };
       }
       const duplicate = await this.openRequestFor(tx, request);
       if (duplicate !== undefined) return duplicate;
@@ -506,18 +518,6 @@ export class AccessService implements AccessApi {
       await tx.enqueueJob(cardJob(request.id, now));
       return undefined;
     });
-  }
-
-  /** The request a click made, if it made one. */
-  private async madeByClick(
-    requesterSlackId: string,
-    kind: RequestRecord['kind'],
-    clickId: string,
-    tx: LedgerTx = this.deps.ledger,
-  ): Promise<string | undefined> {
-    // A click runs again within minutes of the first run: the person's latest requests are enough to look at.
-    const made = await tx.findRequests({ requesterSlackId, kinds: [kind], limit: 50 });
-    return made.find((r) => r.details.clickId === clickId)?.id;
   }
 
   /** Moves a pending request to approved, with its grants and the job that makes them. */
@@ -651,7 +651,8 @@ export class AccessService implements AccessApi {
     const subject = adminSubject(request);
     const kind = request.kind;
     const details = request.details as Partial<AdminRequestDetails>;
-    const excluded = subject === undefined ? [] : this.slackIdsOf(subject);
+    const excluded =
+      subject === undefined ? [] : slackIdsOf(config.people, subject.email, subject.slackUserId);
     const reason = request.reason !== null ? { reason: request.reason } : {};
     const groups = await approverGroupsNow(config, this.deps.people);
     const changed = (message: string): Refusal =>
@@ -659,33 +660,19 @@ export class AccessService implements AccessApi {
         'not_approver',
         `The rules changed since ${request.id} was asked for, and nobody may approve it now: ${message}`,
       );
-    if (subject !== undefined && (details.ruleParts !== undefined || details.touches !== undefined)) {
-      const decision =
-        details.ruleParts !== undefined
-          ? decideParts(
-              details.ruleParts,
-              {
-                kind,
-                requesterSlackId: request.requesterSlackId,
-                excludedApprovers: excluded,
-                durationMs: null,
-                ...reason,
-              },
-              config,
-              groups,
-            )
-          : decideParts(
-              [{ accounts: details.touches ?? [] }],
-              {
-                kind,
-                requesterSlackId: request.requesterSlackId,
-                excludedApprovers: excluded,
-                durationMs: undefined,
-                ...reason,
-              },
-              config,
-              groups,
-            );
+    const work: AdminWork | undefined =
+      details.ruleParts !== undefined
+        ? { grants: details.ruleParts }
+        : details.touches !== undefined
+          ? { touches: details.touches }
+          : undefined;
+    if (subject !== undefined && work !== undefined) {
+      const decision = decideAdminWork(
+        work,
+        { kind, requesterSlackId: request.requesterSlackId, excludedApprovers: excluded, ...reason },
+        config,
+        groups,
+      );
       if (!decision.ok) return changed(decision.message);
       const requirements = decision.autoApprove
         ? [{ approvers: decision.approvers, approvals: 1, what: '' }]
@@ -725,14 +712,6 @@ export class AccessService implements AccessApi {
       approvers: [...new Set(requirements.flatMap((r) => r.approvers))].sort(),
       requiredApprovals: Math.max(1, ...requirements.map((r) => r.approvals)),
     };
-  }
-
-  /** The subject's Slack accounts that config or the request name (others are caught by their IC user). */
-  private slackIdsOf(subject: AdminRequestDetails['subject']): string[] {
-    const mapped = Object.entries(this.deps.config.people)
-      .filter(([, v]) => v.toLowerCase() === subject.email.toLowerCase())
-      .map(([id]) => id);
-    return [...new Set([...(subject.slackUserId !== undefined ? [subject.slackUserId] : []), ...mapped])];
   }
 
   /** The Identity Center user of each approval's Slack account (undefined where it cannot be told). */

@@ -13,7 +13,7 @@
  * Pure: the caller reads from AWS what the groups carry and passes the parts in.
  */
 import type { AccessDeskConfig } from '../config/types.js';
-import { decide, describeTarget, type Decision, type RuleSubject } from './rules.js';
+import { decide, type Decision, type RuleSubject } from './rules.js';
 import { joinWords } from './text.js';
 
 /** One thing admin work would grant (or, for offboarding and pure removals, the accounts it touches). */
@@ -84,6 +84,29 @@ export function decideParts(
 }
 
 /**
+ * What admin work is judged by: what it would grant (permanently: a role gives access for good), or, for work
+ * that grants nothing (offboarding, a role change that only removes), the accounts it touches, with no duration.
+ */
+export type AdminWork = { grants: readonly RulePart[] } | { touches: readonly string[] };
+
+/** Admin work decided: by its grants, permanent; by the accounts it touches, with no duration. */
+export function decideAdminWork(
+  work: AdminWork,
+  common: Omit<Common, 'durationMs'>,
+  config: Pick<AccessDeskConfig, 'rules' | 'channels'>,
+  approverGroups: Readonly<Record<string, readonly string[]>>,
+): PartsDecision {
+  return 'grants' in work
+    ? decideParts(work.grants, { ...common, durationMs: null }, config, approverGroups)
+    : decideParts(
+        [{ accounts: [...work.touches] }],
+        { ...common, durationMs: undefined },
+        config,
+        approverGroups,
+      );
+}
+
+/**
  * Whether approvals meet every requirement. `personOf` gives the person (Identity Center user) behind a Slack id,
  * so one person's two Slack accounts count once; a Slack id whose person is unknown counts as itself.
  */
@@ -145,11 +168,11 @@ export function describeParts(parts: readonly RulePart[]): string {
   const named = [...byPs].map(([ps, accounts]) =>
     accounts.length > 0 ? `${ps} on ${accounts.join(', ')}` : ps,
   );
+  // A group that carries nothing, or the accounts work touches without granting anything.
   const rest = other.map((p) =>
-    describeTarget({ kind: 'access', requesterSlackId: '', durationMs: undefined, ...p }).replace(
-      /^access/,
-      p.groups !== undefined && p.groups.length > 0 ? `group ${p.groups.join(', ')}` : 'access',
-    ),
+    p.groups !== undefined && p.groups.length > 0
+      ? `group ${p.groups.join(', ')}`
+      : `access${p.accounts.length > 0 ? ` on ${p.accounts.join(', ')}` : ''}`,
   );
   return joinWords([...named, ...rest]);
 }

@@ -26,7 +26,8 @@ import { offboardingSteps, previewOffboarding, sessionFields, snapshotOf } from 
 import { planOnboarding } from './onboarding.js';
 import { decideAdmin, recordAdminRequest, type NewAdminRequest } from './record.js';
 import { planRoleChange } from './role-change.js';
-import { findPerson, type Person } from './subject.js';
+import { requestMadeByClick } from '../made-by-click.js';
+import { findPerson, slackIdsOf, type Person } from './subject.js';
 import { grantedParts } from './rule-parts.js';
 import { resolveRole } from './targets.js';
 
@@ -57,7 +58,7 @@ export class AdminService implements AdminApi {
     clickId?: string,
   ): Promise<Outcome<RequestView>> {
     const again = await this.madeByClick(adminSlackId, 'onboard', clickId);
-    if (again !== undefined) return this.view(again);
+    if (again !== undefined) return this.view(again.id);
     const judged = await this.judgeOnboarding(adminSlackId, starter);
     if (!judged.ok) return judged;
     const { plan, accounts, parts, approval } = judged.value;
@@ -106,7 +107,7 @@ export class AdminService implements AdminApi {
       {
         kind: 'onboard',
         requesterSlackId: adminSlackId,
-        excludedApprovers: this.slackIdsOf(plan.starter.email, plan.starter.slackUserId),
+        excludedApprovers: slackIdsOf(this.deps.config.people, plan.starter.email, plan.starter.slackUserId),
         ...(reason !== '' ? { reason } : {}),
       },
       { grants: parts.value },
@@ -133,7 +134,7 @@ export class AdminService implements AdminApi {
     const admin = this.checkAdmin(adminSlackId, 'offboard people');
     if (!admin.ok) return admin;
     const again = await this.madeByClick(adminSlackId, 'offboard', clickId);
-    if (again !== undefined) return this.view(again);
+    if (again !== undefined) return this.view(again.id);
     const reason = this.checkReason(input.reason, true);
     if (!reason.ok) return reason;
     const person = await this.person(input.who);
@@ -152,7 +153,7 @@ export class AdminService implements AdminApi {
       {
         kind: 'offboard',
         requesterSlackId: adminSlackId,
-        excludedApprovers: this.slackIdsOf(subject.email, subject.slackUserId),
+        excludedApprovers: slackIdsOf(this.deps.config.people, subject.email, subject.slackUserId),
         reason: reason.value,
       },
       { touches },
@@ -198,7 +199,7 @@ export class AdminService implements AdminApi {
     clickId?: string,
   ): Promise<Outcome<RequestView>> {
     const again = await this.madeByClick(adminSlackId, 'role_change', clickId);
-    if (again !== undefined) return this.view(again);
+    if (again !== undefined) return this.view(again.id);
     const planned = await this.planRoleChange(adminSlackId, input.who, input.role);
     if (!planned.ok) return planned;
     const { plan, person } = planned.value;
@@ -235,7 +236,7 @@ export class AdminService implements AdminApi {
       {
         kind: 'role_change',
         requesterSlackId: adminSlackId,
-        excludedApprovers: this.slackIdsOf(subject.email, subject.slackUserId),
+        excludedApprovers: slackIdsOf(this.deps.config.people, subject.email, subject.slackUserId),
         ...(reason.value !== '' ? { reason: reason.value } : {}),
       },
       adds ? { grants: parts.value } : { touches },
@@ -397,22 +398,14 @@ export class AdminService implements AdminApi {
     return this.view(recorded.value.id);
   }
 
-  /**
-   * The request a recorded form submission already made, when it runs again (its listener died after the
-   * first run): an admin's requests of that kind are few, the latest are enough to look at.
-   */
-  private async madeByClick(
+  /** The request a recorded form submission already made, when it runs again (its listener died). */
+  private madeByClick(
     adminSlackId: string,
     kind: 'onboard' | 'offboard' | 'role_change',
     clickId: string | undefined,
-  ): Promise<string | undefined> {
-    if (clickId === undefined) return undefined;
-    const made = await this.deps.ledger.findRequests({
-      requesterSlackId: adminSlackId,
-      kinds: [kind],
-      limit: 50,
-    });
-    return made.find((r) => r.details.clickId === clickId)?.id;
+  ) {
+    if (clickId === undefined) return Promise.resolve(undefined);
+    return requestMadeByClick(this.deps.ledger, adminSlackId, kind, clickId);
   }
 
   private checkAdmin(slackId: string, what: string): Outcome<void> {
@@ -437,20 +430,8 @@ export class AdminService implements AdminApi {
     return findPerson(this.deps.directory, this.deps.identities, who);
   }
 
-  /** Every Slack account known to be the person with this email: the one given, and those `people:` maps to it. */
-  private slackIdsOf(email: string, slackUserId: string | undefined): string[] {
-    const mapped = Object.entries(this.deps.config.people)
-      .filter(([, v]) => v.toLowerCase() === email.toLowerCase())
-      .map(([id]) => id);
-    return [...new Set([...(slackUserId !== undefined ? [slackUserId] : []), ...mapped])];
-  }
-
   private subjectOf(person: Person): AdminRequestDetails['subject'] {
-    const slackUserId =
-      person.slackUserId ??
-      Object.entries(this.deps.config.people).find(
-        ([, v]) => v.toLowerCase() === person.email.toLowerCase(),
-      )?.[0];
+    const [slackUserId] = slackIdsOf(this.deps.config.people, person.email, person.slackUserId);
     return {
       email: person.email,
       displayName: person.user.displayName,

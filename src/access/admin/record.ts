@@ -4,7 +4,7 @@
  * once when the rules say so.
  */
 import type { AccessDeskConfig } from '../../config/types.js';
-import { decideParts, type PartsDecision, type RulePart } from '../../domain/rule-parts.js';
+import { decideAdminWork, type AdminWork, type PartsDecision } from '../../domain/rule-parts.js';
 import type { RuleSubject } from '../../domain/rules.js';
 import type { RequestKind } from '../../domain/request.js';
 import { escapeMrkdwn } from '../../domain/text.js';
@@ -13,6 +13,7 @@ import type { Outcome, RefusalCode } from '../api.js';
 import { newRequestId } from '../ids.js';
 import type { AccountRef, Ledger, RequestRecord } from '../ledger.js';
 import { approverGroupsNow } from '../approver-groups.js';
+import { requestMadeByClick } from '../made-by-click.js';
 import type { SlackPeople } from '../people.js';
 import { cardJob, notifyJob } from '../service.js';
 import { ok, refuse, toRecord } from './details.js';
@@ -26,7 +27,7 @@ export type AdminRuleSubject = Pick<
 >;
 
 /**
- * The rules' decision for admin work, from what it would grant (`parts`, see src/domain/rule-parts.ts): what a
+ * The rules' decision for admin work, from what it would grant (`work`, see src/domain/rule-parts.ts): what a
  * role gives is permanent, so rules that limit durations apply to it as to a request for permanent access.
  * Work that grants nothing (offboarding, a role change that only removes) is judged by the accounts it touches,
  * with no duration.
@@ -35,18 +36,9 @@ export async function decideAdmin(
   config: AccessDeskConfig,
   people: SlackPeople,
   subject: AdminRuleSubject,
-  parts: { grants: readonly RulePart[] } | { touches: readonly string[] },
+  work: AdminWork,
 ): Promise<Outcome<Approval>> {
-  const groups = await approverGroupsNow(config, people);
-  const decision =
-    'grants' in parts
-      ? decideParts(parts.grants, { ...subject, durationMs: null }, config, groups)
-      : decideParts(
-          [{ accounts: [...parts.touches] }],
-          { ...subject, durationMs: undefined },
-          config,
-          groups,
-        );
+  const decision = decideAdminWork(work, subject, config, await approverGroupsNow(config, people));
   if (decision.ok) return ok(decision);
   const code: RefusalCode = decision.code === 'permanent_not_allowed' ? 'duration_too_long' : decision.code;
   return refuse(code, decision.message);
@@ -104,12 +96,7 @@ export async function recordAdminRequest(
   return ledger.transaction(async (tx) => {
     // The same recorded submission run twice at once (its listener, and a worker that took its lease over).
     if (details.clickId !== undefined) {
-      const mine = await tx.findRequests({
-        requesterSlackId: input.adminSlackId,
-        kinds: [input.kind],
-        limit: 50,
-      });
-      const made = mine.find((r) => r.details.clickId === details.clickId);
+      const made = await requestMadeByClick(tx, input.adminSlackId, input.kind, details.clickId);
       if (made !== undefined) return ok(made);
     }
     // Inside the transaction, so that two admins submitting the same work at once do not both pass.

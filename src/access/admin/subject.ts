@@ -24,6 +24,21 @@ export function slackIdIn(raw: string): string | undefined {
   return mentioned ?? (SLACK_ID.test(raw) ? raw : undefined);
 }
 
+/**
+ * Every Slack account known to be the person with this email: the one given, then those `people:` maps to the
+ * email (any case). Others are caught at the click, by the Identity Center user they resolve to.
+ */
+export function slackIdsOf(
+  people: Readonly<Record<string, string>>,
+  email: string,
+  slackUserId: string | undefined,
+): string[] {
+  const mapped = Object.entries(people)
+    .filter(([, v]) => v.toLowerCase() === email.toLowerCase())
+    .map(([id]) => id);
+  return [...new Set([...(slackUserId !== undefined ? [slackUserId] : []), ...mapped])];
+}
+
 export async function findPerson(
   directory: Directory,
   identities: IdentityResolver,
