@@ -14,10 +14,10 @@ import type {
 } from '../../src/access/admin-api.js';
 import type { Outcome } from '../../src/access/api.js';
 import type { RequestView } from '../../src/access/notifier.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import type { SlackApp } from '../../src/slack/app.js';
 import { ACTION, BLOCK, CALLBACK, LEGACY_CLEANUP_VALUE } from '../../src/slack/ids.js';
 import { FakeAccess } from '../support/fake-access.js';
-import { fakeClicks } from '../support/fake-clicks.js';
+import { boltOverFakes } from '../support/bolt-over-fakes.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../support/fake-slack.js';
 import {
   ADMIN,
@@ -137,19 +137,13 @@ const silent = pino(
 );
 
 function app(fake: FakeSlack, admin: AdminApi | undefined): SlackApp {
-  const access = new FakeAccess([ADMIN]);
-  return createSlackApp({
+  return boltOverFakes({
     config: adminTestConfig(),
     secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
-    access,
-    clicks: fakeClicks({ access, ...(admin !== undefined ? { admin } : {}) }),
+    access: new FakeAccess([ADMIN]),
     ...(admin !== undefined ? { admin } : {}),
     logger: silent,
-    slackApiUrl: fake.apiUrl,
-    botId: 'B0000BOT',
-    botUserId: 'U0000BOT',
-    port: 0,
-    host: '127.0.0.1',
+    fake,
   });
 }
 

@@ -6,10 +6,10 @@ import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { HOUR } from '../../src/domain/duration.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import type { SlackApp } from '../../src/slack/app.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { FakeAccess } from '../support/fake-access.js';
-import { fakeClicks } from '../support/fake-clicks.js';
+import { boltOverFakes } from '../support/bolt-over-fakes.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import {
   grantRecord,
@@ -55,17 +55,12 @@ beforeAll(async () => {
       },
     }),
   );
-  slack = createSlackApp({
+  slack = boltOverFakes({
     config: testConfig(),
     secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
     access,
-    clicks: fakeClicks({ access }),
     logger,
-    slackApiUrl: fake.apiUrl,
-    botId: 'B0000BOT',
-    botUserId: 'U0000BOT',
-    port: 0,
-    host: '127.0.0.1',
+    fake,
   });
   const { port } = await slack.start();
   target = { url: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET };

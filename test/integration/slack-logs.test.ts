@@ -6,10 +6,10 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import type { SlackApp } from '../../src/slack/app.js';
 import { createSlackClient } from '../../src/slack/client.js';
 import { FakeAccess } from '../support/fake-access.js';
-import { fakeClicks } from '../support/fake-clicks.js';
+import { boltOverFakes } from '../support/bolt-over-fakes.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { REQUESTER, testConfig } from '../support/slack-fixtures.js';
 import {
@@ -43,18 +43,12 @@ const messages = (): string[] => lines.map((l) => String((JSON.parse(l) as { msg
 
 beforeAll(async () => {
   fake = await startFakeSlack({ users: { [REQUESTER]: { email: 'sam.dev@example.com', name: 'sam' } } });
-  const access = new FakeAccess();
-  slack = createSlackApp({
+  slack = boltOverFakes({
     config: testConfig(),
     secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
-    access,
-    clicks: fakeClicks({ access }),
+    access: new FakeAccess(),
     logger,
-    slackApiUrl: fake.apiUrl,
-    botId: 'B0000BOT',
-    botUserId: 'U0000BOT',
-    port: 0,
-    host: '127.0.0.1',
+    fake,
   });
   const { port } = await slack.start();
   target = { url: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET };
