@@ -15,7 +15,7 @@ import { SlackClickAnswers } from './slack/click-answers.js';
 import { HomePublisher } from './slack/home-publisher.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { SlackPeopleDirectory } from './slack/people.js';
-import { createLedger, type SqlLedger } from './store/index.js';
+import { createLedger, type DatabaseOptions, type SqlLedger } from './store/index.js';
 
 export interface AccessDeskOptions {
   config: AccessDeskConfig;
@@ -34,6 +34,8 @@ export interface AccessDeskOptions {
   };
   /** Overrides config.database.path (tests use ':memory:'). */
   databasePath?: string;
+  /** Where the ledger lives, when not config.database.path: a PostgreSQL server (DATABASE_URL, see main.ts). */
+  database?: DatabaseOptions;
   clock?: Clock;
   runner?: JobRunnerOptions;
   /** /readyz's window (default 10 s) and its time source (default the system's). */
@@ -56,7 +58,9 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
   if (token === undefined)
     throw new Error('SLACK_BOT_TOKEN is not set: the Slack app needs its bot token (xoxb-…)');
 
-  const ledger = await createLedger({ path: options.databasePath ?? config.database.path });
+  const ledger = await createLedger(
+    options.database ?? { path: options.databasePath ?? config.database.path },
+  );
   const aws = createAwsAdapter(
     {
       instanceArn: config.identityCenter.instanceArn,

@@ -21,6 +21,7 @@ import { configPathFromEnv, loadConfig } from './config/load.js';
 import { readSecrets, secretValues } from './config/secrets.js';
 import { createLogger } from './log.js';
 import { createLedger } from './store/index.js';
+import { databaseChoice, databaseSettingName } from './config/database.js';
 
 const USAGE = 'usage: npm run audit -- --csv FILE [--no-legacy-iam]';
 
@@ -105,9 +106,16 @@ async function main(): Promise<void> {
     },
     logger,
   );
-  const dbPath = config.database.path;
+  // The ledger, where there is one to read: a SQLite file that exists, or the PostgreSQL server the bot uses.
+  const database = databaseChoice(config, process.env);
   const ledger =
-    dbPath !== ':memory:' && existsSync(dbPath) ? await createLedger({ path: dbPath }) : undefined;
+    'url' in database
+      ? await createLedger(database).catch((error: unknown) =>
+          fail(`${databaseSettingName(database)}: ${(error as Error).message}`, 2),
+        )
+      : database.path !== ':memory:' && existsSync(database.path)
+        ? await createLedger({ path: database.path })
+        : undefined;
   try {
     const progress = new ProgressCoalescer(2_000, systemClock, (text) => {
       process.stderr.write(`  ${text}\n`);
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
       madeByAdminWork = assignmentsByAdminWork(await ledger.findRequests({ kinds: [...ADMIN_KINDS] }));
     } else {
       console.error(
-        `access-desk audit: no ledger at ${dbPath}: grants are not shown and drift is not computed`,
+        `access-desk audit: no ledger at ${'path' in database ? database.path : '(none)'}: grants are not shown and drift is not computed`,
       );
     }
     const report = buildAuditReport(walked.value, {

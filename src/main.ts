@@ -23,7 +23,20 @@ import type { InstanceDescription } from './aws/index.js';
 import { configPathFromEnv, loadConfig } from './config/load.js';
 import { formatProblem } from './config/problem.js';
 import { parseAllowedHosts } from './local-guard.js';
+import {
+  databaseChoice,
+  databasePassword,
+  databaseSettingName,
+  type DatabaseChoice,
+} from './config/database.js';
 import { readSecrets, secretValues } from './config/secrets.js';
+import {
+  DatabaseSettingError,
+  DatabaseUnavailableError,
+  SchemaTooNewError,
+  parsePostgresUrl,
+  redactUrl,
+} from './store/index.js';
 import { createLogger, type Logger } from './log.js';
 import { startSandbox } from './sandbox.js';
 
@@ -66,14 +79,32 @@ function readLogLevel(problems: string[]): string {
   return 'info';
 }
 
-function databaseFolderMissing(path: string): string | undefined {
-  if (path === ':memory:') return undefined;
-  const folder = dirname(resolve(path));
-  return existsSync(folder) ? undefined : folder;
+/** What is wrong with the database setting before anything is opened: a missing folder, a URL that cannot work. */
+function databaseProblems(choice: DatabaseChoice, configPath: string): string[] {
+  if ('url' in choice) {
+    try {
+      parsePostgresUrl(choice.url, choice.caFile);
+      return [];
+    } catch (error) {
+      if (!(error instanceof DatabaseSettingError)) throw error;
+      const where = choice.fromEnv ? 'DATABASE_URL' : `database.url in ${configPath}`;
+      return [`${where}: ${error.message}`];
+    }
+  }
+  if (choice.path === ':memory:') return [];
+  const folder = dirname(resolve(choice.path));
+  if (existsSync(folder)) return [];
+  return [
+    `database.path in ${configPath}: the folder ${folder} does not exist (create it, or mount the volume)`,
+  ];
 }
 
 /** Relative paths are resolved against the working directory, the usual surprise in a container. */
 const shownPath = (path: string): string => (path === ':memory:' ? path : resolve(path));
+
+/** The database as the summary and messages name it: an absolute file path, or the URL with its password masked. */
+const shownDatabase = (choice: DatabaseChoice): string =>
+  'url' in choice ? `PostgreSQL ${redactUrl(choice.url)}` : shownPath(choice.path);
 
 /** "999999999999", or "unknown (why)" when AWS did not say: start-up goes on, and /readyz tells. */
 function accountOf(described: AwsOutcome<InstanceDescription>): string {
@@ -90,7 +121,7 @@ function botSummary(parts: {
   account: string;
   region: string;
   endpoint: string | undefined;
-  databasePath: string;
+  database: string;
 }): string {
   const mode = parts.socketMode
     ? `Socket Mode (health routes on port ${parts.port ?? '?'})`
@@ -99,7 +130,7 @@ function botSummary(parts: {
   return (
     `access-desk: ${mode} · config ${shownPath(parts.configPath)}` +
     ` · AWS account ${parts.account}, region ${parts.region}${endpoint}` +
-    ` · database ${shownPath(parts.databasePath)}`
+    ` · database ${parts.database}`
   );
 }
 
@@ -130,17 +161,17 @@ async function startBot(): Promise<Started> {
   if (!loaded.ok) {
     problems.push(`the config ${configPath} is not valid:`, ...loaded.errors.map((e) => `  ${e}`));
   } else {
-    const folder = databaseFolderMissing(loaded.config.database.path);
-    if (folder !== undefined) {
-      problems.push(
-        `database.path in ${configPath}: the folder ${folder} does not exist (create it, or mount the volume)`,
-      );
-    }
+    problems.push(...databaseProblems(databaseChoice(loaded.config, env), configPath));
   }
   if (problems.length > 0 || !loaded.ok) failWith(problems);
 
   const { config } = loaded;
-  const logger = createLogger({ level: logLevel, secrets: secretValues(secrets, env) });
+  const database = databaseChoice(config, env);
+  const password = databasePassword(env);
+  const logger = createLogger({
+    level: logLevel,
+    secrets: [...secretValues(secrets, env), ...(password !== undefined ? [password] : [])],
+  });
   // Identity Center lives in one region, the config's; AWS_REGION is often the runtime's own (ECS, Lambda set it).
   const { region: envRegion, ...aws } = awsEnv;
   if (envRegion !== undefined && envRegion !== config.identityCenter.region) {
@@ -158,6 +189,7 @@ async function startBot(): Promise<Started> {
       secrets,
       logger,
       aws: { ...aws, region: config.identityCenter.region },
+      database,
       slack: {
         ...(slackApiUrl !== undefined ? { apiUrl: slackApiUrl } : {}),
         port,
@@ -167,9 +199,16 @@ async function startBot(): Promise<Started> {
     });
   } catch (error) {
     const { message, code, cause } = error as Error & { code?: unknown };
-    // The ledger is opened (and migrated) first: say which file when SQLite refuses it, and why a migration failed.
+    // The ledger is opened (and migrated) first: say which database refused it, and why a migration failed.
     if (typeof code === 'string' && code.startsWith('SQLITE_')) {
       fail(`database.path ${shownPath(config.database.path)}: ${message}`);
+    }
+    if (
+      error instanceof DatabaseUnavailableError ||
+      error instanceof SchemaTooNewError ||
+      error instanceof DatabaseSettingError
+    ) {
+      fail(`${databaseSettingName(database)} (${shownDatabase(database)}): ${message}`);
     }
     fail(cause instanceof Error ? `${message}: ${cause.message}` : message);
   }
@@ -192,7 +231,7 @@ async function startBot(): Promise<Started> {
     account: accountOf(described),
     region: config.identityCenter.region,
     endpoint: aws.endpoint,
-    databasePath: config.database.path,
+    database: shownDatabase(database),
   });
   return { stop: () => desk.stop(), logger, summary };
 }

@@ -62,7 +62,12 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
       jobLeaseMs: file.timing.jobLease,
     },
     legacyIam: { path: file.legacyIam.path },
-    database: { path: file.database.path },
+    database: {
+      path: file.database.path ?? 'access-desk.sqlite',
+      ...(file.database.url !== undefined && { url: file.database.url }),
+      ...(file.database.caFile !== undefined && { caFile: file.database.caFile }),
+      poolSize: file.database.poolSize,
+    },
   };
 }
 

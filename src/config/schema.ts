@@ -182,8 +182,29 @@ export const configFileSchema = z.strictObject({
     .prefault({}),
   database: z
     .strictObject({
-      /** A SQLite file, or `:memory:`. */
-      path: text.default('access-desk.sqlite'),
+      /** A SQLite file, or `:memory:`: one process. */
+      path: text.optional(),
+      /**
+       * A PostgreSQL server, for several replicas: postgres://user@host:5432/database?sslmode=verify-full. The
+       * password never comes from the file: DATABASE_URL (a whole URL, which wins over this key) or PGPASSWORD.
+       */
+      url: text
+        .refine(
+          (url) => /^postgres(ql)?:\/\//i.test(url),
+          'must be a postgres:// URL (for SQLite, set database.path)',
+        )
+        .refine(
+          (url) => !/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(url),
+          'must not carry the password: put it in DATABASE_URL or PGPASSWORD, never in the file',
+        )
+        .optional(),
+      /** The CA certificate (PEM) that signed the PostgreSQL server's, for sslmode=verify-ca or verify-full. */
+      caFile: text.optional(),
+      /** Connections to PostgreSQL each replica keeps open at most. */
+      poolSize: z.number().int().min(1).max(100).default(10),
+    })
+    .refine((d) => d.path === undefined || d.url === undefined, {
+      message: 'set path (SQLite, one process) or url (PostgreSQL, several replicas), not both',
     })
     .prefault({}),
   /** Refused: tokens and secrets come only from the environment, so the file can be shared and committed. */

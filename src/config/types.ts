@@ -88,8 +88,11 @@ export interface AccessDeskConfig {
   };
   /** Legacy IAM users offboarding may delete: only those under this IAM path (default `/`, every user). */
   legacyIam: { path: string };
-  /** Where the ledger lives: a SQLite file path (default `access-desk.sqlite`), or `:memory:`. */
-  database: { path: string };
+  /**
+   * Where the ledger lives: a SQLite file path (default `access-desk.sqlite`, or `:memory:`), or, when `url` is
+   * set, a PostgreSQL server (DATABASE_URL in the environment overrides `url`, see databaseOptions).
+   */
+  database: { path: string; url?: string; caFile?: string; poolSize: number };
 }
 
 /** What comes only from the environment: never from the file, never logged. */

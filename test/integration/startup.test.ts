@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 import { createLedger } from '../../src/store/index.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { createTestDatabase, urlFor } from '../support/postgres.js';
 
 const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
 const EXAMPLE = path.resolve(import.meta.dirname, '../../access-desk.example.yml');
@@ -191,6 +192,97 @@ describe('starting access-desk', () => {
     expect(emulator.calls.some((c) => c.operation === 'ListInstances')).toBe(true);
   });
 
+  it('starts on PostgreSQL from DATABASE_URL, naming the server with its password masked', async () => {
+    emulator = await startEmulator({ rateLimits: false });
+    slack = await startFakeSlack();
+    const database = await createTestDatabase();
+    try {
+      const config = configFile((y) => y);
+      const password = new URL(database.url).password;
+      const { line, code, stderr } = await startAndStop({
+        ACCESS_DESK_CONFIG: config,
+        ...HTTP_MODE,
+        DATABASE_URL: database.url,
+        SLACK_API_URL: slack.apiUrl,
+        AWS_ENDPOINT_URL: emulator.url,
+        AWS_ACCESS_KEY_ID: 'AKIAEMULATOR00000000',
+        AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+        PORT: '0',
+        HOST: '127.0.0.1',
+      });
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(line).toMatch(
+        new RegExp(
+          `· database PostgreSQL postgres://postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/${database.name}$`,
+        ),
+      );
+      expect(line).not.toContain(password);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('refuses a DATABASE_URL that is not a PostgreSQL URL, naming it, without printing its password', async () => {
+    const { code, stderr } = await start({
+      ACCESS_DESK_CONFIG: configFile((y) => y),
+      ...HTTP_MODE,
+      DATABASE_URL: 'mysql://app:hunter2-secret@db.internal/desk',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('DATABASE_URL: "mysql://app:***@db.internal/desk" is not a PostgreSQL URL');
+    expect(stderr).not.toContain('hunter2-secret');
+  });
+
+  it('refuses a password in database.url in the file, and a sslmode PostgreSQL users know but the driver cannot honour', async () => {
+    const inFile = await start({
+      ACCESS_DESK_CONFIG: configFile((y) =>
+        y.replace('path: access-desk.sqlite', 'url: postgres://app:hunter2-secret@db.internal/desk'),
+      ),
+      ...HTTP_MODE,
+    });
+    expect(inFile.code).toBe(2);
+    expect(inFile.stderr).toContain('database.url');
+    expect(inFile.stderr).toContain('must not carry the password: put it in DATABASE_URL or PGPASSWORD');
+    expect(inFile.stderr).not.toContain('hunter2-secret');
+
+    const prefer = await start({
+      ACCESS_DESK_CONFIG: configFile((y) => y),
+      ...HTTP_MODE,
+      DATABASE_URL: 'postgres://app@db.internal/desk?sslmode=prefer',
+    });
+    expect(prefer.code).toBe(2);
+    expect(prefer.stderr).toContain(
+      'DATABASE_URL: "postgres://app@db.internal/desk?sslmode=prefer": sslmode=prefer would fall back to an unencrypted connection',
+    );
+  });
+
+  it('refuses to start on PostgreSQL with a wrong password or a server that cannot be reached, naming DATABASE_URL', async () => {
+    const wrong = new URL(urlFor('postgres'));
+    wrong.password = 'not-the-password-x7';
+    const refused = await start({
+      ACCESS_DESK_CONFIG: configFile((y) => y),
+      ...HTTP_MODE,
+      DATABASE_URL: wrong.toString(),
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^access-desk cannot start: DATABASE_URL \(PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\): PostgreSQL at .* refused the login/,
+    );
+    expect(refused.stderr).not.toContain('not-the-password-x7');
+
+    const closed = new URL(urlFor('postgres'));
+    closed.port = new URL(await closedPort()).port;
+    const unreachable = await start({
+      ACCESS_DESK_CONFIG: configFile((y) => y),
+      ...HTTP_MODE,
+      DATABASE_URL: closed.toString(),
+    });
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain('cannot reach PostgreSQL at');
+    expect(unreachable.stderr).toContain('(ECONNREFUSED): check the host and port, and that the server runs');
+  });
+
   it('starts when AWS cannot be reached, with the account unknown and why', async () => {
     slack = await startFakeSlack();
     const database = path.join(mkdtempSync(path.join(tmpdir(), 'access-desk-db-')), 'ledger.sqlite');
@@ -233,7 +325,9 @@ describe('starting access-desk', () => {
     const config = configFile((y) => y.replace('path: access-desk.sqlite', `path: ${database}`));
     const { code, stderr } = await start({ ACCESS_DESK_CONFIG: config, ...HTTP_MODE });
     expect(code).toBe(2);
-    expect(stderr).toContain('previously executed migration 2099-01-01-001-from-the-future is missing');
+    expect(stderr).toContain(
+      'migrated by a newer version of access-desk (migration 2099-01-01-001-from-the-future is unknown to this one',
+    );
   });
   it('starts the sandbox when no Slack variable is set, on PORT and EMULATOR_PORT, and prints its summary', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'access-desk-sandbox-'));

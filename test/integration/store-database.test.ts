@@ -1,10 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createLedger, migrateToLatest, openDatabase, SqlLedger } from '../../src/store/index.js';
-import { HOUR, T0, aGrant, aJob, aRequest, at, backends, fileBackend } from './store-fixtures.js';
+import { createTestDatabase, urlFor } from '../support/postgres.js';
+import {
+  HOUR,
+  T0,
+  aGrant,
+  aJob,
+  aRequest,
+  at,
+  backends,
+  fileBackend,
+  sharedBackends,
+} from './store-fixtures.js';
 
-describe('the ledger database in a file', () => {
-  const backend = fileBackend();
+const ALL_MIGRATIONS = ['2026-11-24-001-core-ledger', '2026-12-06-001-audit-feed'];
+
+describe.each(sharedBackends())('the ledger database on $name', (backend) => {
   afterEach(() => backend.cleanup());
 
   it('keeps everything across a reopen, and migrating again changes nothing', async () => {
@@ -28,6 +40,29 @@ describe('the ledger database in a file', () => {
     }
   });
 
+  it('refuses to start on a schema a newer version migrated, naming the migration it does not know, and changes nothing', async () => {
+    const first = await backend.open();
+    await first.insertRequest(aRequest());
+    await first.close();
+    const db = openDatabase('url' in backend ? { url: backend.url() } : { path: backend.path() });
+    try {
+      await sql`insert into kysely_migration (name, timestamp) values ('2099-01-01-001-from-the-future', '2099-01-01T00:00:00.000Z')`.execute(
+        db,
+      );
+    } finally {
+      await db.destroy();
+    }
+
+    await expect(backend.reopen()).rejects.toThrow(
+      /migrated by a newer version of access-desk \(migration 2099-01-01-001-from-the-future is unknown to this one/,
+    );
+  });
+});
+
+describe('the ledger database in a file', () => {
+  const backend = fileBackend();
+  afterEach(() => backend.cleanup());
+
   it('opens the file in WAL mode with foreign keys enforced, and reports no migration left to run', async () => {
     await (await backend.open()).close();
     const db = openDatabase({ path: backend.path() });
@@ -47,11 +82,56 @@ describe('a new ledger database', () => {
   it('runs each migration once, in order', async () => {
     const db = openDatabase({ path: ':memory:' });
     try {
-      expect(await migrateToLatest(db)).toEqual(['2026-11-24-001-core-ledger', '2026-12-06-001-audit-feed']);
+      expect(await migrateToLatest(db)).toEqual(ALL_MIGRATIONS);
       expect(await migrateToLatest(db)).toEqual([]);
     } finally {
       await db.destroy();
     }
+  });
+
+  it('on PostgreSQL, is migrated once when four replicas start at the same moment', async () => {
+    const database = await createTestDatabase();
+    const replicas = Array.from({ length: 4 }, () => openDatabase({ url: database.url }));
+    try {
+      const ran = await Promise.all(replicas.map((db) => migrateToLatest(db)));
+      expect(ran.flat().sort()).toEqual(ALL_MIGRATIONS);
+      expect(ran.filter((names) => names.length > 0)).toHaveLength(1);
+      const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+        replicas[0]!,
+      );
+      expect(rows.rows.map((r) => r.name)).toEqual(ALL_MIGRATIONS);
+    } finally {
+      await Promise.all(replicas.map((db) => db.destroy()));
+      await database.drop();
+    }
+  });
+
+  it('on PostgreSQL, names the server and what to check when the password is wrong, without printing it', async () => {
+    const url = new URL(urlFor('postgres'));
+    url.password = 'not-the-password-x7';
+    const opened = createLedger({ url: url.toString() });
+    await expect(opened).rejects.toThrow(
+      /refused the login .*check the user, and the password in DATABASE_URL or PGPASSWORD/,
+    );
+    await expect(opened).rejects.not.toThrow(/not-the-password-x7/);
+    await expect(opened).rejects.toThrow(/postgres:\/\/postgres:\*\*\*@127\.0\.0\.1/);
+  });
+
+  it('on PostgreSQL, says the database does not exist, and that a server nobody listens on cannot be reached', async () => {
+    await expect(createLedger({ url: urlFor('no_such_database_here') })).rejects.toThrow(
+      /database "no_such_database_here" does not exist: create it/,
+    );
+    const closed = new URL(urlFor('postgres'));
+    closed.port = '1';
+    await expect(createLedger({ url: closed.toString() })).rejects.toThrow(
+      /cannot reach PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/postgres \(ECONNREFUSED\)/,
+    );
+  });
+
+  it('on PostgreSQL, refuses sslmode=verify-full against a server that offers no TLS, saying TLS failed', async () => {
+    const url = new URL(urlFor('postgres'));
+    url.searchParams.set('sslmode', 'verify-full');
+    await expect(createLedger({ url: url.toString() })).rejects.toThrow(/TLS|SSL/);
   });
 
   it('stores every time as fixed-width ISO 8601 UTC text, so text order is time order', async () => {

@@ -1,9 +1,13 @@
-/** Records and ledgers for the store's tests: real SQLite, in memory and in a temporary file. */
+/**
+ * Records and ledgers for the store's tests: real SQLite, in memory and in a temporary file, and real PostgreSQL
+ * (a database of its own on the run's test server).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GrantRecord, NewJob, RequestRecord } from '../../src/access/ledger.js';
 import { createLedger, type SqlLedger } from '../../src/store/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 export const T0 = new Date('2026-11-24T09:00:00.000Z');
 export const at = (ms: number): Date => new Date(T0.getTime() + ms);
@@ -69,7 +73,8 @@ export interface Backend {
   /** A new, empty ledger; `reopen` opens the same database again where that means anything. */
   open(): Promise<SqlLedger>;
   reopen?(): Promise<SqlLedger>;
-  cleanup(): void;
+  /** Removes what open() made; close the ledgers first. */
+  cleanup(): void | Promise<void>;
 }
 
 export interface FileBackend extends Backend {
@@ -104,7 +109,41 @@ export function fileBackend(): FileBackend {
   };
 }
 
-export const backends = (): Backend[] => [memoryBackend(), fileBackend()];
+export interface ServerBackend extends Backend {
+  reopen(): Promise<SqlLedger>;
+  /** The URL of the database the last open() made. */
+  url(): string;
+}
+
+/** Each open() makes a new database on the test server; reopen() connects to the last one again. */
+export function postgresBackend(): ServerBackend {
+  const made: TestDatabase[] = [];
+  const last = (): TestDatabase => {
+    const database = made.at(-1);
+    if (database === undefined) throw new Error('open() the PostgreSQL backend first');
+    return database;
+  };
+  return {
+    name: 'PostgreSQL',
+    open: async () => {
+      const database = await createTestDatabase();
+      made.push(database);
+      return createLedger({ url: database.url, now: () => T0 });
+    },
+    reopen: () => createLedger({ url: last().url, now: () => T0 }),
+    url: () => last().url,
+    cleanup: async () => {
+      const dropping = made.splice(0);
+      await Promise.all(dropping.map((d) => d.drop()));
+    },
+  };
+}
+
+/** Every backend the store's suite runs on: the same tests, each on SQLite and on PostgreSQL. */
+export const backends = (): Backend[] => [memoryBackend(), fileBackend(), postgresBackend()];
+
+/** The backends where two ledgers (two replicas) can share one database. */
+export const sharedBackends = (): (FileBackend | ServerBackend)[] => [fileBackend(), postgresBackend()];
 
 /** Lets other promises run, so that two transactions would interleave if nothing kept them apart. */
 export const yieldToOthers = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/access/ledger.js';
 import type { SqlLedger } from '../../src/store/index.js';
-import { MINUTE, T0, aJob, at, backends, fileBackend } from './store-fixtures.js';
+import { MINUTE, T0, aJob, at, backends, sharedBackends } from './store-fixtures.js';
 
 const LEASE = 5 * MINUTE;
 
@@ -12,7 +12,7 @@ describe.each(backends())('the job queue on $name', (backend) => {
   });
   afterEach(async () => {
     await ledger.close();
-    backend.cleanup();
+    await backend.cleanup();
   });
 
   it('keeps every field of an enqueued job', async () => {
@@ -221,8 +221,7 @@ describe.each(backends())('the job queue on $name', (backend) => {
   });
 });
 
-describe('the job queue shared by two replicas on one file', () => {
-  const backend = fileBackend();
+describe.each(sharedBackends())('the job queue shared by two replicas on $name', (backend) => {
   afterEach(() => backend.cleanup());
 
   it('never hands the same job to both', async () => {

@@ -20,7 +20,7 @@ describe.each(backends())('the ledger on $name', (backend) => {
   });
   afterEach(async () => {
     await ledger.close();
-    backend.cleanup();
+    await backend.cleanup();
   });
 
   describe('requests', () => {

@@ -66,7 +66,7 @@ export function testConfig(): AccessDeskConfig {
       jobLeaseMs: 20_000,
     },
     legacyIam: { path: '/' },
-    database: { path: ':memory:' },
+    database: { path: ':memory:', poolSize: 10 },
   };
 }
 

@@ -120,7 +120,7 @@ describe('the example config', () => {
       schedulerIntervalMs: 30_000,
       jobLeaseMs: 20_000,
     });
-    expect(config.database).toEqual({ path: 'access-desk.sqlite' });
+    expect(config.database).toEqual({ path: 'access-desk.sqlite', poolSize: 10 });
     // Every IAM user in reach, as before the key existed.
     expect(config.legacyIam).toEqual({ path: '/' });
     expect(config.email.cc).toEqual([]);
