@@ -68,7 +68,7 @@ describe('the TLS settings of the pool', () => {
 
   it('checks the certificate against the CA but not the host name for verify-ca', () => {
     const ssl = poolConfig({ url: `postgres://u@h/d?sslmode=verify-ca&sslrootcert=${ca}` }).ssl;
-    expect(ssl).toMatchObject({ ca: expect.stringContaining('BEGIN CERTIFICATE') });
+    expect((ssl as { ca: string }).ca).toContain('BEGIN CERTIFICATE');
     expect(ssl).not.toHaveProperty('rejectUnauthorized');
     expect((ssl as { checkServerIdentity: () => unknown }).checkServerIdentity()).toBeUndefined();
   });
@@ -78,7 +78,8 @@ describe('the TLS settings of the pool', () => {
       url: 'postgres://u@h/d?sslmode=verify-full&sslrootcert=/nowhere.pem',
       caFile: ca,
     }).ssl;
-    expect(ssl).toEqual({ ca: expect.stringContaining('BEGIN CERTIFICATE') });
+    expect(Object.keys(ssl as object)).toEqual(['ca']);
+    expect((ssl as { ca: string }).ca).toContain('BEGIN CERTIFICATE');
     expect(poolConfig({ url: 'postgres://u@h/d?sslmode=verify-full' }).ssl).toEqual({});
   });
 
