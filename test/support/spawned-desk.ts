@@ -1,7 +1,7 @@
 /**
  * access-desk as a real process (`node --import tsx src/main.ts`, HTTP mode) against the emulator and a fake
- * Slack Web API running in the test process, on a SQLite file the test reads too: for tests that kill it with
- * SIGKILL and start it again on the same ledger.
+ * Slack Web API running in the test process, on a SQLite file the test reads too (or a PostgreSQL database, for
+ * several replicas at once): for tests that kill it with SIGKILL and start it again on the same ledger.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,19 +27,21 @@ export interface SpawnedDesk {
 }
 
 export interface DeskFiles {
-  /** The SQLite ledger both processes use. */
+  /** The SQLite ledger both processes use (unused when `databaseUrl` is set). */
   database: string;
+  /** A PostgreSQL ledger instead (DATABASE_URL), for several replicas at once. */
+  databaseUrl?: string;
   /** The example config, pointed at `database`, with `edit` applied to its YAML. */
   config: string;
 }
 
-export function deskFiles(edit: (yaml: string) => string = (y) => y): DeskFiles {
+export function deskFiles(edit: (yaml: string) => string = (y) => y, databaseUrl?: string): DeskFiles {
   const folder = mkdtempSync(path.join(tmpdir(), 'access-desk-crash-'));
   const database = path.join(folder, 'ledger.sqlite');
   const config = path.join(folder, 'access-desk.yml');
   const yaml = readFileSync(EXAMPLE, 'utf8').replace('path: access-desk.sqlite', `path: ${database}`);
   writeFileSync(config, edit(yaml));
-  return { database, config };
+  return { database, config, ...(databaseUrl !== undefined && { databaseUrl }) };
 }
 
 /** Starts the bot and resolves once it has printed its start-up line (it then serves /slack/events). */
@@ -64,6 +66,7 @@ export async function spawnDesk(
       AWS_SECRET_ACCESS_KEY: 'emulator-secret',
       PORT: '0',
       HOST: '127.0.0.1',
+      ...(files.databaseUrl !== undefined && { DATABASE_URL: files.databaseUrl }),
     },
   });
   const output = { stdout: '', stderr: '' };
