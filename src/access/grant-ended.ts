@@ -19,6 +19,9 @@ export async function recordGrantEnded(
     grantId: grant.id,
     details,
   });
+  // The request is held first: two of its grants ending at once on two replicas would each see the other still
+  // ending, and neither would end the request.
+  await tx.lockRequest?.(grant.requestId);
   const remaining = (await tx.findGrants({ requestId: grant.requestId })).filter(
     (g) => g.id !== grant.id && (g.status === 'active' || g.status === 'ending'),
   );

@@ -578,7 +578,9 @@ export class JobRunner {
     await ledger.transaction(async (tx) => {
       let moved = 0;
       for (const id of request.extendsGrantIds) {
-        const grant = await tx.getGrant(id);
+        // Held: the scheduler ending this grant at this moment (on any replica) either ends it first, and the
+        // extension finds it no longer active, or waits and finds the new end.
+        const grant = await (tx.lockGrant?.(id) ?? tx.getGrant(id));
         if (grant?.status !== 'active' || grant.endsAt === null) continue;
         const endsAt = new Date(grant.endsAt.getTime() + extensionMs);
         await tx.updateGrant(id, { endsAt, remindedAt: null });

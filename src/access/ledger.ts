@@ -217,6 +217,18 @@ export interface LedgerTx {
 
   insertGrant(grant: GrantRecord): Promise<void>;
   getGrant(id: string): Promise<GrantRecord | undefined>;
+  /**
+   * getGrant that also holds the grant until the transaction ends, for a transaction that reads a grant and then
+   * changes it (ending it when its time has come, moving its end, reminding once): on PostgreSQL a replica doing
+   * the same at the same moment waits, then reads what the first one wrote. Optional, like lockRequest.
+   */
+  lockGrant?(id: string): Promise<GrantRecord | undefined>;
+  /**
+   * Holds a named lock until the transaction ends: a transaction that looks for something and inserts it if
+   * missing (a request that must not be asked for twice) takes the lock of what it looks for first, so that two
+   * replicas cannot both find nothing and both insert. A no-op where one transaction runs at a time (SQLite).
+   */
+  lockKey?(key: string): Promise<void>;
   findGrants(query: GrantQuery): Promise<GrantRecord[]>;
   /** Compare-and-set on the grant's status, like transitionRequest. */
   transitionGrant(

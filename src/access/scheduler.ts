@@ -124,8 +124,9 @@ export class Scheduler {
     let n = 0;
     for (const grant of due) {
       await ledger.transaction(async (tx) => {
-        // Re-read: an extension may have moved the end since the query.
-        const current = await tx.getGrant(grant.id);
+        // Re-read, holding the grant: an extension may have moved the end since the query, and one committing
+        // now (on another replica) must either be seen here or wait until this transaction ends the grant.
+        const current = await (tx.lockGrant?.(grant.id) ?? tx.getGrant(grant.id));
         if (current?.endsAt === null || current === undefined || current.endsAt > now) return;
         if (!(await tx.transitionGrant(grant.id, 'active', 'ending'))) return;
         await tx.appendAudit({
@@ -152,7 +153,8 @@ export class Scheduler {
     let n = 0;
     for (const grant of due) {
       await ledger.transaction(async (tx) => {
-        const current = await tx.getGrant(grant.id);
+        // Held, so that a replica reminding at the same moment waits and then finds it reminded.
+        const current = await (tx.lockGrant?.(grant.id) ?? tx.getGrant(grant.id));
         if (current?.status !== 'active' || current.remindedAt !== null) return;
         await tx.updateGrant(grant.id, { remindedAt: now });
         await tx.appendAudit({

@@ -497,6 +497,9 @@ export class AccessService implements AccessApi {
   ): Promise<Refusal | { sameClick: string } | undefined> {
     const now = request.createdAt;
     return this.deps.ledger.transaction(async (tx) => {
+      // One submission of this person's at a time, across replicas: the same click run twice, or two identical
+      // commands, must each find what the other recorded.
+      await tx.lockKey?.(`submit:${request.kind}:${request.requesterSlackId}`);
       const clickId = request.details.clickId;
       if (typeof clickId === 'string') {
         // The same click run twice at once (its lease lost meanwhile): the first one's request is the answer.

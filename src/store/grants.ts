@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { GrantQuery, GrantRecord } from '../access/ledger.js';
 import { canTransitionGrant, type GrantStatus } from '../domain/request.js';
 import { toGrantRecord, toGrantRow, toIntBoolean } from './mappers.js';
+import type { SqlDialectName } from './dialect.js';
 import type { Database } from './tables.js';
 import { toIso, toIsoOrNull } from './time.js';
 
@@ -25,6 +26,21 @@ export async function insertGrant(db: Db, grant: GrantRecord): Promise<void> {
 
 export async function getGrant(db: Db, id: string): Promise<GrantRecord | undefined> {
   const row = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toGrantRecord(row);
+}
+
+/** SELECT … FOR UPDATE on PostgreSQL; SQLite has no row locks and runs one writer at a time already. */
+export async function lockGrant(
+  db: Db,
+  dialect: SqlDialectName,
+  id: string,
+): Promise<GrantRecord | undefined> {
+  const row = await db
+    .selectFrom('grants')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(dialect === 'postgres', (qb) => qb.forUpdate())
+    .executeTakeFirst();
   return row === undefined ? undefined : toGrantRecord(row);
 }
 

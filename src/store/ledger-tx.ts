@@ -2,7 +2,7 @@
  * The LedgerTx methods over one executor. Inside `transaction()` the executor is the Kysely transaction; on
  * SqlLedger itself it is the database (guarded, see ledger.ts). The repositories do the work.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
   ApprovalRecord,
   AuditEvent,
@@ -74,6 +74,16 @@ export class SqlLedgerTx implements LedgerTx {
 
   getGrant(id: string): Promise<GrantRecord | undefined> {
     return grants.getGrant(this.db(), id);
+  }
+
+  lockGrant(id: string): Promise<GrantRecord | undefined> {
+    return grants.lockGrant(this.db(), this.dialect, id);
+  }
+
+  /** A transaction-scoped advisory lock on PostgreSQL, keyed by a 64-bit hash of the name; SQLite needs none. */
+  async lockKey(key: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(this.db());
   }
 
   findGrants(query: GrantQuery): Promise<GrantRecord[]> {

@@ -385,6 +385,53 @@ describe.each(backends())('the ledger on $name', (backend) => {
       expect(await ledger.transaction((tx) => tx.lockRequest!('R-NOPE00'))).toBeUndefined();
     });
 
+    it('ends a grant or moves its end, never both, when the two happen at once and each holds the grant first', async () => {
+      await ledger.insertRequest(aRequest());
+      await ledger.insertGrant(aGrant({ status: 'active', endsAt: T0 }));
+      const read = rendezvous(2);
+      // The scheduler: the grant's time has come, so it ends it.
+      const expire = ledger.transaction(async (tx) => {
+        const current = await tx.lockGrant!('G-1');
+        await read();
+        if (current?.status !== 'active' || current.endsAt === null || current.endsAt > T0) return false;
+        return tx.transitionGrant('G-1', 'active', 'ending');
+      });
+      // An approved extension: moves the end of a grant that is still active.
+      const extend = ledger.transaction(async (tx) => {
+        const current = await tx.lockGrant!('G-1');
+        await read();
+        if (current?.status !== 'active' || current.endsAt === null) return false;
+        await tx.updateGrant('G-1', { endsAt: at(HOUR) });
+        return true;
+      });
+
+      const [ended, extended] = await Promise.all([expire, extend]);
+
+      expect([ended, extended].filter(Boolean)).toHaveLength(1);
+      const grant = await ledger.getGrant('G-1');
+      if (ended) expect(grant).toMatchObject({ status: 'ending', endsAt: T0 });
+      else expect(grant).toMatchObject({ status: 'active', endsAt: at(HOUR) });
+      expect(await ledger.transaction((tx) => tx.lockGrant!('G-NOPE'))).toBeUndefined();
+    });
+
+    it('lets one of two transactions that look for something and insert it if missing find the other’s, under the same lock key', async () => {
+      const looked = rendezvous(2);
+      const submit = (id: string) =>
+        ledger.transaction(async (tx) => {
+          await tx.lockKey!('submit:access:U_REQ');
+          const open = await tx.findRequests({ requesterSlackId: 'U_REQ', statuses: ['pending'] });
+          await looked();
+          if (open.length > 0) return false;
+          await tx.insertRequest(aRequest({ id }));
+          return true;
+        });
+
+      const results = await Promise.all([submit('R-AAAAA1'), submit('R-AAAAA2')]);
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await ledger.findRequests({ requesterSlackId: 'U_REQ' })).toHaveLength(1);
+    });
+
     it('never lets a failing transaction roll back the work of one running beside it', async () => {
       await ledger.insertRequest(aRequest());
       const failing = ledger.transaction(async (tx) => {

@@ -94,6 +94,8 @@ export async function recordAdminRequest(
   };
   const email = details.subject.email.toLowerCase();
   return ledger.transaction(async (tx) => {
+    // One submission about this person at a time, across replicas (the checks below look, then insert).
+    await tx.lockKey?.(`admin:${input.kind}:${email}`);
     // The same recorded submission run twice at once (its listener, and a worker that took its lease over).
     if (details.clickId !== undefined) {
       const made = await requestMadeByClick(tx, input.adminSlackId, input.kind, details.clickId);
