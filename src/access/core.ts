@@ -61,7 +61,7 @@ export interface AccessCore {
 }
 
 export function createAccessCore(deps: AccessCoreDeps): AccessCore {
-  const identities = new IdentityResolver(deps.config, deps.people, deps.directory, deps.clock);
+  const identities = new IdentityResolver(deps.config, deps.people, deps.directory, deps.clock, deps.ledger);
   const steps = new StepRunner(deps);
   const auditWork = new AuditWork(deps, deps.audit);
   const auditFeed = new AuditFeed(deps);

@@ -7,6 +7,7 @@ import type { DirectoryUser } from '../domain/identity.js';
 import type { Outcome } from './api.js';
 import type { Clock } from './clock.js';
 import type { SlackPeople } from './people.js';
+import type { Ledger } from './ledger.js';
 import type { Directory } from './ports.js';
 
 export interface Identity {
@@ -17,15 +18,23 @@ export interface Identity {
 
 const CACHE_MS = 10 * 60_000;
 
+/** The ledger's identity table: what every replica sees, so that one replica's offboarding reaches the others. */
+export type SharedIdentities = Pick<Ledger, 'getIdentity' | 'putIdentity'>;
+
 export class IdentityResolver {
   // A cache of answers AWS and Slack gave, not state: losing it costs a lookup, never correctness.
   private readonly cache = new Map<string, { identity: Identity; until: number }>();
 
+  /**
+   * `shared`: with several replicas, a cached answer counts only while the ledger still holds the same identity
+   * (one indexed read): offboarding forgets the person there, so no replica matches them from its own cache.
+   */
   constructor(
     private readonly config: AccessDeskConfig,
     private readonly people: SlackPeople,
     private readonly directory: Directory,
     private readonly clock: Clock,
+    private readonly shared?: SharedIdentities,
   ) {}
 
   /**
@@ -35,9 +44,10 @@ export class IdentityResolver {
   async resolve(slackUserId: string, options: { fresh?: boolean } = {}): Promise<Outcome<Identity>> {
     const cached = this.cache.get(slackUserId);
     const now = this.clock.now().getTime();
-    if (options.fresh !== true && cached !== undefined && cached.until > now)
-      return { ok: true, value: cached.identity };
-    if (options.fresh === true) this.cache.delete(slackUserId);
+    if (options.fresh !== true && cached !== undefined && cached.until > now) {
+      if (await this.stillShared(slackUserId, cached.identity)) return { ok: true, value: cached.identity };
+    }
+    this.cache.delete(slackUserId);
 
     const mapped = this.config.people[slackUserId];
     const email = mapped ?? (await this.people.profileEmail(slackUserId));
@@ -68,7 +78,32 @@ export class IdentityResolver {
     }
     const identity: Identity = { slackUserId, email, user: found.value };
     this.cache.set(slackUserId, { identity, until: now + CACHE_MS });
+    await this.share(identity);
     return { ok: true, value: identity };
+  }
+
+  /** Whether the ledger still holds this identity (no shared table: it is this process's word alone). */
+  private async stillShared(slackUserId: string, identity: Identity): Promise<boolean> {
+    if (this.shared?.getIdentity === undefined) return true;
+    try {
+      const row = await this.shared.getIdentity(slackUserId);
+      return row?.userId === identity.user.id && row.email === identity.email;
+    } catch {
+      return false; // the ledger cannot say: ask AWS, as if nothing were cached
+    }
+  }
+
+  private async share(identity: Identity): Promise<void> {
+    try {
+      await this.shared?.putIdentity?.({
+        slackUserId: identity.slackUserId,
+        email: identity.email,
+        userId: identity.user.id,
+        resolvedAt: this.clock.now(),
+      });
+    } catch {
+      // Only the cache is lost: the next lookup on any replica asks AWS again.
+    }
   }
 
   /**

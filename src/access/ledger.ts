@@ -303,6 +303,8 @@ export interface Ledger extends LedgerTx {
   putIdentity?(identity: IdentityRecord): Promise<void>;
   /** Drops a Slack user's cached identity (offboarded, or found stale). Optional. */
   forgetIdentity?(slackUserId: string): Promise<void>;
+  /** Drops every Slack user's cached identity that is this Identity Center user (offboarded). Optional. */
+  forgetUserIdentities?(userId: string): Promise<void>;
 
   /** SELECT 1: for /readyz. */
   ping(): Promise<void>;

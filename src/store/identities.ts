@@ -30,6 +30,10 @@ export async function putIdentity(db: Db, identity: IdentityRecord): Promise<voi
     .execute();
 }
 
+export async function forgetUserIdentities(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('identities').where('user_id', '=', userId).execute();
+}
+
 export async function forgetIdentity(db: Db, slackUserId: string): Promise<void> {
   await db.deleteFrom('identities').where('slack_user_id', '=', slackUserId).execute();
 }

@@ -105,6 +105,10 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     return identities.forgetIdentity(this.db(), slackUserId);
   }
 
+  forgetUserIdentities(userId: string): Promise<void> {
+    return identities.forgetUserIdentities(this.db(), userId);
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db());
   }

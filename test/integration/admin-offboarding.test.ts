@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminRequestDetails } from '../../src/access/admin-api.js';
 import { callsOf, directAssignmentsOf, identityCenterWrites } from '../support/admin-emulator.js';
@@ -302,5 +305,37 @@ describe('offboarding', () => {
       cleanupLegacyIam: false,
     });
     expect(again).toMatchObject({ ok: false, code: 'already_requested' });
+  });
+});
+
+describe('offboarding seen from another replica', () => {
+  let other: AccessHarness | undefined;
+  afterEach(async () => {
+    await other?.close();
+    other = undefined;
+  });
+
+  it('no longer matches the leaver from the other replica’s cache of who they were', async () => {
+    const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'access-desk-replicas-')), 'ledger.sqlite');
+    h = await startAccessHarness({ dbPath });
+    other = await startAccessHarness({ dbPath, emulator: h.emulator, clock: h.clock });
+    // Kim asks on the other replica, which now knows who Kim is in Identity Center.
+    const before = await other.service.submitAccessRequest({
+      requesterSlackId: PEOPLE.kim,
+      permissionSet: 'JuniorDeveloper',
+      accounts: ['dev'],
+    });
+    expect(before.ok).toBe(true);
+
+    await approvedOffboarding(h);
+    await h.drain();
+    expect(h.emulator.state.userByName(KIM)).toBeUndefined();
+
+    const after = await other.service.submitAccessRequest({
+      requesterSlackId: PEOPLE.kim,
+      permissionSet: 'SeniorDeveloper',
+      accounts: ['staging'],
+    });
+    expect(after).toMatchObject({ ok: false, code: 'identity_unknown' });
   });
 });

@@ -280,8 +280,11 @@ export class StepActions {
     }
     const deleted = await this.deps.directory.deleteUser(principal.id);
     if (!deleted.ok) return failure(deleted.error);
+    // Every replica's cache of who this person was is checked against the ledger: forget them there, under
+    // every Slack account that resolved to them.
     const slackId = ctx.details.subject.slackUserId;
     if (slackId !== undefined) await this.deps.ledger.forgetIdentity?.(slackId);
+    await this.deps.ledger.forgetUserIdentities?.(principal.id);
     const late =
       removed.length === 0 ? '' : `Also removed what was assigned after the preview: ${joinWords(removed)}. `;
     return done(deleted.value.deleted ? (late === '' ? undefined : late.trim()) : `${late}Already gone.`);
