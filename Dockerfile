@@ -14,10 +14,13 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The emulator's seeds and the local Slack console's page are for the sandbox (ACCESS_DESK_SANDBOX=1); the bot
+# needs neither. test/e2e/container-command.test.ts runs this same step in the repository, so it must be
+# repeatable there.
 RUN npm run build \
-  && mkdir -p dist/emulator/seeds dist/console \
+  && mkdir -p dist/emulator/seeds dist/console/page \
   && cp src/emulator/seeds/*.yml dist/emulator/seeds/ \
-  && cp -r src/console/page dist/console/page
+  && cp -r src/console/page/. dist/console/page/
 
 FROM ${NODE_IMAGE} AS deps
 RUN apt-get update \
