@@ -74,7 +74,15 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
   const slackApiUrl = options.slack?.apiUrl;
   const client = createSlackClient({ token, logger, ...(slackApiUrl !== undefined ? { slackApiUrl } : {}) });
   // The notifier tells it whose Home tab to draw again; it draws them from the services made below.
-  const home = new HomePublisher({ client, logger });
+  // Home tabs are drawn by `home` jobs; the runner that wakes for them is made below.
+  const woken: { wake?: () => void } = {};
+  const home = new HomePublisher({
+    client,
+    logger,
+    jobs: ledger,
+    wake: () => woken.wake?.(),
+    now: () => clock.now(),
+  });
   const core = createAccessCore({
     clickAnswers: new SlackClickAnswers({ client, logger }),
     config,
@@ -94,8 +102,10 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     people: new SlackPeopleDirectory(client),
     clock,
     logger,
+    homeWork: home,
     ...(options.runner !== undefined ? { runner: options.runner } : {}),
   });
+  woken.wake = () => core.runner.wake();
   home.serve({ access: core.service, insight: core.insight });
   const { apiUrl: _apiUrl, ...listen } = options.slack ?? {};
   const slack = createSlackApp({

@@ -43,6 +43,8 @@ export interface AccessCoreDeps {
   audit?: AuditWorkOptions;
   /** How a click run after its listener died answers the person (Slack). Absent: logged only. */
   clickAnswers?: ClickAnswers;
+  /** Draws Home tabs for `home` jobs (Slack). Absent: none is drawn. */
+  homeWork?: { publish(slackUserId: string): Promise<void> };
 }
 
 export interface AccessCore {

@@ -56,6 +56,8 @@ export interface JobRunnerDeps {
   auditFeed?: { due(): Promise<boolean>; run(): Promise<void> };
   /** Runs `decide` jobs (clicks whose listener died: src/access/clicks.ts); absent: such a job fails. */
   clickWork?: { run(job: JobRecord, signal: AbortSignal): Promise<void> };
+  /** Draws a person's Home tab again (`home` jobs, src/slack/home-publisher.ts); absent: such a job does nothing. */
+  homeWork?: { publish(slackUserId: string): Promise<void> };
 }
 
 export interface JobRunnerOptions {
@@ -270,6 +272,9 @@ export class JobRunner {
       case 'audit_feed':
         await this.deps.auditFeed?.run();
         break;
+      case 'home':
+        if (typeof job.payload.userId === 'string') await this.deps.homeWork?.publish(job.payload.userId);
+        break;
     }
   }
 
@@ -288,7 +293,7 @@ export class JobRunner {
     const lease = this.keepLease(job, log);
     try {
       const value = await work(lease.signal);
-      await this.deps.ledger.completeJob(job.id, this.owner);
+      await this.deps.ledger.completeJob(job.id, this.owner, this.deps.clock.now());
       return { ok: true, value };
     } catch (error) {
       if (lease.signal.aborted) {

@@ -99,6 +99,8 @@ export type JobKind =
   | 'audit'
   /** Post a line to the audit channel for each decision and AWS change not posted yet (one at a time). */
   | 'audit_feed'
+  /** Draw a person's Home tab again (payload.userId): one at a time per person across replicas. */
+  | 'home'
   /**
    * A person's click (Approve, Deny, Cancel, Retry, Extend): recorded before Slack is told it arrived, run at
    * once by the listener that acked it, or by any worker once that listener's lease has run out (it died).
@@ -279,8 +281,16 @@ export interface Ledger extends LedgerTx {
    * worker other than `owner` holds (it is taken over then, if that worker died). undefined: nothing waits.
    */
   nextJobDueAt(owner: string): Promise<Date | undefined>;
-  /** Marks a claimed job done (only if `owner` still holds it). */
-  completeJob(id: string, owner: string): Promise<void>;
+  /**
+   * Marks a claimed job done (only if `owner` still holds it); one asked for again while it ran is queued once
+   * more, due at `now`.
+   */
+  completeJob(id: string, owner: string, now?: Date): Promise<void>;
+  /**
+   * Enqueues the job, or asks the one with its key that runs now (on any replica) to run once more when it
+   * finishes. For work that must reflect the latest state and never run twice at once (a Home tab). Optional.
+   */
+  enqueueOrRerun?(job: NewJob): Promise<boolean>;
   /** Gives a claimed job back to run again at `runAt` (attempts + 1), or fails it for good when `runAt` is null. */
   releaseJob(id: string, owner: string, error: string, runAt: Date | null): Promise<void>;
   findJobs(query: { statuses?: JobStatus[]; kind?: JobKind; requestId?: string }): Promise<JobRecord[]>;

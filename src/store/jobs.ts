@@ -5,7 +5,7 @@
  * PostgreSQL only); no function reads then writes.
  */
 import { randomUUID } from 'node:crypto';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { JobKind, JobRecord, JobStatus, NewJob } from '../access/ledger.js';
 import { toJobRecord, toJson } from './mappers.js';
 import type { SqlDialectName } from './dialect.js';
@@ -42,6 +42,22 @@ export async function enqueueJob(db: Db, job: NewJob, now: Date): Promise<boolea
     .values({ ...newJobRow(job, now), status: 'queued' })
     // The unique index on active_key is the guard, so two replicas enqueueing at once still make one job.
     .onConflict((oc) => oc.column('active_key').doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
+}
+
+/**
+ * Enqueues the job, or, when the job with its key is running now (on any replica), asks it to run once more when
+ * it finishes: what it reads then includes whatever changed meanwhile. A queued one is left as it is (it reads
+ * the ledger when it runs). One statement; false only when nothing was written.
+ */
+export async function enqueueOrRerun(db: Db, job: NewJob, now: Date): Promise<boolean> {
+  const result = await db
+    .insertInto('jobs')
+    .values({ ...newJobRow(job, now), status: 'queued' })
+    .onConflict((oc) =>
+      oc.column('active_key').doUpdateSet({ rerun: 1 }).where('jobs.status', '=', 'running'),
+    )
     .executeTakeFirst();
   return result.numInsertedOrUpdatedRows === 1n;
 }
@@ -168,11 +184,21 @@ export async function renewJobLease(
   return result.numUpdatedRows === 1n;
 }
 
-/** Done frees the dedupe key; lease_owner stays as a record of who ran it. */
-export async function completeJob(db: Db, id: string, owner: string): Promise<void> {
+/**
+ * Done frees the dedupe key; lease_owner stays as a record of who ran it. A job asked for again while it ran
+ * (rerun) is queued once more instead, due at once, keeping its key.
+ */
+export async function completeJob(db: Db, id: string, owner: string, now: Date): Promise<void> {
   await db
     .updateTable('jobs')
-    .set({ status: 'done', active_key: null, lease_until: null })
+    .set({
+      status: sql<JobStatus>`case when rerun = 1 then 'queued' else 'done' end`,
+      active_key: sql<string | null>`case when rerun = 1 then active_key else null end`,
+      run_at: sql<string>`case when rerun = 1 then ${toIso(now)} else run_at end`,
+      lease_owner: sql<string | null>`case when rerun = 1 then null else lease_owner end`,
+      lease_until: null,
+      rerun: 0,
+    })
     .where(heldBy(id, owner))
     .execute();
 }

@@ -69,8 +69,12 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     return jobs.renewJobLease(this.db(), id, owner, now, leaseMs);
   }
 
-  completeJob(id: string, owner: string): Promise<void> {
-    return jobs.completeJob(this.db(), id, owner);
+  completeJob(id: string, owner: string, now: Date = this.now()): Promise<void> {
+    return jobs.completeJob(this.db(), id, owner, now);
+  }
+
+  enqueueOrRerun(job: NewJob): Promise<boolean> {
+    return jobs.enqueueOrRerun(this.db(), job, this.now());
   }
 
   releaseJob(id: string, owner: string, error: string, runAt: Date | null): Promise<void> {

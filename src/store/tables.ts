@@ -99,6 +99,8 @@ export interface JobsTable {
    */
   active_key: string | null;
   attempts: Generated<number>;
+  /** 1: asked for again while running; finishing queues it once more instead of marking it done. */
+  rerun: Generated<number>;
   lease_owner: string | null;
   lease_until: IsoTime | null;
   last_error: string | null;

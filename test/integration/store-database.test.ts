@@ -14,7 +14,11 @@ import {
   sharedBackends,
 } from './store-fixtures.js';
 
-const ALL_MIGRATIONS = ['2026-11-24-001-core-ledger', '2026-12-06-001-audit-feed'];
+const ALL_MIGRATIONS = [
+  '2026-11-24-001-core-ledger',
+  '2026-12-06-001-audit-feed',
+  '2026-12-07-001-job-rerun',
+];
 
 describe.each(sharedBackends())('the ledger database on $name', (backend) => {
   afterEach(() => backend.cleanup());

@@ -119,6 +119,29 @@ describe.each(backends())('the job queue on $name', (backend) => {
     expect((await ledger.findJobs({}))[0]).toMatchObject({ status: 'done', leaseOwner: 'w2' });
   });
 
+  it('runs a job once more when it is asked for again while it runs, and only once however often it is asked', async () => {
+    const home = aJob({ kind: 'home', dedupeKey: 'home:U_REQ', payload: { userId: 'U_REQ' } });
+    expect(await ledger.enqueueOrRerun(home)).toBe(true);
+    // Queued: asking again changes nothing (it reads the ledger when it runs).
+    expect(await ledger.enqueueOrRerun(home)).toBe(false);
+    const first = await ledger.claimJob('w1', T0, LEASE);
+
+    expect(await ledger.enqueueOrRerun(home)).toBe(true);
+    expect(await ledger.enqueueOrRerun(home)).toBe(true);
+    await ledger.completeJob(first!.id, 'w1', at(MINUTE));
+
+    expect(await ledger.findJobs({})).toMatchObject([
+      { id: first!.id, status: 'queued', runAt: at(MINUTE), leaseOwner: null },
+    ]);
+    const again = await ledger.claimJob('w2', at(MINUTE), LEASE);
+    expect(again?.id).toBe(first!.id);
+    await ledger.completeJob(first!.id, 'w2', at(MINUTE));
+    expect(await ledger.findJobs({})).toMatchObject([{ status: 'done', leaseOwner: 'w2' }]);
+    // Done frees the key: the next change is a new job.
+    expect(await ledger.enqueueOrRerun(home)).toBe(true);
+    expect(await ledger.findJobs({ statuses: ['queued'] })).toHaveLength(1);
+  });
+
   it('keeps a job with its worker while the worker renews the lease', async () => {
     await ledger.enqueueJob(aJob());
     const job = await ledger.claimJob('w1', T0, LEASE);

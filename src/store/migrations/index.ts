@@ -1,16 +1,19 @@
 /**
  * The ledger's migrations, listed here rather than found on disk: a static list works the same under tsx,
  * vitest and a compiled build. Add a new file with the next timestamp and list it below; never edit one that
- * has shipped.
+ * has shipped. A migration only adds (tables, nullable or defaulted columns, indexes), never drops or renames:
+ * during a rolling upgrade the older replicas keep running on the migrated schema until they are replaced.
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import * as coreLedger from './2026-11-24-001-core-ledger.js';
 import * as auditFeed from './2026-12-06-001-audit-feed.js';
+import * as jobRerun from './2026-12-07-001-job-rerun.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-24-001-core-ledger': coreLedger,
   '2026-12-06-001-audit-feed': auditFeed,
+  '2026-12-07-001-job-rerun': jobRerun,
 };
 
 const provider: MigrationProvider = {
