@@ -12,6 +12,7 @@ import { cachedReadiness, readinessCheck, type CachedReadinessOptions } from './
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
 import { SlackClickAnswers } from './slack/click-answers.js';
+import { ReplicaRegistry } from './access/replicas.js';
 import { HomePublisher } from './slack/home-publisher.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { SlackPeopleDirectory } from './slack/people.js';
@@ -106,6 +107,14 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     ...(options.runner !== undefined ? { runner: options.runner } : {}),
   });
   woken.wake = () => core.runner.wake();
+  // AWS's limits are the account's: with other replicas on this ledger, this one keeps to its share.
+  const replicas = new ReplicaRegistry({
+    ledger,
+    clock,
+    logger,
+    id: core.runner.owner,
+    onCount: (n) => aws.limiter.shareAmong(n),
+  });
   home.serve({ access: core.service, insight: core.insight });
   const { apiUrl: _apiUrl, ...listen } = options.slack ?? {};
   const slack = createSlackApp({
@@ -128,6 +137,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     aws,
     slack,
     async start() {
+      await replicas.start();
       const started = await slack.start();
       await core.scheduler.start();
       return started;
@@ -137,6 +147,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
       await home.stop();
       await core.scheduler.stop();
       await core.runner.stop();
+      await replicas.stop();
       aws.close();
       await ledger.close();
     },

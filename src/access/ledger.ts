@@ -316,6 +316,14 @@ export interface Ledger extends LedgerTx {
   /** Drops every Slack user's cached identity that is this Identity Center user (offboarded). Optional. */
   forgetUserIdentities?(userId: string): Promise<void>;
 
+  /**
+   * Says this replica is alive and counts the replicas seen within `liveWithinMs` (itself included), for sharing
+   * AWS's limits between them. Optional: a ledger only one process uses needs none.
+   */
+  heartbeat?(replicaId: string, now: Date, liveWithinMs: number): Promise<number>;
+  /** This replica stops: the others take its share at once. Optional. */
+  leave?(replicaId: string): Promise<void>;
+
   /** SELECT 1: for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

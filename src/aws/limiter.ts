@@ -46,7 +46,7 @@ export class TokenBucket {
   private last: number;
 
   constructor(
-    readonly ratePerSecond: number,
+    public ratePerSecond: number,
     readonly burst: number,
     private readonly clock: LimiterClock = systemLimiterClock,
   ) {
@@ -54,6 +54,14 @@ export class TokenBucket {
     if (!(burst >= 1)) throw new Error(`a token bucket needs a burst of at least 1, not ${burst}`);
     this.tokens = burst;
     this.last = clock.now();
+  }
+
+  /** A new rate from now on (tokens already earned are kept, up to the burst). */
+  setRate(ratePerSecond: number): void {
+    if (!(ratePerSecond > 0)) throw new Error(`a token bucket needs a positive rate, not ${ratePerSecond}`);
+    this.reserve();
+    this.tokens += 1; // reserve() took one to bring the bucket up to date: give it back
+    this.ratePerSecond = ratePerSecond;
   }
 
   /** Takes a token now and says how many milliseconds its holder must wait before using it. */
@@ -77,8 +85,21 @@ export class Semaphore {
   private used = 0;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(readonly permits: number) {
+  constructor(public permits: number) {
     if (!(permits >= 1)) throw new Error(`a semaphore needs at least 1 permit, not ${permits}`);
+  }
+
+  /**
+   * Fewer or more permits from now on. Fewer: permits in use stay in use, and no waiter is let in until use has
+   * fallen below the new number. More: waiters are let in at once.
+   */
+  setPermits(permits: number): void {
+    if (!(permits >= 1)) throw new Error(`a semaphore needs at least 1 permit, not ${permits}`);
+    this.permits = permits;
+    while (this.used < this.permits && this.waiters.length > 0) {
+      this.used += 1;
+      this.waiters.shift()?.();
+    }
   }
 
   get inUse(): number {
@@ -101,7 +122,8 @@ export class Semaphore {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiters.shift();
+      // The permit passes to a waiter only while use is within the permits (they may have been cut meanwhile).
+      const next = this.used <= this.permits ? this.waiters.shift() : undefined;
       if (next !== undefined) next();
       else this.used -= 1;
     };
@@ -127,6 +149,7 @@ export class AwsLimiter {
   private readonly ses: TokenBucket | undefined;
   private readonly iam: TokenBucket | undefined;
   private readonly counters: LimiterStats = { calls: 0, delayedCalls: 0, delayedMs: 0, throttled: 0 };
+  private replicas = 1;
 
   constructor(
     readonly limits: RateLimits = awsRateLimits,
@@ -150,6 +173,32 @@ export class AwsLimiter {
     }
   }
 
+  /**
+   * AWS's limits are the account's, not the process's: with `replicas` processes sharing the account, each keeps
+   * to its share of every rate and of the assignment creations in progress, so that together they stay inside
+   * AWS's limits. 1 (the default) is the whole budget.
+   */
+  shareAmong(replicas: number): void {
+    const n = Math.max(1, Math.floor(replicas));
+    if (n === this.replicas) return;
+    this.replicas = n;
+    this.ssoAdmin.setRate(this.limits.ssoAdminPerSecond / n);
+    for (const bucket of this.identityStore.values())
+      bucket.setRate(this.limits.identityStorePerSecondPerApi / n);
+    if (this.ses !== undefined && this.limits.sesPerSecond !== undefined)
+      this.ses.setRate(this.limits.sesPerSecond / n);
+    if (this.iam !== undefined && this.limits.iamPerSecond !== undefined)
+      this.iam.setRate(this.limits.iamPerSecond / n);
+    this.assignmentCreations.setPermits(
+      Math.max(1, Math.floor(this.limits.maxAssignmentCreationsInProgress / n)),
+    );
+  }
+
+  /** How many processes this one shares AWS's limits with (itself included). */
+  get sharedAmong(): number {
+    return this.replicas;
+  }
+
   recordThrottled(): void {
     this.counters.throttled += 1;
   }
@@ -165,7 +214,11 @@ export class AwsLimiter {
       case 'identitystore': {
         let bucket = this.identityStore.get(operation);
         if (bucket === undefined) {
-          bucket = new TokenBucket(this.limits.identityStorePerSecondPerApi, this.limits.burst, this.clock);
+          bucket = new TokenBucket(
+            this.limits.identityStorePerSecondPerApi / this.replicas,
+            this.limits.burst,
+            this.clock,
+          );
           this.identityStore.set(operation, bucket);
         }
         return bucket;

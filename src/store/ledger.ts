@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseOptions } from './database.js';
 import { dialectOf } from './dialect.js';
 import * as identities from './identities.js';
 import * as jobs from './jobs.js';
+import * as replicas from './replicas.js';
 import { SqlLedgerTx } from './ledger-tx.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './tables.js';
@@ -111,6 +112,14 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
 
   forgetUserIdentities(userId: string): Promise<void> {
     return identities.forgetUserIdentities(this.db(), userId);
+  }
+
+  heartbeat(replicaId: string, now: Date, liveWithinMs: number): Promise<number> {
+    return replicas.heartbeat(this.db(), replicaId, now, liveWithinMs);
+  }
+
+  leave(replicaId: string): Promise<void> {
+    return replicas.leave(this.db(), replicaId);
   }
 
   async ping(): Promise<void> {

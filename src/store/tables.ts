@@ -127,6 +127,13 @@ export interface IdentitiesTable {
   resolved_at: IsoTime;
 }
 
+/** The replicas running on this ledger (src/access/replicas.ts). */
+export interface ReplicasTable {
+  id: string;
+  started_at: IsoTime;
+  seen_at: IsoTime;
+}
+
 export interface Database {
   requests: RequestsTable;
   request_approvers: RequestApproversTable;
@@ -135,4 +142,5 @@ export interface Database {
   jobs: JobsTable;
   audit_events: AuditEventsTable;
   identities: IdentitiesTable;
+  replicas: ReplicasTable;
 }

@@ -18,6 +18,7 @@ const ALL_MIGRATIONS = [
   '2026-11-24-001-core-ledger',
   '2026-12-06-001-audit-feed',
   '2026-12-07-001-job-rerun',
+  '2026-12-07-002-replicas',
 ];
 
 describe.each(sharedBackends())('the ledger database on $name', (backend) => {

@@ -179,6 +179,63 @@ describe('AwsLimiter', () => {
   it('allows 15 assignment creations in progress by default', () => {
     expect(new AwsLimiter().assignmentCreations.permits).toBe(15);
   });
+
+  it('keeps to half of every budget when two replicas share the account, and the whole again when alone', async () => {
+    const clock = manualClock();
+    const limiter = new AwsLimiter(
+      { ...awsRateLimits, ssoAdminPerSecond: 20, identityStorePerSecondPerApi: 20 },
+      clock,
+    );
+    await limiter.take('identitystore', 'GetUserId'); // a bucket made before the share changes
+    limiter.shareAmong(2);
+    expect(limiter.sharedAmong).toBe(2);
+    expect(limiter.assignmentCreations.permits).toBe(7);
+
+    await limiter.take('sso-admin', 'ListPermissionSets');
+    await limiter.take('sso-admin', 'CreateAccountAssignment');
+    await limiter.take('identitystore', 'GetUserId');
+    await limiter.take('identitystore', 'DescribeUser'); // a bucket made after
+    await limiter.take('identitystore', 'DescribeUser');
+    // 10 a second each: the second sso-admin call and the second DescribeUser wait 100 ms (the whole budget
+    // spaced them 50 ms); GetUserId earned its token at the halved rate while sso-admin waited.
+    expect(clock.slept).toEqual([100, 100]);
+
+    limiter.shareAmong(1);
+    clock.slept.length = 0;
+    clock.advance(1_000);
+    await limiter.take('sso-admin', 'ListPermissionSets');
+    await limiter.take('sso-admin', 'ListPermissionSets');
+    expect(clock.slept).toEqual([50]);
+    expect(limiter.assignmentCreations.permits).toBe(15);
+  });
+});
+
+describe('Semaphore with fewer permits', () => {
+  it('lets no waiter in until use has fallen below the new number, and lets them in when permits grow', async () => {
+    const semaphore = new Semaphore(4);
+    const held = await Promise.all([1, 2, 3, 4].map(() => semaphore.acquire()));
+    semaphore.setPermits(2);
+    let waiterIn = false;
+    const waiting = semaphore.acquire().then((release) => {
+      waiterIn = true;
+      return release;
+    });
+
+    held[0]!();
+    held[1]!();
+    await Promise.resolve();
+    expect(waiterIn).toBe(false);
+    expect(semaphore.inUse).toBe(2);
+    held[2]!();
+    await waiting;
+    expect(waiterIn).toBe(true);
+    expect(semaphore.inUse).toBe(2);
+
+    const more = semaphore.acquire();
+    semaphore.setPermits(3);
+    (await more)();
+    expect(semaphore.inUse).toBe(2);
+  });
 });
 
 describe('backoffDelay', () => {
