@@ -169,6 +169,8 @@ export interface GrantQuery {
   permissionSetArn?: string;
   statuses?: GrantStatus[];
   requestId?: string;
+  /** The grants of any of these requests (an empty list matches nothing). */
+  requestIds?: string[];
   /** Grants whose endsAt is at or before this time. */
   endsAtOrBefore?: Date;
   /** Grants not yet reminded. */
@@ -216,6 +218,8 @@ export interface LedgerTx {
   /** false when this approver already decided on this request (one decision per person). */
   insertApproval(approval: ApprovalRecord): Promise<boolean>;
   listApprovals(requestId: string): Promise<ApprovalRecord[]>;
+  /** The approvals of each of these requests, in the order they were given (one query, for lists of requests). */
+  listApprovalsOf?(requestIds: readonly string[]): Promise<ApprovalRecord[]>;
 
   insertGrant(grant: GrantRecord): Promise<void>;
   getGrant(id: string): Promise<GrantRecord | undefined>;

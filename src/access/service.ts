@@ -30,7 +30,7 @@ import type { RequestView } from './notifier.js';
 import type { SlackPeople } from './people.js';
 import type { AdminRequestDetails } from './admin-api.js';
 import type { Assignments, Catalog, Directory } from './ports.js';
-import { buildView } from './views.js';
+import { buildView, buildViews } from './views.js';
 
 export interface AccessServiceDeps {
   config: AccessDeskConfig;
@@ -467,20 +467,17 @@ export class AccessService implements AccessApi {
       }),
       ledger.findRequests({ approverSlackId: slackUserId, statuses: ['pending'] }),
     ]);
-    const views = async (records: RequestRecord[]) =>
-      (await Promise.all(records.map((r) => this.view(r.id)))).filter(
-        (v): v is RequestView => v !== undefined,
-      );
-    const approvedByMe = async (records: RequestRecord[]) => {
-      const out: RequestRecord[] = [];
-      for (const r of records) {
-        const approvals = await ledger.listApprovals(r.id);
-        if (r.requesterSlackId !== slackUserId && !approvals.some((a) => a.approverSlackId === slackUserId))
-          out.push(r);
-      }
-      return out;
-    };
-    return { mine: await views(mine), awaitingMe: await views(await approvedByMe(awaiting)) };
+    // Two lists of views, each in a handful of queries however long it is (a Home tab draws them).
+    const [mineViews, awaitingViews] = await Promise.all([
+      buildViews(ledger, this.deps.catalog, mine),
+      buildViews(ledger, this.deps.catalog, awaiting),
+    ]);
+    const awaitingMe = awaitingViews.filter(
+      (v) =>
+        v.request.requesterSlackId !== slackUserId &&
+        !v.approvals.some((a) => a.approverSlackId === slackUserId),
+    );
+    return { mine: mineViews, awaitingMe };
   }
 
   // ---------- helpers ----------

@@ -1,5 +1,5 @@
 import type { Requirement } from '../domain/rule-parts.js';
-import type { Ledger, RequestRecord } from './ledger.js';
+import type { ApprovalRecord, GrantRecord, Ledger, RequestRecord } from './ledger.js';
 import type { RequestView } from './notifier.js';
 import type { Catalog } from './ports.js';
 
@@ -16,6 +16,47 @@ export async function buildView(
     ledger.findGrants({ requestId }),
     catalog.permissionSetByArn(request.permissionSetArn),
   ]);
+  return viewOf(request, approvals, grants, ps);
+}
+
+/**
+ * The views of many requests already read (a Home tab's lists): their approvals and grants in one query each,
+ * however many requests there are, and each permission set looked up once (the catalog caches it).
+ */
+export async function buildViews(
+  ledger: Ledger,
+  catalog: Catalog,
+  requests: readonly RequestRecord[],
+): Promise<RequestView[]> {
+  if (requests.length === 0) return [];
+  const ids = requests.map((r) => r.id);
+  const [approvals, grants, sets] = await Promise.all([
+    ledger.listApprovalsOf?.(ids) ??
+      Promise.all(ids.map((id) => ledger.listApprovals(id))).then((lists) => lists.flat()),
+    ledger.findGrants({ requestIds: ids }),
+    Promise.all(
+      [...new Set(requests.map((r) => r.permissionSetArn))].map(
+        async (arn) => [arn, await catalog.permissionSetByArn(arn)] as const,
+      ),
+    ),
+  ]);
+  const byArn = new Map(sets);
+  return requests.map((request) =>
+    viewOf(
+      request,
+      approvals.filter((a) => a.requestId === request.id),
+      grants.filter((g) => g.requestId === request.id),
+      byArn.get(request.permissionSetArn)!,
+    ),
+  );
+}
+
+function viewOf(
+  request: RequestRecord,
+  approvals: ApprovalRecord[],
+  grants: GrantRecord[],
+  ps: Awaited<ReturnType<Catalog['permissionSetByArn']>>,
+): RequestView {
   const approvedBy = new Set(approvals.filter((a) => a.decision === 'approve').map((a) => a.approverSlackId));
   const requirements = requirementsOf(request);
   // With several requirements (admin work), each still needs its own: the figure is what is left of each.
@@ -38,7 +79,6 @@ export async function buildView(
   };
 }
 
-/** The approvers' requirements an admin request was recorded with (empty for access requests). */
 export function requirementsOf(request: RequestRecord): Requirement[] {
   const value = (request.details as { requirements?: unknown }).requirements;
   return Array.isArray(value) ? (value as Requirement[]) : [];

@@ -46,8 +46,9 @@ export async function lockGrant(
 
 /** Soonest end first, permanent grants last. An empty `statuses` matches nothing. */
 export async function findGrants(db: Db, query: GrantQuery): Promise<GrantRecord[]> {
-  if (query.statuses?.length === 0) return [];
+  if (query.statuses?.length === 0 || query.requestIds?.length === 0) return [];
   let select = db.selectFrom('grants').selectAll();
+  if (query.requestIds !== undefined) select = select.where('request_id', 'in', query.requestIds);
   if (query.requesterSlackId !== undefined)
     select = select.where('requester_slack_id', '=', query.requesterSlackId);
   if (query.principalId !== undefined) select = select.where('principal_id', '=', query.principalId);

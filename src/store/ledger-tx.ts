@@ -68,6 +68,10 @@ export class SqlLedgerTx implements LedgerTx {
     return requests.listApprovals(this.db(), requestId);
   }
 
+  listApprovalsOf(requestIds: readonly string[]): Promise<ApprovalRecord[]> {
+    return requests.listApprovalsOf(this.db(), requestIds);
+  }
+
   insertGrant(grant: GrantRecord): Promise<void> {
     return grants.insertGrant(this.db(), grant);
   }

@@ -114,6 +114,20 @@ export async function insertApproval(db: Db, approval: ApprovalRecord): Promise<
   return result.numInsertedOrUpdatedRows === 1n;
 }
 
+/** Of several requests at once, each request's in the order they were given. */
+export async function listApprovalsOf(db: Db, requestIds: readonly string[]): Promise<ApprovalRecord[]> {
+  if (requestIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('approvals')
+    .selectAll()
+    .where('request_id', 'in', [...requestIds])
+    .orderBy('request_id')
+    .orderBy('at')
+    .orderBy('approver_slack_id')
+    .execute();
+  return rows.map(toApprovalRecord);
+}
+
 /** In the order they were given. */
 export async function listApprovals(db: Db, requestId: string): Promise<ApprovalRecord[]> {
   const rows = await db

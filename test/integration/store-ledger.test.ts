@@ -185,6 +185,30 @@ describe.each(backends())('the ledger on $name', (backend) => {
         },
       ]);
     });
+
+    it('lists the approvals and grants of many requests in one read each, and nothing for none', async () => {
+      for (const id of ['R-AAAAA1', 'R-AAAAA2', 'R-AAAAA3']) await ledger.insertRequest(aRequest({ id }));
+      const approve = (requestId: string, approverSlackId: string, ms: number) =>
+        ledger.insertApproval({ requestId, approverSlackId, decision: 'approve', reason: null, at: at(ms) });
+      await approve('R-AAAAA2', 'U_A2', 2 * MINUTE);
+      await approve('R-AAAAA1', 'U_A1', 3 * MINUTE);
+      await approve('R-AAAAA2', 'U_A1', MINUTE);
+      await ledger.insertGrant(aGrant({ id: 'G-1', requestId: 'R-AAAAA1' }));
+      await ledger.insertGrant(aGrant({ id: 'G-3', requestId: 'R-AAAAA3' }));
+
+      const approvals = await ledger.listApprovalsOf!(['R-AAAAA1', 'R-AAAAA2']);
+      expect(approvals.map((a) => `${a.requestId}:${a.approverSlackId}`)).toEqual([
+        'R-AAAAA1:U_A1',
+        'R-AAAAA2:U_A1',
+        'R-AAAAA2:U_A2',
+      ]);
+      expect((await ledger.findGrants({ requestIds: ['R-AAAAA1', 'R-AAAAA3'] })).map((g) => g.id)).toEqual([
+        'G-1',
+        'G-3',
+      ]);
+      expect(await ledger.listApprovalsOf!([])).toEqual([]);
+      expect(await ledger.findGrants({ requestIds: [] })).toEqual([]);
+    });
   });
 
   describe('grants', () => {
