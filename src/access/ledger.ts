@@ -120,9 +120,15 @@ export interface NewJob {
    * (a Slack retry, a second approver, a second replica all enqueue the same key).
    */
   dedupeKey: string;
+  /**
+   * When the job with this key is running now (on any replica), ask it to run once more when it finishes
+   * instead of doing nothing: for work that shows the latest state and must never run twice at once (a card, a
+   * Home tab), so that a change made while it runs is shown too.
+   */
+  rerunIfRunning?: boolean;
 }
 
-export interface JobRecord extends Required<NewJob> {
+export interface JobRecord extends Required<Omit<NewJob, 'rerunIfRunning'>> {
   id: string;
   status: JobStatus;
   attempts: number;
@@ -290,11 +296,6 @@ export interface Ledger extends LedgerTx {
    * more, due at `now`.
    */
   completeJob(id: string, owner: string, now?: Date): Promise<void>;
-  /**
-   * Enqueues the job, or asks the one with its key that runs now (on any replica) to run once more when it
-   * finishes. For work that must reflect the latest state and never run twice at once (a Home tab). Optional.
-   */
-  enqueueOrRerun?(job: NewJob): Promise<boolean>;
   /** Gives a claimed job back to run again at `runAt` (attempts + 1), or fails it for good when `runAt` is null. */
   releaseJob(id: string, owner: string, error: string, runAt: Date | null): Promise<void>;
   findJobs(query: { statuses?: JobStatus[]; kind?: JobKind; requestId?: string }): Promise<JobRecord[]>;

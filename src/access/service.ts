@@ -973,12 +973,14 @@ function groupByRequest(grants: GrantRecord[]): GrantRecord[][] {
 }
 
 export function cardJob(requestId: string, now: Date) {
-  // A unique key per change: every change must reach the card; the runner serialises card jobs per request.
+  // One card job per request at a time, on any replica (two at once could post two cards, or an older drawing
+  // after a newer one); a change made while it runs draws the card once more, so every change reaches it.
   return {
     kind: 'sync_card' as const,
     requestId,
     runAt: now,
-    dedupeKey: `card:${requestId}:${now.getTime()}:${Math.random()}`,
+    dedupeKey: `card:${requestId}`,
+    rerunIfRunning: true,
   };
 }
 

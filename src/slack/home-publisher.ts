@@ -17,7 +17,7 @@ export interface HomePublisherOptions {
   client: WebClient;
   logger: Logger;
   /** Where `home` jobs are queued (the ledger every replica shares). */
-  jobs: Pick<Ledger, 'enqueueOrRerun' | 'enqueueJob'>;
+  jobs: Pick<Ledger, 'enqueueJob'>;
   /** Nudges this process's job runner once the gathered changes are due (any replica's tick would too). */
   wake: () => void;
   now?: () => Date;
@@ -65,10 +65,15 @@ export class HomePublisher {
     const runAt = new Date((this.options.now?.() ?? new Date()).getTime() + delay);
     const { jobs } = this.options;
     for (const userId of ids) {
-      const job = { kind: 'home' as const, payload: { userId }, runAt, dedupeKey: homeJobKey(userId) };
       // A queued drawing reads the ledger when it runs, so it shows this change too; a running one is asked
       // to draw once more.
-      await (jobs.enqueueOrRerun?.(job) ?? jobs.enqueueJob(job));
+      await jobs.enqueueJob({
+        kind: 'home',
+        payload: { userId },
+        runAt,
+        dedupeKey: homeJobKey(userId),
+        rerunIfRunning: true,
+      });
     }
     if (this.wakeTimer === undefined && !this.stopped) {
       this.wakeTimer = setTimeout(() => {

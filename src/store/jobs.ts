@@ -35,28 +35,20 @@ function newJobRow(job: NewJob, now: Date) {
   };
 }
 
-/** false (and nothing written) when a job with the same key is queued or running. */
+/**
+ * false (and nothing written) when a job with the same key is queued or running; with `rerunIfRunning`, a
+ * running one is asked to run once more when it finishes (true), and a queued one is left as it is (it reads the
+ * ledger when it runs). One statement either way.
+ */
 export async function enqueueJob(db: Db, job: NewJob, now: Date): Promise<boolean> {
   const result = await db
     .insertInto('jobs')
     .values({ ...newJobRow(job, now), status: 'queued' })
     // The unique index on active_key is the guard, so two replicas enqueueing at once still make one job.
-    .onConflict((oc) => oc.column('active_key').doNothing())
-    .executeTakeFirst();
-  return result.numInsertedOrUpdatedRows === 1n;
-}
-
-/**
- * Enqueues the job, or, when the job with its key is running now (on any replica), asks it to run once more when
- * it finishes: what it reads then includes whatever changed meanwhile. A queued one is left as it is (it reads
- * the ledger when it runs). One statement; false only when nothing was written.
- */
-export async function enqueueOrRerun(db: Db, job: NewJob, now: Date): Promise<boolean> {
-  const result = await db
-    .insertInto('jobs')
-    .values({ ...newJobRow(job, now), status: 'queued' })
     .onConflict((oc) =>
-      oc.column('active_key').doUpdateSet({ rerun: 1 }).where('jobs.status', '=', 'running'),
+      job.rerunIfRunning === true
+        ? oc.column('active_key').doUpdateSet({ rerun: 1 }).where('jobs.status', '=', 'running')
+        : oc.column('active_key').doNothing(),
     )
     .executeTakeFirst();
   return result.numInsertedOrUpdatedRows === 1n;
@@ -118,6 +110,38 @@ function due(nowIso: string) {
 }
 
 /**
+ * A request's messages to its requester (notify jobs) go in the order they were made, one at a time, on
+ * whichever replicas run them: one is not taken while an earlier one of the same request is queued or running.
+ * (Two at once could each open the person's message thread, or tell "active" before "approved".) Read in the
+ * same statement that claims, so a replica that has not yet seen another's claim still sees the earlier job.
+ */
+function notBehindEarlierMessage(eb: ExpressionBuilder<Database, 'jobs'>) {
+  return eb.or([
+    eb('jobs.kind', '<>', 'notify'),
+    eb('jobs.request_id', 'is', null),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('jobs as earlier')
+          .select('earlier.id')
+          .whereRef('earlier.request_id', '=', 'jobs.request_id')
+          .where('earlier.kind', '=', 'notify')
+          .where('earlier.status', 'in', ['queued', 'running'])
+          .where((e) =>
+            e.or([
+              e('earlier.created_at', '<', e.ref('jobs.created_at')),
+              e.and([
+                e('earlier.created_at', '=', e.ref('jobs.created_at')),
+                e('earlier.id', '<', e.ref('jobs.id')),
+              ]),
+            ]),
+          ),
+      ),
+    ),
+  ]);
+}
+
+/**
  * One UPDATE picks the oldest due job and takes it. SQLite serialises writers, so two claims never overlap.
  * PostgreSQL runs them at once: SKIP LOCKED makes a second worker pass over the row the first is taking and
  * claim the next due job instead of queueing behind it (and then finding it taken, and claiming nothing while
@@ -151,6 +175,7 @@ export async function claimJob(
         .selectFrom('jobs')
         .select('id')
         .where(due(nowIso))
+        .where(notBehindEarlierMessage)
         .orderBy('run_at')
         .orderBy('created_at')
         .orderBy('id')

@@ -74,10 +74,6 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     return jobs.completeJob(this.db(), id, owner, now);
   }
 
-  enqueueOrRerun(job: NewJob): Promise<boolean> {
-    return jobs.enqueueOrRerun(this.db(), job, this.now());
-  }
-
   releaseJob(id: string, owner: string, error: string, runAt: Date | null): Promise<void> {
     return jobs.releaseJob(this.db(), id, owner, error, runAt);
   }

@@ -120,14 +120,19 @@ describe.each(backends())('the job queue on $name', (backend) => {
   });
 
   it('runs a job once more when it is asked for again while it runs, and only once however often it is asked', async () => {
-    const home = aJob({ kind: 'home', dedupeKey: 'home:U_REQ', payload: { userId: 'U_REQ' } });
-    expect(await ledger.enqueueOrRerun(home)).toBe(true);
+    const home = aJob({
+      kind: 'home',
+      dedupeKey: 'home:U_REQ',
+      payload: { userId: 'U_REQ' },
+      rerunIfRunning: true,
+    });
+    expect(await ledger.enqueueJob(home)).toBe(true);
     // Queued: asking again changes nothing (it reads the ledger when it runs).
-    expect(await ledger.enqueueOrRerun(home)).toBe(false);
+    expect(await ledger.enqueueJob(home)).toBe(false);
     const first = await ledger.claimJob('w1', T0, LEASE);
 
-    expect(await ledger.enqueueOrRerun(home)).toBe(true);
-    expect(await ledger.enqueueOrRerun(home)).toBe(true);
+    expect(await ledger.enqueueJob(home)).toBe(true);
+    expect(await ledger.enqueueJob(home)).toBe(true);
     await ledger.completeJob(first!.id, 'w1', at(MINUTE));
 
     expect(await ledger.findJobs({})).toMatchObject([
@@ -138,7 +143,7 @@ describe.each(backends())('the job queue on $name', (backend) => {
     await ledger.completeJob(first!.id, 'w2', at(MINUTE));
     expect(await ledger.findJobs({})).toMatchObject([{ status: 'done', leaseOwner: 'w2' }]);
     // Done frees the key: the next change is a new job.
-    expect(await ledger.enqueueOrRerun(home)).toBe(true);
+    expect(await ledger.enqueueJob(home)).toBe(true);
     expect(await ledger.findJobs({ statuses: ['queued'] })).toHaveLength(1);
   });
 
@@ -246,6 +251,35 @@ describe.each(backends())('the job queue on $name', (backend) => {
 
 describe.each(sharedBackends())('the job queue shared by two replicas on $name', (backend) => {
   afterEach(() => backend.cleanup());
+
+  it('hands out a request’s messages to its requester one at a time, in the order they were made', async () => {
+    const one = await backend.open();
+    const two = await backend.reopen();
+    try {
+      const message = (event: string, requestId = 'R-AAAAAA') =>
+        aJob({ kind: 'notify', requestId, payload: { event }, dedupeKey: `notify:${requestId}:${event}` });
+      await one.enqueueJob(message('approved'));
+      await two.enqueueJob(message('active'));
+      await one.enqueueJob(message('submitted', 'R-BBBBBB'));
+      const [first, second] = (await one.findJobs({ kind: 'notify', requestId: 'R-AAAAAA' })).map(
+        (j) => j.id,
+      );
+
+      const claims = await Promise.all(
+        Array.from({ length: 6 }, (_v, i) => (i % 2 === 0 ? one : two).claimJob(`w${i}`, T0, LEASE)),
+      );
+
+      const claimed = claims.filter((c) => c !== undefined);
+      expect(claimed.map((c) => c.requestId).sort()).toEqual(['R-AAAAAA', 'R-BBBBBB']);
+      const held = claimed.find((c) => c.requestId === 'R-AAAAAA')!;
+      expect(held.id).toBe(first);
+      await one.completeJob(held.id, held.leaseOwner!, T0);
+      expect((await two.claimJob('w9', T0, LEASE))?.id).toBe(second);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
 
   it('never hands the same job to both', async () => {
     const one = await backend.open();
