@@ -141,7 +141,8 @@ describe.concurrent('two replicas on one ledger', () => {
   it('grants 200 requests made and approved across both replicas each exactly once', async (context) => {
     const { expect } = context;
     const people = extraPeople(100);
-    const w = await world(context, { people });
+    // Under AWS's own rate limits, which belong to the account: the two replicas share them.
+    const w = await world(context, { people, rateLimits: true });
     const [a, b] = await Promise.all([w.start(), w.start()]);
     const replica = (i: number): SpawnedDesk => (i % 2 === 0 ? a : b);
     const wanted = people.flatMap((p) => [

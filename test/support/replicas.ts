@@ -39,6 +39,8 @@ export interface ReplicaWorldOptions {
   edit?: (yaml: string) => string;
   people?: readonly Person[];
   faults?: Partial<FaultSettings>;
+  /** AWS's rate limits in the emulator (shared by the replicas, as AWS's are); off by default. */
+  rateLimits?: boolean;
 }
 
 export interface Row {
@@ -77,7 +79,11 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}): Prom
   );
   const [database, emulator, slack] = await Promise.all([
     createTestDatabase(),
-    startEmulator({ seed, rateLimits: false, faults: { provisioningDelayMs: 40, ...options.faults } }),
+    startEmulator({
+      seed,
+      rateLimits: options.rateLimits ?? false,
+      faults: { provisioningDelayMs: 40, ...options.faults },
+    }),
     startFakeSlack({
       users: {
         ...Object.fromEntries(Object.entries(exampleConfig().people).map(([id, email]) => [id, { email }])),
