@@ -31,6 +31,8 @@ const MIN_FOLLOW_UP_MS = 250;
 export class Scheduler {
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
+  /** Looks, between ticks, for work held by a replica that died (see watchLeases). */
+  private watcher: NodeJS.Timeout | undefined;
   /** A tick between two regular ones, when a job falls due sooner (a retry, a dead worker's lease ending). */
   private followUp: NodeJS.Timeout | undefined;
   private started = false;
@@ -49,13 +51,34 @@ export class Scheduler {
       this.tick().catch((error: unknown) => this.log.error({ err: error }, 'scheduler tick failed'));
     }, this.deps.config.timing.schedulerIntervalMs);
     this.timer.unref();
+    this.watchLeases();
     return first;
+  }
+
+  /**
+   * Another replica's work is not announced here: a replica that dies holding a job leaves it under a lease
+   * that ends within `timing.jobLease`. Every half lease this replica asks when the next job falls due (two
+   * small reads) and ticks then, so that it takes the work over as the lease ends, not at its next regular
+   * tick (and work another replica queued but never ran is run too).
+   */
+  private watchLeases(): void {
+    const { config } = this.deps;
+    const every = Math.max(
+      250,
+      Math.floor(Math.min(config.timing.jobLeaseMs, config.timing.schedulerIntervalMs) / 2),
+    );
+    this.watcher = setInterval(() => {
+      if (this.ticking === undefined) void this.followUpWhenDue();
+    }, every);
+    this.watcher.unref();
   }
 
   async stop(): Promise<void> {
     this.started = false;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    clearInterval(this.watcher);
+    this.watcher = undefined;
     clearTimeout(this.followUp);
     this.followUp = undefined;
     await this.ticking;
