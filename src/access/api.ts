@@ -85,6 +85,11 @@ export interface RevokeInput {
   /** Someone else's grant (admins only): their Slack id or email. */
   targetSlackId?: string;
   targetEmail?: string;
+  /**
+   * The recorded command that asks (src/access/clicks.ts): asked again with it (run again after a crash), grants
+   * it already set ending are its answer, rather than "nothing to end".
+   */
+  clickId?: string;
 }
 
 /** What a person may pick from in the request modal. */

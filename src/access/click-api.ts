@@ -1,15 +1,16 @@
 /**
- * Clicks whose effect must never be lost: Approve, Deny (the deny modal's submission), Cancel, Retry, and the
- * Extend, access request, onboarding, offboarding and role-change modals' submissions. A listener records the click (one insert), acknowledges it to Slack, then runs it;
+ * Clicks whose effect must never be lost: Approve, Deny (the deny modal's submission), Cancel, Retry, the
+ * Extend, access request, onboarding, offboarding and role-change modals' submissions, and the slash commands
+ * that change access (`/access request`, `extend` and `revoke` given in full). A listener records the click (one insert), acknowledges it to Slack, then runs it;
  * if the process dies in between, the job runner runs it after a restart (or on another replica), exactly once,
  * and answers the person through the ClickAnswers port.
  */
 import type { DurationSpec } from '../domain/duration.js';
 import type { NewStarter } from './admin-api.js';
-import type { AccessRequestInput, Outcome } from './api.js';
+import type { AccessRequestInput, ExtensionInput, Outcome, RevokeInput } from './api.js';
 import type { RequestView } from './notifier.js';
 
-export type ClickAction = 'approve' | 'deny' | 'cancel' | 'retry' | 'extend' | 'request' | 'admin';
+export type ClickAction = 'approve' | 'deny' | 'cancel' | 'retry' | 'extend' | 'request' | 'admin' | 'revoke';
 
 export const CLICK_ACTIONS: readonly ClickAction[] = [
   'approve',
@@ -19,6 +20,7 @@ export const CLICK_ACTIONS: readonly ClickAction[] = [
   'extend',
   'request',
   'admin',
+  'revoke',
 ];
 
 /** What an admin's onboarding, offboarding or role-change form submitted. */
@@ -39,8 +41,12 @@ export interface ClickInput {
   userId: string;
   /** deny: the reason typed in the deny modal. */
   reason?: string;
-  /** extend: which grant, by how much, and why. */
+  /** extend (a button): which grant, by how much, and why. */
   extension?: { grantId: string; duration: DurationSpec; reason?: string };
+  /** extend (`/access extend`): which grant by permission set and account, by how much, and why. */
+  extensionCommand?: Omit<ExtensionInput, 'requesterSlackId' | 'clickId'>;
+  /** revoke (`/access revoke`): which access to end, and whose. */
+  revocation?: Omit<RevokeInput, 'actorSlackId' | 'clickId'>;
   /** request: what the request modal asked for. */
   submission?: Omit<AccessRequestInput, 'requesterSlackId' | 'clickId'>;
   /** admin: what the admin's form asked for. */

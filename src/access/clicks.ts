@@ -30,7 +30,7 @@ export interface ClickDeskDeps {
   runner: Pick<JobRunner, 'claimNew' | 'runClaimed'>;
   access: Pick<
     AccessApi,
-    'approve' | 'deny' | 'cancel' | 'requestExtension' | 'submitAccessRequest' | 'view'
+    'approve' | 'deny' | 'cancel' | 'requestExtension' | 'submitAccessRequest' | 'view' | 'revoke'
   >;
   admin?: Pick<AdminApi, 'retry' | 'submitOnboarding' | 'submitOffboarding' | 'submitRoleChange'>;
   /** How a click run by the job runner answers the person. Absent: it is logged only. */
@@ -114,7 +114,27 @@ export class ClickDesk implements ClickApi {
       }
       case 'admin':
         return this.adminWork(click);
+      case 'revoke':
+        return this.revoke(click);
     }
+  }
+
+  /**
+   * `/access revoke`: the answer is the view of the request whose grant it set ending (the card and the message
+   * show the rest); a revocation that ends several requests' grants answers with the first.
+   */
+  private async revoke(click: Click): Promise<Outcome<RequestView>> {
+    if (click.revocation === undefined) throw new Error(`revoke click ${click.id} carries no revocation`);
+    const outcome = await this.deps.access.revoke({
+      ...click.revocation,
+      actorSlackId: click.userId,
+      clickId: click.id,
+    });
+    if (!outcome.ok) return outcome;
+    const first = outcome.value.ended[0];
+    const view = first === undefined ? undefined : await this.deps.access.view(first.requestId);
+    if (view === undefined) return refuse('not_holder', 'There was nothing to end.');
+    return { ok: true, value: view };
   }
 
   private adminWork(click: Click): Promise<Outcome<RequestView>> {
@@ -142,6 +162,13 @@ export class ClickDesk implements ClickApi {
   }
 
   private async extend(click: Click, requestId: string): Promise<Outcome<RequestView>> {
+    if (click.extensionCommand !== undefined) {
+      return this.deps.access.requestExtension({
+        ...click.extensionCommand,
+        requesterSlackId: click.userId,
+        clickId: click.id,
+      });
+    }
     const extension = click.extension;
     if (extension === undefined) throw new Error(`extend click ${click.id} carries no extension`);
     const view = await this.deps.access.view(requestId);
@@ -168,6 +195,8 @@ function payloadOf(input: ClickInput): Record<string, unknown> {
     userId: input.userId,
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
     ...(input.extension !== undefined ? { extension: input.extension } : {}),
+    ...(input.extensionCommand !== undefined ? { extensionCommand: input.extensionCommand } : {}),
+    ...(input.revocation !== undefined ? { revocation: input.revocation } : {}),
     ...(input.submission !== undefined ? { submission: input.submission } : {}),
     ...(input.adminSubmission !== undefined ? { adminSubmission: input.adminSubmission } : {}),
     ...(input.responseUrl !== undefined ? { responseUrl: input.responseUrl } : {}),
@@ -181,7 +210,11 @@ export function clickOf(job: JobRecord): Click {
   if (
     action === undefined ||
     typeof p.userId !== 'string' ||
-    (job.requestId === null && action !== 'request' && action !== 'admin')
+    (job.requestId === null &&
+      action !== 'request' &&
+      action !== 'admin' &&
+      action !== 'revoke' &&
+      !(action === 'extend' && isExtensionCommand(p.extensionCommand)))
   ) {
     throw new Error(`decide job ${job.id} does not hold a click`);
   }
@@ -192,6 +225,8 @@ export function clickOf(job: JobRecord): Click {
     userId: p.userId,
     ...(typeof p.reason === 'string' ? { reason: p.reason } : {}),
     ...(isExtension(p.extension) ? { extension: p.extension } : {}),
+    ...(isExtensionCommand(p.extensionCommand) ? { extensionCommand: p.extensionCommand } : {}),
+    ...(isRevocation(p.revocation) ? { revocation: p.revocation } : {}),
     ...(isSubmission(p.submission) ? { submission: p.submission } : {}),
     ...(isAdminSubmission(p.adminSubmission) ? { adminSubmission: p.adminSubmission } : {}),
     ...(typeof p.responseUrl === 'string' ? { responseUrl: p.responseUrl } : {}),
@@ -223,6 +258,25 @@ function isExtension(value: unknown): value is { grantId: string; duration: Dura
     typeof v.grantId === 'string' &&
     isDuration(v.duration) &&
     (v.reason === undefined || typeof v.reason === 'string')
+  );
+}
+
+const optional = (x: unknown): boolean => x === undefined || typeof x === 'string';
+
+function isExtensionCommand(value: unknown): value is NonNullable<Click['extensionCommand']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return isDuration(v.duration) && optional(v.permissionSet) && optional(v.account) && optional(v.reason);
+}
+
+function isRevocation(value: unknown): value is NonNullable<Click['revocation']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.permissionSet === 'string' &&
+    typeof v.account === 'string' &&
+    optional(v.targetSlackId) &&
+    optional(v.targetEmail)
   );
 }
 

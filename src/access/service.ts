@@ -430,6 +430,16 @@ export class AccessService implements AccessApi {
       });
     }
     grants = grants.filter((g) => g.permissionSet === target.value.permissionSet);
+    if (grants.length === 0 && input.clickId !== undefined) {
+      // The same recorded command run again (its first run ended them, then the process died before it answered).
+      const ending = await ledger.findGrants({
+        requesterSlackId: input.targetSlackId ?? input.actorSlackId,
+        accountId: account.id,
+        statuses: ['ending'],
+      });
+      const mine = ending.filter((g) => g.permissionSet === target.value.permissionSet);
+      if (mine.length > 0 && input.targetEmail === undefined) return { ok: true, value: { ended: mine } };
+    }
     if (grants.length === 0) {
       const whose = someoneElse ? 'They hold' : 'You hold';
       return refuse(

@@ -145,6 +145,71 @@ describe('a click recorded before its ack', () => {
     expect(h.clickAnswers.answers.map((a) => a.outcome.ok)).toEqual([true]);
   });
 
+  it('ends the grant an acknowledged `/access revoke` named when its process died before running it, and says so', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const id = await pendingRequest(first);
+    await first.service.approve(id, PEOPLE.lena);
+    await first.drain();
+    const responseUrl = 'https://hooks.slack.com/commands/T0/3/ghi';
+    await first.clicks.record({
+      action: 'revoke',
+      userId: PEOPLE.sam,
+      revocation: { permissionSet: 'SeniorDeveloper', account: 'dev' },
+      responseUrl,
+    });
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    await h.drain();
+    const grant = (await h.service.view(id))!.grants[0]!;
+    expect(grant).toMatchObject({ status: 'ended', endReason: 'revoked' });
+    expect(h.emulator.calls.filter((c) => c.operation === 'DeleteAccountAssignment')).toHaveLength(1);
+    expect(h.clickAnswers.answers).toMatchObject([{ click: { responseUrl }, outcome: { ok: true } }]);
+    expect(JSON.stringify(h.clickAnswers.answers[0]?.message)).toContain('Ending now');
+  });
+
+  it('answers an `/access revoke` run again after its first run ended the grant with that grant, not "nothing to end"', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const id = await pendingRequest(first);
+    await first.service.approve(id, PEOPLE.lena);
+    await first.drain();
+    const revocation = { permissionSet: 'SeniorDeveloper', account: 'dev' };
+    const click = await first.clicks.record({ action: 'revoke', userId: PEOPLE.sam, revocation });
+    // The listener ran it (the grant is ending); the process died before the click was marked done.
+    const ran = await first.service.revoke({ ...revocation, actorSlackId: PEOPLE.sam, clickId: click.id });
+    expect(ran.ok).toBe(true);
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    expect(h.clickAnswers.answers).toMatchObject([{ outcome: { ok: true } }]);
+    expect(JSON.stringify(h.clickAnswers.answers[0]?.message)).toContain('SeniorDeveloper');
+    expect(h.emulator.calls.filter((c) => c.operation === 'DeleteAccountAssignment')).toHaveLength(1);
+  });
+
+  it('asks for the extension an acknowledged `/access extend` named when its process died before running it', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const id = await pendingRequest(first);
+    await first.service.approve(id, PEOPLE.lena);
+    await first.drain();
+    await first.clicks.record({
+      action: 'extend',
+      userId: PEOPLE.sam,
+      extensionCommand: {
+        permissionSet: 'SeniorDeveloper',
+        account: 'dev',
+        duration: { kind: 'for', ms: 3_600_000 },
+      },
+    });
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    const extensions = await h.ledger.findRequests({ requesterSlackId: PEOPLE.sam, kinds: ['extend'] });
+    expect(extensions).toHaveLength(1);
+    expect(h.clickAnswers.answers).toMatchObject([
+      { outcome: { ok: true, value: { request: { id: extensions[0]!.id } } } },
+    ]);
+  });
+
   it('makes the request a submitted modal asked for once, when it ran before the crash and again after', async () => {
     const first = await startAccessHarness({ dbPath: dbFile() });
     const submission = { permissionSet: 'SeniorDeveloper', accounts: ['dev'] };

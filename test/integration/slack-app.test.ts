@@ -5,11 +5,13 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import type { AccessRequestInput } from '../../src/access/api.js';
 import { HOUR } from '../../src/domain/duration.js';
 import type { SlackApp } from '../../src/slack/app.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { FakeAccess } from '../support/fake-access.js';
 import { boltOverFakes } from '../support/bolt-over-fakes.js';
+import { FakeClickRunner } from '../support/fake-clicks.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import {
   grantRecord,
@@ -41,6 +43,7 @@ let access: FakeAccess;
 let slack: SlackApp;
 let target: SlackTarget;
 let logLines: string[];
+const clickRunner = new FakeClickRunner();
 
 beforeAll(async () => {
   fake = await startFakeSlack({ users: { [REQUESTER]: { email: 'sam.dev@example.com', name: 'sam' } } });
@@ -61,6 +64,7 @@ beforeAll(async () => {
     access,
     logger,
     fake,
+    clickRunner,
   });
   const { port } = await slack.start();
   target = { url: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET };
@@ -83,28 +87,36 @@ const command = (text: string, id: string, userId = REQUESTER) =>
   postToSlackEvents(target, slashCommandBody({ text, userId, responseUrl: fake.responseUrl(id) }));
 
 describe('/access over signed HTTP', () => {
-  it('a complete request calls submitAccessRequest once and answers ephemerally', async () => {
+  it('a complete request is recorded before its ack, calls submitAccessRequest once as that click, and answers ephemerally', async () => {
     const answer = await command('request SeniorDeveloper prod 4h fixing incident 4711', 'complete');
     expect(answer.status).toBe(200);
     const response = await waitFor('the ephemeral answer', () =>
       fake.responses.find((r) => r.id === 'complete'),
     );
-    expect(access.callsTo('submitAccessRequest')).toEqual([
-      {
-        method: 'submitAccessRequest',
-        args: [
-          {
-            requesterSlackId: REQUESTER,
-            permissionSet: 'SeniorDeveloper',
-            accounts: ['prod'],
-            duration: { kind: 'for', ms: 4 * HOUR },
-            reason: 'fixing incident 4711',
-          },
-        ],
-      },
-    ]);
+    const calls = access.callsTo('submitAccessRequest');
+    expect(calls).toHaveLength(1);
+    const { clickId, ...input } = calls[0]!.args[0] as AccessRequestInput;
+    expect(input).toEqual({
+      requesterSlackId: REQUESTER,
+      permissionSet: 'SeniorDeveloper',
+      accounts: ['prod'],
+      duration: { kind: 'for', ms: 4 * HOUR },
+      reason: 'fixing incident 4711',
+    });
+    // The click that holds the command was recorded before the ack: a crash after the ack leaves it to run.
+    expect(clickId).toMatch(/^click-\d+$/);
     expect(response.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(JSON.stringify(response.body)).toContain('R-7K2Q9D');
+  });
+
+  it('says at the ack that nothing was done when a complete request cannot be recorded, and submits nothing', async () => {
+    clickRunner.failNextRecord = true;
+    const answer = await command('request SeniorDeveloper prod 4h fixing incident 4711', 'unrecorded');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('I could not record that just now');
+    expect(answer.body).toContain('nothing was done');
+    expect(access.callsTo('submitAccessRequest')).toEqual([]);
+    expect(fake.responses.filter((r) => r.id === 'unrecorded')).toEqual([]);
   });
 
   it('a request missing its account opens the request modal, prefilled', async () => {

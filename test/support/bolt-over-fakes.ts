@@ -7,7 +7,7 @@ import type { AccessApi } from '../../src/access/api.js';
 import type { AccessDeskConfig } from '../../src/config/types.js';
 import type { Logger } from '../../src/log.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
-import { fakeClicks } from './fake-clicks.js';
+import { fakeClicks, type FakeClickRunner } from './fake-clicks.js';
 import type { FakeSlack } from './fake-slack.js';
 
 export function boltOverFakes(options: {
@@ -17,13 +17,15 @@ export function boltOverFakes(options: {
   admin?: AdminApi;
   logger: Logger;
   fake: FakeSlack;
+  /** The in-memory runner the clicks are recorded on (a test may make recording fail). */
+  clickRunner?: FakeClickRunner;
 }): SlackApp {
   const { access, admin } = options;
   return createSlackApp({
     config: options.config,
     secrets: options.secrets,
     access,
-    clicks: fakeClicks({ access, ...(admin !== undefined ? { admin } : {}) }),
+    clicks: fakeClicks({ access, ...(admin !== undefined ? { admin } : {}) }, options.clickRunner),
     ...(admin !== undefined ? { admin } : {}),
     logger: options.logger,
     slackApiUrl: options.fake.apiUrl,

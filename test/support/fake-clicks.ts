@@ -13,8 +13,14 @@ import { silentLogger } from '../../src/log.js';
 export class FakeClickRunner {
   /** Every click recorded, in order, as the job that holds it. */
   readonly recorded: JobRecord[] = [];
+  /** The next record fails, as when the ledger does not answer. */
+  failNextRecord = false;
 
   claimNew(job: NewJob): Promise<JobRecord> {
+    if (this.failNextRecord) {
+      this.failNextRecord = false;
+      return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    }
     const record: JobRecord = {
       kind: job.kind,
       requestId: job.requestId ?? null,
@@ -39,9 +45,12 @@ export class FakeClickRunner {
   }
 }
 
-export function fakeClicks(services: { access: AccessApi; admin?: AdminApi }): ClickDesk {
+export function fakeClicks(
+  services: { access: AccessApi; admin?: AdminApi },
+  runner = new FakeClickRunner(),
+): ClickDesk {
   return new ClickDesk({
-    runner: new FakeClickRunner(),
+    runner,
     access: services.access,
     ...(services.admin !== undefined ? { admin: services.admin } : {}),
     clock: systemClock,

@@ -1,6 +1,6 @@
 /**
  * What a click tells the person who made it, the same whether its listener answers at once or the job runner
- * answers after a crash: a refusal always; Cancel, Extend and a request say what they did; Approve, Deny and Retry say
+ * answers after a crash: a refusal always; Cancel, Extend, Revoke and a request say what they did; Approve, Deny and Retry say
  * nothing when they worked, as the card shows it.
  */
 import type { Outcome } from '../../access/api.js';
@@ -9,7 +9,7 @@ import type { RequestView } from '../../access/notifier.js';
 import { escapeMrkdwn } from '../../domain/text.js';
 import type { SlackMessage } from './kit.js';
 import { noticeMessage, refusalMessage } from './replies.js';
-import { submittedMessage } from './requester-messages.js';
+import { revokedMessage, submittedMessage } from './requester-messages.js';
 
 export function clickAnswer(
   click: Pick<ClickInput, 'action'>,
@@ -23,6 +23,10 @@ export function clickAnswer(
     case 'request':
     case 'admin':
       return submittedMessage(outcome.value);
+    case 'revoke':
+      return revokedMessage(
+        outcome.value.grants.filter((g) => g.status === 'ending' || g.endReason === 'revoked'),
+      );
     case 'approve':
     case 'deny':
     case 'retry':

@@ -1,19 +1,29 @@
-/** `/access …`: ack at once, parse, run the subcommand, answer ephemerally through respond(). */
-import { parseAccessCommand } from '../../parse.js';
+/**
+ * `/access …`: parse, and for a command that changes access (`request`, `extend` or `revoke` given in full)
+ * record it before the ack, as a click (src/access/clicks.ts): a process that dies after acknowledging it leaves
+ * it to another replica, or to itself after a restart, which runs it and answers where it was typed. Then ack,
+ * run the subcommand, and answer ephemerally through respond().
+ */
+import type { SlashCommand } from '@slack/bolt';
+import type { Click, ClickInput } from '../../../access/click-api.js';
+import { clickAnswer } from '../../blocks/click-answer.js';
+import { parseAccessCommand, type ParsedCommand } from '../../parse.js';
 import { ackFirst } from '../ack-first.js';
 import type { CommandArgs, ListenerDeps } from '../deps.js';
 import { reportFailure } from '../failure.js';
 import { ephemeral } from '../tell.js';
 import { runSubcommand } from './subcommands.js';
 
+/** Said at the ack when the command could not be recorded: nothing was done, so nothing may be promised. */
+const NOT_RECORDED =
+  'I could not record that just now (my database did not answer), so nothing was done. Try again in a moment.';
+
 export function accessCommand(deps: ListenerDeps): (args: CommandArgs) => Promise<void> {
   const afterAcks = ackFirst();
   return async ({ command, ack, respond, client }) => {
-    // Nothing in the body is acknowledged before this: Slack gives us 3 s and the service may take longer.
-    await ack();
-    // In a burst, every command is acknowledged first (Slack's 3 s) and processed after: see ack-first.ts.
-    await afterAcks();
     const log = deps.logger.child({ module: 'slack.command', userId: command.user_id });
+    const tell = (msg: Parameters<typeof ephemeral>[0]) => respond(ephemeral(msg));
+    let acked = false;
     try {
       const parsed = parseAccessCommand(command.text, {
         userId: command.user_id,
@@ -21,12 +31,58 @@ export function accessCommand(deps: ListenerDeps): (args: CommandArgs) => Promis
         roles: Object.keys(deps.config.roles),
       });
       log.debug({ subcommand: parsed.subcommand }, '/access');
-      await runSubcommand(parsed, { deps, command, respond, client, log });
+      const durable = clickOfCommand(parsed, command);
+      let click: Click | undefined;
+      if (durable !== undefined) {
+        try {
+          click = await deps.clicks.record(durable);
+        } catch (err) {
+          log.error({ err, subcommand: parsed.subcommand }, 'could not record a command before its ack');
+          acked = true;
+          await ack(NOT_RECORDED);
+          return;
+        }
+      }
+      // Slack gives 3 s; the service may take longer.
+      acked = true;
+      await ack();
+      // In a burst, every command is acknowledged first (Slack's 3 s) and processed after: see ack-first.ts.
+      await afterAcks();
+      if (click === undefined) {
+        await runSubcommand(parsed, { deps, command, respond, client, log });
+        return;
+      }
+      const outcome = await deps.clicks.run(click);
+      if (outcome.ok) log.info({ requestId: outcome.value.request.id, action: click.action }, '/access done');
+      const answer = clickAnswer(click, outcome);
+      if (answer !== undefined) await tell(answer);
     } catch (err) {
-      await reportFailure(
-        { log, listener: 'access-command', userId: command.user_id, tell: (msg) => respond(ephemeral(msg)) },
-        err,
-      );
+      if (!acked) await ack();
+      await reportFailure({ log, listener: 'access-command', userId: command.user_id, tell }, err);
     }
   };
+}
+
+/** The click that stands for a command changing access, given in full; undefined for any other command. */
+function clickOfCommand(parsed: ParsedCommand, command: SlashCommand): ClickInput | undefined {
+  const where = { userId: command.user_id, responseUrl: command.response_url };
+  switch (parsed.subcommand) {
+    case 'request': {
+      if (parsed.result.kind !== 'complete') return undefined;
+      const { requesterSlackId: _self, clickId: _click, ...submission } = parsed.result.input;
+      return { action: 'request', ...where, submission };
+    }
+    case 'extend': {
+      if (parsed.result.kind !== 'complete') return undefined;
+      const { requesterSlackId: _self, clickId: _click, ...extensionCommand } = parsed.result.input;
+      return { action: 'extend', ...where, extensionCommand };
+    }
+    case 'revoke': {
+      if (parsed.result.kind !== 'complete') return undefined;
+      const { actorSlackId: _self, clickId: _click, ...revocation } = parsed.result.input;
+      return { action: 'revoke', ...where, revocation };
+    }
+    default:
+      return undefined;
+  }
 }

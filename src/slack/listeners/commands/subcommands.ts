@@ -1,6 +1,7 @@
 /**
  * What each parsed `/access` subcommand does: one handler per subcommand, each calling the access service once
- * and answering ephemerally. The command listener has already acked.
+ * and answering ephemerally. The command listener has already acked; it runs the commands that change access
+ * (given in full) as recorded clicks itself.
  */
 import type { SlashCommand } from '@slack/bolt';
 import type { webApi, RespondFn } from '@slack/bolt';
@@ -10,7 +11,6 @@ import { helpMessage } from '../../blocks/help.js';
 import { pendingList } from '../../blocks/pending-list.js';
 import { refusalMessage } from '../../blocks/replies.js';
 import { requestModal } from '../../blocks/request-modal.js';
-import { revokedMessage, submittedMessage } from '../../blocks/requester-messages.js';
 import type { ParsedCommand } from '../../parse.js';
 import type { ListenerDeps } from '../deps.js';
 import { ephemeral } from '../tell.js';
@@ -35,6 +35,9 @@ const answer = async (ctx: SubcommandContext, msg: SlackMessage): Promise<void> 
   await ctx.respond(ephemeral(msg));
 };
 
+/** A command that changes access, given in full, is recorded and run as a click by access-command.ts. */
+const RECORDED = 'a complete /access request, extend or revoke runs as a recorded click, not here';
+
 const request: Handler<'request'> = async ({ result }, ctx) => {
   if (result.kind === 'error') return answer(ctx, refusalMessage(result.message));
   if (result.kind === 'modal') {
@@ -48,23 +51,19 @@ const request: Handler<'request'> = async ({ result }, ctx) => {
     });
     return;
   }
-  const outcome = await ctx.deps.access.submitAccessRequest(result.input);
-  if (outcome.ok) ctx.log.info({ requestId: outcome.value.request.id }, 'access request submitted');
-  return answer(ctx, outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+  throw new Error(RECORDED);
 };
 
 const extend: Handler<'extend'> = async ({ result }, ctx) => {
   if (result.kind !== 'complete')
     return answer(ctx, refusalMessage(result.kind === 'error' ? result.message : ''));
-  const outcome = await ctx.deps.access.requestExtension(result.input);
-  return answer(ctx, outcome.ok ? submittedMessage(outcome.value) : refusalMessage(outcome.message));
+  throw new Error(RECORDED);
 };
 
 const revoke: Handler<'revoke'> = async ({ result }, ctx) => {
   if (result.kind !== 'complete')
     return answer(ctx, refusalMessage(result.kind === 'error' ? result.message : ''));
-  const outcome = await ctx.deps.access.revoke(result.input);
-  return answer(ctx, outcome.ok ? revokedMessage(outcome.value.ended) : refusalMessage(outcome.message));
+  throw new Error(RECORDED);
 };
 
 const pending: Handler<'pending'> = async (_parsed, ctx) => {
