@@ -1,6 +1,6 @@
 /**
  * Two real bot processes on one PostgreSQL ledger, behind what would be a load balancer: the test sends each
- * signed slash command and click to one replica or the other, kills replicas with SIGKILL, and checks what
+ * signed slash command and click to one replica or the other, kills replicas with SIGKILL (kill -9), and checks what
  * people would notice: every request acknowledged is there, every approval counts once, every assignment is
  * made once in AWS and removed once when its time is up.
  */
@@ -15,8 +15,10 @@ import {
   eventually,
   extraPeople,
   heldInAws,
+  holderOf,
   startReplicaWorld,
   tally,
+  type Person,
   type ReplicaWorld,
   type ReplicaWorldOptions,
 } from '../support/replicas.js';
@@ -195,6 +197,131 @@ describe.concurrent('two replicas on one ledger', () => {
     expect(await count(w, "select count(*) as n from jobs where status = 'failed'")).toBe(0);
     expect(w.stderr()).toBe('');
   }, 170_000);
+
+  it('loses no command or click acknowledged by a replica that is killed mid-burst and started again', async (context) => {
+    const { expect } = context;
+    const people = extraPeople(40);
+    const w = await world(context, { edit: timing('2s', '2s'), people });
+    let [a, b] = await Promise.all([w.start(), w.start()]);
+    const acked: string[] = [];
+    const send = async (desk: SpawnedDesk, p: Person, i: number) => {
+      const answer = await command(
+        desk.target,
+        w.slack,
+        p.slackId,
+        'request Developer staging 4h burst',
+        `cmd-${i}`,
+      );
+      if (answer?.status === 200) acked.push(p.slackId);
+    };
+
+    // The first half of the burst, over both; replica A dies the moment it has acknowledged its share.
+    const first = people.slice(0, 20);
+    await Promise.all([
+      Promise.all(first.filter((_, i) => i % 2 === 0).map((p, i) => send(a, p, 2 * i))).then(() => a.kill()),
+      Promise.all(first.filter((_, i) => i % 2 === 1).map((p, i) => send(b, p, 2 * i + 1))),
+    ]);
+    a = await w.start();
+    await Promise.all(people.slice(20).map((p, i) => send(i % 2 === 0 ? a : b, p, 20 + i)));
+
+    // Every acknowledged command ends as a request.
+    const made = await eventually(
+      'the acknowledged requests',
+      async () => {
+        const rows = await w.query('select id, requester_slack_id from requests');
+        return rows.length >= acked.length && rows;
+      },
+      {
+        tries: 200,
+        seen: async () => ({
+          acked: acked.length,
+          requests: await count(w, 'select count(*) as n from requests'),
+        }),
+      },
+    ).catch(() => w.query('select id, requester_slack_id from requests'));
+    const requested = new Set(made.map((r) => String(r.requester_slack_id)));
+    expect
+      .soft(
+        acked.filter((id) => !requested.has(id)),
+        'acknowledged commands with no request in the ledger',
+      )
+      .toEqual([]);
+
+    // Then every request is approved in a burst of clicks; replica B dies right after acknowledging its share.
+    const ids = made.map((r) => String(r.id));
+    const clicked: string[] = [];
+    const approve = async (desk: SpawnedDesk, id: string, i: number) => {
+      const answer = await click(desk.target, w.slack, PEOPLE.leo, id, `approve-${i}`);
+      if (answer?.status === 200) clicked.push(id);
+    };
+    await Promise.all([
+      Promise.all(ids.filter((_, i) => i % 2 === 0).map((id, i) => approve(a, id, 2 * i))),
+      Promise.all(ids.filter((_, i) => i % 2 === 1).map((id, i) => approve(b, id, 2 * i + 1))).then(() =>
+        b.kill(),
+      ),
+    ]);
+    b = await w.start();
+    // Whatever was not acknowledged is clicked again, as a person would.
+    const missed = ids.filter((id) => !clicked.includes(id));
+    await Promise.all(missed.map((id, i) => approve(i % 2 === 0 ? a : b, id, 100 + i)));
+    expect(clicked.sort()).toEqual([...ids].sort());
+
+    await settled(w, ids, 1_200);
+    expect(await statusesOf(w, 'requests', 'id', ids)).toEqual({ active: ids.length });
+    expect(await statusesOf(w, 'grants', 'request_id', ids)).toEqual({ active: ids.length });
+    const creations = tally(w.calls('CreateAccountAssignment').map(assignmentOf));
+    expect(creations.size).toBe(ids.length);
+    expect([...creations.values()].filter((n) => n !== 1)).toEqual([]);
+    const approvals = tally(
+      (await w.query('select request_id from approvals')).map((r) => String(r.request_id)),
+    );
+    expect([...approvals.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(approvals.size).toBe(ids.length);
+    expect(w.stderr()).toBe('');
+  }, 120_000);
+
+  it('finishes a grant whose provisioning replica was killed on the other replica, within 30 s, once', async (context) => {
+    const { expect } = context;
+    // The scheduler ticks rarely: the takeover must come from the lease ending, not from a tick.
+    const w = await world(context, { edit: timing('1m', '2s') });
+    const [a, b] = await Promise.all([w.start(), w.start()]);
+    expect(
+      (await command(b.target, w.slack, PEOPLE.sam, 'request SeniorDeveloper dev 1h lease', 'cmd'))?.status,
+    ).toBe(200);
+    const id = (await requestsOf(w, [PEOPLE.sam])).get(PEOPLE.sam)!;
+
+    // AWS answers the creation, then holds the status poll: the provisioning replica waits on AWS when it dies.
+    w.emulator.faults.operationLatencyMs['sso-admin:DescribeAccountAssignmentCreationStatus'] = 10_000;
+    expect((await click(a.target, w.slack, PEOPLE.lena, id, 'approve'))?.status).toBe(200);
+    const held = await eventually('the provisioning under way', async () => {
+      const [job] = await w.query(
+        "select lease_owner from jobs where kind = 'provision' and request_id = $1",
+        [id],
+      );
+      return w.calls('DescribeAccountAssignmentCreationStatus').length > 0 && job;
+    });
+    const doomed = holderOf([a, b], held.lease_owner);
+    expect(doomed).toBeDefined();
+    const survivor = doomed === a ? b : a;
+    await doomed!.kill();
+    w.emulator.faults.operationLatencyMs = {};
+
+    // 600 looks 50 ms apart: about 30 s.
+    await eventually(
+      'the grant made by the surviving replica',
+      async () => (await w.query('select status from requests where id = $1', [id]))[0]?.status === 'active',
+      {
+        tries: 600,
+        seen: () => w.query("select status, lease_owner, lease_until from jobs where kind = 'provision'"),
+      },
+    );
+    expect(w.calls('CreateAccountAssignment')).toHaveLength(1);
+    const [job] = await w.query("select status, attempts, lease_owner from jobs where kind = 'provision'");
+    expect(job).toMatchObject({ status: 'done', attempts: 1 });
+    expect(holderOf([a, b], job?.lease_owner)).toBe(survivor);
+    expect(await statusesOf(w, 'grants', 'request_id', [id])).toEqual({ active: 1 });
+    expect(w.stderr()).toBe('');
+  }, 90_000);
 
   it('makes one assignment when the two Approve clicks of a two-lead race land on different replicas', async (context) => {
     const { expect } = context;
