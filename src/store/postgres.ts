@@ -35,7 +35,7 @@ export interface ParsedPostgresUrl {
 /** Thrown for a setting that cannot work; its message names the setting and never holds the password. */
 export class DatabaseSettingError extends Error {}
 
-const KNOWN_PARAMETERS = new Set(['sslmode', 'sslrootcert', 'application_name', 'connect_timeout']);
+const KNOWN_PARAMETERS = new Set(['sslmode', 'sslrootcert', 'application_name', 'connect_timeout', 'host']);
 
 /** The URL as it may be shown: the password (if any) masked. Works on text that is not a valid URL too. */
 export function redactUrl(url: string): string {
@@ -57,7 +57,16 @@ export function parsePostgresUrl(url: string, caFile?: string): ParsedPostgresUr
       `"${shown}" is not a PostgreSQL URL: it must start with postgres:// (for SQLite, set database.path instead)`,
     );
   }
-  if (parsed.hostname === '') throw new DatabaseSettingError(`"${shown}" names no host`);
+  // libpq's host parameter: a folder is the server's Unix socket there (PostgreSQL on the same host, or a proxy
+  // such as Cloud SQL's), and wins over the URL's host.
+  const socketFolder = parsed.searchParams.get('host') ?? undefined;
+  if (socketFolder !== undefined && !socketFolder.startsWith('/')) {
+    throw new DatabaseSettingError(
+      `"${shown}": host= must be the folder of the server's Unix socket (an absolute path); put a host name before the database instead`,
+    );
+  }
+  if (parsed.hostname === '' && socketFolder === undefined)
+    throw new DatabaseSettingError(`"${shown}" names no host`);
   const port = parsed.port === '' ? 5432 : Number(parsed.port);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (database === '' || database.includes('/')) {
@@ -88,7 +97,7 @@ export function parsePostgresUrl(url: string, caFile?: string): ParsedPostgresUr
     );
   }
   return {
-    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    host: socketFolder ?? parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
     port,
     database,
     user: parsed.username === '' ? undefined : decodeURIComponent(parsed.username),

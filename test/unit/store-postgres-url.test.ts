@@ -18,6 +18,19 @@ describe('a PostgreSQL URL', () => {
     expect(url.shown).toBe('postgresql://desk%40app:***@db.internal:6432/access_desk');
   });
 
+  it('reaches a server on the same host (or a proxy) through the Unix socket folder host= names', () => {
+    expect(parsePostgresUrl('postgres://desk@localhost/access_desk?host=/var/run/postgresql')).toMatchObject({
+      host: '/var/run/postgresql',
+      database: 'access_desk',
+    });
+    expect(poolConfig({ url: 'postgres://desk@cloudsql/access_desk?host=/cloudsql/p:r:i' }).host).toBe(
+      '/cloudsql/p:r:i',
+    );
+    expect(() => parsePostgresUrl('postgres://desk@localhost/access_desk?host=db.internal')).toThrow(
+      /host= must be the folder of the server's Unix socket/,
+    );
+  });
+
   it('is shown everywhere with its password masked, even when it is not a valid URL', () => {
     expect(redactUrl('postgres://u:secret@h/d')).toBe('postgres://u:***@h/d');
     expect(redactUrl('postgres://u:sec ret@h:x/d')).toBe('postgres://u:***@h:x/d');
@@ -35,7 +48,10 @@ describe('a PostgreSQL URL', () => {
       /sslmode must be one of disable, require, verify-ca, verify-full, not "on"/,
     ],
     ['postgres://u@h/d?sslmode=verify-ca', /verify-ca needs the CA's certificate/],
-    ['postgres://u@h/d?ssl=true', /unknown parameter ssl/],
+    [
+      'postgres://u@h/d?ssl=true',
+      /unknown parameter ssl \(known: sslmode, sslrootcert, application_name, connect_timeout, host\)/,
+    ],
   ])('refuses %s, saying what would work', (url, why) => {
     expect(() => parsePostgresUrl(url)).toThrow(why);
   });
