@@ -19,6 +19,7 @@
  * benchmark can say how often the product retried a throttled call. It stops the app and exits when stdin
  * closes (or on SIGTERM).
  */
+import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
@@ -32,7 +33,27 @@ type Request =
   | { op: 'start'; awsEndpoint: string; slackApiUrl: string; database: DatabaseOptions }
   | { op: 'pending'; count: number }
   | { op: 'active'; requestId: string }
+  | { op: 'mark' }
+  | { op: 'served' }
   | { op: 'logs' };
+
+/**
+ * Each Slack request as this process served it: from Node's 'request' event (headers read) to the answer
+ * written. Beside the load generator's figure (from its send to the answer read), it tells the app's share of an
+ * ack from what the machine adds around it (connecting, a busy load generator, other processes' turns).
+ */
+let servedSince = Number.POSITIVE_INFINITY;
+const served: number[] = [];
+const emit = Reflect.get(http.Server.prototype, 'emit') as (...args: unknown[]) => boolean;
+http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
+  if (event === 'request') {
+    const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
+    const start = performance.now();
+    if (req.url?.startsWith('/slack/events') === true && start >= servedSince)
+      res.on('finish', () => served.push(performance.now() - start));
+  }
+  return emit.apply(this, [event, ...args]);
+} as typeof http.Server.prototype.emit;
 
 const counts: Record<string, number> = {};
 const LEVELS: Record<number, string> = { 40: 'warn', 50: 'error', 60: 'fatal' };
@@ -136,6 +157,12 @@ async function handle(request: Request): Promise<Record<string, unknown>> {
       );
       return { op: 'active' };
     }
+    case 'mark':
+      servedSince = performance.now();
+      served.length = 0;
+      return { op: 'mark' };
+    case 'served':
+      return { op: 'served', ms: [...served] };
     case 'logs': {
       const toMs = (ns: number): number => Math.round(ns / 1e4) / 100;
       return {

@@ -54,29 +54,34 @@ export async function enqueueJob(db: Db, job: NewJob, now: Date): Promise<boolea
   return result.numInsertedOrUpdatedRows === 1n;
 }
 
+export interface ClaimedJob {
+  job: NewJob;
+  owner: string;
+  now: Date;
+  leaseMs: number;
+}
+
 /**
- * One INSERT of a job that is running already, held by `owner`: a worker that dies before finishing it leaves
- * it to be taken over once the lease runs out, like any claimed job. The unique active key (no ON CONFLICT
- * here) makes a reused key an error rather than a job silently not recorded.
+ * Jobs that are running already, held by their owners, in one INSERT (one statement, one commit: all are
+ * recorded, or none; returned in their order): a worker that dies before finishing one leaves it to be taken over
+ * once the lease runs out, like any claimed job. The unique active key (no ON CONFLICT here) makes a reused key
+ * an error rather than a job silently not recorded.
  */
-export async function insertClaimedJob(
-  db: Db,
-  job: NewJob,
-  owner: string,
-  now: Date,
-  leaseMs: number,
-): Promise<JobRecord> {
-  const row = await db
-    .insertInto('jobs')
-    .values({
-      ...newJobRow(job, now),
-      status: 'running',
-      lease_owner: owner,
-      lease_until: toIso(new Date(now.getTime() + leaseMs)),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toJobRecord(row);
+export async function insertClaimedJobs(db: Db, claims: readonly ClaimedJob[]): Promise<JobRecord[]> {
+  if (claims.length === 0) return [];
+  const rows = claims.map(({ job, owner, now, leaseMs }) => ({
+    ...newJobRow(job, now),
+    status: 'running' as const,
+    lease_owner: owner,
+    lease_until: toIso(new Date(now.getTime() + leaseMs)),
+  }));
+  const inserted = await db.insertInto('jobs').values(rows).returningAll().execute();
+  const byId = new Map(inserted.map((row) => [row.id, toJobRecord(row)]));
+  return rows.map((row) => {
+    const record = byId.get(row.id);
+    if (record === undefined) throw new Error(`claimed job ${row.id} was inserted but not returned`);
+    return record;
+  });
 }
 
 /**

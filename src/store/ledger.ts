@@ -5,7 +5,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { AuditRecord, IdentityRecord, JobRecord, Ledger, LedgerTx, NewJob } from '../access/ledger.js';
 import * as audit from './audit.js';
-import { openAckDatabase, openDatabase, type DatabaseOptions } from './database.js';
+import { ACK_POOL_SIZE, openAckDatabase, openDatabase, type DatabaseOptions } from './database.js';
+import { InsertBatcher } from './insert-batcher.js';
 import { dialectOf } from './dialect.js';
 import * as identities from './identities.js';
 import * as jobs from './jobs.js';
@@ -27,7 +28,8 @@ interface TxScope {
 
 export class SqlLedger extends SqlLedgerTx implements Ledger {
   readonly #kysely: Kysely<Database>;
-  readonly #ack: Kysely<Database> | undefined;
+  readonly #ackDb: Kysely<Database> | undefined;
+  readonly #acks: InsertBatcher<jobs.ClaimedJob, JobRecord>;
   readonly #scope: AsyncLocalStorage<TxScope>;
 
   constructor(db: Kysely<Database>, options: SqlLedgerOptions = {}) {
@@ -41,7 +43,14 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     };
     super(outside, dialectOf(db), options.now ?? (() => new Date()));
     this.#kysely = db;
-    this.#ack = options.ackDb;
+    this.#ackDb = options.ackDb;
+    const ackDb = options.ackDb;
+    // On PostgreSQL, the inserts before acks are gathered on their own connections (database.ts); SQLite runs
+    // each at once, in the process, with nothing to wait for.
+    this.#acks = new InsertBatcher(
+      (claims) => jobs.insertClaimedJobs(ackDb ?? this.db(), claims),
+      ackDb === undefined ? Number.POSITIVE_INFINITY : ACK_POOL_SIZE,
+    );
     this.#scope = scope;
   }
 
@@ -64,7 +73,7 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
 
   /** Made before an ack (a click, a command): on its own connections, never behind the work in the pool. */
   insertClaimedJob(job: NewJob, owner: string, now: Date, leaseMs: number): Promise<JobRecord> {
-    return jobs.insertClaimedJob(this.#ack ?? this.db(), job, owner, now, leaseMs);
+    return this.#acks.add({ job, owner, now, leaseMs });
   }
 
   nextJobDueAt(owner: string): Promise<Date | undefined> {
@@ -129,7 +138,7 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
 
   async close(): Promise<void> {
     await this.#kysely.destroy();
-    await this.#ack?.destroy();
+    await this.#ackDb?.destroy();
   }
 }
 
