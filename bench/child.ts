@@ -3,6 +3,7 @@
  * always ended, on success, on error and when the benchmark itself exits.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 export interface LineChild {
   readonly name: string;
@@ -154,3 +155,23 @@ export function startChild(name: string, args: string[], options: { cwd?: string
 }
 
 const isJsonObject = (line: string): boolean => line.startsWith('{') && line.endsWith('}');
+
+/**
+ * The child's side of the line protocol: one request a line on stdin, one answer a line on stdout, in order;
+ * a request that throws is answered `{"op":"error","message"}`. Resolves when stdin ends.
+ */
+export async function serveLines<Request>(
+  handle: (request: Request) => Promise<Record<string, unknown>>,
+): Promise<void> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    let answer: Record<string, unknown>;
+    try {
+      answer = await handle(JSON.parse(line) as Request);
+    } catch (error) {
+      answer = { op: 'error', message: error instanceof Error ? error.message : String(error) };
+    }
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  }
+}

@@ -20,13 +20,13 @@
  * closes (or on SIGTERM).
  */
 import http from 'node:http';
-import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createAccessDesk, type AccessDesk } from '../src/app.js';
 import type { DatabaseOptions } from '../src/store/index.js';
+import { serveLines } from './child.js';
 import { benchDeskOptions, until } from './core-loop.js';
 
 type Request =
@@ -189,15 +189,5 @@ const shutdown = (): Promise<void> =>
   })());
 process.on('SIGTERM', () => void shutdown());
 
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of lines) {
-  if (line.trim() === '') continue;
-  let answer: Record<string, unknown>;
-  try {
-    answer = await handle(JSON.parse(line) as Request);
-  } catch (error) {
-    answer = { op: 'error', message: error instanceof Error ? error.message : String(error) };
-  }
-  process.stdout.write(`${JSON.stringify(answer)}\n`);
-}
+await serveLines<Request>(handle);
 await shutdown();

@@ -15,10 +15,10 @@
  * `target` may also be any URL that answers POST /slack/events (the benchmark's floor). A failure answers
  * {"op":"error","message":"…"}. It closes the fake and exits when stdin closes.
  */
-import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { startFakeSlack, type FakeSlack, type FakeSlackUser } from '../test/support/fake-slack.js';
 import { blockActionsBody, slashCommandBody } from '../test/support/slack-requests.js';
+import { serveLines } from './child.js';
 import type { Answer, LoadJob, LoadResult, Target } from './load-generator.js';
 
 type Request =
@@ -133,17 +133,7 @@ async function handle(request: Request): Promise<Record<string, unknown>> {
 }
 
 // One request at a time, in order: each answer is the next line.
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of lines) {
-  if (line.trim() === '') continue;
-  let answer: Record<string, unknown>;
-  try {
-    answer = await handle(JSON.parse(line) as Request);
-  } catch (error) {
-    answer = { op: 'error', message: error instanceof Error ? error.message : String(error) };
-  }
-  process.stdout.write(`${JSON.stringify(answer)}\n`);
-}
+await serveLines<Request>(handle);
 await worker.terminate();
 await slack?.close();
 process.exit(0);
