@@ -45,11 +45,11 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     this.#kysely = db;
     this.#ackDb = options.ackDb;
     const ackDb = options.ackDb;
-    // On PostgreSQL, the inserts before acks are gathered on their own connections (database.ts); SQLite runs
-    // each at once, in the process, with nothing to wait for.
+    // The inserts before acks are gathered: on PostgreSQL on their own connections (database.ts), on SQLite one
+    // statement at a time on its one connection, so that a burst's acks cost a few statements, not one each.
     this.#acks = new InsertBatcher(
       (claims) => jobs.insertClaimedJobs(ackDb ?? this.db(), claims),
-      ackDb === undefined ? Number.POSITIVE_INFINITY : ACK_POOL_SIZE,
+      ackDb === undefined ? 1 : ACK_POOL_SIZE,
     );
     this.#scope = scope;
   }
