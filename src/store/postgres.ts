@@ -28,6 +28,9 @@ export interface ParsedPostgresUrl {
   password: string | undefined;
   sslMode: SslMode;
   caFile: string | undefined;
+  /** `application_name` and `connect_timeout` (seconds), as the URL gives them. */
+  applicationName: string | undefined;
+  connectTimeout: string | undefined;
   /** The URL with its password replaced by `***`: the only form that is ever shown or logged. */
   shown: string;
 }
@@ -104,6 +107,8 @@ export function parsePostgresUrl(url: string, caFile?: string): ParsedPostgresUr
     password: parsed.password === '' ? undefined : decodeURIComponent(parsed.password),
     sslMode: mode as SslMode,
     caFile: ca,
+    applicationName: parsed.searchParams.get('application_name') ?? undefined,
+    connectTimeout: parsed.searchParams.get('connect_timeout') ?? undefined,
     shown,
   };
 }
@@ -137,8 +142,7 @@ function tlsOptions(url: ParsedPostgresUrl): ConnectionOptions | false {
  */
 export function poolConfig(settings: PostgresSettings): PoolConfig & { shown: string } {
   const url = parsePostgresUrl(settings.url, settings.caFile);
-  const params = new URL(settings.url).searchParams;
-  const connectTimeout = Number(params.get('connect_timeout') ?? '10');
+  const connectTimeout = Number(url.connectTimeout ?? '10');
   return {
     host: url.host,
     port: url.port,
@@ -150,7 +154,7 @@ export function poolConfig(settings: PostgresSettings): PoolConfig & { shown: st
     connectionTimeoutMillis:
       Number.isFinite(connectTimeout) && connectTimeout > 0 ? connectTimeout * 1000 : 10_000,
     idleTimeoutMillis: 30_000,
-    application_name: params.get('application_name') ?? 'access-desk',
+    application_name: url.applicationName ?? 'access-desk',
     shown: url.shown,
   };
 }
