@@ -168,6 +168,27 @@ describe('a click recorded before its ack', () => {
     expect(JSON.stringify(h.clickAnswers.answers[0]?.message)).toContain('Ending now');
   });
 
+  it('ends nothing for a recorded revoke whose payload was tampered with (no account), and never counts it done', async () => {
+    h = await startAccessHarness({ dbPath: dbFile() });
+    const id = await pendingRequest(h);
+    await h.service.approve(id, PEOPLE.lena);
+    await h.drain();
+    await h.ledger.enqueueJob({
+      kind: 'decide',
+      payload: { action: 'revoke', userId: PEOPLE.sam, revocation: { permissionSet: 'SeniorDeveloper' } },
+      runAt: h.clock.now(),
+      dedupeKey: 'click:tampered',
+    });
+
+    await h.drain();
+    expect((await h.service.view(id))!.grants[0]).toMatchObject({ status: 'active' });
+    expect(h.emulator.calls.filter((c) => c.operation === 'DeleteAccountAssignment')).toEqual([]);
+    const [job] = await h.ledger.findJobs({ kind: 'decide' });
+    expect(job?.status).not.toBe('done');
+    expect(job?.lastError).toMatch(/carries no revocation/);
+    expect(h.clickAnswers.answers).toEqual([]);
+  });
+
   it('answers an `/access revoke` run again after its first run ended the grant with that grant, not "nothing to end"', async () => {
     const first = await startAccessHarness({ dbPath: dbFile() });
     const id = await pendingRequest(first);
