@@ -22,6 +22,15 @@ export interface ProvisioningFault {
   remaining?: number;
 }
 
+/** A ProvisionPermissionSet that ends FAILED: any field left out matches every value. */
+export interface PermissionSetProvisioningFault {
+  accountId?: string;
+  permissionSetArn?: string;
+  /** AWS's FailureReason, shown to the person. */
+  reason: string;
+  remaining?: number;
+}
+
 export interface FaultSettings {
   /** Added to every call, milliseconds. */
   latencyMs: number;
@@ -34,6 +43,13 @@ export interface FaultSettings {
   accessDeniedAccounts: string[];
   /** Assignment creations matching one of these end FAILED with its reason. */
   failedProvisioning: ProvisioningFault[];
+  /** ProvisionPermissionSet requests matching one of these end FAILED with its reason. */
+  failedPermissionSetProvisioning: PermissionSetProvisioningFault[];
+  /**
+   * Permission sets this caller may not change (managed from the management account, or by another team's
+   * tooling): Put/DeleteInlinePolicy on them answer AccessDeniedException.
+   */
+  refusedPermissionSets: string[];
 }
 
 export const defaultFaults = (): FaultSettings => ({
@@ -43,6 +59,8 @@ export const defaultFaults = (): FaultSettings => ({
   errors: [],
   accessDeniedAccounts: [],
   failedProvisioning: [],
+  failedPermissionSetProvisioning: [],
+  refusedPermissionSets: [],
 });
 
 /** Takes the first error fault that matches a call, counting it down. */
@@ -81,6 +99,28 @@ export function takeProvisioningFault(
   if (fault.remaining !== undefined) {
     fault.remaining -= 1;
     if (fault.remaining <= 0) faults.failedProvisioning.splice(index, 1);
+  }
+  return fault;
+}
+
+/**
+ * Takes the failure planned for a ProvisionPermissionSet, if any, counting it down. A fault naming an account
+ * matches a request that updates that account (one of several, for ALL_PROVISIONED_ACCOUNTS).
+ */
+export function takePermissionSetProvisioningFault(
+  faults: FaultSettings,
+  request: { PermissionSetArn: string; accountIds: readonly string[] },
+): PermissionSetProvisioningFault | undefined {
+  const index = faults.failedPermissionSetProvisioning.findIndex(
+    (f) =>
+      (f.accountId === undefined || request.accountIds.includes(f.accountId)) &&
+      (f.permissionSetArn === undefined || f.permissionSetArn === request.PermissionSetArn),
+  );
+  if (index < 0) return undefined;
+  const fault = faults.failedPermissionSetProvisioning[index]!;
+  if (fault.remaining !== undefined) {
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) faults.failedPermissionSetProvisioning.splice(index, 1);
   }
   return fault;
 }

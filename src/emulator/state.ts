@@ -78,6 +78,48 @@ export interface AssignmentOperation {
   FailureReason?: string;
 }
 
+/**
+ * A permission set's inline policy as last provisioned to one account: what the IAM role there carries, which
+ * changes only when ProvisionPermissionSet (or the set's first assignment there) completes, not when the
+ * policy is edited.
+ */
+export interface ProvisionedPolicy {
+  /** '' when the set had no inline policy then. */
+  InlinePolicy: string;
+  /** The set's policy revision it came from: an older one means the account lacks the latest version. */
+  revision: number;
+  /** When that provisioning completed, so a Deny in it can be said to hold since then. */
+  provisionedAt: Date;
+}
+
+/** One ProvisionPermissionSet request and its (future) outcome. */
+export interface PermissionSetProvisioning {
+  RequestId: string;
+  PermissionSetArn: string;
+  TargetType: 'AWS_ACCOUNT' | 'ALL_PROVISIONED_ACCOUNTS';
+  /** The account asked for; absent for ALL_PROVISIONED_ACCOUNTS. */
+  AccountId?: string;
+  /** The accounts it updates, fixed when it was asked for. */
+  accountIds: string[];
+  CreatedDate: Date;
+  /** IN_PROGRESS until `completesAt` (clock ms), then `outcome`. */
+  Status: OperationStatus;
+  completesAt: number;
+  outcome: 'SUCCEEDED' | 'FAILED';
+  FailureReason?: string;
+}
+
+// ---------- sessions (control endpoint only) ----------
+
+/** A session someone opened with a permission set in an account: what its credentials were issued for. */
+export interface StoredSession {
+  sessionId: string;
+  userId: string;
+  accountId: string;
+  permissionSetArn: string;
+  issuedAt: Date;
+}
+
 // ---------- SES ----------
 
 export interface SentEmail {
@@ -196,6 +238,8 @@ export class EmulatorState {
   readonly verifiedIdentities = new Set<string>();
   readonly iamUsers = new Map<string, IamUser>();
   readonly virtualMfaDevices = new Map<string, IamVirtualMfaDevice>();
+  /** Sessions opened through the control endpoint, by sessionId (src/emulator/sessions.ts). */
+  readonly sessions = new Map<string, StoredSession>();
 
   // Assignments, provisioning and operations change only through the methods below, so that the indexes
   // beside them cannot drift: with thousands of users no handler may scan every assignment or operation.
@@ -214,6 +258,15 @@ export class EmulatorState {
   readonly #pending = new Set<AssignmentOperation>();
   readonly #pendingByTarget = new Map<string, Set<AssignmentOperation>>();
   #pendingCreations = 0;
+  /** Inline policy text and its revision by permission set; each Put or Delete makes a new revision. */
+  readonly #inlinePolicies = new Map<string, string>();
+  readonly #policyRevisions = new Map<string, number>();
+  /** What each provisioned permission set × account carries, by provisionKey. */
+  readonly #provisionedPolicies = new Map<string, ProvisionedPolicy>();
+  readonly #provisionings = new Map<string, PermissionSetProvisioning>();
+  /** IN_PROGRESS provisionings in the order they were asked for, and by each account they update. */
+  readonly #pendingProvisionings = new Set<PermissionSetProvisioning>();
+  readonly #pendingProvisioningsByAccount = new Map<string, Set<PermissionSetProvisioning>>();
 
   constructor(
     readonly clock: EmulatorClock = systemClock,
@@ -302,13 +355,125 @@ export class EmulatorState {
     return out;
   }
 
-  /** Provisioning is never undone: AWS keeps the role in the account after its last assignment goes. */
-  markProvisioned(permissionSetArn: string, accountId: string): void {
+  /**
+   * Provisioning is never undone: AWS keeps the role in the account after its last assignment goes. The first
+   * provisioning in an account carries the set's inline policy as it is then; later edits wait for
+   * provisionPermissionSet.
+   */
+  markProvisioned(permissionSetArn: string, accountId: string, at: Date = this.now()): void {
     const key = provisionKey(permissionSetArn, accountId);
     if (this.#provisioned.has(key)) return;
     this.#provisioned.add(key);
     addTo(this.#accountsByPermissionSet, permissionSetArn, accountId);
     addTo(this.#permissionSetsByAccount, accountId, permissionSetArn);
+    this.#takePolicySnapshot(permissionSetArn, accountId, at);
+  }
+
+  /** What ProvisionPermissionSet does in one account once it completes: the role gets the current policy. */
+  provisionPermissionSet(permissionSetArn: string, accountId: string, at: Date = this.now()): void {
+    this.markProvisioned(permissionSetArn, accountId, at);
+    this.#takePolicySnapshot(permissionSetArn, accountId, at);
+  }
+
+  #takePolicySnapshot(permissionSetArn: string, accountId: string, at: Date): void {
+    this.#provisionedPolicies.set(provisionKey(permissionSetArn, accountId), {
+      InlinePolicy: this.inlinePolicyOf(permissionSetArn),
+      revision: this.policyRevisionOf(permissionSetArn),
+      provisionedAt: at,
+    });
+  }
+
+  /** Undefined where the set is not provisioned. */
+  provisionedPolicy(permissionSetArn: string, accountId: string): ProvisionedPolicy | undefined {
+    return this.#provisionedPolicies.get(provisionKey(permissionSetArn, accountId));
+  }
+
+  /** Whether the account carries the set's latest revision (what ProvisioningStatus filters on). */
+  hasLatestProvisioned(permissionSetArn: string, accountId: string): boolean {
+    return (
+      this.provisionedPolicy(permissionSetArn, accountId)?.revision ===
+      this.policyRevisionOf(permissionSetArn)
+    );
+  }
+
+  /** For a saved state read back (src/emulator/persist.ts): the set must already be marked provisioned there. */
+  restoreProvisionedPolicy(permissionSetArn: string, accountId: string, policy: ProvisionedPolicy): void {
+    if (!this.isProvisioned(permissionSetArn, accountId)) {
+      throw new Error(`${permissionSetArn} is not provisioned to ${accountId}.`);
+    }
+    this.#provisionedPolicies.set(provisionKey(permissionSetArn, accountId), policy);
+  }
+
+  // ---------- inline policies ----------
+
+  /** '' when the set has none, as GetInlinePolicyForPermissionSet answers. */
+  inlinePolicyOf(permissionSetArn: string): string {
+    return this.#inlinePolicies.get(permissionSetArn) ?? '';
+  }
+
+  policyRevisionOf(permissionSetArn: string): number {
+    return this.#policyRevisions.get(permissionSetArn) ?? 0;
+  }
+
+  /** Permission sets that have an inline policy, in the order they first got one. */
+  permissionSetsWithInlinePolicy(): string[] {
+    return [...this.#inlinePolicies.keys()];
+  }
+
+  putInlinePolicy(permissionSetArn: string, policy: string): void {
+    this.#inlinePolicies.set(permissionSetArn, policy);
+    this.#policyRevisions.set(permissionSetArn, this.policyRevisionOf(permissionSetArn) + 1);
+  }
+
+  /** False when there was none (nothing changes then: the provisioned accounts stay up to date). */
+  deleteInlinePolicy(permissionSetArn: string): boolean {
+    if (!this.#inlinePolicies.delete(permissionSetArn)) return false;
+    this.#policyRevisions.set(permissionSetArn, this.policyRevisionOf(permissionSetArn) + 1);
+    return true;
+  }
+
+  /** For a saved state read back: the text and revision exactly as they were. */
+  restoreInlinePolicy(permissionSetArn: string, policy: string | undefined, revision: number): void {
+    if (policy === undefined) this.#inlinePolicies.delete(permissionSetArn);
+    else this.#inlinePolicies.set(permissionSetArn, policy);
+    this.#policyRevisions.set(permissionSetArn, revision);
+  }
+
+  /** Every set whose policy was ever set, with its text (undefined once deleted) and revision. */
+  inlinePolicyRevisions(): { permissionSetArn: string; InlinePolicy?: string; revision: number }[] {
+    return [...this.#policyRevisions.entries()].map(([permissionSetArn, revision]) => ({
+      permissionSetArn,
+      InlinePolicy: this.#inlinePolicies.get(permissionSetArn),
+      revision,
+    }));
+  }
+
+  // ---------- permission set provisioning ----------
+
+  /** Every ProvisionPermissionSet request ever made, by RequestId, in the order they were made. */
+  get permissionSetProvisionings(): ReadonlyMap<string, PermissionSetProvisioning> {
+    return this.#provisionings;
+  }
+
+  /** Keeps a new ProvisionPermissionSet request; settle() completes it in place when its time comes. */
+  recordPermissionSetProvisioning(op: PermissionSetProvisioning): void {
+    if (this.#provisionings.has(op.RequestId)) {
+      throw new Error(`Permission set provisioning ${op.RequestId} is already recorded.`);
+    }
+    this.#provisionings.set(op.RequestId, op);
+    if (op.Status !== 'IN_PROGRESS') return;
+    this.#pendingProvisionings.add(op);
+    for (const accountId of op.accountIds) addTo(this.#pendingProvisioningsByAccount, accountId, op);
+  }
+
+  /** The IN_PROGRESS provisioning updating an account, if any (AWS updates one permission set at a time). */
+  provisioningInProgressIn(accountId: string): PermissionSetProvisioning | undefined {
+    return this.#pendingProvisioningsByAccount.get(accountId)?.values().next().value;
+  }
+
+  /** Every IN_PROGRESS provisioning, in the order they were asked for. */
+  provisioningsInProgress(): PermissionSetProvisioning[] {
+    return [...this.#pendingProvisionings];
   }
 
   isProvisioned(permissionSetArn: string, accountId: string): boolean {
@@ -359,8 +524,16 @@ export class EmulatorState {
     return [...this.#pending];
   }
 
-  /** Completes every assignment operation whose provisioning time has come. Safe to call at any time. */
+  /**
+   * Completes every assignment operation and permission set provisioning whose time has come. Safe to call at
+   * any time; called before every AWS call and control read, so a completion sees the policy of its moment.
+   */
   settle(): void {
+    this.#settleAssignments();
+    this.#settleProvisionings();
+  }
+
+  #settleAssignments(): void {
     const now = this.clock.now();
     // In the order the requests were made, as AWS would have applied them.
     for (const op of this.#pending) {
@@ -372,9 +545,23 @@ export class EmulatorState {
       if (op.outcome === 'FAILED') continue;
       if (op.kind === 'create') {
         this.putAssignment(op.target);
-        this.markProvisioned(op.target.PermissionSetArn, op.target.AccountId);
+        this.markProvisioned(op.target.PermissionSetArn, op.target.AccountId, new Date(op.completesAt));
       } else {
         this.removeAssignment(op.target);
+      }
+    }
+  }
+
+  #settleProvisionings(): void {
+    const now = this.clock.now();
+    for (const op of this.#pendingProvisionings) {
+      if (op.completesAt > now) continue;
+      this.#pendingProvisionings.delete(op);
+      for (const accountId of op.accountIds) removeFrom(this.#pendingProvisioningsByAccount, accountId, op);
+      op.Status = op.outcome;
+      if (op.outcome === 'FAILED') continue;
+      for (const accountId of op.accountIds) {
+        this.provisionPermissionSet(op.PermissionSetArn, accountId, new Date(op.completesAt));
       }
     }
   }

@@ -3,12 +3,12 @@
  * which AWS creates and deletes asynchronously. Semantics follow AWS where access-desk depends on them:
  * assignment operations stay IN_PROGRESS until the provisioning delay has passed, at most 15 creations run at
  * once, a second operation on the same target conflicts, and deleting an assignment that does not exist is
- * refused rather than silently accepted.
+ * refused rather than silently accepted. Inline policies and ProvisionPermissionSet are in
+ * sso-admin-provisioning.ts.
  */
 import { AwsServiceError, accessDenied, conflict, throttling, validationError } from '../errors.js';
 import { takeProvisioningFault } from '../faults.js';
 import { ids } from '../ids.js';
-import { ssoAdminModel } from '../models/sso-admin.js';
 import type {
   AssignmentOperation,
   AssignmentTarget,
@@ -16,7 +16,16 @@ import type {
   PrincipalType,
   StoredPermissionSet,
 } from '../state.js';
-import { paginate } from './paging.js';
+import {
+  byString,
+  durationSeconds,
+  notFound,
+  pageOf,
+  requireInstance,
+  requirePermissionSet,
+  str,
+} from './sso-admin-common.js';
+import { permissionSetProvisioningHandlers } from './sso-admin-provisioning.js';
 import type { OperationContext, OperationHandler, ServiceHandlers } from './types.js';
 
 /** AWS's limit on CreateAccountAssignment requests IN_PROGRESS at once (not raisable). */
@@ -26,29 +35,7 @@ const MAX_PERMISSION_SETS = 3500;
 const MIN_SESSION_SECONDS = 3600;
 const MAX_SESSION_SECONDS = 12 * 3600;
 
-/** Every list operation here pages with the `MaxResults` shape; AWS's default page is its maximum. */
-const PAGE_SIZE = ssoAdminModel.shapes.MaxResults?.max ?? 100;
-
 // ---------- input and lookups ----------
-
-const str = (input: Record<string, unknown>, name: string): string => {
-  const value = input[name];
-  return typeof value === 'string' ? value : '';
-};
-
-const notFound = (message: string): AwsServiceError =>
-  new AwsServiceError('ResourceNotFoundException', message);
-
-function requireInstance(state: EmulatorState, input: Record<string, unknown>): void {
-  const arn = str(input, 'InstanceArn');
-  if (arn !== state.instance.InstanceArn) throw notFound(`Instance ${arn} not found.`);
-}
-
-function requirePermissionSet(state: EmulatorState, arn: string): StoredPermissionSet {
-  const ps = state.permissionSets.get(arn);
-  if (ps === undefined) throw notFound(`Could not find PermissionSet with PermissionSetArn ${arn}.`);
-  return ps;
-}
 
 function requireAccountForListing(state: EmulatorState, accountId: string): void {
   if (!state.accounts.has(accountId)) throw notFound(`Account ${accountId} not found in the organization.`);
@@ -62,17 +49,6 @@ function requirePrincipal(state: EmulatorState, type: PrincipalType, id: string)
   }
 }
 
-function pageOf<T>(items: readonly T[], input: Record<string, unknown>, listName: string) {
-  return paginate(items, {
-    listName,
-    token: input.NextToken,
-    limit: input.MaxResults,
-    defaultLimit: PAGE_SIZE,
-  });
-}
-
-const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 function describePermissionSet(ps: StoredPermissionSet) {
   return {
     Name: ps.Name,
@@ -85,19 +61,18 @@ function describePermissionSet(ps: StoredPermissionSet) {
 }
 
 /**
- * Seconds in an ISO 8601 duration as the model's pattern admits it (`PT8H`, `PT90M`, `P1D`, …); years and
- * months are counted long, which only matters to say they exceed the 12-hour maximum.
+ * The ProvisioningStatus filter of the two provisioned-listing operations: absent, every provisioned pair;
+ * otherwise those whose account does (or does not) carry the set's latest inline policy revision.
  */
-function durationSeconds(duration: string): number | undefined {
-  const m =
-    /^(-?)P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/u.exec(
-      duration,
-    );
-  if (m === null) return undefined;
-  const n = (i: number): number => Number(m[i] ?? 0);
-  const days = n(2) * 365 + n(3) * 30 + n(4) * (m[5] === 'W' ? 7 : 1);
-  const seconds = days * 86400 + n(6) * 3600 + n(7) * 60 + n(8);
-  return m[1] === '-' ? -seconds : seconds;
+function matchesProvisioningStatus(
+  state: EmulatorState,
+  input: Record<string, unknown>,
+  permissionSetArn: string,
+  accountId: string,
+): boolean {
+  if (input.ProvisioningStatus === undefined) return true;
+  const latest = state.hasLatestProvisioned(permissionSetArn, accountId);
+  return input.ProvisioningStatus === 'LATEST_PERMISSION_SET_PROVISIONED' ? latest : !latest;
 }
 
 // ---------- account assignments ----------
@@ -306,11 +281,10 @@ export const ssoAdminHandlers: ServiceHandlers = {
     requireInstance(state, input);
     const arn = str(input, 'PermissionSetArn');
     requirePermissionSet(state, arn);
-    // Permission sets cannot be changed here, so whatever is provisioned is the latest version.
-    const accounts =
-      input.ProvisioningStatus === 'LATEST_PERMISSION_SET_NOT_PROVISIONED'
-        ? []
-        : state.accountsProvisionedWith(arn).sort(byString);
+    const accounts = state
+      .accountsProvisionedWith(arn)
+      .filter((accountId) => matchesProvisioningStatus(state, input, arn, accountId))
+      .sort(byString);
     const { page, nextToken } = pageOf(accounts, input, `sso-admin:accounts-for-permission-set:${arn}`);
     return { AccountIds: page, NextToken: nextToken };
   },
@@ -319,10 +293,10 @@ export const ssoAdminHandlers: ServiceHandlers = {
     requireInstance(state, input);
     const accountId = str(input, 'AccountId');
     requireAccountForListing(state, accountId);
-    const arns =
-      input.ProvisioningStatus === 'LATEST_PERMISSION_SET_NOT_PROVISIONED'
-        ? []
-        : state.permissionSetsProvisionedTo(accountId).sort(byString);
+    const arns = state
+      .permissionSetsProvisionedTo(accountId)
+      .filter((arn) => matchesProvisioningStatus(state, input, arn, accountId))
+      .sort(byString);
     const { page, nextToken } = pageOf(arns, input, `sso-admin:permission-sets-in-account:${accountId}`);
     return { PermissionSets: page, NextToken: nextToken };
   },
@@ -384,4 +358,6 @@ export const ssoAdminHandlers: ServiceHandlers = {
     );
     return { AccountAssignments: page.map(assignmentEntry), NextToken: nextToken };
   },
+
+  ...permissionSetProvisioningHandlers,
 };
