@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defaultFaults, type FaultSettings } from './faults.js';
 import { parseSeed, SeedError } from './seed.js';
 import type { RunningEmulator } from './server.js';
+import { findSession, listSessions, openSession } from './sessions.js';
 import type { EmulatorState } from './state.js';
 
 const serviceName = z.enum(['identitystore', 'sso-admin', 'sesv2', 'iam']);
@@ -38,12 +39,47 @@ const faultPatch = z
         })
         .strict(),
     ),
+    failedPermissionSetProvisioning: z.array(
+      z
+        .object({
+          accountId: z.string().optional(),
+          permissionSetArn: z.string().optional(),
+          reason: z.string().min(1),
+          remaining: z.number().int().min(1).optional(),
+        })
+        .strict(),
+    ),
+    refusedPermissionSets: z.array(z.string().min(1)),
   })
   .strict()
   .partial();
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body, null, 2));
+}
+
+/**
+ * Each permission set with an inline policy, now or in an account: its current text and, per account it is
+ * provisioned to, the text that account carries (they differ until ProvisionPermissionSet completes there).
+ */
+function inlinePolicies(state: EmulatorState) {
+  return [...state.permissionSets.values()]
+    .map((ps) => ({
+      permissionSetArn: ps.PermissionSetArn,
+      permissionSet: ps.Name,
+      inlinePolicy: state.inlinePolicyOf(ps.PermissionSetArn),
+      accounts: state.accountsProvisionedWith(ps.PermissionSetArn).map((accountId) => {
+        const provisioned = state.provisionedPolicy(ps.PermissionSetArn, accountId);
+        return {
+          accountId,
+          account: state.accounts.get(accountId)?.alias ?? accountId,
+          inlinePolicy: provisioned?.InlinePolicy ?? '',
+          provisionedAt: provisioned?.provisionedAt,
+          latest: state.hasLatestProvisioned(ps.PermissionSetArn, accountId),
+        };
+      }),
+    }))
+    .filter((p) => p.inlinePolicy !== '' || p.accounts.some((a) => a.inlinePolicy !== ''));
 }
 
 /** A readable picture of the organisation: who is in which group, and who holds what where. */
@@ -87,6 +123,9 @@ export function snapshot(state: EmulatorState) {
       principalId: a.PrincipalId,
     })),
     operationsInProgress: state.operationsInProgress(),
+    permissionSetProvisioningsInProgress: state.provisioningsInProgress(),
+    inlinePolicies: inlinePolicies(state),
+    sessions: listSessions(state),
     legacyIamUsers: [...state.iamUsers.values()],
     verifiedIdentities: [...state.verifiedIdentities],
   };
@@ -102,6 +141,12 @@ export async function handleControl(
   await Promise.resolve();
   const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/$/, '')}`;
   const json = (): unknown => (body.length === 0 ? {} : JSON.parse(body.toString('utf8')));
+  const oneSession = /^GET \/_emulator\/sessions\/([^/]+)$/.exec(route);
+  if (oneSession !== null) {
+    const session = findSession(emulator.state, decodeURIComponent(oneSession[1]!));
+    if (session === undefined) return send(res, 404, { message: `No session ${oneSession[1]}.` });
+    return send(res, 200, session);
+  }
   switch (route) {
     case 'GET /_emulator/health':
       return send(res, 200, { ok: true });
@@ -136,6 +181,24 @@ export async function handleControl(
       emulator.faults = { ...base, ...(parsed.data as Partial<FaultSettings>) };
       return send(res, 200, emulator.faults);
     }
+    case 'GET /_emulator/sessions':
+      return send(res, 200, listSessions(emulator.state));
+    case 'DELETE /_emulator/sessions':
+      emulator.state.sessions.clear();
+      return send(res, 200, { ok: true });
+    case 'POST /_emulator/sessions': {
+      let request: unknown;
+      try {
+        request = json();
+      } catch {
+        return send(res, 400, {
+          message: 'The body must be a JSON object: {userId, permissionSetArn, accountId}.',
+        });
+      }
+      const opened = openSession(emulator.state, request);
+      if (!opened.ok) return send(res, 400, { message: opened.message });
+      return send(res, 201, opened.session);
+    }
     case 'POST /_emulator/reset': {
       // Empty, or `{}` (what a JSON client sends for "no seed"): back to the seed it started with.
       if (/^\s*(?:\{\s*\})?\s*$/.test(body.toString('utf8'))) {
@@ -152,7 +215,7 @@ export async function handleControl(
     }
     default:
       return send(res, 404, {
-        message: `No control route ${route}. Try GET /_emulator/state, /_emulator/mailbox, /_emulator/calls, /_emulator/faults.`,
+        message: `No control route ${route}. Try GET /_emulator/state, /_emulator/mailbox, /_emulator/calls, /_emulator/faults, /_emulator/sessions.`,
       });
   }
 }

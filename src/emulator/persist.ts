@@ -1,14 +1,19 @@
 /**
  * The emulated organisation saved to a file and read back, whole: users, groups and memberships with their
- * ids, assignments, what is provisioned, every assignment request (so a request id asked about after a
- * restart still answers), the mailbox and the legacy IAM users. The sandbox uses it so that its
- * organisation survives a restart together with the bot's ledger, which names these ids.
+ * ids, assignments, what is provisioned (with the inline policy each account carries), inline policies, every
+ * assignment and provisioning request (so a request id asked about after a restart still answers), sessions,
+ * the mailbox and the legacy IAM users. The sandbox uses it so that its organisation survives a restart
+ * together with the bot's ledger, which names these ids. Parts added later are optional when read, so a file
+ * saved before them still reads.
  */
 import {
   EmulatorState,
   type AssignmentOperation,
   type AssignmentTarget,
   type EmulatorClock,
+  type PermissionSetProvisioning,
+  type ProvisionedPolicy,
+  type StoredSession,
 } from './state.js';
 
 const FORMAT = 'access-desk-emulator-state/1';
@@ -61,6 +66,14 @@ export function serializeState(state: EmulatorState): string {
       state.accountsProvisionedWith(arn).map((account) => [arn, account]),
     ),
     operations: [...state.assignmentOperations.values()],
+    inlinePolicies: state.inlinePolicyRevisions(),
+    provisionedPolicies: [...state.permissionSets.keys()].flatMap((arn) =>
+      state
+        .accountsProvisionedWith(arn)
+        .map((account) => [arn, account, state.provisionedPolicy(arn, account)]),
+    ),
+    permissionSetProvisionings: [...state.permissionSetProvisionings.values()],
+    sessions: [...state.sessions.values()],
   };
   for (const name of MAPS) saved[name] = state[name];
   return JSON.stringify(encode(saved));
@@ -99,5 +112,33 @@ export function deserializeState(text: string, clock?: EmulatorClock): EmulatorS
   for (const target of saved.assignments as AssignmentTarget[]) state.putAssignment(target);
   for (const [arn, account] of saved.provisioned as [string, string][]) state.markProvisioned(arn, account);
   for (const op of saved.operations as AssignmentOperation[]) state.recordOperation(op);
+  restorePolicies(state, saved);
+  for (const op of optionalList<PermissionSetProvisioning>(saved, 'permissionSetProvisionings')) {
+    state.recordPermissionSetProvisioning(op);
+  }
+  for (const session of optionalList<StoredSession>(saved, 'sessions'))
+    state.sessions.set(session.sessionId, session);
   return state;
+}
+
+function optionalList<T>(saved: Record<string, unknown>, name: string): T[] {
+  const value = saved[name];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new SavedStateError(`${name} is not a list`);
+  return value as T[];
+}
+
+/** Inline policies first, then what each account carries (which markProvisioned above took as "none"). */
+function restorePolicies(state: EmulatorState, saved: Record<string, unknown>): void {
+  type Saved = { permissionSetArn: string; InlinePolicy?: string; revision: number };
+  for (const p of optionalList<Saved>(saved, 'inlinePolicies')) {
+    state.restoreInlinePolicy(p.permissionSetArn, p.InlinePolicy, p.revision);
+  }
+  const provisioned = optionalList<[string, string, ProvisionedPolicy | undefined]>(
+    saved,
+    'provisionedPolicies',
+  );
+  for (const [arn, account, policy] of provisioned) {
+    if (policy !== undefined) state.restoreProvisionedPolicy(arn, account, policy);
+  }
 }
