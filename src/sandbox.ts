@@ -94,6 +94,20 @@ function writeAtomically(path: string, text: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** The console's "Open a session" goes to the emulator's control endpoint, as a test would. */
+async function openEmulatorSession(
+  emulatorUrl: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${emulatorUrl}/_emulator/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
 /** How often the sandbox saves what changed; and at stop. */
 const SAVE_INTERVAL_MS = 1000;
 
@@ -159,6 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     botToken,
     org: () => snapshot(emulator.state),
     mailbox: () => emulator.state.mailbox,
+    openSession: (body) => openEmulatorSession(emulator.url, body),
     reset: () => reset(),
     pageDir: PAGE_DIR,
     logger,
@@ -222,7 +237,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   let lastSaved = '';
   const save = (): void => {
     if (saved === undefined) return;
-    const mark = `${emulator.calls.length}/${emulator.state.mailbox.length}/${emulator.state.operationsInProgress().length}/${workspace.version}`;
+    const { state } = emulator;
+    const mark = `${emulator.calls.length}/${state.mailbox.length}/${state.operationsInProgress().length}/${state.provisioningsInProgress().length}/${state.sessions.size}/${workspace.version}`;
     if (mark === lastSaved) return;
     try {
       writeAtomically(saved.organisation, serializeState(emulator.state));

@@ -36,6 +36,11 @@ export interface ConsoleServerOptions {
   /** The emulated organisation and the emails sent (the emulator's state). */
   org(): unknown;
   mailbox(): unknown;
+  /**
+   * Opens a session in the emulated organisation (POST /_emulator/sessions): its HTTP status and answer. Absent,
+   * the console has no organisation to open one in.
+   */
+  openSession?(body: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   /** Starts over: database, organisation, workspace. */
   reset(): Promise<void>;
   /** Folder holding index.html, console.js and console.css. */
@@ -80,6 +85,7 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  '/org.js': { file: 'org.js', type: 'text/javascript; charset=utf-8' },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
 
@@ -210,6 +216,17 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
         return sendJson(res, 200, options.org());
       case 'GET /events':
         return events(res);
+      case 'POST /sessions': {
+        if (options.openSession === undefined) throw new HttpError(404, 'this console has no organisation');
+        const opened = await options.openSession(body);
+        const answer = (typeof opened.body === 'object' && opened.body !== null ? opened.body : {}) as {
+          message?: unknown;
+        };
+        if (opened.status >= 300) {
+          throw new HttpError(opened.status, str(answer.message) || `the emulator answered ${opened.status}`);
+        }
+        return sendJson(res, 200, { ok: true, session: answer });
+      }
       case 'POST /command': {
         const as = personFrom(body.as);
         const channel = str(body.channel);

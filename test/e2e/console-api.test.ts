@@ -18,7 +18,19 @@ const APPROVALS = 'C0000APPROV';
 
 interface Org {
   users: { UserName: string }[];
-  assignments: { account: string; permissionSet: string; principal: string }[];
+  assignments: {
+    account: string;
+    accountId: string;
+    permissionSet: string;
+    principal: string;
+    principalId: string;
+  }[];
+  sessions: { sessionId: string; userName: string; reason: string }[];
+}
+interface OpenedSession {
+  ok: boolean;
+  error?: string;
+  session?: { sessionId: string; userName: string; account: string; permissionSet: string; allowed: boolean };
 }
 interface Email {
   to: string[];
@@ -234,6 +246,37 @@ describe('the sandbox console API', () => {
     expect(await ready.json()).toEqual({ ok: true });
   });
 
+  it('opens a session in the organisation for someone who holds the assignment, and refuses one for someone who does not', async () => {
+    const { body: before } = await api.get<Org>('/org');
+    const sam = before.assignments.find(
+      (a) => a.principal === 'sam.dev@example.com' && a.account === 'dev' && a.permissionSet === 'Developer',
+    );
+    expect(sam).toBeDefined();
+    const opened = await api.post<OpenedSession>('/sessions', {
+      userId: sam?.principalId,
+      permissionSetName: 'Developer',
+      accountId: sam?.accountId,
+    });
+    expect(opened.status).toBe(200);
+    expect(opened.body).toMatchObject({
+      ok: true,
+      session: { userName: 'sam.dev@example.com', account: 'dev', permissionSet: 'Developer', allowed: true },
+    });
+    const { body: after } = await api.get<Org>('/org');
+    expect(after.sessions).toContainEqual(
+      expect.objectContaining({ sessionId: opened.body.session?.sessionId, reason: 'open' }),
+    );
+
+    const refused = await api.post<OpenedSession>('/sessions', {
+      userName: 'jay.junior@example.com',
+      permissionSetName: 'Developer',
+      accountId: 'prod',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.ok).toBe(false);
+    expect(refused.body.error).toContain('jay.junior@example.com holds no assignment of Developer on prod');
+  });
+
   it('starts over on Reset: no messages, no emails, the organisation as seeded', async () => {
     const reset = await api.post<{ ok: boolean }>('/reset', {});
     expect(reset.body).toEqual({ ok: true });
@@ -245,6 +288,7 @@ describe('the sandbox console API', () => {
     expect(org.assignments.some((a) => a.principal === 'sam.dev@example.com' && a.account === 'dev')).toBe(
       true,
     );
+    expect(org.sessions).toEqual([]);
 
     // And the bot works again after the reset.
     await api.post('/command', { as: SAM, channel: GENERAL, text: 'help' });

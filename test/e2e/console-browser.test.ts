@@ -215,6 +215,18 @@ describe('the local Slack console in a browser', () => {
     await added.filter({ hasText: 'nina.new@example.com' }).first().waitFor(WAIT);
     expect(await added.filter({ hasText: 'Developer' }).count()).toBeGreaterThanOrEqual(2);
     await shot('organisation');
+
+    // Beside a person's assignment, a session can be opened in the account: the Sessions table shows it open.
+    await page
+      .locator('#org tr', { hasText: 'sam.dev@example.com' })
+      .filter({ hasText: 'Developer' })
+      .getByTestId('open-session')
+      .first()
+      .click();
+    const session = page.getByTestId('org-sessions').locator('tr', { hasText: 'sam.dev@example.com' });
+    await session.waitFor(WAIT);
+    expect(await session.locator('.session-state').textContent()).toBe('open');
+    await shot('organisation-session');
   });
 
   it('shows a field error in the modal where the bot returns it, and keeps what was typed', async () => {

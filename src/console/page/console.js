@@ -5,6 +5,8 @@
  * calls, as the Slack client would. No framework, no build step.
  */
 
+import { drawOrg } from './org.js';
+
 const api = '/console/api';
 
 /** @type {{ id: string, name: string, realName: string, roleText: string, roles: string[] }[]} */
@@ -167,7 +169,7 @@ function drawPane() {
     subtitle.textContent = 'The emails Amazon SES would have sent';
   } else {
     title.textContent = 'Organisation';
-    subtitle.textContent = 'The local Identity Center as it is now: users, groups, assignments';
+    subtitle.textContent = 'The local Identity Center as it is now: sessions, assignments, users, groups';
   }
 }
 
@@ -267,7 +269,7 @@ async function refresh() {
   drawPane();
   drawModal();
   if (pane.kind === 'mailbox') await drawMailbox();
-  if (pane.kind === 'org') await drawOrg();
+  if (pane.kind === 'org') await drawOrg(byId('org'), { call, notice });
   const mail = await call('GET', '/mailbox');
   byId('mail-count').textContent = mail.length > 0 ? String(mail.length) : '';
 }
@@ -280,7 +282,7 @@ function scheduleRefresh() {
   }, 30);
 }
 
-// ---------- mailbox and organisation ----------
+// ---------- mailbox (the organisation is drawn by org.js) ----------
 
 /** @param {string} text */
 const esc = (text) => {
@@ -319,92 +321,6 @@ async function drawMailbox() {
     article.append(frame, text);
     box.append(article);
   }
-}
-
-/**
- * What the organisation looked like when you last marked it seen (first: when the page opened it), so that
- * the view can show what access-desk changed since: new assignments and users highlighted, removed ones listed.
- * @type {{ assignments: Map<string, any>, users: Set<string> } | undefined}
- */
-let orgBaseline;
-
-/** @param {any} a */
-const assignmentKey = (a) => `${a.accountId}|${a.permissionSet}|${a.principalType}|${a.principal}`;
-
-/** @param {any} org */
-function markOrgSeen(org) {
-  orgBaseline = {
-    assignments: new Map(org.assignments.map((/** @type {any} */ a) => [assignmentKey(a), a])),
-    users: new Set(org.users.map((/** @type {any} */ u) => u.UserName)),
-  };
-}
-
-async function drawOrg() {
-  const org = await call('GET', '/org');
-  if (orgBaseline === undefined) markOrgSeen(org);
-  const baseline = /** @type {NonNullable<typeof orgBaseline>} */ (orgBaseline);
-  const box = byId('org');
-  /** @param {{ cells: string[], added?: boolean }[]} data */
-  const rows = (data) =>
-    data
-      .map(
-        (r) =>
-          `<tr${r.added ? ' class="added" title="New since you marked this seen"' : ''}>${r.cells.map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`,
-      )
-      .join('');
-  const byAccount = new Map();
-  for (const a of org.assignments) {
-    const list = byAccount.get(a.account) ?? [];
-    list.push(a);
-    byAccount.set(a.account, list);
-  }
-  const accounts = [...byAccount.entries()]
-    .map(
-      ([account, list]) =>
-        `<h3>${esc(account)} <small>${esc(list[0].accountId)}</small></h3><table><thead><tr><th>Permission set</th><th>Who</th><th>Type</th></tr></thead><tbody>${rows(
-          list.map((/** @type {any} */ a) => ({
-            cells: [a.permissionSet, a.principal, a.principalType === 'GROUP' ? 'group' : 'user'],
-            added: !baseline.assignments.has(assignmentKey(a)),
-          })),
-        )}</tbody></table>`,
-    )
-    .join('');
-  const now = new Set(org.assignments.map(assignmentKey));
-  const removed = [...baseline.assignments.entries()].filter(([key]) => !now.has(key)).map(([, a]) => a);
-  const removedHtml =
-    removed.length === 0
-      ? ''
-      : `<h3>Removed since you marked this seen</h3><table data-testid="org-removed"><tbody>${rows(
-          removed.map((a) => ({ cells: [`${a.permissionSet} on ${a.account}`, a.principal] })),
-        )}</tbody></table>`;
-  const users = org.users.map((/** @type {any} */ u) => ({
-    cells: [u.DisplayName ?? u.UserName, u.UserName, u.Title ?? '', (u.groups ?? []).join(', ')],
-    added: !baseline.users.has(u.UserName),
-  }));
-  const groups = org.groups.map((/** @type {any} */ g) => ({
-    cells: [g.DisplayName, (g.members ?? []).join(', ')],
-  }));
-  const inProgress = Array.isArray(org.operationsInProgress) ? org.operationsInProgress.length : 0;
-  const added = org.assignments.filter(
-    (/** @type {any} */ a) => !baseline.assignments.has(assignmentKey(a)),
-  ).length;
-  box.innerHTML =
-    `<p class="org-summary">${org.users.length} users · ${org.groups.length} groups · ${org.assignments.length} assignments` +
-    (inProgress > 0 ? ` · <b>${inProgress} assignment change(s) in progress</b>` : '') +
-    ` · <span class="added-key">${added} new</span>, ${removed.length} removed since you marked this seen` +
-    ` <button type="button" class="bk-button" data-org-seen data-testid="org-seen">Mark as seen</button></p>` +
-    `<h2>Assignments</h2>${removedHtml}${accounts}` +
-    `<h2>Users</h2><table data-testid="org-users"><thead><tr><th>Name</th><th>User name</th><th>Title</th><th>Groups</th></tr></thead><tbody>${rows(users)}</tbody></table>` +
-    `<h2>Groups</h2><table><thead><tr><th>Group</th><th>Members</th></tr></thead><tbody>${rows(groups)}</tbody></table>` +
-    (org.legacyIamUsers?.length
-      ? `<h2>Legacy IAM users</h2><table><tbody>${rows(
-          org.legacyIamUsers.map((/** @type {any} */ u) => ({ cells: [u.UserName ?? '', u.Arn ?? ''] })),
-        )}</tbody></table>`
-      : '');
-  /** @type {HTMLElement} */ (box.querySelector('[data-org-seen]')).onclick = () => {
-    markOrgSeen(org);
-    void drawOrg();
-  };
 }
 
 // ---------- acting ----------
