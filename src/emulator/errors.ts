@@ -48,17 +48,19 @@ export function validationError(message: string): AwsServiceError {
   return new AwsServiceError('ValidationException', message);
 }
 
-/** identitystore names the resource type in ResourceNotFoundException (sso-admin errors carry only a message). */
+/**
+ * identitystore names the resource type in ResourceNotFoundException (sso-admin errors carry only a message), and
+ * its message is that type as the enum spells it: `USER not found.`, `GROUP not found.`.
+ */
 export function resourceNotFound(
   resourceType: string,
   resourceId: string,
   message?: string,
 ): AwsServiceError {
-  return new AwsServiceError(
-    'ResourceNotFoundException',
-    message ?? `${resourceType[0]}${resourceType.slice(1).toLowerCase().replace(/_/g, ' ')} not found.`,
-    { ResourceType: resourceType, ResourceId: resourceId },
-  );
+  return new AwsServiceError('ResourceNotFoundException', message ?? `${resourceType} not found.`, {
+    ResourceType: resourceType,
+    ResourceId: resourceId,
+  });
 }
 
 export function conflict(

@@ -74,7 +74,7 @@ describe("the AWS SDK's log lines", () => {
         input: { AlternateIdentifier: { UniqueAttribute: { AttributeValue: '[redacted] xoxb-[redacted]' } } },
       },
     });
-    expect(sdk[3]).toMatchObject({ err: { type: 'ResourceNotFoundException', message: 'User not found.' } });
+    expect(sdk[3]).toMatchObject({ err: { type: 'ResourceNotFoundException', message: 'USER not found.' } });
     const text = lines.join('');
     expect(text).not.toContain(SECRET_ACCESS_KEY);
     expect(text).not.toContain(SESSION_TOKEN.slice(0, 40));

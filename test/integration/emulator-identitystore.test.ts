@@ -414,6 +414,31 @@ describe('identitystore users', () => {
     );
     expect(out.Users?.map((u) => u.UserId)).toEqual([userId]);
   });
+
+  it('refuses a filter on any attribute but UserName (DisplayName is ListGroups’ filter), as AWS does', async () => {
+    await createUser('Dorothy');
+    const refused = await failure(
+      client.send(
+        new ListUsersCommand({
+          IdentityStoreId: storeId,
+          Filters: [{ AttributePath: 'DisplayName', AttributeValue: 'Dorothy' }],
+        }),
+      ),
+    );
+    expect(refused).toBeInstanceOf(ValidationException);
+    expect((refused as ValidationException).message).toBe(
+      "Invalid filter attribute path 'DisplayName': ListUsers filters only on UserName.",
+    );
+    const groups = await failure(
+      client.send(
+        new ListGroupsCommand({
+          IdentityStoreId: storeId,
+          Filters: [{ AttributePath: 'Description', AttributeValue: 'x' }],
+        }),
+      ),
+    );
+    expect(groups).toBeInstanceOf(ValidationException);
+  });
 });
 
 describe('identitystore groups', () => {

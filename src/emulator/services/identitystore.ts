@@ -506,13 +506,24 @@ function page<T>(items: readonly T[], input: PageInput, listName: string) {
   });
 }
 
-/** The deprecated Filters: one exact, case-insensitive match on UserName (users) or DisplayName. */
-function filterOf(input: PageInput, allowed: readonly string[]): { path: string; value: string } | undefined {
+/**
+ * The deprecated Filters: one exact, case-insensitive match on the one attribute AWS documents for each list,
+ * UserName for ListUsers and DisplayName for ListGroups. Any other path is refused, as AWS refuses it, so a
+ * filter that passes here is one AWS takes too.
+ */
+function filterOf(
+  input: PageInput,
+  attribute: 'UserName' | 'DisplayName',
+  operation: string,
+): { path: string; value: string } | undefined {
   const filter = input.Filters?.[0];
   if (filter === undefined) return undefined;
-  const path = memberFor(filter.AttributePath, allowed);
-  if (path === undefined) throw validationError(`Invalid filter attribute path: ${filter.AttributePath}`);
-  return { path, value: fold(filter.AttributeValue) };
+  if (memberFor(filter.AttributePath, [attribute]) === undefined) {
+    throw validationError(
+      `Invalid filter attribute path '${filter.AttributePath}': ${operation} filters only on ${attribute}.`,
+    );
+  }
+  return { path: attribute, value: fold(filter.AttributeValue) };
 }
 
 // ---------- handlers ----------
@@ -590,18 +601,13 @@ export const identitystoreHandlers: ServiceHandlers = {
     checkStore(input, ctx);
     const { state } = ctx;
     const req = input as unknown as PageInput;
-    const filter = filterOf(req, ['UserName', 'DisplayName']);
+    const filter = filterOf(req, 'UserName', 'ListUsers');
     let users: StoredUser[];
     if (filter === undefined) {
       users = [...state.users.values()];
-    } else if (filter.path === 'UserName') {
+    } else {
       const user = state.userByName(filter.value);
       users = user === undefined ? [] : [user];
-    } else {
-      users = [...state.users.values()].filter(
-        (u) =>
-          typeof u.attributes.DisplayName === 'string' && fold(u.attributes.DisplayName) === filter.value,
-      );
     }
     const listName = filter === undefined ? 'ListUsers' : `ListUsers:${filter.path}`;
     const { page: items, nextToken } = page(users, req, listName);
@@ -704,7 +710,7 @@ export const identitystoreHandlers: ServiceHandlers = {
     checkStore(input, ctx);
     const { state } = ctx;
     const req = input as unknown as PageInput;
-    const filter = filterOf(req, ['DisplayName']);
+    const filter = filterOf(req, 'DisplayName', 'ListGroups');
     let groups: StoredGroup[];
     if (filter === undefined) {
       groups = [...state.groups.values()];
