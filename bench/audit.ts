@@ -221,7 +221,11 @@ async function scriptRun(emulator: RunningEmulator, concurrency: number) {
 
 export async function benchAudit(): Promise<void> {
   const seed = checkSeed(organisation(), 'bench organisation');
-  const emulator = await startEmulator({ seed, faults: { latencyMs: LATENCY_MS } });
+  const emulator = await startEmulator({
+    credentials: [credentials],
+    seed,
+    faults: { latencyMs: LATENCY_MS },
+  });
   try {
     const directs = seed.assignments
       .filter((a) => a.user !== undefined)

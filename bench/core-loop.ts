@@ -82,13 +82,21 @@ export interface Person {
   email: string;
 }
 
+/** The key pair the bench's apps sign with; the emulator's seed declares it. */
+const BENCH_CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+
 /** The example organisation plus the bench's requesters, as a seed file for the emulator's CLI. */
 export async function writeSeed(dir: string, people: Person[]): Promise<string> {
-  const seed = parseYaml(readFileSync(EXAMPLE_SEED_PATH, 'utf8')) as { users?: unknown[] };
+  const seed = parseYaml(readFileSync(EXAMPLE_SEED_PATH, 'utf8')) as {
+    users?: unknown[];
+    credentials?: unknown[];
+  };
   seed.users = [
     ...(seed.users ?? []),
     ...people.map((p, i) => ({ userName: p.email, givenName: 'Bench', familyName: `R${i}`, email: p.email })),
   ];
+  // The emulator checks signatures: the app signs with the bench's pair.
+  seed.credentials = [...(seed.credentials ?? []), BENCH_CREDENTIALS];
   checkSeed(seed, 'bench seed'); // A mistake here reads better than the CLI's exit code.
   const path = join(dir, 'bench-seed.yml');
   await writeFile(path, stringifyYaml(seed));
@@ -226,7 +234,7 @@ export function benchDeskOptions(
     aws: {
       region: 'eu-west-1',
       endpoint: endpoints.awsEndpoint,
-      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+      credentials: BENCH_CREDENTIALS,
       assignments: { pollInitialMs: POLL_MS },
     },
     slack: {

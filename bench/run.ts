@@ -23,7 +23,11 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const people = Array.from({ length: LOOKUPS }, (_v, i) => `bench.person${i}@example.com`);
 
 async function benchLookups(): Promise<void> {
-  const emulator = await startEmulator({ seed: true, faults: { latencyMs: LATENCY_MS } });
+  const emulator = await startEmulator({
+    credentials: [credentials],
+    seed: true,
+    faults: { latencyMs: LATENCY_MS },
+  });
   const base = exampleSeed();
   applySeed(
     emulator.state,
@@ -107,6 +111,7 @@ async function benchLookups(): Promise<void> {
 
 async function benchAssignments(): Promise<void> {
   const emulator = await startEmulator({
+    credentials: [credentials],
     seed: true,
     faults: { latencyMs: LATENCY_MS, provisioningDelayMs: PROVISIONING_MS },
   });

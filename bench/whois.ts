@@ -67,7 +67,11 @@ export async function benchWhois(): Promise<void> {
     assignments: [...base.assignments, ...extra.assignments!],
     legacyIamUsers: [...base.legacyIamUsers, ...extra.legacyIamUsers!],
   });
-  const emulator = await startEmulator({ seed, faults: { latencyMs: LATENCY_MS } });
+  const emulator = await startEmulator({
+    credentials: [credentials],
+    seed,
+    faults: { latencyMs: LATENCY_MS },
+  });
   const config = exampleConfig();
   const ledger = await createLedger({ path: ':memory:' });
   const aws = createAwsAdapter(

@@ -121,6 +121,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const emulator = await startEmulator({
     port: options.emulatorPort ?? 4566,
     seed: true,
+    // The bot signs with its own pair; the example organisation's (in its seed) is the one for the AWS CLI.
+    credentials: [EMULATOR_CREDENTIALS],
     faults: { latencyMs: options.latencyMs ?? 40, provisioningDelayMs: options.provisioningDelayMs ?? 2000 },
     logger,
   });

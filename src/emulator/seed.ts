@@ -10,6 +10,10 @@ import { ids } from './ids.js';
 import type { EmulatorState, IamUser, Instance, PrincipalType } from './state.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+/** The form of every AWS region name: eu-west-1, us-gov-west-1, ap-southeast-2. */
+const awsRegion = z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/, 'must be an AWS region like eu-west-1');
+/** Where the instance lives when the seed does not say: the example organisation's, and the sandbox's config's. */
+export const DEFAULT_REGION = 'eu-west-1';
 const isoDuration = z
   .string()
   .regex(/^PT(?:[1-9]|1[0-2])H$/, 'must be an ISO 8601 duration from PT1H to PT12H');
@@ -28,9 +32,23 @@ const seedSchema = z
           .optional(),
         name: z.string().optional(),
         ownerAccountId: accountId.optional(),
+        /** Identity Center's region: identitystore and sso-admin take requests signed for it only. */
+        region: awsRegion.default(DEFAULT_REGION),
       })
       .strict()
-      .default({}),
+      .default({ region: DEFAULT_REGION }),
+    /** Key pairs whose SigV4 signatures the emulator accepts (besides the ones it is started with). */
+    credentials: z
+      .array(
+        z
+          .object({
+            accessKeyId: z.string().regex(/^\w+$/, 'must be letters, digits and underscores, like AKIA…'),
+            secretAccessKey: z.string().min(1),
+            sessionToken: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     accounts: z
       .array(
         z

@@ -24,6 +24,7 @@ import { identitystoreModel } from './models/identitystore.js';
 import { ssoAdminModel } from './models/sso-admin.js';
 import { sesv2Model } from './models/sesv2.js';
 import { iamModel } from './models/iam.js';
+import { authErrorResponse, type AuthProtocol } from './protocols/auth-errors.js';
 import { jsonErrorBody, jsonNamespace, toJsonValue } from './protocols/json.js';
 import { decodeQueryInput, queryErrorResponse, queryResponse } from './protocols/query.js';
 import { matchRoute, restRoutes } from './protocols/rest-json.js';
@@ -34,8 +35,20 @@ import { ssoAdminHandlers } from './services/sso-admin.js';
 import { sesv2Handlers } from './services/sesv2.js';
 import { iamHandlers } from './services/iam.js';
 import type { ServiceHandlers } from './services/types.js';
+import {
+  checkAuthorization,
+  verifySignature,
+  isSigned,
+  MISSING_TOKEN,
+  type AuthRefusal,
+  type EmulatorCredentials,
+  type SignedRequest,
+  type SignatureClaim,
+  type SigningName,
+  type SigningRules,
+} from './signing.js';
 import { EmulatorState, systemClock, type EmulatorClock } from './state.js';
-import { applySeed, exampleSeed, loadSeedFile, seedInstance, type Seed } from './seed.js';
+import { applySeed, DEFAULT_REGION, exampleSeed, loadSeedFile, seedInstance, type Seed } from './seed.js';
 import { handleControl } from './control.js';
 
 const SERVICES: Record<ServiceName, { model: ServiceModel; handlers: ServiceHandlers }> = {
@@ -47,6 +60,13 @@ const SERVICES: Record<ServiceName, { model: ServiceModel; handlers: ServiceHand
 const TARGET_PREFIXES: Record<string, ServiceName> = {
   AWSIdentityStore: 'identitystore',
   SWBExternalService: 'sso-admin',
+};
+/** The name each API's requests are signed for, as the SDK clients and the AWS CLI sign them. */
+const SIGNING_NAMES: Record<ServiceName, SigningName> = {
+  identitystore: 'identitystore',
+  'sso-admin': 'sso',
+  sesv2: 'ses',
+  iam: 'iam',
 };
 const SES_ROUTES = restRoutes(sesv2Model);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -77,6 +97,17 @@ export interface EmulatorOptions {
    * Any other Host or Origin is refused (src/local-guard.ts).
    */
   allowedHosts?: readonly string[];
+  /**
+   * Key pairs whose SigV4 signatures are accepted, besides the seed's `credentials`. None by default: whoever
+   * starts the emulator says which keys its clients sign with, so a client that signs with another key, or not at
+   * all, is refused as AWS would refuse it.
+   */
+  credentials?: readonly EmulatorCredentials[];
+  /**
+   * Accept a well-formed signature from any key (a declared key's signature is still checked); the signing name,
+   * the region and the signature's structure are checked all the same. Off by default.
+   */
+  acceptAnyCredentials?: boolean;
 }
 
 /** A seed posted to /_emulator/reset is YAML (JSON is YAML too); none of these a browser sends without asking. */
@@ -86,6 +117,11 @@ export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`: the endpoint for every AWS client. */
   url: string;
   port: number;
+  /** Identity Center's region (the seed's `instance.region`): identitystore and sso-admin are signed for it. */
+  readonly region: string;
+  /** The key ids whose signatures are checked and accepted: the seed's and the ones it was started with. */
+  readonly accessKeyIds: readonly string[];
+  readonly acceptsAnyCredentials: boolean;
   readonly state: EmulatorState;
   /** Mutable: tests and the control endpoint switch faults on and off here. */
   faults: FaultSettings;
@@ -124,6 +160,10 @@ class Emulator implements RunningEmulator {
   private readonly log: Logger;
   private seed: Seed | undefined;
   private readonly allowedHosts: readonly string[];
+  private readonly credentials: readonly EmulatorCredentials[];
+  readonly acceptsAnyCredentials: boolean;
+  private signing: SigningRules;
+  private warnedNoKeys = false;
   readonly server: http.Server;
 
   constructor(options: EmulatorOptions) {
@@ -134,6 +174,9 @@ class Emulator implements RunningEmulator {
     this.faults = { ...defaultFaults(), ...options.faults };
     this.seed = resolveSeed(options.seed);
     this.allowedHosts = options.allowedHosts ?? [];
+    this.credentials = options.credentials ?? [];
+    this.acceptsAnyCredentials = options.acceptAnyCredentials ?? false;
+    this.signing = this.signingRules();
     this.state = this.freshState();
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -153,8 +196,29 @@ class Emulator implements RunningEmulator {
     return state;
   }
 
+  get region(): string {
+    return this.signing.region;
+  }
+
+  get accessKeyIds(): readonly string[] {
+    return [...this.signing.keys.keys()];
+  }
+
+  /** The seed's key pairs and region, with the pairs the emulator was started with (which a reset keeps). */
+  private signingRules(): SigningRules {
+    const keys = new Map<string, EmulatorCredentials>();
+    for (const pair of [...(this.seed?.credentials ?? []), ...this.credentials])
+      keys.set(pair.accessKeyId, pair);
+    return {
+      region: this.seed?.instance.region ?? DEFAULT_REGION,
+      keys,
+      acceptAnyCredentials: this.acceptsAnyCredentials,
+    };
+  }
+
   reset(seed?: Seed): void {
     if (seed !== undefined) this.seed = seed;
+    this.signing = this.signingRules();
     this.state = this.freshState();
     this.calls.length = 0;
   }
@@ -169,14 +233,10 @@ class Emulator implements RunningEmulator {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private refuse(res: http.ServerResponse, status: number, message: string, errorType?: string): void {
+  private refuse(res: http.ServerResponse, status: number, message: string): void {
     this.log.warn({ status, message }, 'emulator request refused');
     res
-      .writeHead(status, {
-        'content-type': 'application/json',
-        connection: 'close',
-        ...(errorType !== undefined ? { 'x-amzn-errortype': errorType } : {}),
-      })
+      .writeHead(status, { 'content-type': 'application/json', connection: 'close' })
       .end(JSON.stringify({ message }));
   }
 
@@ -185,51 +245,89 @@ class Emulator implements RunningEmulator {
     const foreign = refuseForeignHost(req.headers, this.allowedHosts, 'The local Identity Center');
     if (foreign !== undefined) return this.refuse(res, foreign.status, foreign.error);
     const url = new URL(req.url ?? '/', 'http://emulator.local');
-    const target = req.headers['x-amz-target'];
-    if (url.pathname.startsWith('/_emulator/')) {
-      // The control endpoint changes the organisation: only a declared JSON (or, for a seed, YAML) body may.
-      const undeclared = refuseUndeclaredBody(
-        req.method,
-        url.pathname,
-        req.headers['content-type'],
-        url.pathname.replace(/\/$/, '') === '/_emulator/reset' ? SEED_TYPES : undefined,
-      );
-      if (undeclared !== undefined) return this.refuse(res, undeclared.status, undeclared.error);
-    } else if (typeof target !== 'string' && !/^AWS4-HMAC-SHA256\s/i.test(req.headers.authorization ?? '')) {
-      // JSON 1.1 is routed by X-Amz-Target; SES (REST-JSON) and IAM (Query: a form body, which any web page may
-      // post) must be signed, as every SDK and the AWS CLI sign them. Either header makes a browser ask first.
-      return this.refuse(
-        res,
-        403,
-        'Missing Authentication Token: an AWS request must be signed (Authorization: AWS4-HMAC-SHA256 …), as the AWS SDKs and the AWS CLI sign them.',
-        'MissingAuthenticationTokenException',
-      );
+    if (url.pathname.startsWith('/_emulator/')) return this.handleControlRoute(req, res, url);
+    // Every AWS request is signed, as the SDKs and the AWS CLI sign them (the Authorization header also makes a
+    // browser ask first, so no web page can post an IAM form here); the signature is checked as AWS checks it.
+    const route = awsRoute(req, url.pathname);
+    const signed: SignedRequest = {
+      method: req.method ?? 'GET',
+      target: req.url ?? '/',
+      rawHeaders: req.rawHeaders,
+    };
+    const checked = this.authenticate(signed, route);
+    if (!checked.ok) {
+      req.resume();
+      return this.refuseUnauthenticated(res, route.protocol, checked.refusal);
     }
     const body = await readBody(req);
     if (body === undefined) {
       res.writeHead(413).end();
       return;
     }
-    if (url.pathname.startsWith('/_emulator/')) {
-      await handleControl(this, req, res, url, body);
-      return;
-    }
-    const region = signedRegion(req.headers.authorization);
-    if (typeof target === 'string') {
-      await this.handleJson(target, body, res, region);
-      return;
-    }
-    if (url.pathname.startsWith('/v2/email/')) {
-      await this.handleRestJson(req.method ?? 'GET', url.pathname, body, res, region);
-      return;
-    }
-    const contentType = req.headers['content-type'] ?? '';
-    if (req.method === 'POST' && contentType.includes('application/x-www-form-urlencoded')) {
-      await this.handleQuery(new URLSearchParams(body.toString('utf8')), res, region);
-      return;
-    }
+    const wrong = checked.claim === undefined ? undefined : verifySignature(signed, checked.claim, body);
+    if (wrong !== undefined) return this.refuseUnauthenticated(res, route.protocol, wrong);
+    const region = checked.claim?.region ?? this.signing.region;
+    if (route.kind === 'json') return this.handleJson(route.target, body, res, region);
+    if (route.kind === 'rest-json')
+      return this.handleRestJson(req.method ?? 'GET', url.pathname, body, res, region);
+    if (route.kind === 'query')
+      return this.handleQuery(new URLSearchParams(body.toString('utf8')), res, region);
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ message: `No AWS operation at ${req.method} ${url.pathname}` }));
+  }
+
+  private async handleControlRoute(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    // The control endpoint changes the organisation: only a declared JSON (or, for a seed, YAML) body may.
+    const undeclared = refuseUndeclaredBody(
+      req.method,
+      url.pathname,
+      req.headers['content-type'],
+      url.pathname.replace(/\/$/, '') === '/_emulator/reset' ? SEED_TYPES : undefined,
+    );
+    if (undeclared !== undefined) return this.refuse(res, undeclared.status, undeclared.error);
+    const body = await readBody(req);
+    if (body === undefined) {
+      res.writeHead(413).end();
+      return;
+    }
+    await handleControl(this, req, res, url, body);
+  }
+
+  /**
+   * The signature's headers, checked for the API the request goes to. A request for no API (an unknown target or
+   * path) runs nothing and is answered as such, once it is signed at all.
+   */
+  private authenticate(
+    request: SignedRequest,
+    route: AwsRoute,
+  ): { ok: true; claim: SignatureClaim | undefined } | { ok: false; refusal: AuthRefusal } {
+    if (route.service === undefined) {
+      return isSigned(request) ? { ok: true, claim: undefined } : { ok: false, refusal: MISSING_TOKEN };
+    }
+    if (this.signing.keys.size === 0 && !this.signing.acceptAnyCredentials && !this.warnedNoKeys) {
+      this.warnedNoKeys = true;
+      this.log.warn(
+        "no key pair is declared (the seed's credentials, or the credentials option), so every signed request is refused as an unknown key",
+      );
+    }
+    return checkAuthorization(request, SIGNING_NAMES[route.service], this.signing);
+  }
+
+  private refuseUnauthenticated(
+    res: http.ServerResponse,
+    protocol: AuthProtocol,
+    refusal: AuthRefusal,
+  ): void {
+    this.log.warn(
+      { failure: refusal.failure, message: refusal.message },
+      'emulator refused an unauthenticated request',
+    );
+    const answer = authErrorResponse(protocol, refusal, ids.requestId(), iamModel);
+    res.writeHead(answer.status, answer.headers).end(answer.body);
   }
 
   /** The part every protocol shares: record, latency, injected faults, rate limits, validation, the handler. */
@@ -414,10 +512,23 @@ function toIsoDates(value: unknown): unknown {
   return value;
 }
 
-/** The region from a SigV4 Authorization header: `Credential=AKID/20261124/eu-west-1/sso/aws4_request`. */
-function signedRegion(authorization: string | undefined): string {
-  const match = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\//.exec(authorization ?? '');
-  return match?.[1] ?? 'us-east-1';
+/** Which API a request is for, from what routes it: X-Amz-Target (JSON 1.1), the SES path, an IAM form. */
+type AwsRoute =
+  | { kind: 'json'; protocol: 'json'; target: string; service: ServiceName | undefined }
+  | { kind: 'rest-json'; protocol: 'rest-json'; service: 'sesv2' }
+  | { kind: 'query'; protocol: 'query'; service: 'iam' }
+  | { kind: 'none'; protocol: 'rest-json'; service: undefined };
+
+function awsRoute(req: http.IncomingMessage, pathname: string): AwsRoute {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') {
+    return { kind: 'json', protocol: 'json', target, service: TARGET_PREFIXES[target.split('.')[0] ?? ''] };
+  }
+  if (pathname.startsWith('/v2/email/'))
+    return { kind: 'rest-json', protocol: 'rest-json', service: 'sesv2' };
+  const form = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
+  if (req.method === 'POST' && form) return { kind: 'query', protocol: 'query', service: 'iam' };
+  return { kind: 'none', protocol: 'rest-json', service: undefined };
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {

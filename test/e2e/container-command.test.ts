@@ -29,6 +29,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/server.j
 import { KNOWN_MIGRATIONS } from '../../src/store/migrations/index.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { testCredentials } from '../support/aws-clients.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'access-desk.example.yml');
@@ -367,7 +368,7 @@ describe('the container image’s command, as deploy/compose.yml runs it', () =>
   });
 
   it('starts against the emulator and PostgreSQL, answers the compose health check, and exits 0 on SIGTERM', async () => {
-    emulator = await startEmulator({ rateLimits: false });
+    emulator = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     slack = await startFakeSlack();
     database = await createTestDatabase();
     const env = {

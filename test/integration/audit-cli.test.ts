@@ -11,6 +11,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/server.j
 import { HOUR } from '../../src/domain/duration.js';
 import { EXAMPLE_CONFIG_PATH, PEOPLE, startAccessHarness } from '../support/access-harness.js';
 import { csvObjects } from '../support/csv-parse.js';
+import { testCredentials } from '../support/aws-clients.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/audit-cli.ts');
 
@@ -24,9 +25,9 @@ function runAudit(args: string[], env: Record<string, string>) {
     env: {
       ...process.env,
       LOG_LEVEL: 'silent',
-      // Credentials of the emulator's own; nothing may look for real ones (IMDS is a network call).
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+      // The key pair the emulator is started with; nothing may look for real ones (IMDS is a network call).
+      AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
       AWS_REGION: 'eu-west-1',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ENDPOINT_URL: emulator.url,
@@ -43,7 +44,11 @@ function runAudit(args: string[], env: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ rateLimits: false, faults: { provisioningDelayMs: 20 } });
+  emulator = await startEmulator({
+    credentials: [testCredentials],
+    rateLimits: false,
+    faults: { provisioningDelayMs: 20 },
+  });
   dir = mkdtempSync(path.join(tmpdir(), 'access-desk-audit-'));
   const dbPath = path.join(dir, 'ledger.sqlite');
   // A ledger with one active grant, as the bot would have left it.

@@ -8,6 +8,7 @@ import { applySeed, checkSeed } from '../../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 import { PEOPLE, startAccessHarness, type AccessHarness } from '../support/access-harness.js';
 import { csvObjects } from '../support/csv-parse.js';
+import { testCredentials } from '../support/aws-clients.js';
 
 const PROD = '333333333333';
 /** Where `/access audit` was typed: a channel the report must never reach. */
@@ -47,7 +48,7 @@ async function granted(harness: AccessHarness, slackId: string, permissionSet: s
 
 /** The example organisation with a person who has nothing, and the rate limits AWS has. */
 async function plantedOrganisation() {
-  emulator = await startEmulator({ faults: { provisioningDelayMs: 20 } });
+  emulator = await startEmulator({ credentials: [testCredentials], faults: { provisioningDelayMs: 20 } });
   applySeed(
     emulator.state,
     checkSeed({

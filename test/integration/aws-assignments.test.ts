@@ -61,7 +61,12 @@ function adapter(extra: Partial<AwsAdapterSettings> = {}): AwsAdapter {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed, rateLimits: true, faults: { provisioningDelayMs: 300 } });
+  emu = await startEmulator({
+    credentials: [testCredentials],
+    seed,
+    rateLimits: true,
+    faults: { provisioningDelayMs: 300 },
+  });
   aws = adapter();
 });
 

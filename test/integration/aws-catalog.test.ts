@@ -35,7 +35,12 @@ function movableClock(): LimiterClock & { skip(ms: number): void } {
 const ssoAdminCalls = (since: number) => emu.calls.slice(since).filter((c) => c.service === 'sso-admin');
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: true, rateLimits: true, faults: { provisioningDelayMs: 300 } });
+  emu = await startEmulator({
+    credentials: [testCredentials],
+    seed: true,
+    rateLimits: true,
+    faults: { provisioningDelayMs: 300 },
+  });
 });
 
 afterAll(async () => {

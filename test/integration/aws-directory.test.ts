@@ -22,7 +22,12 @@ let emu: RunningEmulator;
 let aws: AwsAdapter;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed, rateLimits: true, faults: { provisioningDelayMs: 300 } });
+  emu = await startEmulator({
+    credentials: [testCredentials],
+    seed,
+    rateLimits: true,
+    faults: { provisioningDelayMs: 300 },
+  });
   aws = createAwsAdapter(
     { region: 'eu-west-1', endpoint: emu.url, credentials: testCredentials },
     silentLogger,

@@ -39,7 +39,7 @@ const listInstancesCalls = (since: number) =>
   emu.calls.slice(since).filter((c) => c.operation === 'ListInstances');
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: true, rateLimits: false });
+  emu = await startEmulator({ credentials: [testCredentials], seed: true, rateLimits: false });
 });
 
 afterAll(async () => {
@@ -100,7 +100,7 @@ describe('describeInstance', () => {
   });
 
   it('returns "could not reach AWS" when nothing listens at the endpoint', async () => {
-    const gone = await startEmulator({ seed: false, rateLimits: false });
+    const gone = await startEmulator({ credentials: [testCredentials], seed: false, rateLimits: false });
     const url = gone.url;
     await gone.close();
     const described = await adapter({ endpoint: url, instanceArn: INSTANCE }).describeInstance();

@@ -40,7 +40,7 @@ let aws: AwsAdapter;
 let scoped: AwsAdapter;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed, rateLimits: true });
+  emu = await startEmulator({ credentials: [testCredentials], seed, rateLimits: true });
   aws = createAwsAdapter(
     { region: 'eu-west-1', endpoint: emu.url, credentials: testCredentials },
     silentLogger,

@@ -8,7 +8,7 @@ let emu: RunningEmulator;
 let aws: AwsAdapter;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: false, rateLimits: true });
+  emu = await startEmulator({ credentials: [testCredentials], seed: false, rateLimits: true });
   emu.state.verifiedIdentities.add('aws-access@example.com');
   aws = createAwsAdapter(
     { region: 'eu-west-1', sesRegion: 'eu-west-2', endpoint: emu.url, credentials: testCredentials },

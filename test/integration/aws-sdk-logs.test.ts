@@ -14,6 +14,12 @@ const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SESSION_TOKEN =
   'IQoJb3JpZ2luX2VjEJr//////////wEaCWV1LXdlc3QtMSJHMEUCIQD3k0example1Sess10nT0ken/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+abcdefghijklmnopqrstuvwxyzABCDEFGHIJ==';
 const SLACK_TOKEN = 'xoxb-2718281828-3141592653-AbCdEfGhIjKlMnOpQrStUvWx';
+/** Temporary credentials, as a role gives them: the emulator checks the session token with the signature. */
+const CREDENTIALS = {
+  accessKeyId: 'ASIAEMULATOR00000000',
+  secretAccessKey: SECRET_ACCESS_KEY,
+  sessionToken: SESSION_TOKEN,
+};
 
 let emu: RunningEmulator;
 let adapter: AwsAdapter;
@@ -21,7 +27,7 @@ const lines: string[] = [];
 const records = (): Record<string, unknown>[] => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: true, rateLimits: false });
+  emu = await startEmulator({ credentials: [CREDENTIALS], seed: true, rateLimits: false });
   const logger = createLogger({
     level: 'debug',
     secrets: [SECRET_ACCESS_KEY, SESSION_TOKEN],
@@ -36,11 +42,7 @@ beforeAll(async () => {
     {
       region: 'eu-west-1',
       endpoint: emu.url,
-      credentials: {
-        accessKeyId: 'ASIAEMULATOR00000000',
-        secretAccessKey: SECRET_ACCESS_KEY,
-        sessionToken: SESSION_TOKEN,
-      },
+      credentials: CREDENTIALS,
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
     },
     logger,

@@ -22,6 +22,7 @@ import {
   type DeskFiles,
   type SpawnedDesk,
 } from '../support/spawned-desk.js';
+import { testCredentials } from '../support/aws-clients.js';
 
 const HOLD_MS = 10_000;
 /** The scheduler ticks rarely: a takeover must come from the lease ending, not from a tick. */
@@ -44,7 +45,11 @@ afterEach(async () => {
 });
 
 async function setUp(): Promise<{ files: DeskFiles; start: () => Promise<SpawnedDesk> }> {
-  emulator = await startEmulator({ rateLimits: false, faults: { provisioningDelayMs: 40 } });
+  emulator = await startEmulator({
+    credentials: [testCredentials],
+    rateLimits: false,
+    faults: { provisioningDelayMs: 40 },
+  });
   const people = exampleConfig().people;
   slack = await startFakeSlack({
     users: Object.fromEntries(Object.entries(people).map(([id, email]) => [id, { email }])),

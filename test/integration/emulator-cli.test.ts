@@ -9,10 +9,10 @@ import { sdkClients } from '../support/aws-clients.js';
 const CLI = path.resolve(import.meta.dirname, '../../src/emulator/cli.ts');
 
 /** Runs `npm run emulator -- …` as a child process until it prints the line we wait for, or exits. */
-function runCli(args: string[], until: RegExp) {
+function runCli(args: string[], until: RegExp, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'silent' },
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -31,7 +31,7 @@ function runCli(args: string[], until: RegExp) {
 }
 
 describe('npm run emulator', () => {
-  it('prints where it listens and the environment for the AWS CLI, and answers the SDK there', async () => {
+  it('prints where it listens and the environment for the AWS CLI, and answers the SDK signing with that pair', async () => {
     const { child, done } = runCli(
       ['--port', '0', '--latency', '1', '--no-rate-limits'],
       /AWS_ENDPOINT_URL=\S+/,
@@ -41,9 +41,36 @@ describe('npm run emulator', () => {
       const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
       expect(url).toBeDefined();
       expect(stdout).toContain(`export AWS_ENDPOINT_URL=${url}`);
+      expect(stdout).toContain(`aws sso-admin list-instances --endpoint-url ${url}`);
       expect(stdout).toContain('rate limits off');
-      const answer = await sdkClients(url!).ssoAdmin.send(new ListInstancesCommand({}));
+      expect(stdout).toContain(
+        'requests signed (SigV4) for region eu-west-1 by the key AKIAEXAMPLEORG000000',
+      );
+      const pair = /export AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+) AWS_REGION=eu-west-1 /.exec(
+        stdout,
+      );
+      expect(pair?.[1]).toBe('AKIAEXAMPLEORG000000');
+      const credentials = { accessKeyId: pair![1]!, secretAccessKey: pair![2]! };
+      const answer = await sdkClients(url!, { credentials }).ssoAdmin.send(new ListInstancesCommand({}));
       expect(answer.Instances?.[0]?.IdentityStoreId).toBe('d-9067c0ffee');
+      await expect(sdkClients(url!).ssoAdmin.send(new ListInstancesCommand({}))).rejects.toThrow(
+        'The security token included in the request is invalid.',
+      );
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('takes any key pair with EMULATOR_ACCEPT_ANY_CREDENTIALS=1 (or --accept-any-credentials)', async () => {
+    const { child, done } = runCli(['--port', '0', '--no-rate-limits'], /AWS_ENDPOINT_URL=\S+/, {
+      EMULATOR_ACCEPT_ANY_CREDENTIALS: '1',
+    });
+    try {
+      const { stdout } = await done;
+      const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
+      expect(stdout).toContain('requests signed (SigV4) for region eu-west-1 by any key');
+      const answer = await sdkClients(url!).ssoAdmin.send(new ListInstancesCommand({}));
+      expect(answer.Instances).toHaveLength(1);
     } finally {
       child.kill('SIGTERM');
     }
@@ -61,6 +88,7 @@ describe('npm run emulator', () => {
       const { stdout } = await done;
       expect(stdout).toContain('identity store d-1234567890');
       expect(stdout).toContain('1 accounts, 0 permission sets, 0 groups, 0 users');
+      expect(stdout).toContain('The seed declares no key pair, so every request is refused');
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DescribeUserCommand,
-  IdentitystoreClient,
   ListGroupsCommand,
   ListUsersCommand,
   ResourceNotFoundException,
@@ -17,7 +16,7 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import { GetUserCommand } from '@aws-sdk/client-iam';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
-import { sdkClients } from '../support/aws-clients.js';
+import { alterBeforeSigning, sdkClients, testCredentials } from '../support/aws-clients.js';
 
 const STORE = 'd-9067c0ffee';
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-6804c2b7a1e93f50';
@@ -39,7 +38,7 @@ async function rejection(p: Promise<unknown>): Promise<Error & Record<string, un
 
 describe('the local Identity Center over the real SDK', () => {
   it('serves the example organisation by default, at one endpoint for every service', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     const c = sdkClients(emu.url);
     const instances = await c.ssoAdmin.send(new ListInstancesCommand({}));
     expect(instances.Instances).toEqual([
@@ -63,7 +62,7 @@ describe('the local Identity Center over the real SDK', () => {
   });
 
   it('answers a request that breaks the contract with ValidationException naming each member', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     const c = sdkClients(emu.url);
     const error = await rejection(
       c.ssoAdmin.send(
@@ -83,7 +82,7 @@ describe('the local Identity Center over the real SDK', () => {
   });
 
   it('refuses a missing required member and a MaxResults out of range', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     const c = sdkClients(emu.url);
     const missing = await rejection(
       c.identitystore.send(new DescribeUserCommand({ IdentityStoreId: STORE } as never)),
@@ -101,7 +100,7 @@ describe('the local Identity Center over the real SDK', () => {
   });
 
   it('refuses an identity store id that is not shaped like AWS ids, before looking anything up', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     const c = sdkClients(emu.url);
     const error = await rejection(c.identitystore.send(new ListUsersCommand({ IdentityStoreId: 'store-1' })));
     expect(error).toBeInstanceOf(ValidationException);
@@ -110,7 +109,7 @@ describe('the local Identity Center over the real SDK', () => {
 
   it('throttles sso-admin beyond 20 requests a second across all its APIs', async () => {
     const now = 1_700_000_000_000;
-    emu = await startEmulator({ clock: { now: () => now } });
+    emu = await startEmulator({ credentials: [testCredentials], clock: { now: () => now } });
     const c = sdkClients(emu.url);
     const calls = Array.from({ length: 30 }, (_v, i) =>
       i % 2 === 0
@@ -125,7 +124,7 @@ describe('the local Identity Center over the real SDK', () => {
 
   it('gives each identitystore API its own 20 requests a second', async () => {
     const now = 1_700_000_000_000;
-    emu = await startEmulator({ clock: { now: () => now } });
+    emu = await startEmulator({ credentials: [testCredentials], clock: { now: () => now } });
     const c = sdkClients(emu.url);
     const list = await Promise.allSettled(
       Array.from({ length: 21 }, () =>
@@ -143,7 +142,7 @@ describe('the local Identity Center over the real SDK', () => {
 
   it('refills the budget as time passes', async () => {
     let now = 1_700_000_000_000;
-    emu = await startEmulator({ clock: { now: () => now } });
+    emu = await startEmulator({ credentials: [testCredentials], clock: { now: () => now } });
     const c = sdkClients(emu.url);
     await Promise.all(Array.from({ length: 20 }, () => c.ssoAdmin.send(new ListInstancesCommand({}))));
     await expect(c.ssoAdmin.send(new ListInstancesCommand({}))).rejects.toBeInstanceOf(ThrottlingException);
@@ -156,7 +155,11 @@ describe('the local Identity Center over the real SDK', () => {
 
   it('lets tests turn the rate limits off', async () => {
     const now = 1_700_000_000_000;
-    emu = await startEmulator({ rateLimits: false, clock: { now: () => now } });
+    emu = await startEmulator({
+      credentials: [testCredentials],
+      rateLimits: false,
+      clock: { now: () => now },
+    });
     const c = sdkClients(emu.url);
     const results = await Promise.allSettled(
       Array.from({ length: 60 }, () => c.ssoAdmin.send(new ListInstancesCommand({}))),
@@ -167,7 +170,7 @@ describe('the local Identity Center over the real SDK', () => {
 
 describe('fault injection', () => {
   it('injects throttling that the SDK retries until it wears off', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     emu.faults.errors.push({
       service: 'sso-admin',
       operation: 'ListInstances',
@@ -183,7 +186,7 @@ describe('fault injection', () => {
   });
 
   it('injects an HTTP 500 and an access denial as the service would send them', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     emu.faults.errors.push({ service: 'sso-admin', error: 'internal', remaining: 1 });
     emu.faults.errors.push({ operation: 'ListPermissionSets', error: 'accessDenied' });
     const c = sdkClients(emu.url);
@@ -198,6 +201,7 @@ describe('fault injection', () => {
 
   it('adds latency to one operation without slowing the others', async () => {
     emu = await startEmulator({
+      credentials: [testCredentials],
       rateLimits: false,
       faults: { operationLatencyMs: { 'identitystore:ListUsers': 400 } },
     });
@@ -211,7 +215,7 @@ describe('fault injection', () => {
   });
 
   it('switches faults through the control endpoint and refuses a malformed switch', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     const patched = await fetch(`${emu.url}/_emulator/faults`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
@@ -233,7 +237,7 @@ describe('fault injection', () => {
 
 describe('the control endpoint', () => {
   it('shows the organisation by name, records every call, and resets to the seed', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     const c = sdkClients(emu.url);
     await rejection(
       c.identitystore.send(
@@ -274,7 +278,7 @@ describe('the control endpoint', () => {
   });
 
   it('refuses a posted seed that names an unknown group, and keeps the organisation as it was', async () => {
-    emu = await startEmulator({ rateLimits: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     const before = emu.state.users.size;
     const answer = await fetch(`${emu.url}/_emulator/reset`, {
       method: 'POST',
@@ -289,43 +293,36 @@ describe('the control endpoint', () => {
   });
 
   it('answers an unknown control route with the ones that exist', async () => {
-    emu = await startEmulator({ rateLimits: false, seed: false });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false, seed: false });
     const answer = await fetch(`${emu.url}/_emulator/nope`);
     expect(answer.status).toBe(404);
     expect(((await answer.json()) as { message: string }).message).toMatch(/GET \/_emulator\/state/);
   });
 });
 
-describe('a raw client that is not the SDK', () => {
+describe('a client that sends what the SDK would not', () => {
   it('gets SerializationException for a body that is not JSON, and UnknownOperation for an unknown target', async () => {
-    emu = await startEmulator({ rateLimits: false, seed: false });
-    const notJson = await fetch(emu.url, {
-      method: 'POST',
-      headers: { 'x-amz-target': 'AWSIdentityStore.ListUsers', 'content-type': 'application/x-amz-json-1.1' },
-      body: '{nope',
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false, seed: false });
+    const notJson = sdkClients(emu.url).identitystore;
+    alterBeforeSigning(notJson, (request) => {
+      request.body = '{nope';
     });
-    expect(notJson.status).toBe(400);
-    expect(((await notJson.json()) as { __type: string }).__type).toBe('SerializationException');
-    const unknown = await fetch(emu.url, {
-      method: 'POST',
-      headers: {
-        'x-amz-target': 'AWSIdentityStore.StealEverything',
-        'content-type': 'application/x-amz-json-1.1',
-      },
-      body: '{}',
+    const serialization = await rejection(notJson.send(new ListUsersCommand({ IdentityStoreId: STORE })));
+    expect(serialization.name).toBe('SerializationException');
+    expect((serialization.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(400);
+
+    const stealing = sdkClients(emu.url).identitystore;
+    alterBeforeSigning(stealing, (request) => {
+      request.headers['x-amz-target'] = 'AWSIdentityStore.StealEverything';
     });
-    expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as { __type: string }).__type).toMatch(/UnknownOperationException/);
+    const unknown = await rejection(stealing.send(new ListUsersCommand({ IdentityStoreId: STORE })));
+    expect(unknown.name).toBe('UnknownOperationException');
+    expect(emu.calls.map((c) => c.operation)).toEqual(['StealEverything']);
   });
 
   it('is found by a client using a store id that does not exist', async () => {
-    emu = await startEmulator({ rateLimits: false });
-    const client = new IdentitystoreClient({
-      endpoint: emu.url,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      maxAttempts: 1,
-    });
+    emu = await startEmulator({ credentials: [testCredentials], rateLimits: false });
+    const client = sdkClients(emu.url).identitystore;
     const error = await rejection(client.send(new ListUsersCommand({ IdentityStoreId: 'd-0000000000' })));
     expect(error).toBeInstanceOf(ResourceNotFoundException);
   });

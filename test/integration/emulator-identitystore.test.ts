@@ -28,14 +28,14 @@ import {
 import type { IdentitystoreClient, User } from '@aws-sdk/client-identitystore';
 import { startEmulator } from '../../src/emulator/server.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
-import { sdkClients } from '../support/aws-clients.js';
+import { sdkClients, testCredentials } from '../support/aws-clients.js';
 
 let emu: RunningEmulator;
 let client: IdentitystoreClient;
 let storeId: string;
 
 beforeEach(async () => {
-  emu = await startEmulator({ seed: false, rateLimits: false });
+  emu = await startEmulator({ credentials: [testCredentials], seed: false, rateLimits: false });
   client = sdkClients(emu.url).identitystore;
   storeId = emu.state.instance.IdentityStoreId;
 });

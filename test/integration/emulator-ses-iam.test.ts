@@ -41,7 +41,7 @@ import {
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 import type { EmulatorState, IamUser, SentEmail } from '../../src/emulator/state.js';
 import { ids } from '../../src/emulator/ids.js';
-import { sdkClients } from '../support/aws-clients.js';
+import { sdkClients, testCredentials } from '../support/aws-clients.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -49,7 +49,7 @@ let emu: RunningEmulator;
 let clients: ReturnType<typeof sdkClients>;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: false, rateLimits: false });
+  emu = await startEmulator({ credentials: [testCredentials], seed: false, rateLimits: false });
   clients = sdkClients(emu.url);
 });
 

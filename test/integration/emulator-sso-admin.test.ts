@@ -30,7 +30,7 @@ import type { RunningEmulator } from '../../src/emulator/server.js';
 import { defaultFaults } from '../../src/emulator/faults.js';
 import { ids } from '../../src/emulator/ids.js';
 import type { AssignmentTarget, EmulatorState } from '../../src/emulator/state.js';
-import { sdkClients } from '../support/aws-clients.js';
+import { sdkClients, testCredentials } from '../support/aws-clients.js';
 
 const DEV = '111111111111';
 const PROD = '222222222222';
@@ -46,6 +46,7 @@ let sso: SSOAdminClient;
 
 beforeAll(async () => {
   emu = await startEmulator({
+    credentials: [testCredentials],
     seed: false,
     rateLimits: false,
     clock,
@@ -694,6 +695,7 @@ describe('the limit on assignment creations in progress', () => {
   beforeAll(async () => {
     // Rate limits on (the 15-creation limit is one of them), the per-second rate high enough not to interfere.
     limited = await startEmulator({
+      credentials: [testCredentials],
       seed: false,
       clock,
       rateLimits: { ssoAdminPerSecond: 1000 },

@@ -10,6 +10,7 @@ import type { Seed } from '../../src/emulator/seed.js';
 import { whoisMessage } from '../../src/slack/blocks/whois-message.js';
 import { exampleConfig, PEOPLE, startAccessHarness, type AccessHarness } from '../support/access-harness.js';
 import { extraAccountId, manyAccountsSeed, manyUsersSeed } from '../support/insight-seeds.js';
+import { testCredentials } from '../support/aws-clients.js';
 
 let h: AccessHarness | undefined;
 let emulator: RunningEmulator | undefined;
@@ -21,7 +22,12 @@ afterEach(async () => {
 });
 
 async function harnessWith(seed: Seed): Promise<AccessHarness> {
-  emulator = await startEmulator({ seed, rateLimits: false, faults: { provisioningDelayMs: 0 } });
+  emulator = await startEmulator({
+    credentials: [testCredentials],
+    seed,
+    rateLimits: false,
+    faults: { provisioningDelayMs: 0 },
+  });
   // Config names every account of the seed, as an organisation's config would.
   const aliases = seed.accounts
     .filter((a) => /^team-/.test(a.alias))

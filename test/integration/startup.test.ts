@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/server.j
 import { createLedger } from '../../src/store/index.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { createTestDatabase, urlFor } from '../support/postgres.js';
+import { testCredentials } from '../support/aws-clients.js';
 
 const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
 const EXAMPLE = path.resolve(import.meta.dirname, '../../access-desk.example.yml');
@@ -92,7 +93,7 @@ afterEach(async () => {
 
 /** A port nothing listens on: one the emulator had, closed again. */
 async function closedPort(): Promise<string> {
-  const gone = await startEmulator({ seed: false, rateLimits: false });
+  const gone = await startEmulator({ credentials: [testCredentials], seed: false, rateLimits: false });
   await gone.close();
   return gone.url;
 }
@@ -165,7 +166,7 @@ describe('starting access-desk', () => {
   });
 
   it('starts in HTTP mode against the emulator and says in one line what runs where', async () => {
-    emulator = await startEmulator({ rateLimits: false });
+    emulator = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     slack = await startFakeSlack();
     const folder = mkdtempSync(path.join(tmpdir(), 'access-desk-db-'));
     const database = path.join(folder, 'ledger.sqlite');
@@ -193,7 +194,7 @@ describe('starting access-desk', () => {
   });
 
   it('starts on PostgreSQL from DATABASE_URL, naming the server with its password masked', async () => {
-    emulator = await startEmulator({ rateLimits: false });
+    emulator = await startEmulator({ credentials: [testCredentials], rateLimits: false });
     slack = await startFakeSlack();
     const database = await createTestDatabase();
     try {

@@ -68,6 +68,7 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
   const emulator =
     options.emulator ??
     (await startEmulator({
+      credentials: [testCredentials],
       rateLimits: false,
       faults: { provisioningDelayMs: options.provisioningDelayMs ?? 40 },
     }));

@@ -38,6 +38,7 @@ export async function startDesk(
   } = {},
 ) {
   const emulator = await startEmulator({
+    credentials: [testCredentials],
     rateLimits: options.rateLimits ?? false,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     faults: { provisioningDelayMs: options.provisioningDelayMs ?? 40, latencyMs: options.latencyMs ?? 0 },

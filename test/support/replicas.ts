@@ -20,6 +20,7 @@ import {
   type SlackTarget,
 } from './slack-requests.js';
 import { deskFiles, spawnDesk, type DeskFiles, type SpawnedDesk } from './spawned-desk.js';
+import { testCredentials } from './aws-clients.js';
 
 export interface Person {
   slackId: string;
@@ -80,6 +81,7 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}): Prom
   const [database, emulator, slack] = await Promise.all([
     createTestDatabase(),
     startEmulator({
+      credentials: [testCredentials],
       seed,
       rateLimits: options.rateLimits ?? false,
       faults: { provisioningDelayMs: 40, ...options.faults },

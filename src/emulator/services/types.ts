@@ -8,7 +8,7 @@ export interface OperationContext {
   service: ServiceName;
   operation: string;
   requestId: string;
-  /** The region the caller signed for (SigV4 credential scope), `us-east-1` when unsigned. */
+  /** The region the caller signed for (the SigV4 credential scope, checked before the handler runs). */
   region: string;
   /** Limits the handler enforces itself; Infinity when the emulator runs without rate limits. */
   limits: { maxCreateAssignmentsInProgress: number };
