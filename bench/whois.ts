@@ -92,6 +92,7 @@ export async function benchWhois(): Promise<void> {
     catalog: aws.catalog,
     mailer: aws.mailer,
     legacyIam: aws.legacyIam,
+    policies: aws.policies,
     notifier: new RecordingNotifier(),
     people: new FakeSlackPeople(),
     clock: systemClock,

@@ -93,6 +93,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     catalog: aws.catalog,
     mailer: aws.mailer,
     legacyIam: aws.legacyIam,
+    policies: aws.policies,
     notifier: new SlackNotifier({
       client,
       identityCenter: config.identityCenter,

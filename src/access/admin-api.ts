@@ -25,7 +25,8 @@ export interface AdminStep {
     | 'leave_group'
     | 'legacy_iam_cleanup'
     | 'delete_user'
-    | 'send_migration';
+    | 'send_migration'
+    | 'end_sessions';
   /** What a person reads on the card: "Join group ReadOnly", "Remove Developer on prod". */
   label: string;
   status: 'pending' | 'done' | 'failed' | 'skipped';
@@ -38,6 +39,16 @@ export interface AdminStep {
   permissionSetArn?: string;
   groupId?: string;
   groupName?: string;
+  /** For end_sessions: what the person held before the steps took it away (their sessions of it end). */
+  sessions?: HeldAccess[];
+}
+
+/** One permission set on one account, as a person held it. */
+export interface HeldAccess {
+  accountId: string;
+  accountAlias: string;
+  permissionSet: string;
+  permissionSetArn: string;
 }
 
 export interface NewStarter {
@@ -75,13 +86,21 @@ export interface OffboardingPreview {
     permissionSet: string;
     permissionSetArn: string;
   }[];
-  groupAssignments: { group: string; accountAlias: string; permissionSet: string }[];
+  groupAssignments: {
+    group: string;
+    accountAlias: string;
+    permissionSet: string;
+    accountId: string;
+    permissionSetArn: string;
+  }[];
   activeGrants: GrantRecord[];
   pendingRequests: RequestRecord[];
   legacyIamUser?: LegacyIamUser;
   /** The longest session duration among the permission sets the person holds: open sessions outlive removal. */
   longestSessionHours: number;
   longestSessionPermissionSet?: string;
+  /** true: the sessions already open are ended with the access (sessions.endOnRevoke). */
+  endsSessions?: boolean;
 }
 
 export interface RoleChangePreview {

@@ -209,6 +209,40 @@ export function auditLineOf(
         ...whom(request),
         ...(str(d.detail) !== undefined ? { note: str(d.detail) } : {}),
       };
+    case 'aws.sessions.ended': {
+      const where = `${str(d.permissionSet) ?? 'the permission set'} on ${str(d.account) ?? 'the account'}`;
+      return {
+        ...base,
+        kind: 'change',
+        did: `ended the sessions already open for ${where} (denied until ${str(d.until) ?? 'their duration has passed'})`,
+        ...holder,
+      };
+    }
+    case 'aws.sessions.end_failed': {
+      const where = `${str(d.permissionSet) ?? 'the permission set'} on ${str(d.account) ?? 'the account'}`;
+      return {
+        ...base,
+        kind: 'failure',
+        did: `could not end the sessions already open for ${where}`,
+        ...holder,
+        ...(str(d.why) !== undefined ? { note: str(d.why) } : {}),
+      };
+    }
+    case 'aws.sessions.lifted':
+      return {
+        ...base,
+        kind: 'change',
+        did: `removed the Deny that ended the sessions for ${str(d.permissionSet) ?? 'the permission set'} on ${str(d.account) ?? 'the account'}: no session from before can be alive now`,
+        ...holder,
+      };
+    case 'aws.sessions.lift_failed':
+      return {
+        ...base,
+        kind: 'failure',
+        did: `could not yet remove the Deny that ended the sessions for ${str(d.permissionSet) ?? 'the permission set'} on ${str(d.account) ?? 'the account'} (it will try again in an hour)`,
+        ...holder,
+        ...(str(d.why) !== undefined ? { note: str(d.why) } : {}),
+      };
     case 'email.migration_sent':
       return {
         ...base,

@@ -18,8 +18,9 @@ import { JobRunner, type JobRunnerOptions } from './jobs.js';
 import type { Ledger } from './ledger.js';
 import type { Notifier } from './notifier.js';
 import type { SlackPeople } from './people.js';
-import type { Assignments, Catalog, Directory, LegacyIam, Mailer } from './ports.js';
+import type { Assignments, Catalog, Directory, LegacyIam, Mailer, PermissionSetPolicies } from './ports.js';
 import { Scheduler } from './scheduler.js';
+import { SessionWork } from './sessions.js';
 import { AccessService } from './service.js';
 
 export interface AccessCoreDeps {
@@ -32,6 +33,8 @@ export interface AccessCoreDeps {
   mailer: Mailer;
   /** IAM: the legacy IAM users offboarding cleans up. */
   legacyIam: LegacyIam;
+  /** Permission sets' inline policies and provisioning: ending sessions already open when access ends. */
+  policies: PermissionSetPolicies;
   notifier: Notifier;
   people: SlackPeople;
   clock: Clock;
@@ -67,6 +70,7 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const steps = new StepRunner(deps);
   const auditWork = new AuditWork(deps, deps.audit);
   const auditFeed = new AuditFeed(deps);
+  const sessionWork = new SessionWork(deps);
   // The click desk needs the runner and the runner runs its clicks: the runner reaches it through this slot.
   const clickWork: { desk?: ClickDesk } = {};
   const runner = new JobRunner(
@@ -75,6 +79,7 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
       adminWork: steps,
       auditWork,
       auditFeed,
+      sessionWork,
       clickWork: {
         run: (job, signal) => {
           if (clickWork.desk === undefined) throw new Error('click desk not wired');
@@ -96,7 +101,7 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
     logger: deps.logger,
   });
   clickWork.desk = clicks;
-  const scheduler = new Scheduler({ ...deps, runner });
+  const scheduler = new Scheduler({ ...deps, runner, sessions: sessionWork });
   const insight = new InsightService({ ...deps, identities });
   const audit = new AuditService({ ...deps, ...wake });
   return { service, admin, runner, scheduler, identities, insight, audit, clicks };

@@ -3,13 +3,15 @@ import { cardJob, notifyJob } from './service.js';
 
 /**
  * What follows a grant reaching `ended`, inside the transaction that ended it: its audit event, the request
- * ending with its last grant, the card redrawn and the holder told.
+ * ending with its last grant, the card redrawn and the holder told. `tellHolder: false` holds the holder's
+ * message back for the job ending their open sessions, which sends it once it can say how that went.
  */
 export async function recordGrantEnded(
   tx: LedgerTx,
   grant: GrantRecord,
   now: Date,
   details: Record<string, unknown>,
+  options: { tellHolder?: boolean } = {},
 ): Promise<void> {
   await tx.appendAudit({
     at: now,
@@ -29,5 +31,5 @@ export async function recordGrantEnded(
     await tx.appendAudit({ at: now, actor: 'system', action: 'request.ended', requestId: grant.requestId });
   }
   await tx.enqueueJob(cardJob(grant.requestId, now));
-  await tx.enqueueJob(notifyJob(grant.requestId, 'ended', now, grant.id));
+  if (options.tellHolder !== false) await tx.enqueueJob(notifyJob(grant.requestId, 'ended', now, grant.id));
 }

@@ -5,7 +5,7 @@
  */
 import type { DirectoryGroup, DirectoryUser, LegacyIamUser } from '../domain/identity.js';
 import type { Outcome } from './api.js';
-import type { GrantRecord, RequestRecord } from './ledger.js';
+import type { GrantRecord, RequestRecord, SessionDenialRecord } from './ledger.js';
 
 /** Where one permission set on one account comes from. A person may hold it in several ways at once. */
 export type AccessSource =
@@ -49,6 +49,11 @@ export interface WhoisReport {
   legacyIamUser?: LegacyIamUser;
   /** False when the asker is not an admin and the ids above were left out. */
   credentialIdsShown: boolean;
+  /**
+   * Their sessions ended by access-desk and still denied (src/access/sessions.ts): sessions of theirs issued
+   * before the moment named are refused on that account until the statement is lifted.
+   */
+  sessionDenials?: SessionDenialRecord[];
 }
 
 export interface ListedUser {

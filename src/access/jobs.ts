@@ -17,6 +17,7 @@ import type { Notifier, RequesterEvent } from './notifier.js';
 import type { Assignments, AwsFailure, Catalog } from './ports.js';
 import { AUDIT_FEED_KEY } from './audit-feed.js';
 import { recordGrantEnded } from './grant-ended.js';
+import { endedGrant, recordEndedAccess, SessionsRetryLater } from './sessions.js';
 import { cardJob, notifyJob } from './service.js';
 import { buildView } from './views.js';
 
@@ -58,6 +59,8 @@ export interface JobRunnerDeps {
   clickWork?: { run(job: JobRecord, signal: AbortSignal): Promise<void> };
   /** Draws a person's Home tab again (`home` jobs, src/slack/home-publisher.ts); absent: such a job does nothing. */
   homeWork?: { publish(slackUserId: string): Promise<void> };
+  /** Ends sessions already open (`end_sessions` jobs, src/access/sessions.ts); absent: such a job fails. */
+  sessionWork?: { run(signal: AbortSignal): Promise<void> };
 }
 
 export interface JobRunnerOptions {
@@ -275,6 +278,10 @@ export class JobRunner {
       case 'home':
         if (typeof job.payload.userId === 'string') await this.deps.homeWork?.publish(job.payload.userId);
         break;
+      case 'end_sessions':
+        if (this.deps.sessionWork === undefined) throw new Error('no session work in this deployment');
+        await this.deps.sessionWork.run(signal);
+        break;
     }
   }
 
@@ -301,12 +308,14 @@ export class JobRunner {
         return { ok: false, error };
       }
       const attempts = job.attempts + 1;
-      const forever = job.kind === 'end_grant';
+      // Access must end, and so must the sessions already open: those are never given up.
+      const forever = job.kind === 'end_grant' || job.kind === 'end_sessions';
       const giveUp = !forever && attempts >= this.maxAttempts;
       const delay = Math.min(this.retryBaseMs * 2 ** Math.min(job.attempts, 16), this.retryMaxMs);
       const runAt = giveUp ? null : new Date(this.deps.clock.now().getTime() + delay);
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof RetryLater) log.warn({ attempts, retryInMs: giveUp ? null : delay }, message);
+      if (error instanceof RetryLater || error instanceof SessionsRetryLater)
+        log.warn({ attempts, retryInMs: giveUp ? null : delay }, message);
       else log.error({ err: error, attempts }, 'job failed');
       await this.deps.ledger.releaseJob(job.id, this.owner, message, runAt);
       if (giveUp && job.kind === 'provision' && job.requestId !== null)
@@ -663,6 +672,12 @@ export class JobRunner {
     await ledger.transaction(async (tx) => {
       if (!(await tx.transitionGrant(grant.id, 'ending', 'ended', { endedAt: now, endReason: reason })))
         return;
+      // The assignment is gone (or was already): sessions opened with it before now are ended too. Kept, it was
+      // not ours or is still needed, and its sessions are rightly alive.
+      const denials =
+        awsAction === 'aws.assignment.kept'
+          ? []
+          : await recordEndedAccess(tx, this.deps.config, [endedGrant(grant, reason, now, null)], now);
       await tx.appendAudit({
         at: now,
         actor: 'system',
@@ -682,7 +697,13 @@ export class JobRunner {
             : {}),
         },
       });
-      await recordGrantEnded(tx, grant, now, { reason });
+      await recordGrantEnded(
+        tx,
+        grant,
+        now,
+        { reason },
+        { tellHolder: !denials.some((d) => d.status === 'adding') },
+      );
     });
   }
 
@@ -690,7 +711,12 @@ export class JobRunner {
 
   private async syncCard(job: JobRecord): Promise<void> {
     if (job.requestId === null) return;
-    const view = await buildView(this.deps.ledger, this.deps.catalog, job.requestId);
+    const view = await buildView(
+      this.deps.ledger,
+      this.deps.catalog,
+      job.requestId,
+      this.deps.config.sessions,
+    );
     if (view === undefined) return;
     const card = await this.deps.notifier.syncCard(view);
     if (view.request.card?.ts !== card.ts || view.request.card.channel !== card.channel) {
@@ -700,7 +726,12 @@ export class JobRunner {
 
   private async notify(job: JobRecord): Promise<void> {
     if (job.requestId === null) return;
-    const view = await buildView(this.deps.ledger, this.deps.catalog, job.requestId);
+    const view = await buildView(
+      this.deps.ledger,
+      this.deps.catalog,
+      job.requestId,
+      this.deps.config.sessions,
+    );
     if (view === undefined) return;
     const grant = job.grantId === null ? undefined : await this.deps.ledger.getGrant(job.grantId);
     const event = job.payload.event as RequesterEvent;

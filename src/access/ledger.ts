@@ -86,6 +86,64 @@ export interface GrantRecord {
   endReason: GrantEndReason | null;
 }
 
+/** Why access ended, for a session denial: the grant's end, or an admin's work. */
+export type SessionDenialCause = 'expired' | 'revoked' | 'offboarded' | 'role_change';
+
+/**
+ * Where a session denial stands:
+ * - `adding`: to be written into the permission set's inline policy and provisioned to the account;
+ * - `in_force`: provisioned: sessions issued before `endedAt` are denied, until `liftAt`;
+ * - `failed`: could not be put in force (`failure` says why); if `inPolicy`, its statement is still removed at `liftAt`;
+ * - `skipped`: not needed (the person still holds that access another way, or the set is left alone);
+ * - `lifted`: its statement was removed again once no session from before could be alive.
+ */
+export type SessionDenialStatus = 'adding' | 'in_force' | 'failed' | 'skipped' | 'lifted';
+
+/**
+ * Sessions of one person on one account and permission set, issued before `endedAt`, denied by a temporary
+ * statement in the set's inline policy (src/access/sessions.ts). The ledger, not the policy, is the record of
+ * which statements access-desk keeps: the policy is rewritten from it.
+ */
+export interface SessionDenialRecord {
+  /** Deterministic for what caused it (`<grant id>` or `<request id>:<set>:<account>`): recording twice is once. */
+  id: string;
+  status: SessionDenialStatus;
+  /** The Identity Center user id (identitystore:userId). */
+  userId: string;
+  /** Whom to name: the Slack user, when known. */
+  slackUserId: string | null;
+  /** The person's user name (email), for whois and the audit. */
+  userName: string | null;
+  accountId: string;
+  accountAlias: string;
+  permissionSet: string;
+  permissionSetArn: string;
+  /** The moment access ended: tokens issued before it are denied. */
+  endedAt: Date;
+  cause: SessionDenialCause;
+  requestId: string | null;
+  grantId: string | null;
+  /** The permission set's session duration: how long after `inForceAt` no session from before can be alive. */
+  sessionHours: number;
+  /** Written into the inline policy (it may not be provisioned yet). */
+  inPolicy: boolean;
+  inForceAt: Date | null;
+  /** When the statement is removed again; null until it is in force (or failed after being written). */
+  liftAt: Date | null;
+  liftedAt: Date | null;
+  failure: string | null;
+  createdAt: Date;
+}
+
+export interface SessionDenialQuery {
+  statuses?: SessionDenialStatus[];
+  userId?: string;
+  permissionSetArn?: string;
+  requestIds?: string[];
+  /** Denials whose statement is due to be removed: liftAt at or before this time, not yet lifted. */
+  liftDueBy?: Date;
+}
+
 export type JobKind =
   /** Make the request's assignments in AWS (grants in pending/provisioning/failed). */
   | 'provision'
@@ -105,7 +163,13 @@ export type JobKind =
    * A person's click (Approve, Deny, Cancel, Retry, Extend): recorded before Slack is told it arrived, run at
    * once by the listener that acked it, or by any worker once that listener's lease has run out (it died).
    */
-  | 'decide';
+  | 'decide'
+  /**
+   * Put the session denials waiting into the permission sets' inline policies, provision them to their accounts,
+   * and lift those whose time has come: one at a time across replicas (one fixed key), since an inline policy
+   * is read, changed and written whole.
+   */
+  | 'end_sessions';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -269,6 +333,19 @@ export interface LedgerTx {
   /** Does nothing (returns false) when a job with the same dedupeKey is queued or running. */
   enqueueJob(job: NewJob): Promise<boolean>;
   appendAudit(event: AuditEvent): Promise<void>;
+
+  /** Records a session denial; false (changing nothing) when one with this id exists. */
+  insertSessionDenial(denial: SessionDenialRecord): Promise<boolean>;
+  findSessionDenials(query: SessionDenialQuery): Promise<SessionDenialRecord[]>;
+  updateSessionDenial(
+    id: string,
+    patch: Partial<
+      Pick<
+        SessionDenialRecord,
+        'status' | 'inPolicy' | 'inForceAt' | 'liftAt' | 'liftedAt' | 'failure' | 'endedAt' | 'sessionHours'
+      >
+    >,
+  ): Promise<void>;
 }
 
 export interface Ledger extends LedgerTx {

@@ -3,7 +3,7 @@
  * renders Block Kit and posts or updates messages; tests may record. Every call is made from a durable job, so
  * it must be safe to repeat: with `card`/`dm` already set, it updates that message instead of posting anew.
  */
-import type { ApprovalRecord, CardRef, GrantRecord, RequestRecord } from './ledger.js';
+import type { ApprovalRecord, CardRef, GrantRecord, RequestRecord, SessionDenialRecord } from './ledger.js';
 
 /** Everything a card or a message about one request shows, read from the ledger at the moment it is drawn. */
 export interface RequestView {
@@ -16,6 +16,13 @@ export interface RequestView {
   permissionSetDescription?: string;
   /** The permission set's session duration in hours: sessions already open outlive the grant by up to this. */
   sessionHours?: number;
+  /**
+   * What becomes of sessions already open when this access ends: ended with it (`end`), left open because the
+   * set is in sessions.leaveAlone, or left open because sessions.endOnRevoke is off. Absent: not known here.
+   */
+  sessionsEnd?: 'end' | 'leave_alone' | 'off';
+  /** The request's session denials: how ending the open sessions went, once access ended. */
+  sessionDenials?: SessionDenialRecord[];
 }
 
 /** What just happened, for the requester's (or holder's) direct message. */

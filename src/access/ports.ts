@@ -124,6 +124,34 @@ export interface Assignments {
   listProvisionedAccounts(permissionSetArn: string): Promise<AwsOutcome<string[]>>;
 }
 
+/** How a permission set's provisioning to one account ended. */
+export interface PermissionSetProvisioning {
+  requestId: string;
+  polls: number;
+  elapsedMs: number;
+}
+
+/**
+ * A permission set's inline policy, and provisioning it to an account (what makes a change of the policy take
+ * effect there). Used to end sessions already open (src/access/sessions.ts).
+ */
+export interface PermissionSetPolicies {
+  /** The inline policy's text as AWS keeps it; '' when the set has none. */
+  getInlinePolicy(permissionSetArn: string): Promise<AwsOutcome<string>>;
+  putInlinePolicy(permissionSetArn: string, policy: string): Promise<AwsOutcome<void>>;
+  /** One already gone is fine. */
+  deleteInlinePolicy(permissionSetArn: string): Promise<AwsOutcome<void>>;
+  /**
+   * Provisions the set to the account and waits for AWS to finish; another update of that account running
+   * (ConflictException) is waited out. FAILED → `provisioning_failed` with AWS's reason.
+   */
+  provision(
+    permissionSetArn: string,
+    accountId: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<AwsOutcome<PermissionSetProvisioning>>;
+}
+
 export interface Catalog {
   instance(): Promise<AwsOutcome<IdentityCenterInstance>>;
   /** Every permission set, from a cache that lives for a configured time. */

@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import type { JobRunner } from './jobs.js';
 import type { Ledger } from './ledger.js';
 import { cardJob, endGrantJob, notifyJob } from './service.js';
+import { sessionsJob } from './sessions.js';
 
 export interface SchedulerDeps {
   config: AccessDeskConfig;
@@ -16,6 +17,11 @@ export interface SchedulerDeps {
   runner: JobRunner;
   clock: Clock;
   logger: Logger;
+  /**
+   * Session denials (src/access/sessions.ts): their job is started when some wait to be added (catch-up after a
+   * crash) or are due to be lifted. Absent: none.
+   */
+  sessions?: { due(now: Date): Promise<boolean> };
 }
 
 export interface TickReport {
@@ -118,6 +124,7 @@ export class Scheduler {
   private async pass(): Promise<TickReport> {
     const lapsed = await this.lapse();
     const expired = await this.expire();
+    await this.sessionsDue();
     const reminded = await this.remind();
     const jobs = await this.deps.runner.drain();
     return { lapsed, reminded, expired, jobs };
@@ -164,6 +171,13 @@ export class Scheduler {
       });
     }
     return n;
+  }
+
+  /** Starts the session job when it has work: one fixed key, so asking on every tick is asking once. */
+  private async sessionsDue(): Promise<void> {
+    const { ledger, clock, sessions } = this.deps;
+    const now = clock.now();
+    if (sessions !== undefined && (await sessions.due(now))) await ledger.enqueueJob(sessionsJob(now));
   }
 
   private async remind(): Promise<number> {

@@ -87,7 +87,7 @@ export class AccessService implements AccessApi {
   }
 
   async view(requestId: string): Promise<RequestView | undefined> {
-    return buildView(this.deps.ledger, this.deps.catalog, requestId);
+    return buildView(this.deps.ledger, this.deps.catalog, requestId, this.deps.config.sessions);
   }
 
   // ---------- submit ----------
@@ -479,8 +479,8 @@ export class AccessService implements AccessApi {
     ]);
     // Two lists of views, each in a handful of queries however long it is (a Home tab draws them).
     const [mineViews, awaitingViews] = await Promise.all([
-      buildViews(ledger, this.deps.catalog, mine),
-      buildViews(ledger, this.deps.catalog, awaiting),
+      buildViews(ledger, this.deps.catalog, mine, this.deps.config.sessions),
+      buildViews(ledger, this.deps.catalog, awaiting, this.deps.config.sessions),
     ]);
     const awaitingMe = awaitingViews.filter(
       (v) =>

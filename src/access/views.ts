@@ -1,5 +1,6 @@
 import type { Requirement } from '../domain/rule-parts.js';
-import type { ApprovalRecord, GrantRecord, Ledger, RequestRecord } from './ledger.js';
+import type { AccessDeskConfig } from '../config/types.js';
+import type { ApprovalRecord, GrantRecord, Ledger, RequestRecord, SessionDenialRecord } from './ledger.js';
 import type { RequestView } from './notifier.js';
 import type { Catalog } from './ports.js';
 
@@ -8,15 +9,17 @@ export async function buildView(
   ledger: Ledger,
   catalog: Catalog,
   requestId: string,
+  sessions?: AccessDeskConfig['sessions'],
 ): Promise<RequestView | undefined> {
   const request = await ledger.getRequest(requestId);
   if (request === undefined) return undefined;
-  const [approvals, grants, ps] = await Promise.all([
+  const [approvals, grants, ps, denials] = await Promise.all([
     ledger.listApprovals(requestId),
     ledger.findGrants({ requestId }),
     catalog.permissionSetByArn(request.permissionSetArn),
+    ledger.findSessionDenials({ requestIds: [requestId] }),
   ]);
-  return viewOf(request, approvals, grants, ps);
+  return viewOf(request, approvals, grants, ps, denials, sessions);
 }
 
 /**
@@ -27,10 +30,11 @@ export async function buildViews(
   ledger: Ledger,
   catalog: Catalog,
   requests: readonly RequestRecord[],
+  sessions?: AccessDeskConfig['sessions'],
 ): Promise<RequestView[]> {
   if (requests.length === 0) return [];
   const ids = requests.map((r) => r.id);
-  const [approvals, grants, sets] = await Promise.all([
+  const [approvals, grants, sets, denials] = await Promise.all([
     ledger.listApprovalsOf?.(ids) ??
       Promise.all(ids.map((id) => ledger.listApprovals(id))).then((lists) => lists.flat()),
     ledger.findGrants({ requestIds: ids }),
@@ -39,6 +43,7 @@ export async function buildViews(
         async (arn) => [arn, await catalog.permissionSetByArn(arn)] as const,
       ),
     ),
+    ledger.findSessionDenials({ requestIds: ids }),
   ]);
   const byArn = new Map(sets);
   return requests.map((request) =>
@@ -47,6 +52,8 @@ export async function buildViews(
       approvals.filter((a) => a.requestId === request.id),
       grants.filter((g) => g.requestId === request.id),
       byArn.get(request.permissionSetArn)!,
+      denials.filter((d) => d.requestId === request.id),
+      sessions,
     ),
   );
 }
@@ -56,6 +63,8 @@ function viewOf(
   approvals: ApprovalRecord[],
   grants: GrantRecord[],
   ps: Awaited<ReturnType<Catalog['permissionSetByArn']>>,
+  denials: SessionDenialRecord[],
+  sessions: AccessDeskConfig['sessions'] | undefined,
 ): RequestView {
   const approvedBy = new Set(approvals.filter((a) => a.decision === 'approve').map((a) => a.approverSlackId));
   const requirements = requirementsOf(request);
@@ -76,7 +85,17 @@ function viewOf(
       ? { permissionSetDescription: ps.value.description }
       : {}),
     ...(ps.ok ? { sessionHours: ps.value.sessionHours } : {}),
+    ...(denials.length > 0 ? { sessionDenials: denials } : {}),
+    ...(sessions !== undefined ? { sessionsEnd: sessionsEndOf(sessions, request.permissionSet) } : {}),
   };
+}
+
+function sessionsEndOf(
+  sessions: AccessDeskConfig['sessions'],
+  permissionSet: string,
+): RequestView['sessionsEnd'] {
+  if (!sessions.endOnRevoke) return 'off';
+  return sessions.leaveAlone.includes(permissionSet) ? 'leave_alone' : 'end';
 }
 
 export function requirementsOf(request: RequestRecord): Requirement[] {

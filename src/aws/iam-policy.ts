@@ -38,6 +38,7 @@ export const SSO_ACTIONS = {
   instance: [
     'sso:DescribeAccountAssignmentCreationStatus',
     'sso:DescribeAccountAssignmentDeletionStatus',
+    'sso:DescribePermissionSetProvisioningStatus',
     'sso:ListAccountAssignmentsForPrincipal',
     'sso:ListPermissionSets',
   ],
@@ -53,6 +54,16 @@ export const SSO_ACTIONS = {
   ],
   /** Only the configured permission sets on the configured accounts. */
   grant: ['sso:CreateAccountAssignment'],
+  /**
+   * Ending sessions already open (sessions.endOnRevoke): access-desk's own Deny statements in any permission
+   * set's inline policy (offboarding ends a leaver's sessions of every set they held), provisioned to any account.
+   */
+  endSessions: [
+    'sso:DeleteInlinePolicyFromPermissionSet',
+    'sso:GetInlinePolicyForPermissionSet',
+    'sso:ProvisionPermissionSet',
+    'sso:PutInlinePolicyToPermissionSet',
+  ],
 } as const;
 
 export const IDENTITY_STORE_ACTIONS = [
@@ -196,6 +207,16 @@ export function iamPolicy(config: AccessDeskConfig, options: IamPolicyOptions = 
           ...sorted(Object.values(config.accounts)).map(accountArn),
         ],
       },
+      ...(config.sessions.endOnRevoke
+        ? [
+            {
+              Sid: 'EndOpenSessions',
+              Effect: 'Allow' as const,
+              Action: [...SSO_ACTIONS.endSessions],
+              Resource: [instanceArn, anyPermissionSet, accountArn('*')],
+            },
+          ]
+        : []),
       {
         Sid: 'IdentityStoreDirectory',
         Effect: 'Allow',

@@ -3,7 +3,15 @@
  * no SDK shape leaves this folder.
  */
 import type { Logger } from '../log.js';
-import type { AwsOutcome, Assignments, Catalog, Directory, LegacyIam, Mailer } from '../access/ports.js';
+import type {
+  AwsOutcome,
+  Assignments,
+  Catalog,
+  Directory,
+  LegacyIam,
+  Mailer,
+  PermissionSetPolicies,
+} from '../access/ports.js';
 import { AwsAssignments, defaultAssignmentTiming, type AssignmentTiming } from './assignments.js';
 import { defaultRetryPolicy, type CallContext, type RetryPolicy } from './call.js';
 import { AwsCatalog, defaultCatalogOptions, type CatalogOptions } from './catalog.js';
@@ -11,6 +19,7 @@ import { createAwsClients, destroyAwsClients, type AwsClients, type AwsSettings 
 import { AwsDirectory } from './directory.js';
 import { createInstanceResolver, describeInstance, type InstanceDescription } from './instance.js';
 import { AwsLegacyIam } from './legacy-iam.js';
+import { AwsPermissionSetPolicies } from './permission-set-policies.js';
 import {
   AwsLimiter,
   awsRateLimits,
@@ -40,6 +49,8 @@ export interface AwsAdapter {
   catalog: Catalog;
   mailer: Mailer;
   legacyIam: LegacyIam;
+  /** Permission sets' inline policies and their provisioning to accounts (ending open sessions). */
+  policies: PermissionSetPolicies;
   limiter: AwsLimiter;
   /**
    * Whether Identity Center answers these credentials now: one ListInstances call (cheap, never cached, not
@@ -106,6 +117,10 @@ export function createAwsAdapter(
     catalog,
     mailer: new SesMailer(context('aws.mailer'), sdk.ses),
     legacyIam: new AwsLegacyIam(context('aws.legacy-iam'), sdk.iam, settings.legacyIamPath),
+    policies: new AwsPermissionSetPolicies(context('aws.policies'), sdk.ssoAdmin, instance, {
+      ...defaultAssignmentTiming,
+      ...settings.assignments,
+    }),
     limiter,
     reachable: () => readiness.reachable(),
     describeInstance: () => describeInstance(context('aws.instance'), sdk.ssoAdmin, configuredInstance),

@@ -41,5 +41,6 @@ export function checkReferences(file: ConfigFile): Problem[] {
     checkAll('group', rule.match.groups, ['rules', i, 'match', 'groups']);
     checkAll('approver group', rule.approvers, ['rules', i, 'approvers']);
   });
+  checkAll('permission set', file.sessions.leaveAlone, ['sessions', 'leaveAlone']);
   return problems;
 }

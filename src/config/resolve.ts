@@ -61,6 +61,7 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
       schedulerIntervalMs: file.timing.schedulerInterval,
       jobLeaseMs: file.timing.jobLease,
     },
+    sessions: { endOnRevoke: file.sessions.endOnRevoke, leaveAlone: file.sessions.leaveAlone },
     legacyIam: { path: file.legacyIam.path },
     database: {
       path: file.database.path ?? 'access-desk.sqlite',

@@ -180,6 +180,19 @@ export const configFileSchema = z.strictObject({
       path: iamPath.default('/'),
     })
     .prefault({}),
+  /**
+   * Sessions already open when access ends (expiry, revoke, offboarding, a role change): ended by a temporary
+   * Deny statement in the permission set's inline policy, provisioned to the account (README: "Ending open
+   * sessions").
+   */
+  sessions: z
+    .strictObject({
+      /** false: access ends, and the sessions already open run out on their own (up to 12 h). */
+      endOnRevoke: z.boolean().default(true),
+      /** Permission sets whose inline policy access-desk never touches (managed elsewhere, e.g. by Terraform). */
+      leaveAlone: z.array(text).default([]),
+    })
+    .prefault({}),
   database: z
     .strictObject({
       /** A SQLite file, or `:memory:`: one process. */

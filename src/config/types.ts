@@ -86,6 +86,11 @@ export interface AccessDeskConfig {
     /** How long a worker holds a job before another may take it over; renewed while the job runs. */
     jobLeaseMs: number;
   };
+  /**
+   * Ending the sessions already open when access ends: `endOnRevoke` false turns it off; the permission sets in
+   * `leaveAlone` (names) are never touched.
+   */
+  sessions: { endOnRevoke: boolean; leaveAlone: readonly string[] };
   /** Legacy IAM users offboarding may delete: only those under this IAM path (default `/`, every user). */
   legacyIam: { path: string };
   /**

@@ -12,12 +12,15 @@ import type {
   NewJob,
   RequestQuery,
   RequestRecord,
+  SessionDenialQuery,
+  SessionDenialRecord,
 } from '../access/ledger.js';
 import type { GrantStatus, RequestStatus } from '../domain/request.js';
 import * as audit from './audit.js';
 import * as grants from './grants.js';
 import * as jobs from './jobs.js';
 import * as requests from './requests.js';
+import * as sessionDenials from './session-denials.js';
 import type { SqlDialectName } from './dialect.js';
 import type { Database } from './tables.js';
 
@@ -113,5 +116,17 @@ export class SqlLedgerTx implements LedgerTx {
 
   appendAudit(event: AuditEvent): Promise<void> {
     return audit.appendAudit(this.db(), event);
+  }
+
+  insertSessionDenial(denial: SessionDenialRecord): Promise<boolean> {
+    return sessionDenials.insertSessionDenial(this.db(), denial);
+  }
+
+  findSessionDenials(query: SessionDenialQuery): Promise<SessionDenialRecord[]> {
+    return sessionDenials.findSessionDenials(this.db(), query);
+  }
+
+  updateSessionDenial(id: string, patch: Parameters<LedgerTx['updateSessionDenial']>[1]): Promise<void> {
+    return sessionDenials.updateSessionDenial(this.db(), id, patch);
   }
 }

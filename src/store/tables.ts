@@ -7,7 +7,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { GrantEndReason, GrantStatus, RequestKind, RequestStatus } from '../domain/request.js';
-import type { JobKind, JobStatus } from '../access/ledger.js';
+import type { JobKind, JobStatus, SessionDenialCause, SessionDenialStatus } from '../access/ledger.js';
 
 /** ISO 8601 UTC text, written by `toIso`. */
 export type IsoTime = string;
@@ -134,6 +134,30 @@ export interface ReplicasTable {
   seen_at: IsoTime;
 }
 
+/** Temporary Deny statements for sessions already open (src/access/sessions.ts). */
+export interface SessionDenialsTable {
+  id: string;
+  status: SessionDenialStatus;
+  user_id: string;
+  slack_user_id: string | null;
+  user_name: string | null;
+  account_id: string;
+  account_alias: string;
+  permission_set: string;
+  permission_set_arn: string;
+  ended_at: IsoTime;
+  cause: SessionDenialCause;
+  request_id: string | null;
+  grant_id: string | null;
+  session_hours: number;
+  in_policy: Generated<IntBoolean>;
+  in_force_at: IsoTime | null;
+  lift_at: IsoTime | null;
+  lifted_at: IsoTime | null;
+  failure: string | null;
+  created_at: IsoTime;
+}
+
 export interface Database {
   requests: RequestsTable;
   request_approvers: RequestApproversTable;
@@ -143,4 +167,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   identities: IdentitiesTable;
   replicas: ReplicasTable;
+  session_denials: SessionDenialsTable;
 }

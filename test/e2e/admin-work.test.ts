@@ -175,12 +175,28 @@ describe('admins through Slack, end to end', () => {
       'iam',
       'identitystore',
     ]);
-    // Sessions already open outlive the removal: the result names the longest, ReadOnlyAccess's 12 hours.
-    expect(done.request.details).toMatchObject({
-      longestSessionHours: 12,
-      longestSessionPermissionSet: 'ReadOnlyAccess',
+    // The sessions Kim had open end too: the card says so once the Deny is in force on every account.
+    const ended = await eventually('Kim’s open sessions ended', async () => {
+      const view = await h!.desk.service.view(done.request.id);
+      const denials = view?.sessionDenials ?? [];
+      return denials.length > 0 && denials.every((d) => d.status === 'in_force') ? denials : undefined;
     });
-    expect(JSON.stringify(done.request.details.notes)).toMatch(/ReadOnlyAccess/);
+    expect(ended.map((d) => `${d.accountAlias}:${d.permissionSet}`)).toEqual(
+      expect.arrayContaining(['dev:Developer', 'prod:ReadOnlyAccess']),
+    );
+    await eventually('the card saying so', () =>
+      Promise.resolve(
+        h!.slack
+          .callsTo('chat.update')
+          .some(
+            (c) =>
+              JSON.stringify(c.args).includes('ReadOnlyAccess on *prod*') &&
+              JSON.stringify(c.args).includes('were ended'),
+          )
+          ? true
+          : undefined,
+      ),
+    );
   });
 
   it('changes a role adding the new access before removing the old, so the person is never without access', async () => {

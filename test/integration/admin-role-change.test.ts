@@ -57,6 +57,7 @@ describe('changing a person’s role', () => {
       'assign:prod:ProductionSupport',
       'unassign:dev:Developer',
       'unassign:staging:Developer',
+      'end_sessions',
     ]);
     const before = h.emulator.calls.length;
     expect((await h.service.approve(request.id, PEOPLE.lena)).ok).toBe(true);

@@ -54,6 +54,15 @@ describe('the audit channel', () => {
       ['change', undefined, 'assigned SeniorDeveloper on prod in AWS', PEOPLE.sam, id],
       ['decision', PEOPLE.sam, 'revoked SeniorDeveloper on prod', PEOPLE.sam, id],
       ['change', undefined, 'removed SeniorDeveloper on prod in AWS (revoked)', PEOPLE.sam, id],
+      [
+        'change',
+        undefined,
+        expect.stringMatching(
+          /^ended the sessions already open for SeniorDeveloper on prod \(denied until \d{4}-/,
+        ),
+        PEOPLE.sam,
+        id,
+      ],
     ]);
   });
 
@@ -118,7 +127,7 @@ describe('the audit channel', () => {
     const first = await startAccessHarness({ dbPath });
     await grantedAndEnded(first);
     const before = lines(first).length;
-    expect(before).toBe(4);
+    expect(before).toBe(5);
     h = await first.restart();
     await h.drain();
     await h.scheduler.tick();
@@ -137,6 +146,6 @@ describe('the audit channel', () => {
     await h.drain();
     expect(lines(h)).toEqual([]);
     await grantedAndEnded(h);
-    expect(lines(h)).toHaveLength(4);
+    expect(lines(h)).toHaveLength(5);
   });
 });

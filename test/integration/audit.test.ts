@@ -243,6 +243,32 @@ describe('the audit', () => {
     ).toEqual(['AdministratorAccess on prod']);
   });
 
+  it('lists the session denials in force: whose sessions, where, and until when', async () => {
+    h = await startAccessHarness();
+    const grant = await granted(h, PEOPLE.sam, 'SeniorDeveloper', 'prod');
+    const revoked = await h.service.revoke({
+      actorSlackId: PEOPLE.sam,
+      permissionSet: 'SeniorDeveloper',
+      account: 'prod',
+    });
+    expect(revoked.ok).toBe(true);
+    await h.drain();
+    await h.audit.startAudit(PEOPLE.ada, CHANNEL);
+    await h.drain();
+    const report = h.notifier.auditReports.find((r) => r.channel === ADA_DM)!;
+    expect(report.comment).toContain('Sessions ended by access-desk and still denied: 1');
+    const rows = csvObjects(report.file.content).filter((r) => r.record === 'session_denial');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      account: 'prod',
+      account_id: PROD,
+      permission_set: 'SeniorDeveloper',
+      grant_id: grant.id,
+      source: 'ended by access-desk (revoked)',
+    });
+    expect(rows[0]!.detail).toMatch(/^Sessions issued before \S+ denied since \S+, until \S+\.$/);
+  });
+
   it('is refused to anyone but an admin, and runs once however often it is asked', async () => {
     const { h: harness } = await plantedOrganisation();
     const refused = await harness.audit.startAudit(PEOPLE.sam, CHANNEL);

@@ -19,6 +19,7 @@ const ALL_MIGRATIONS = [
   '2026-12-06-001-audit-feed',
   '2026-12-07-001-job-rerun',
   '2026-12-07-002-replicas',
+  '2026-12-07-003-session-denials',
 ];
 
 describe.each(sharedBackends())('the ledger database on $name', (backend) => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ledger, RequestRecord } from '../../src/access/ledger.js';
+import type { Ledger, RequestRecord, SessionDenialRecord } from '../../src/access/ledger.js';
 import {
   HOUR,
   MINUTE,
@@ -541,6 +541,64 @@ describe.each(backends())('the ledger on $name', (backend) => {
         'grant.active',
       ]);
       expect((await ledger.listAudit({ grantId: 'G-1' })).map((e) => e.action)).toEqual(['grant.active']);
+    });
+  });
+
+  describe('session denials', () => {
+    const denial = (patch: Partial<SessionDenialRecord> = {}): SessionDenialRecord => ({
+      id: 'G-1',
+      status: 'adding',
+      userId: '906751b6f2-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+      slackUserId: 'U_SAM',
+      userName: 'sam@example.com',
+      accountId: '333333333333',
+      accountAlias: 'prod',
+      permissionSet: 'SeniorDeveloper',
+      permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1',
+      endedAt: T0,
+      cause: 'revoked',
+      requestId: 'R-1',
+      grantId: 'G-1',
+      sessionHours: 12,
+      inPolicy: false,
+      inForceAt: null,
+      liftAt: null,
+      liftedAt: null,
+      failure: null,
+      createdAt: T0,
+      ...patch,
+    });
+
+    it('gives back every field of a denial as it was recorded, and records one id once', async () => {
+      expect(await ledger.insertSessionDenial(denial())).toBe(true);
+      expect(await ledger.insertSessionDenial(denial({ status: 'failed' }))).toBe(false);
+      expect(await ledger.findSessionDenials({})).toEqual([denial()]);
+    });
+
+    it('moves a denial into force, finds those due to be lifted, and none lifted twice', async () => {
+      await ledger.insertSessionDenial(denial());
+      await ledger.insertSessionDenial(denial({ id: 'G-2', requestId: 'R-2', grantId: 'G-2' }));
+      await ledger.updateSessionDenial('G-1', {
+        status: 'in_force',
+        inPolicy: true,
+        inForceAt: at(MINUTE),
+        sessionHours: 8,
+        liftAt: at(8 * HOUR),
+      });
+      expect(await ledger.findSessionDenials({ liftDueBy: at(8 * HOUR - 1) })).toEqual([]);
+      const due = await ledger.findSessionDenials({ liftDueBy: at(8 * HOUR) });
+      expect(due.map((d) => d.id)).toEqual(['G-1']);
+      expect(due[0]).toMatchObject({
+        status: 'in_force',
+        inPolicy: true,
+        sessionHours: 8,
+        inForceAt: at(MINUTE),
+      });
+      await ledger.updateSessionDenial('G-1', { status: 'lifted', liftedAt: at(8 * HOUR) });
+      expect(await ledger.findSessionDenials({ liftDueBy: at(9 * HOUR) })).toEqual([]);
+      expect((await ledger.findSessionDenials({ statuses: ['adding'] })).map((d) => d.id)).toEqual(['G-2']);
+      expect((await ledger.findSessionDenials({ requestIds: ['R-2'] })).map((d) => d.id)).toEqual(['G-2']);
+      expect(await ledger.findSessionDenials({ requestIds: [] })).toEqual([]);
     });
   });
 });

@@ -100,6 +100,7 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
     catalog: aws.catalog,
     mailer: aws.mailer,
     legacyIam: aws.legacyIam,
+    policies: aws.policies,
     notifier,
     people: options.people ?? new FakeSlackPeople(),
     clock,

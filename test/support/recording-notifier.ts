@@ -16,7 +16,13 @@ import type { SlackMessage } from '../../src/slack/blocks/kit.js';
 /** A notifier that records what it was asked to show, as Slack would have shown it. */
 export class RecordingNotifier implements Notifier {
   readonly cards: { requestId: string; status: string; view: RequestView; ts: string }[] = [];
-  readonly messages: { requestId: string; event: RequesterEvent; to: string; grantId?: string }[] = [];
+  readonly messages: {
+    requestId: string;
+    event: RequesterEvent;
+    to: string;
+    grantId?: string;
+    view: RequestView;
+  }[] = [];
   private next = 1;
 
   syncCard(view: RequestView): Promise<CardRef> {
@@ -31,6 +37,7 @@ export class RecordingNotifier implements Notifier {
       event,
       to: view.request.requesterSlackId,
       ...(grant !== undefined ? { grantId: grant.id } : {}),
+      view,
     });
     return Promise.resolve(
       view.request.dm ?? { channel: `D${view.request.requesterSlackId}`, ts: `${this.next++}.0001` },

@@ -65,6 +65,7 @@ export function testConfig(): AccessDeskConfig {
       schedulerIntervalMs: 30_000,
       jobLeaseMs: 20_000,
     },
+    sessions: { endOnRevoke: true, leaveAlone: [] },
     legacyIam: { path: '/' },
     database: { path: ':memory:', poolSize: 10 },
   };
@@ -241,7 +242,15 @@ export function offboardingPreview(overrides: Partial<OffboardingPreview> = {}):
         permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-5',
       },
     ],
-    groupAssignments: [{ group: 'ReadOnly', accountAlias: 'prod', permissionSet: 'ReadOnlyAccess' }],
+    groupAssignments: [
+      {
+        group: 'ReadOnly',
+        accountAlias: 'prod',
+        permissionSet: 'ReadOnlyAccess',
+        accountId: '333333333333',
+        permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-3',
+      },
+    ],
     activeGrants: [grantRecord({ id: 'G-KIM1', requestId: 'R-KIMGR1', permissionSet: 'SeniorDeveloper' })],
     pendingRequests: [requestRecord({ id: 'R-KIMPND', permissionSet: 'FinanceAdmin' })],
     legacyIamUser: {

@@ -123,6 +123,8 @@ describe('the example config', () => {
     expect(config.database).toEqual({ path: 'access-desk.sqlite', poolSize: 10 });
     // Every IAM user in reach, as before the key existed.
     expect(config.legacyIam).toEqual({ path: '/' });
+    // Sessions already open end with the access unless the file says otherwise.
+    expect(config.sessions).toEqual({ endOnRevoke: true, leaveAlone: [] });
     expect(config.email.cc).toEqual([]);
     expect(config.email.oneTimePasswords).toBe(false);
     expect(config.identityCenter.sessionName).toBe('societe-generale-uk');
@@ -212,6 +214,16 @@ describe('a config with mistakes', () => {
       'an unknown permission set in a rule is named with the known ones',
       (doc) => doc.setIn(['rules', 3, 'match', 'permissionSets'], ['SeniorDev']),
       'rules[3].match.permissionSets[0]: unknown permission set "SeniorDev" (known: JuniorDeveloper, Developer, SeniorDeveloper, InsightsDeveloper, ProductionSupport, SecurityAdmin, FinanceAdmin, ReadOnlyAccess, AdministratorAccess)',
+    ],
+    [
+      'an unknown permission set to leave alone is named with the known ones',
+      (doc) => doc.setIn(['sessions', 'leaveAlone'], ['ReadOnly']),
+      'sessions.leaveAlone[0]: unknown permission set "ReadOnly" (known: JuniorDeveloper, Developer, SeniorDeveloper, InsightsDeveloper, ProductionSupport, SecurityAdmin, FinanceAdmin, ReadOnlyAccess, AdministratorAccess)',
+    ],
+    [
+      'ending sessions is switched with a boolean, not a word',
+      (doc) => doc.setIn(['sessions', 'endOnRevoke'], 'no'),
+      'sessions.endOnRevoke: must be true or false, not the text "no"',
     ],
     [
       'an unknown account in a role is named with the known ones',

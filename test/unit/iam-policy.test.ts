@@ -116,6 +116,11 @@ const REQUIRED: Record<string, string[]> = {
   'sso:CreateAccountAssignment': ['sso:Account', 'sso:Instance', 'sso:PermissionSet'],
   'sso:DeleteAccountAssignment': ['sso:Account', 'sso:Instance', 'sso:PermissionSet'],
   'sso:ListAccountAssignments': ['sso:Account', 'sso:Instance', 'sso:PermissionSet'],
+  'sso:DescribePermissionSetProvisioningStatus': ['sso:Instance'],
+  'sso:GetInlinePolicyForPermissionSet': ['sso:Instance', 'sso:PermissionSet'],
+  'sso:PutInlinePolicyToPermissionSet': ['sso:Instance', 'sso:PermissionSet'],
+  'sso:DeleteInlinePolicyFromPermissionSet': ['sso:Instance', 'sso:PermissionSet'],
+  'sso:ProvisionPermissionSet': ['sso:Account', 'sso:Instance', 'sso:PermissionSet'],
   'identitystore:CreateUser': ['identitystore:Identitystore'],
   'identitystore:CreateGroupMembership': [
     'identitystore:Group',

@@ -431,6 +431,8 @@ describe('the offboarding preview', () => {
           group: `Group${i}`,
           accountAlias: `account-${i}`,
           permissionSet: 'ReadOnlyAccess',
+          accountId: String(100000000000 + i),
+          permissionSetArn: `arn:ps-ro`,
         })),
         activeGrants: sixty((i) => grantRecord({ id: `G-${i}`, accountAlias: `account-${i}` })),
         pendingRequests: sixty((i) => requestRecord({ id: `R-${i}` })),

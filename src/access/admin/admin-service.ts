@@ -445,7 +445,7 @@ export class AdminService implements AdminApi {
   }
 
   private async view(requestId: string): Promise<Outcome<RequestView>> {
-    const view = await buildView(this.deps.ledger, this.deps.catalog, requestId);
+    const view = await buildView(this.deps.ledger, this.deps.catalog, requestId, this.deps.config.sessions);
     if (view === undefined) throw new Error(`request ${requestId} vanished after it was written`);
     return ok(view);
   }

@@ -6,6 +6,7 @@
 import type {
   AdminRequestDetails,
   AdminStep,
+  HeldAccess,
   OffboardingPreview,
   OffboardingSnapshot,
 } from '../admin-api.js';
@@ -37,12 +38,15 @@ export async function previewOffboarding(
       group: a.group,
       accountAlias: a.accountAlias,
       permissionSet: a.permissionSet,
+      accountId: a.accountId,
+      permissionSetArn: a.permissionSetArn,
     })),
     activeGrants,
     pendingRequests,
     ...(legacyIamUser !== undefined ? { legacyIamUser } : {}),
     longestSessionHours: longest.hours,
     ...(longest.name !== undefined ? { longestSessionPermissionSet: longest.name } : {}),
+    endsSessions: deps.config.sessions.endOnRevoke,
   });
 }
 
@@ -98,7 +102,34 @@ export function offboardingSteps(preview: OffboardingPreview, cleanupLegacyIam: 
       label: `Delete the Identity Center user ${preview.user.userName}`,
     }),
   );
+  const held =
+    preview.endsSessions === false
+      ? undefined
+      : endSessionsStep([...preview.directAssignments, ...preview.groupAssignments]);
+  if (held !== undefined) steps.push(held);
   return steps;
+}
+
+/**
+ * The last step of work that takes access away: the sessions already open for what the person held, and no
+ * longer holds once the steps before have run, are ended (src/access/sessions.ts). undefined: nothing was held.
+ */
+export function endSessionsStep(held: readonly HeldAccess[]): AdminStep | undefined {
+  const unique = new Map<string, HeldAccess>();
+  for (const h of held)
+    unique.set(`${h.permissionSetArn}|${h.accountId}`, {
+      accountId: h.accountId,
+      accountAlias: h.accountAlias,
+      permissionSet: h.permissionSet,
+      permissionSetArn: h.permissionSetArn,
+    });
+  if (unique.size === 0) return undefined;
+  return pendingStep({
+    id: 'end_sessions',
+    kind: 'end_sessions',
+    label: `End the sessions already open (${unique.size} permission set${unique.size === 1 ? '' : 's'} × account)`,
+    sessions: [...unique.values()],
+  });
 }
 
 /** The longest session, at the top of the details (the card shows it) as well as in the snapshot. */

@@ -8,6 +8,7 @@ import type { AccountRef } from '../ledger.js';
 import { readAccessToday } from './access-today.js';
 import type { AdminDeps } from './deps.js';
 import { ok, pendingStep } from './details.js';
+import { endSessionsStep } from './offboarding.js';
 import type { Person } from './subject.js';
 import { accountsOf, assignStepId, resolveAssignments, type AssignmentTarget } from './targets.js';
 
@@ -66,6 +67,19 @@ export async function planRoleChange(
       permissionSet: t.permissionSet,
       permissionSetArn: t.permissionSetArn,
     });
+  // What goes away: the direct assignments removed, and what the groups left gave. The step checks, once the
+  // others have run, what the person still holds some other way: those sessions stay.
+  const ending = !config.sessions.endOnRevoke
+    ? undefined
+    : endSessionsStep([
+        ...removeTargets.map((t) => ({
+          accountId: t.account.id,
+          accountAlias: t.account.alias,
+          permissionSet: t.permissionSet,
+          permissionSetArn: t.permissionSetArn,
+        })),
+        ...today.value.throughGroups.filter((a) => removeGroups.some((g) => g.name === a.group)),
+      ]);
   const steps: AdminStep[] = [
     ...addGroups.map((g) =>
       pendingStep({ id: `join_group:${g}`, kind: 'join_group', label: `Join group ${g}`, groupName: g }),
@@ -81,6 +95,7 @@ export async function planRoleChange(
         groupName: g.name,
       }),
     ),
+    ...(ending !== undefined ? [ending] : []),
   ];
   const short = (t: AssignmentTarget) => ({ permissionSet: t.permissionSet, accountAlias: t.account.alias });
   return ok({

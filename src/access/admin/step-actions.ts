@@ -6,7 +6,7 @@
 import type { Logger } from '../../log.js';
 import { renderWelcomeEmail } from '../../email/welcome.js';
 import { joinWords } from '../../domain/text.js';
-import type { AdminRequestDetails, AdminStep } from '../admin-api.js';
+import type { AdminRequestDetails, AdminStep, HeldAccess } from '../admin-api.js';
 import { RetryLater, TRANSIENT } from '../jobs.js';
 import type { RequestRecord } from '../ledger.js';
 import type { AwsFailure } from '../ports.js';
@@ -15,6 +15,7 @@ import { accountAlias } from './access-today.js';
 import type { AdminDeps } from './deps.js';
 import { pendingRequestsOf, requestsBeingGrantedTo } from './holdings.js';
 import { recordGrantEnded } from '../grant-ended.js';
+import { heldKey, readHeldNow, recordEndedAccess } from '../sessions.js';
 
 export type StepResult =
   | { status: 'done' | 'skipped'; detail?: string; patch?: Partial<AdminRequestDetails> }
@@ -73,6 +74,8 @@ export class StepActions {
         return this.deleteUser(ctx);
       case 'send_migration':
         return Promise.resolve(failed('The migration email is sent at once, never as a step.'));
+      case 'end_sessions':
+        return this.endSessions(step, ctx);
     }
   }
 
@@ -288,6 +291,50 @@ export class StepActions {
     const late =
       removed.length === 0 ? '' : `Also removed what was assigned after the preview: ${joinWords(removed)}. `;
     return done(deleted.value.deleted ? (late === '' ? undefined : late.trim()) : `${late}Already gone.`);
+  }
+
+  /**
+   * Records a session denial for each thing the person held before the steps and no longer holds now (directly
+   * or through a group): the session job puts them in force and the card shows how that went. A person who is
+   * gone (offboarded) holds nothing.
+   */
+  private async endSessions(step: AdminStep, ctx: StepContext): Promise<StepResult> {
+    const { config, ledger, clock } = this.deps;
+    if (!config.sessions.endOnRevoke)
+      return { status: 'skipped', detail: 'Not asked for (sessions.endOnRevoke is false).' };
+    const userId = this.userId(ctx);
+    const held = await readHeldNow(this.deps, userId);
+    if (!held.ok) return failure(held.error);
+    const key = (h: HeldAccess) => heldKey(h.permissionSetArn, h.accountId);
+    const ended = (step.sessions ?? []).filter(
+      (h) => !held.value.direct.has(key(h)) && !held.value.throughGroups.has(key(h)),
+    );
+    if (ended.length === 0) return done('Nothing ended: everything is still held another way.');
+    const now = clock.now();
+    const { subject } = ctx.details;
+    const cause = ctx.request.kind === 'offboard' ? 'offboarded' : 'role_change';
+    await ledger.transaction((tx) =>
+      recordEndedAccess(
+        tx,
+        config,
+        ended.map((h) => ({
+          id: `${ctx.request.id}:${h.permissionSetArn}:${h.accountId}`,
+          userId,
+          slackUserId: subject.slackUserId ?? null,
+          userName: subject.email,
+          accountId: h.accountId,
+          accountAlias: h.accountAlias,
+          permissionSet: h.permissionSet,
+          permissionSetArn: h.permissionSetArn,
+          endedAt: now,
+          cause,
+          requestId: ctx.request.id,
+          grantId: null,
+        })),
+        now,
+      ),
+    );
+    return done(`Ending them for ${joinWords(ended.map((h) => `${h.permissionSet} on ${h.accountAlias}`))}.`);
   }
 
   // ---------- helpers ----------

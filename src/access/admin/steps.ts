@@ -147,7 +147,7 @@ export class StepRunner implements AdminWork {
         `Users created through the API have no password. Set ${details.subject.email}'s first password: IAM Identity Center console → Users → ${details.subject.email} → Reset password → "Generate a one-time password and share the password with the user", and give it to them by another way than email.`,
       );
     }
-    if (request.kind === 'offboard' && details.snapshot !== undefined) {
+    if (request.kind === 'offboard' && details.snapshot !== undefined && !config.sessions.endOnRevoke) {
       const note = openSessionsNote(details.snapshot);
       if (note !== undefined) notes.push(note);
     }

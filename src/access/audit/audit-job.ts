@@ -91,15 +91,17 @@ export class AuditWork {
       });
       return;
     }
-    const [grants, adminRequests] = await Promise.all([
+    const [grants, adminRequests, sessionDenials] = await Promise.all([
       ledger.findGrants({ statuses: ['pending', 'provisioning', 'active', 'ending'] }),
       ledger.findRequests({ kinds: [...ADMIN_KINDS] }),
+      ledger.findSessionDenials({ statuses: ['adding', 'in_force'] }),
     ]);
     const now = clock.now();
     const report = buildAuditReport(walked.value, {
       accounts: this.deps.config.accounts,
       grants,
       madeByAdminWork: assignmentsByAdminWork(adminRequests),
+      sessionDenials,
       now,
     });
     const summary = summaryText(report.summary);

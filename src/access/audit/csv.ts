@@ -132,5 +132,21 @@ export function auditCsv(report: AuditReport): string {
       detail: k.lastUsed === undefined ? 'active key, never used' : 'active key',
     });
   }
+  for (const d of report.sessionDenials) {
+    lines.push({
+      record: 'session_denial',
+      user_name: d.userName ?? '',
+      user_id: d.userId,
+      account: d.accountAlias,
+      account_id: d.accountId,
+      permission_set: d.permissionSet,
+      source: `ended by access-desk (${d.cause.replace('_', ' ')})`,
+      grant_id: d.grantId ?? '',
+      detail:
+        d.status === 'adding'
+          ? `Being ended: sessions issued before ${iso(d.endedAt)} are being denied.`
+          : `Sessions issued before ${iso(d.endedAt)} denied since ${iso(d.inForceAt ?? d.endedAt)}, until ${iso(d.liftAt ?? undefined)}.`,
+    });
+  }
   return toCsv([AUDIT_CSV_COLUMNS, ...lines.map((l) => AUDIT_CSV_COLUMNS.map((c) => l[c] ?? ''))]);
 }

@@ -4,7 +4,7 @@
  * the two records, and the legacy IAM keys still active.
  */
 import type { DirectoryUser } from '../../domain/identity.js';
-import type { GrantRecord } from '../ledger.js';
+import type { GrantRecord, SessionDenialRecord } from '../ledger.js';
 import type { AdminAssignment } from './admin-work.js';
 import type { AccessRow, AccessSource, AuditReport, AuditSnapshot, DriftRow, LegacyKeyRow } from './types.js';
 
@@ -21,6 +21,8 @@ export interface ReportInputs {
    * (assignmentsByAdminWork): permanent access by role, not drift.
    */
   madeByAdminWork?: readonly AdminAssignment[];
+  /** Session denials in force or being added (from the ledger). */
+  sessionDenials?: readonly SessionDenialRecord[];
   now: Date;
 }
 
@@ -155,6 +157,7 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
     noAccess,
     drift,
     legacyKeys,
+    sessionDenials: [...(inputs.sessionDenials ?? [])],
     summary: {
       users: snapshot.users.length,
       groups: snapshot.groups.length,
@@ -171,6 +174,7 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
         snapshot.legacyIamUsers === undefined ? undefined : new Set(legacyKeys.map((k) => k.userName)).size,
       activeKeys: snapshot.legacyIamUsers === undefined ? undefined : legacyKeys.length,
       ledger: inputs.grants !== undefined,
+      ...(inputs.sessionDenials !== undefined ? { sessionDenials: inputs.sessionDenials.length } : {}),
       durationMs: snapshot.finishedAt.getTime() - snapshot.startedAt.getTime(),
     },
   };

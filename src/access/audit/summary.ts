@@ -21,6 +21,10 @@ export function summaryLines(s: AuditSummary): string[] {
       ? '• Legacy IAM users: not read'
       : `• Legacy IAM: ${plural(s.legacyUsersWithActiveKeys, 'user')} with ${plural(s.activeKeys, 'active access key')}`,
   );
+  if (s.sessionDenials !== undefined)
+    lines.push(
+      `• Sessions ended by access-desk and still denied: ${plural(s.sessionDenials, 'person × account × permission set', 'person × account × permission set')}`,
+    );
   return lines;
 }
 

@@ -2,6 +2,7 @@
  * What an audit reads from AWS (the snapshot) and what it reports. The report is computed from the snapshot and
  * the ledger's grants by a pure function, so the walk and the judgement are tested apart.
  */
+import type { SessionDenialRecord } from '../ledger.js';
 import type {
   Assignment,
   DirectoryGroup,
@@ -92,6 +93,8 @@ export interface AuditSummary {
   activeKeys: number | undefined;
   /** false when no ledger was available: grants are not known, drift not computed. */
   ledger: boolean;
+  /** Session denials in force or being added (sessions ended with the access); undefined without a ledger. */
+  sessionDenials?: number;
   durationMs: number;
 }
 
@@ -101,6 +104,8 @@ export interface AuditReport {
   noAccess: { user: DirectoryUser; groups: string[] }[];
   drift: DriftRow[];
   legacyKeys: LegacyKeyRow[];
+  /** Sessions ended by access-desk and still denied: in force, or being put in force. */
+  sessionDenials: SessionDenialRecord[];
   summary: AuditSummary;
 }
 

@@ -57,7 +57,10 @@ export async function readWhois(
   person: Person,
   started: HoldingsStarted = {},
 ): Promise<Outcome<WhoisReport>> {
-  const held = await readHoldings(deps, person, started);
+  const [held, denials] = await Promise.all([
+    readHoldings(deps, person, started),
+    deps.ledger.findSessionDenials({ userId: person.user.id, statuses: ['adding', 'in_force'] }),
+  ]);
   if (!held.ok) return held;
   return ok({
     user: person.user,
@@ -68,6 +71,7 @@ export async function readWhois(
     pendingRequests: held.value.pendingRequests,
     ...(held.value.legacyIamUser !== undefined ? { legacyIamUser: held.value.legacyIamUser } : {}),
     credentialIdsShown: true,
+    ...(denials.length > 0 ? { sessionDenials: denials } : {}),
   });
 }
 

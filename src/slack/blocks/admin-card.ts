@@ -29,6 +29,7 @@ import {
   type SlackMessage,
 } from './kit.js';
 import { accountList, approvalsText, reasonText, statusText } from './request-text.js';
+import { sessionLines } from './sessions-text.js';
 
 /** Blocks the step list may use: with the rest of the card, well inside Slack's 50. */
 const STEP_BLOCKS = 20;
@@ -45,7 +46,15 @@ export function completionNotes(
   options: CardOptions,
 ): string[] {
   if (view.request.status !== 'completed') return [];
-  if (kind === 'offboard') return [openSessionsWarning(details)];
+  if (kind === 'offboard' || kind === 'role_change') {
+    // How ending the open sessions went; with it off (or a ledger from before), the warning that they outlive
+    // the removal.
+    if (view.sessionDenials !== undefined && view.sessionDenials.length > 0)
+      return sessionLines(view.sessionDenials);
+    if (kind === 'offboard' && (view.sessionsEnd === undefined || view.sessionsEnd === 'off'))
+      return [openSessionsWarning(details)];
+    return [];
+  }
   if (kind !== 'onboard') return [];
   if (details.notes !== undefined)
     return details.notes.map((n) => `:key: ${escapeMrkdwn(truncate(n, 1500))}`);

@@ -101,11 +101,13 @@ export function offboardModal(preview: OffboardingPreview, metadata: AdminModalM
     ...category('Pending requests', preview.pendingRequests.map(requestLine)),
     ...legacyBlocks(preview.legacyIamUser),
     context(
-      `:warning: Sessions already open stay valid for up to ${preview.longestSessionHours} h after removal${
-        preview.longestSessionPermissionSet !== undefined
-          ? ` (${escapeMrkdwn(preview.longestSessionPermissionSet)}'s session duration)`
-          : ''
-      }.`,
+      preview.endsSessions === true
+        ? ':lock: Sessions already open are ended too: a temporary Deny for this person in each permission set, removed again once their session duration has passed (except sets left alone in sessions.leaveAlone).'
+        : `:warning: Sessions already open stay valid for up to ${preview.longestSessionHours} h after removal${
+            preview.longestSessionPermissionSet !== undefined
+              ? ` (${escapeMrkdwn(preview.longestSessionPermissionSet)}'s session duration)`
+              : ''
+          }.`,
     ),
     {
       type: 'input',

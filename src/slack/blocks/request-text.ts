@@ -179,7 +179,4 @@ export function grantLine(grant: GrantRecord): string {
   }
 }
 
-export function sessionNote(view: RequestView): string | undefined {
-  if (view.sessionHours === undefined) return undefined;
-  return `:information_source: Sessions already open stay valid for up to ${view.sessionHours} h after the access ends (${escapeMrkdwn(view.request.permissionSet)}'s session duration).`;
-}
+export { sessionNote } from './sessions-text.js';

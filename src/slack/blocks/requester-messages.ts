@@ -142,9 +142,14 @@ export function requesterEventMessage(
     }
     case 'ended': {
       const ended = grant !== undefined ? [grant] : view.grants.filter((g) => g.status === 'ended');
+      // This grant's sessions, not those of the request's other accounts (which may end another time).
+      const own =
+        grant !== undefined && view.sessionDenials !== undefined
+          ? { ...view, sessionDenials: view.sessionDenials.filter((d) => d.grantId === grant.id) }
+          : view;
       return message(
         `Your ${request.permissionSet} access ended`,
-        withNote(view, [
+        withNote(own, [
           section(`:black_square_for_stop: Your ${ps} access on ${accountsOf(ended)} has ended.`),
         ]),
       );

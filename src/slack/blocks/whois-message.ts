@@ -4,7 +4,7 @@
  * message inside Slack's 50 blocks and 3,000 characters per section. Pure; all user text escaped here.
  */
 import type { AccessSource, AccountAccess, WhoisReport } from '../../access/insight-api.js';
-import type { RequestRecord } from '../../access/ledger.js';
+import type { RequestRecord, SessionDenialRecord } from '../../access/ledger.js';
 import type { AccessKeyInfo, LegacyIamUser } from '../../domain/identity.js';
 import { escapeMrkdwn, truncate } from '../../domain/text.js';
 import {
@@ -143,6 +143,24 @@ function legacyText(iam: LegacyIamUser | undefined): string {
   return truncate([head, ...lines].join('\n') + hint, SLACK_LIMITS.sectionText);
 }
 
+/** "Sam's sessions on prod as SeniorDeveloper ended 14:02, until 22:02": the session denials in force. */
+export function denialsText(name: string, denials: readonly SessionDenialRecord[]): string {
+  const lines = denials.slice(0, 20).map((d) => {
+    const where = `${esc(name)}'s sessions on *${esc(d.accountAlias)}* as *${esc(d.permissionSet)}*`;
+    if (d.status === 'adding') return `• ${where}: being ended (access ended ${slackDate(d.endedAt)})`;
+    const until = d.liftAt !== null ? `, until ${slackDate(d.liftAt)}` : '';
+    return `• ${where} ended ${slackDate(d.inForceAt ?? d.endedAt)}${until}`;
+  });
+  if (denials.length > lines.length) lines.push(`• …and ${denials.length - lines.length} more`);
+  return truncate(
+    [
+      '*Sessions ended* (opened before access ended; new ones work once access is granted again)',
+      ...lines,
+    ].join('\n'),
+    SLACK_LIMITS.sectionText,
+  );
+}
+
 export function whoisMessage(report: WhoisReport): SlackMessage {
   const { user } = report;
   const pairs = report.accounts.reduce((n, a) => n + a.permissionSets.length, 0);
@@ -165,9 +183,10 @@ export function whoisMessage(report: WhoisReport): SlackMessage {
     divider(),
     section(pendingText(report.pendingRequests)),
     section(legacyText(report.legacyIamUser)),
-    context(
-      'Read from AWS just now; access-desk grants from its record. Removing access does not end sessions already open.',
-    ),
+    ...(report.sessionDenials !== undefined && report.sessionDenials.length > 0
+      ? [section(denialsText(user.displayName || user.userName, report.sessionDenials))]
+      : []),
+    context('Read from AWS just now; access-desk grants and ended sessions from its record.'),
   ];
   const name = user.displayName || user.userName;
   return message(

@@ -10,12 +10,14 @@ import * as coreLedger from './2026-11-24-001-core-ledger.js';
 import * as auditFeed from './2026-12-06-001-audit-feed.js';
 import * as jobRerun from './2026-12-07-001-job-rerun.js';
 import * as replicas from './2026-12-07-002-replicas.js';
+import * as sessionDenials from './2026-12-07-003-session-denials.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-24-001-core-ledger': coreLedger,
   '2026-12-06-001-audit-feed': auditFeed,
   '2026-12-07-001-job-rerun': jobRerun,
   '2026-12-07-002-replicas': replicas,
+  '2026-12-07-003-session-denials': sessionDenials,
 };
 
 const provider: MigrationProvider = {
