@@ -16,14 +16,7 @@ import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import { withSessionDenials, type SessionDenial } from '../domain/session-policy.js';
 import type { Clock } from './clock.js';
-import type {
-  GrantRecord,
-  Ledger,
-  LedgerTx,
-  NewJob,
-  SessionDenialCause,
-  SessionDenialRecord,
-} from './ledger.js';
+import type { GrantRecord, Ledger, LedgerTx, NewJob, SessionDenialRecord } from './ledger.js';
 import type { AwsFailure, Assignments, Catalog, Directory, PermissionSetPolicies } from './ports.js';
 import { cardJob, notifyJob } from './service.js';
 
@@ -41,22 +34,25 @@ export function sessionsJob(now: Date): NewJob {
   return { kind: 'end_sessions', runAt: now, dedupeKey: SESSIONS_JOB_KEY, rerunIfRunning: true };
 }
 
-/** What ended, for one person, account and permission set. */
-export interface EndedAccess {
-  /** Deterministic for its cause, so that recording it again (a retried step) is recording it once. */
-  id: string;
-  userId: string;
-  slackUserId: string | null;
-  userName: string | null;
-  accountId: string;
-  accountAlias: string;
-  permissionSet: string;
-  permissionSetArn: string;
-  endedAt: Date;
-  cause: SessionDenialCause;
-  requestId: string | null;
-  grantId: string | null;
-}
+/**
+ * What ended, for one person, account and permission set: a session denial before it is recorded. Its id is
+ * deterministic for its cause, so that recording it again (a retried step) is recording it once.
+ */
+export type EndedAccess = Pick<
+  SessionDenialRecord,
+  | 'id'
+  | 'userId'
+  | 'slackUserId'
+  | 'userName'
+  | 'accountId'
+  | 'accountAlias'
+  | 'permissionSet'
+  | 'permissionSetArn'
+  | 'endedAt'
+  | 'cause'
+  | 'requestId'
+  | 'grantId'
+>;
 
 /**
  * Records the denials for what ended, inside the caller's transaction, and starts the job. Nothing is recorded
