@@ -175,6 +175,24 @@ export interface AdminRequestDetails {
   clickId?: string;
   /** Internal: CreateUser was sent, so a user found by that name on a resumed run is ours. */
   createUserAttempted?: boolean;
+  /**
+   * group_change, group_create: the group, and for a change whether the person joins or leaves it. `carries`:
+   * what the group gives (permission set × account), as shown when it was asked for.
+   */
+  group?: {
+    name: string;
+    id?: string;
+    description?: string;
+    action: 'add' | 'remove' | 'create';
+    carries?: { permissionSet: string; accountAlias: string }[];
+  };
+  /** user_update: each attribute that changes, from what to what. */
+  changes?: { field: 'givenName' | 'familyName' | 'displayName' | 'email'; from: string; to: string }[];
+  /** bulk_onboard: the people, one per CSV row, each with the request id of their own onboarding once made. */
+  batch?: { row: number; email: string; displayName: string; role?: string; requestId?: string }[];
+  /** legacy_removal: who confirmed that SSO works (their Slack id), or the admin's override and its reason. */
+  confirmedBy?: string;
+  override?: { bySlackId: string; reason: string };
 }
 
 export interface AdminApi {

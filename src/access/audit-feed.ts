@@ -93,6 +93,20 @@ export function requestWhat(request: RequestRecord | undefined): string {
       return `the offboarding of ${subject}`;
     case 'role_change':
       return `the role change of ${subject} to ${request.permissionSet}`;
+    case 'group_change': {
+      const group = (request.details as Partial<AdminRequestDetails>).group;
+      return group?.action === 'remove'
+        ? `the removal of ${subject} from group ${group.name}`
+        : `the addition of ${subject} to group ${group?.name ?? '(unknown)'}`;
+    }
+    case 'group_create':
+      return `the creation of group ${(request.details as Partial<AdminRequestDetails>).group?.name ?? '(unknown)'}`;
+    case 'user_update':
+      return `the update of ${subject}'s details`;
+    case 'bulk_onboard':
+      return `the onboarding of ${(request.details as Partial<AdminRequestDetails>).batch?.length ?? 0} people`;
+    case 'legacy_removal':
+      return `the removal of ${subject}'s legacy IAM user`;
   }
 }
 

@@ -37,7 +37,16 @@ export interface AdminWork {
   giveUp(request: RequestRecord, message: string): Promise<void>;
 }
 
-const ADMIN_KINDS: ReadonlySet<RequestRecord['kind']> = new Set(['onboard', 'offboard', 'role_change']);
+const ADMIN_KINDS: ReadonlySet<RequestRecord['kind']> = new Set([
+  'onboard',
+  'offboard',
+  'role_change',
+  'group_change',
+  'group_create',
+  'user_update',
+  'bulk_onboard',
+  'legacy_removal',
+]);
 
 export interface JobRunnerDeps {
   config: AccessDeskConfig;

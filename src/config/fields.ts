@@ -151,6 +151,11 @@ const REQUEST_KINDS = [
   'onboard',
   'offboard',
   'role_change',
+  'group_change',
+  'group_create',
+  'user_update',
+  'bulk_onboard',
+  'legacy_removal',
 ] as const satisfies readonly RequestKind[];
 // Stops compiling when src/domain/request.ts gains a kind that this list lacks.
 type Unlisted = Exclude<RequestKind, (typeof REQUEST_KINDS)[number]>;

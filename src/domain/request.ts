@@ -4,7 +4,22 @@
  */
 
 /** What a request asks for. `access` and `extend` are the core loop; the rest are the admins' work. */
-export type RequestKind = 'access' | 'extend' | 'onboard' | 'offboard' | 'role_change';
+export type RequestKind =
+  | 'access'
+  | 'extend'
+  | 'onboard'
+  | 'offboard'
+  | 'role_change'
+  /** Someone added to or removed from an Identity Center group (`/access group add|remove`). */
+  | 'group_change'
+  /** A new Identity Center group (`/access group create`). */
+  | 'group_create'
+  /** A person's names or primary email changed (`/access user update`). */
+  | 'user_update'
+  /** Many people onboarded at once from a CSV, with one approval. */
+  | 'bulk_onboard'
+  /** A legacy IAM user removed once its person confirmed SSO works (or an admin overrode, with a reason). */
+  | 'legacy_removal';
 
 export type RequestStatus =
   | 'pending'

@@ -306,6 +306,16 @@ export function describeTarget(subject: RuleSubject): string {
       return 'offboarding';
     case 'role_change':
       return `a role change${into}${with_}`;
+    case 'group_change':
+      return `a group change${into}${with_}`;
+    case 'group_create':
+      return `a new group${into}`;
+    case 'user_update':
+      return `a change of a person's details`;
+    case 'bulk_onboard':
+      return `a bulk onboarding${into}${with_}`;
+    case 'legacy_removal':
+      return `the removal of a legacy IAM user`;
   }
 }
 

@@ -328,7 +328,7 @@ describe('a config with mistakes', () => {
     [
       'an unknown request kind is named with the known ones',
       (doc) => doc.setIn(['rules', 1, 'match', 'kinds'], ['acess']),
-      'rules[1].match.kinds[0]: unknown request kind "acess" (known: access, extend, onboard, offboard, role_change)',
+      'rules[1].match.kinds[0]: unknown request kind "acess" (known: access, extend, onboard, offboard, role_change, group_change, group_create, user_update, bulk_onboard, legacy_removal)',
     ],
     [
       'an empty match list is refused, since it would match nothing',

@@ -7,7 +7,16 @@ import type { AdminRequestDetails, AdminStep } from '../admin-api.js';
 import type { Outcome, RefusalCode } from '../api.js';
 import type { RequestRecord } from '../ledger.js';
 
-export const ADMIN_KINDS: readonly RequestKind[] = ['onboard', 'offboard', 'role_change'];
+export const ADMIN_KINDS: readonly RequestKind[] = [
+  'onboard',
+  'offboard',
+  'role_change',
+  'group_change',
+  'group_create',
+  'user_update',
+  'bulk_onboard',
+  'legacy_removal',
+];
 
 export const isAdminKind = (kind: RequestKind): boolean => ADMIN_KINDS.includes(kind);
 

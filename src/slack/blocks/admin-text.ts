@@ -9,10 +9,24 @@ import type { RequestRecord } from '../../access/ledger.js';
 import type { RequestKind } from '../../domain/request.js';
 import { escapeMrkdwn, truncate } from '../../domain/text.js';
 
-export type AdminKind = 'onboard' | 'offboard' | 'role_change';
+export type AdminKind = Exclude<RequestKind, 'access' | 'extend'>;
 
-export const isAdminKind = (kind: RequestKind): kind is AdminKind =>
-  kind === 'onboard' || kind === 'offboard' || kind === 'role_change';
+export const isAdminKind = (kind: RequestKind): kind is AdminKind => kind !== 'access' && kind !== 'extend';
+
+/** The group of a group change or a new group, read defensively from the details. */
+function groupOf(request: RequestRecord): { name: string; action: string } {
+  const group = (request.details as { group?: { name?: unknown; action?: unknown } }).group;
+  return {
+    name: typeof group?.name === 'string' ? group.name : '(unknown group)',
+    action: typeof group?.action === 'string' ? group.action : 'add',
+  };
+}
+
+/** How many people a bulk onboarding is for. */
+const batchSize = (request: RequestRecord): number => {
+  const batch = (request.details as { batch?: unknown }).batch;
+  return Array.isArray(batch) ? batch.length : 0;
+};
 
 export interface AdminSubject {
   email: string;
@@ -87,6 +101,11 @@ const KIND_NOUN: Record<AdminKind, string> = {
   onboard: 'onboarding',
   offboard: 'offboarding',
   role_change: 'role change',
+  group_change: 'group change',
+  group_create: 'new group',
+  user_update: 'details change',
+  bulk_onboard: 'bulk onboarding',
+  legacy_removal: 'legacy IAM user removal',
 };
 
 const capitalised = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
@@ -136,6 +155,20 @@ export function adminWhatText(request: RequestRecord): string | undefined {
       return `offboarding of ${who}`;
     case 'role_change':
       return `role change of ${who} to *${escapeMrkdwn(role)}*`;
+    case 'group_change': {
+      const g = groupOf(request);
+      return g.action === 'remove'
+        ? `removal of ${who} from group *${escapeMrkdwn(g.name)}*`
+        : `addition of ${who} to group *${escapeMrkdwn(g.name)}*`;
+    }
+    case 'group_create':
+      return `creation of group *${escapeMrkdwn(groupOf(request).name)}*`;
+    case 'user_update':
+      return `change of ${who}'s details`;
+    case 'bulk_onboard':
+      return `onboarding of ${batchSize(request)} people`;
+    case 'legacy_removal':
+      return `removal of ${who}'s legacy IAM user`;
   }
 }
 
@@ -153,6 +186,20 @@ export function adminWhatPlain(request: RequestRecord): string | undefined {
       return `offboarding of ${who}`;
     case 'role_change':
       return `role change of ${who} to ${role}`;
+    case 'group_change': {
+      const g = groupOf(request);
+      return g.action === 'remove'
+        ? `removal of ${who} from group ${g.name}`
+        : `addition of ${who} to group ${g.name}`;
+    }
+    case 'group_create':
+      return `creation of group ${groupOf(request).name}`;
+    case 'user_update':
+      return `change of ${who}'s details`;
+    case 'bulk_onboard':
+      return `onboarding of ${batchSize(request)} people`;
+    case 'legacy_removal':
+      return `removal of ${who}'s legacy IAM user`;
   }
 }
 
