@@ -93,6 +93,8 @@ export async function benchWhois(): Promise<void> {
     mailer: aws.mailer,
     legacyIam: aws.legacyIam,
     policies: aws.policies,
+    applications: aws.applications,
+    signIns: aws.signIns,
     notifier: new RecordingNotifier(),
     people: new FakeSlackPeople(),
     clock: systemClock,

@@ -14,7 +14,9 @@ import { createSlackClient } from './slack/client.js';
 import { SlackClickAnswers } from './slack/click-answers.js';
 import { ReplicaRegistry } from './access/replicas.js';
 import { HomePublisher } from './slack/home-publisher.js';
+import { SlackMigrationMessages } from './slack/migration-messages.js';
 import { SlackNotifier } from './slack/notifier.js';
+import { SlackSharedFiles } from './slack/files.js';
 import { SlackPeopleDirectory } from './slack/people.js';
 import { createLedger, type DatabaseOptions, type SqlLedger } from './store/index.js';
 
@@ -94,6 +96,8 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     mailer: aws.mailer,
     legacyIam: aws.legacyIam,
     policies: aws.policies,
+    applications: aws.applications,
+    signIns: aws.signIns,
     notifier: new SlackNotifier({
       client,
       identityCenter: config.identityCenter,
@@ -102,9 +106,15 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
       homeChanged: (ids) => home.changed(ids),
     }),
     people: new SlackPeopleDirectory(client),
+    migrationMessages: new SlackMigrationMessages({ client, logger }),
     clock,
     logger,
     homeWork: home,
+    files: new SlackSharedFiles({
+      client,
+      token,
+      ...(slackApiUrl !== undefined ? { slackApiUrl } : {}),
+    }),
     ...(options.runner !== undefined ? { runner: options.runner } : {}),
   });
   woken.wake = () => core.runner.wake();
@@ -124,6 +134,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     access: core.service,
     clicks: core.clicks,
     admin: core.admin,
+    bulk: core.bulk,
     audit: core.audit,
     insight: core.insight,
     logger,

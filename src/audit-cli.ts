@@ -11,7 +11,7 @@ import { ProgressCoalescer } from './access/audit/progress.js';
 import { auditCsv } from './access/audit/csv.js';
 import { ADMIN_KINDS, assignmentsByAdminWork, type AdminAssignment } from './access/audit/admin-work.js';
 import { buildAuditReport } from './access/audit/report.js';
-import { progressText, summaryText } from './access/audit/summary.js';
+import { inactiveLines, progressText, summaryText } from './access/audit/summary.js';
 import { walkOrganisation } from './access/audit/walk.js';
 import { systemClock } from './access/clock.js';
 import type { GrantRecord } from './access/ledger.js';
@@ -23,16 +23,18 @@ import { createLogger } from './log.js';
 import { createLedger } from './store/index.js';
 import { databaseChoice, databaseSettingName } from './config/database.js';
 
-const USAGE = 'usage: npm run audit -- --csv FILE [--no-legacy-iam]';
-
+const USAGE = 'usage: npm run audit -- --csv FILE [--no-legacy-iam] [--no-sign-ins]';
 interface CliArgs {
   csv: string;
   legacyIam: boolean;
+  /** false: CloudTrail's sign-in history is not read (nobody is judged inactive). */
+  signIns: boolean;
 }
 
 export function parseAuditCliArgs(argv: readonly string[]): CliArgs | string {
   let csv: string | undefined;
   let legacyIam = true;
+  let signIns = true;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--csv') {
@@ -43,12 +45,14 @@ export function parseAuditCliArgs(argv: readonly string[]): CliArgs | string {
       csv = arg.slice('--csv='.length);
     } else if (arg === '--no-legacy-iam') {
       legacyIam = false;
+    } else if (arg === '--no-sign-ins') {
+      signIns = false;
     } else {
       return `unknown argument ${arg ?? ''}\n${USAGE}`;
     }
   }
   if (csv === undefined || csv === '') return `say where to write the report\n${USAGE}`;
-  return { csv, legacyIam };
+  return { csv, legacyIam, signIns };
 }
 
 /** Why the report could not be written there, before an audit of minutes is spent; undefined when it can. */
@@ -123,7 +127,12 @@ async function main(): Promise<void> {
     });
     console.error(`access-desk audit: reading ${aws.endpoint ?? `AWS in ${config.identityCenter.region}`}…`);
     const walked = await walkOrganisation(
-      { ...adapter, clock: systemClock, ...(args.legacyIam ? {} : { legacyIam: undefined }) },
+      {
+        ...adapter,
+        clock: systemClock,
+        ...(args.legacyIam ? {} : { legacyIam: undefined }),
+        ...(args.signIns ? {} : { signIns: undefined }),
+      },
       { onProgress: (p) => progress.offer(progressText(p)) },
     );
     if (!walked.ok) fail(`AWS stopped the audit: ${walked.error.message}`, 1);
@@ -141,6 +150,7 @@ async function main(): Promise<void> {
       accounts: config.accounts,
       grants,
       madeByAdminWork,
+      inactiveAfterMs: config.audit.inactiveAfterMs,
       now: systemClock.now(),
     });
     const csv = auditCsv(report);
@@ -150,6 +160,7 @@ async function main(): Promise<void> {
       fail(`cannot write ${args.csv}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     console.log(summaryText(report.summary));
+    for (const line of inactiveLines(report.activity)) console.log(line);
     console.log(`Report written to ${args.csv} (${csv.split('\r\n').length - 2} rows)`);
   } finally {
     adapter.close();

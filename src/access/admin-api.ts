@@ -4,9 +4,12 @@
  * steps run in order by a durable job: each step is done once, reported on the card, and a failed step stops
  * the work until an admin retries it, which continues where it stopped.
  */
-import type { DirectoryGroup, DirectoryUser, LegacyIamUser } from '../domain/identity.js';
+import type { DirectoryGroup, DirectoryUser, HeldApplication, LegacyIamUser } from '../domain/identity.js';
 import type { Requirement, RulePart } from '../domain/rule-parts.js';
 import type { Outcome } from './api.js';
+import type { GroupApi } from './group-api.js';
+import type { MigrationApi } from './migration-api.js';
+import type { PeopleApi } from './people-api.js';
 import type { GrantRecord, RequestRecord } from './ledger.js';
 import type { RequestView } from './notifier.js';
 
@@ -26,7 +29,10 @@ export interface AdminStep {
     | 'legacy_iam_cleanup'
     | 'delete_user'
     | 'send_migration'
-    | 'end_sessions';
+    | 'end_sessions'
+    | 'remove_application'
+    | 'create_group'
+    | 'update_user';
   /** What a person reads on the card: "Join group ReadOnly", "Remove Developer on prod". */
   label: string;
   status: 'pending' | 'done' | 'failed' | 'skipped';
@@ -41,6 +47,9 @@ export interface AdminStep {
   groupName?: string;
   /** For end_sessions: what the person held before the steps took it away (their sessions of it end). */
   sessions?: HeldAccess[];
+  /** For remove_application: the application assignment to remove (the person's own, not a group's). */
+  applicationArn?: string;
+  application?: string;
 }
 
 /** One permission set on one account, as a person held it. */
@@ -96,6 +105,11 @@ export interface OffboardingPreview {
   activeGrants: GrantRecord[];
   pendingRequests: RequestRecord[];
   legacyIamUser?: LegacyIamUser;
+  /**
+   * The applications they are assigned to: directly (each removed by a step) or through a group (gone with the
+   * group). Absent on previews made before applications were read.
+   */
+  applications?: HeldApplication[];
   /** The longest session duration among the permission sets the person holds: open sessions outlive removal. */
   longestSessionHours: number;
   longestSessionPermissionSet?: string;
@@ -109,6 +123,22 @@ export interface RoleChangePreview {
   current: { groups: string[]; assignments: { permissionSet: string; accountAlias: string }[] };
   add: { groups: string[]; assignments: { permissionSet: string; accountAlias: string }[] };
   remove: { groups: string[]; assignments: { permissionSet: string; accountAlias: string }[] };
+}
+
+/** One person of a bulk onboarding, as the request keeps them while their steps run. */
+export interface BatchPerson {
+  /** The CSV row they came from, as a spreadsheet numbers it (the header is row 1). */
+  row: number;
+  email: string;
+  displayName: string;
+  role?: string;
+  slackUserId?: string;
+  /** The new starter as planned (names, start date): what their create_user and welcome steps use. */
+  starter: NewStarter & { displayName: string };
+  /** Their Identity Center user id, once made. */
+  userId?: string;
+  /** CreateUser was sent for them, so a user found by that name on a resumed run is ours. */
+  createUserAttempted?: boolean;
 }
 
 /** Who an admin request is about (the requester is the admin). */
@@ -129,6 +159,8 @@ export interface OffboardingSnapshot {
   activeGrantIds: string[];
   pendingRequestIds: string[];
   legacyIamUser?: { userName: string; accessKeyIds: string[] };
+  /** The applications held, as `Jira` or `Jira (through group Billing)`. */
+  applications?: string[];
   longestSessionHours: number;
   longestSessionPermissionSet?: string;
   takenAt: string;
@@ -147,6 +179,12 @@ export interface AdminRequestDetails {
   ruleParts?: RulePart[];
   /** The accounts work that grants nothing touches, as the rules judge it. */
   touches?: string[];
+  /**
+   * What work that grants nothing is about, part by part, judged with no duration: what a group someone leaves
+   * carries, a group being made (src/access/admin/groups.ts). Rules naming those groups, permission sets and
+   * accounts apply to it.
+   */
+  affects?: RulePart[];
   /** Who must approve, as decided when it was asked for (the card shows them). */
   requirements?: Requirement[];
   subject: AdminSubject;
@@ -185,17 +223,22 @@ export interface AdminRequestDetails {
     description?: string;
     action: 'add' | 'remove' | 'create';
     carries?: { permissionSet: string; accountAlias: string }[];
+    /** group_create, internal: CreateGroup was sent, so a group found by that name on a resumed run is ours. */
+    createAttempted?: boolean;
   };
   /** user_update: each attribute that changes, from what to what. */
   changes?: { field: 'givenName' | 'familyName' | 'displayName' | 'email'; from: string; to: string }[];
-  /** bulk_onboard: the people, one per CSV row, each with the request id of their own onboarding once made. */
-  batch?: { row: number; email: string; displayName: string; role?: string; requestId?: string }[];
+  /**
+   * bulk_onboard: the people, one per CSV row. Their steps are in `steps`, each id prefixed by the row
+   * (`r2:create_user`, `r2:join_group:ReadOnly`, …): src/access/admin/bulk-steps.ts.
+   */
+  batch?: BatchPerson[];
   /** legacy_removal: who confirmed that SSO works (their Slack id), or the admin's override and its reason. */
   confirmedBy?: string;
   override?: { bySlackId: string; reason: string };
 }
 
-export interface AdminApi {
+export interface AdminApi extends GroupApi, PeopleApi, MigrationApi {
   /** Checks a new starter (admin, trusted domain, unknown user, known role and names) without recording anything. */
   planOnboarding(adminSlackId: string, starter: NewStarter): Promise<Outcome<OnboardingPlan>>;
   /**
@@ -222,9 +265,4 @@ export interface AdminApi {
   ): Promise<Outcome<RequestView>>;
   /** Continues a failed admin request from the step that failed. Admins only. */
   retry(requestId: string, adminSlackId: string): Promise<Outcome<RequestView>>;
-  /** Sends the IAM-to-SSO migration email to someone who has an Identity Center user. Admins only. */
-  sendMigrationEmail(
-    adminSlackId: string,
-    email: string,
-  ): Promise<Outcome<{ messageId: string; to: string }>>;
 }

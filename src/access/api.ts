@@ -29,6 +29,8 @@ export type RefusalCode =
   | 'ambiguous_grant'
   | 'identity_unknown'
   | 'identity_ambiguous'
+  /** The Identity Center user exists but is DISABLED: never matched to a Slack person for a request. */
+  | 'identity_disabled'
   | 'untrusted_domain'
   | 'aws_unavailable'
   /** Admin work: a field of the form is missing or malformed (the message names it). */
@@ -36,7 +38,18 @@ export type RefusalCode =
   /** Admin work: no role of that name in config. */
   | 'unknown_role'
   /** Onboarding: the person already has an Identity Center user (a role change is what is wanted). */
-  | 'user_exists';
+  | 'user_exists'
+  /** Migration: a legacy IAM user outside legacyIam.path, which access-desk never removes. */
+  | 'outside_legacy_path'
+  /** Migration: a button only the person it is about may press, pressed by someone else. */
+  | 'not_yours'
+  /** Group work: no group of that name in Identity Center (the message names the closest). */
+  | 'unknown_group'
+  /** Group work: the person is already in the group (adding), or not in it (removing). */
+  | 'already_member'
+  | 'not_member'
+  /** `/access group create`: a group of that name exists already. */
+  | 'group_exists';
 
 export type Outcome<T> =
   | { ok: true; value: T }

@@ -257,12 +257,33 @@ export function auditLineOf(
         ...holder,
         ...(str(d.why) !== undefined ? { note: str(d.why) } : {}),
       };
+    case 'email.welcome_resent':
+      return {
+        ...base,
+        kind: 'change',
+        did: 'sent the welcome email again',
+        forEmail: str(d.to) ?? '',
+      };
     case 'email.migration_sent':
       return {
         ...base,
         kind: 'change',
         did: `sent the IAM-to-SSO migration email`,
         forEmail: str(d.to) ?? '',
+      };
+    case 'migration.confirmed':
+      return {
+        ...base,
+        kind: 'decision',
+        did: `confirmed that single sign-on works for them: their legacy IAM user ${str(d.iamUserName) ?? ''} may go`,
+        forEmail: str(d.email) ?? '',
+      };
+    case 'migration.help_asked':
+      return {
+        ...base,
+        kind: 'decision',
+        did: 'asked for help moving to single sign-on (the admin who sent the email was told)',
+        forEmail: str(d.email) ?? '',
       };
     default:
       return undefined;

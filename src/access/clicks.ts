@@ -24,7 +24,12 @@ import {
 import type { Clock } from './clock.js';
 import type { JobRunner } from './jobs.js';
 import type { JobRecord } from './ledger.js';
+import type { MigrationDone } from './migration-api.js';
+import { isMigrationClick, runMigrationClick, type MigrationClickApi } from './migration-clicks.js';
+import type { WelcomeResent } from './people-api.js';
+import { isWelcomeClick, runWelcomeClick } from './welcome-clicks.js';
 import type { RequestView } from './notifier.js';
+import type { BulkOnboardApi } from './bulk-api.js';
 
 export interface ClickDeskDeps {
   runner: Pick<JobRunner, 'claimNew' | 'runClaimed'>;
@@ -32,7 +37,21 @@ export interface ClickDeskDeps {
     AccessApi,
     'approve' | 'deny' | 'cancel' | 'requestExtension' | 'submitAccessRequest' | 'view' | 'revoke'
   >;
-  admin?: Pick<AdminApi, 'retry' | 'submitOnboarding' | 'submitOffboarding' | 'submitRoleChange'>;
+  admin?: Pick<
+    AdminApi,
+    | 'retry'
+    | 'submitOnboarding'
+    | 'submitOffboarding'
+    | 'submitRoleChange'
+    | 'submitGroupChange'
+    | 'submitGroupCreate'
+    | 'submitUserUpdate'
+    | 'resendWelcome'
+  >;
+  /** The IAM-to-SSO migration's commands and buttons (src/access/migration-clicks.ts). */
+  migration?: MigrationClickApi;
+  /** Bulk onboarding from a file shared in Slack (src/access/bulk-api.ts). */
+  bulk?: Pick<BulkOnboardApi, 'submit'>;
   /** How a click run by the job runner answers the person. Absent: it is logged only. */
   answers?: ClickAnswers;
   clock: Clock;
@@ -74,10 +93,48 @@ export class ClickDesk implements ClickApi {
     return this.deps.runner.runClaimed(job, () => this.decide(click));
   }
 
+  runMigration(click: Click): Promise<Outcome<MigrationDone>> {
+    const job = {
+      id: click.id,
+      kind: 'decide' as const,
+      attempts: 0,
+      requestId: null,
+      grantId: null,
+      leaseUntil: null,
+    };
+    return this.deps.runner.runClaimed(job, (signal) =>
+      runMigrationClick(this.deps.migration, click, signal),
+    );
+  }
+
+  runWelcome(click: Click): Promise<Outcome<WelcomeResent>> {
+    const job = {
+      id: click.id,
+      kind: 'decide' as const,
+      attempts: 0,
+      requestId: null,
+      grantId: null,
+      leaseUntil: null,
+    };
+    return this.deps.runner.runClaimed(job, () => runWelcomeClick(this.deps.admin, click));
+  }
+
   /** The job runner's part: a click whose listener is gone (or failed). */
   async resume(job: JobRecord, signal: AbortSignal): Promise<void> {
     const click = clickOf(job);
     const log = this.log.child({ clickId: click.id, action: click.action, requestId: click.requestId });
+    if (click.action === 'migration') {
+      const done = await runMigrationClick(this.deps.migration, click, signal);
+      log.info({ ok: done.ok, code: done.ok ? undefined : done.code }, 'click run after its listener');
+      if (!signal.aborted) await this.deps.answers?.answerMigration?.(click, done);
+      return;
+    }
+    if (click.action === 'welcome') {
+      const sent = await runWelcomeClick(this.deps.admin, click);
+      log.info({ ok: sent.ok, code: sent.ok ? undefined : sent.code }, 'click run after its listener');
+      if (!signal.aborted) await this.deps.answers?.answerWelcome?.(click, sent);
+      return;
+    }
     const outcome = await this.decide(click);
     log.info({ ok: outcome.ok, code: outcome.ok ? undefined : outcome.code }, 'click run after its listener');
     if (!outcome.ok && SETTLED.has(outcome.code)) return;
@@ -97,6 +154,10 @@ export class ClickDesk implements ClickApi {
         return access.deny(requestId, click.userId, click.reason ?? '');
       case 'cancel':
         return access.cancel(requestId, click.userId);
+      case 'migration':
+        throw new Error(`migration click ${click.id} runs through runMigration`);
+      case 'welcome':
+        throw new Error(`welcome click ${click.id} runs through runWelcome`);
       case 'retry':
         return admin === undefined
           ? refuse('not_admin', 'Admin work is not available in this deployment.')
@@ -158,6 +219,28 @@ export class ClickDesk implements ClickApi {
           { who: form.who, role: form.role, ...(form.reason !== undefined ? { reason: form.reason } : {}) },
           click.id,
         );
+      case 'group_change': {
+        const { kind: _kind, ...input } = form;
+        return admin.submitGroupChange(click.userId, input, click.id);
+      }
+      case 'group_create': {
+        const { kind: _kind, ...input } = form;
+        return admin.submitGroupCreate(click.userId, input, click.id);
+      }
+      case 'user_update': {
+        const { kind: _kind, ...input } = form;
+        return admin.submitUserUpdate(click.userId, input, click.id);
+      }
+      case 'bulk_onboard': {
+        const { bulk } = this.deps;
+        if (bulk === undefined)
+          return Promise.resolve(refuse('not_admin', 'Bulk onboarding is not available in this deployment.'));
+        return bulk.submit(
+          click.userId,
+          { slackFileId: form.slackFileId, digest: form.digest },
+          { clickId: click.id, ...(form.reason !== undefined ? { reason: form.reason } : {}) },
+        );
+      }
     }
   }
 
@@ -199,6 +282,8 @@ function payloadOf(input: ClickInput): Record<string, unknown> {
     ...(input.revocation !== undefined ? { revocation: input.revocation } : {}),
     ...(input.submission !== undefined ? { submission: input.submission } : {}),
     ...(input.adminSubmission !== undefined ? { adminSubmission: input.adminSubmission } : {}),
+    ...(input.migration !== undefined ? { migration: input.migration } : {}),
+    ...(input.welcome !== undefined ? { welcome: input.welcome } : {}),
     ...(input.responseUrl !== undefined ? { responseUrl: input.responseUrl } : {}),
   };
 }
@@ -214,6 +299,8 @@ export function clickOf(job: JobRecord): Click {
       action !== 'request' &&
       action !== 'admin' &&
       action !== 'revoke' &&
+      !(action === 'migration' && isMigrationClick(p.migration)) &&
+      !(action === 'welcome' && isWelcomeClick(p.welcome)) &&
       !(action === 'extend' && isExtensionCommand(p.extensionCommand)))
   ) {
     throw new Error(`decide job ${job.id} does not hold a click`);
@@ -229,6 +316,8 @@ export function clickOf(job: JobRecord): Click {
     ...(isRevocation(p.revocation) ? { revocation: p.revocation } : {}),
     ...(isSubmission(p.submission) ? { submission: p.submission } : {}),
     ...(isAdminSubmission(p.adminSubmission) ? { adminSubmission: p.adminSubmission } : {}),
+    ...(isMigrationClick(p.migration) ? { migration: p.migration } : {}),
+    ...(isWelcomeClick(p.welcome) ? { welcome: { who: p.welcome.who } } : {}),
     ...(typeof p.responseUrl === 'string' ? { responseUrl: p.responseUrl } : {}),
   };
 }
@@ -301,6 +390,24 @@ function isAdminSubmission(value: unknown): value is AdminSubmission {
       );
     case 'role_change':
       return typeof v.who === 'string' && typeof v.role === 'string' && optionalText(v.reason);
+    case 'group_change':
+      return (
+        typeof v.who === 'string' &&
+        typeof v.group === 'string' &&
+        optionalText(v.groupId) &&
+        (v.action === 'add' || v.action === 'remove') &&
+        optionalText(v.reason)
+      );
+    case 'group_create':
+      return typeof v.name === 'string' && optionalText(v.description);
+    case 'user_update':
+      return (
+        ['who', 'userId', 'givenName', 'familyName', 'displayName', 'email'].every(
+          (k) => typeof v[k] === 'string',
+        ) && optionalText(v.reason)
+      );
+    case 'bulk_onboard':
+      return typeof v.slackFileId === 'string' && typeof v.digest === 'string' && optionalText(v.reason);
     default:
       return false;
   }

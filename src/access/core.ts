@@ -5,6 +5,8 @@
 import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import { AdminService } from './admin/admin-service.js';
+import { BulkOnboarding } from './admin/bulk-service.js';
+import type { SharedFiles } from './bulk-api.js';
 import { AuditFeed } from './audit-feed.js';
 import { AuditWork, type AuditWorkOptions } from './audit/audit-job.js';
 import { AuditService } from './audit/audit-service.js';
@@ -16,9 +18,19 @@ import { IdentityResolver } from './identity.js';
 import { InsightService } from './insight/insight-service.js';
 import { JobRunner, type JobRunnerOptions } from './jobs.js';
 import type { Ledger } from './ledger.js';
+import type { MigrationMessages } from './migration-api.js';
 import type { Notifier } from './notifier.js';
 import type { SlackPeople } from './people.js';
-import type { Assignments, Catalog, Directory, LegacyIam, Mailer, PermissionSetPolicies } from './ports.js';
+import type {
+  ApplicationAssignments,
+  Assignments,
+  Catalog,
+  Directory,
+  LegacyIam,
+  Mailer,
+  PermissionSetPolicies,
+  SignInHistory,
+} from './ports.js';
 import { Scheduler } from './scheduler.js';
 import { SessionWork } from './sessions.js';
 import { AccessService } from './service.js';
@@ -35,6 +47,10 @@ export interface AccessCoreDeps {
   legacyIam: LegacyIam;
   /** Permission sets' inline policies and provisioning: ending sessions already open when access ends. */
   policies: PermissionSetPolicies;
+  /** Application assignments: whois shows them, offboarding removes them. */
+  applications: ApplicationAssignments;
+  /** CloudTrail's sign-in history: the audit's inactive users. */
+  signIns: SignInHistory;
   notifier: Notifier;
   people: SlackPeople;
   clock: Clock;
@@ -46,14 +62,20 @@ export interface AccessCoreDeps {
   audit?: AuditWorkOptions;
   /** How a click run after its listener died answers the person (Slack). Absent: logged only. */
   clickAnswers?: ClickAnswers;
+  /** The migration's direct messages: the person's buttons, the admin told of a call for help. Absent: none. */
+  migrationMessages?: MigrationMessages;
   /** Draws Home tabs for `home` jobs (Slack). Absent: none is drawn. */
   homeWork?: { publish(slackUserId: string): Promise<void> };
+  /** Files shared in Slack (bulk onboarding's CSV). Absent: only the command line's files are read. */
+  files?: SharedFiles;
 }
 
 export interface AccessCore {
   service: AccessService;
   /** Onboarding, offboarding, role changes and the migration email (admins only). */
   admin: AdminService;
+  /** Bulk onboarding from a CSV file (admins only). */
+  bulk: BulkOnboarding;
   runner: JobRunner;
   scheduler: Scheduler;
   identities: IdentityResolver;
@@ -92,10 +114,13 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const wake = deps.wakeOnChange === false ? {} : { wake: () => runner.wake() };
   const service = new AccessService({ ...deps, identities, ...wake });
   const admin = new AdminService({ ...deps, identities, ...wake });
+  const bulk = new BulkOnboarding({ ...deps, ...wake });
   const clicks = new ClickDesk({
     runner,
     access: service,
     admin,
+    migration: admin,
+    bulk,
     ...(deps.clickAnswers !== undefined ? { answers: deps.clickAnswers } : {}),
     clock: deps.clock,
     logger: deps.logger,
@@ -104,5 +129,5 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const scheduler = new Scheduler({ ...deps, runner, sessions: sessionWork });
   const insight = new InsightService({ ...deps, identities });
   const audit = new AuditService({ ...deps, ...wake });
-  return { service, admin, runner, scheduler, identities, insight, audit, clicks };
+  return { service, admin, bulk, runner, scheduler, identities, insight, audit, clicks };
 }

@@ -40,12 +40,46 @@ export class IdentityResolver {
   /**
    * `fresh`: ask Slack and AWS now rather than trust the cache, for a decision that must not rest on an answer
    * minutes old (an approval by someone offboarded since, or whose Slack email changed).
+   *
+   * A DISABLED Identity Center user is never matched to the Slack person for what they ask or decide: the
+   * answer is a refusal that says so. `allowDisabled` is for reading about them (whois shows the status) and for
+   * admins acting on them (offboarding a disabled user).
    */
-  async resolve(slackUserId: string, options: { fresh?: boolean } = {}): Promise<Outcome<Identity>> {
+  async resolve(
+    slackUserId: string,
+    options: { fresh?: boolean; allowDisabled?: boolean } = {},
+  ): Promise<Outcome<Identity>> {
+    const found = await this.lookUp(slackUserId, options.fresh === true);
+    if (!found.ok) return found;
+    const { fromCache, ...identity } = found.value;
+    if (options.allowDisabled === true) return { ok: true, value: identity };
+    const user = fromCache === true ? await this.statusNow(identity) : identity.user;
+    if (user.status !== 'DISABLED') return { ok: true, value: identity };
+    const { email } = identity;
+    return refuse(
+      'identity_disabled',
+      `Your Identity Center user (${user.userName !== '' ? user.userName : email}) is disabled, so I will not act for it. Ask an admin to enable it again in the IAM Identity Center console if you still need access.`,
+    );
+  }
+
+  /**
+   * The user as Identity Center has them now: an answer from the cache may be minutes old, and a user disabled
+   * since must not be matched (one DescribeUser; the cached answer stands only when AWS cannot say).
+   */
+  private async statusNow(identity: Identity): Promise<Identity['user']> {
+    const now = await this.directory.describeUser(identity.user.id);
+    return now.ok ? now.value : identity.user;
+  }
+
+  private async lookUp(
+    slackUserId: string,
+    fresh: boolean,
+  ): Promise<Outcome<Identity & { fromCache?: boolean }>> {
     const cached = this.cache.get(slackUserId);
     const now = this.clock.now().getTime();
-    if (options.fresh !== true && cached !== undefined && cached.until > now) {
-      if (await this.stillShared(slackUserId, cached.identity)) return { ok: true, value: cached.identity };
+    if (!fresh && cached !== undefined && cached.until > now) {
+      if (await this.stillShared(slackUserId, cached.identity))
+        return { ok: true, value: { ...cached.identity, fromCache: true } };
     }
     this.cache.delete(slackUserId);
 
@@ -111,7 +145,8 @@ export class IdentityResolver {
    * quotes that person's Slack profile email to the asker: it names them by mention and says what would work.
    */
   async resolveOther(slackUserId: string): Promise<Outcome<Identity>> {
-    const found = await this.resolve(slackUserId);
+    // Who they are, disabled or not: whois shows the status, and an admin may offboard a disabled user.
+    const found = await this.resolve(slackUserId, { allowDisabled: true });
     if (found.ok) return found;
     const them = `<@${slackUserId}>`;
     const instead = 'Name them by their work email instead.';

@@ -3,7 +3,7 @@
  * user listing (admins) and a person's own grants for the Home tab. Answers come from AWS, with the ledger
  * adding what access-desk granted; nothing here changes anything.
  */
-import type { DirectoryGroup, DirectoryUser, LegacyIamUser } from '../domain/identity.js';
+import type { DirectoryGroup, DirectoryUser, HeldApplication, LegacyIamUser } from '../domain/identity.js';
 import type { Outcome } from './api.js';
 import type { GrantRecord, RequestRecord, SessionDenialRecord } from './ledger.js';
 
@@ -49,6 +49,10 @@ export interface WhoisReport {
   legacyIamUser?: LegacyIamUser;
   /** False when the asker is not an admin and the ids above were left out. */
   credentialIdsShown: boolean;
+  /** The applications they are assigned to, directly or through a group (sorted by name). */
+  applications?: HeldApplication[];
+  /** Why the applications could not be read (AWS's words), when they could not. */
+  applicationsUnread?: string;
   /**
    * Their sessions ended by access-desk and still denied (src/access/sessions.ts): sessions of theirs issued
    * before the moment named are refused on that account until the statement is lifted.
@@ -60,6 +64,11 @@ export interface ListedUser {
   user: DirectoryUser;
   /** Group names, sorted. */
   groups: string[];
+  /**
+   * The applications they are assigned to, read for the page shown (one call per person on it); absent when
+   * they could not be read.
+   */
+  applications?: HeldApplication[];
 }
 
 export interface UsersPage {

@@ -7,6 +7,12 @@
  * Times are `Date` here; the store keeps one representation (ISO 8601 UTC text) for both dialects.
  */
 import type { GrantEndReason, GrantStatus, RequestKind, RequestStatus } from '../domain/request.js';
+import type {
+  LegacyMigrationPatch,
+  LegacyMigrationQuery,
+  LegacyMigrationRecord,
+  LegacyMigrationUnset,
+} from './legacy-migrations.js';
 
 export interface AccountRef {
   alias: string;
@@ -87,7 +93,7 @@ export interface GrantRecord {
 }
 
 /** Why access ended, for a session denial: the grant's end, or an admin's work. */
-export type SessionDenialCause = 'expired' | 'revoked' | 'offboarded' | 'role_change';
+export type SessionDenialCause = 'expired' | 'revoked' | 'offboarded' | 'role_change' | 'group_change';
 
 /**
  * Where a session denial stands:
@@ -346,6 +352,18 @@ export interface LedgerTx {
       >
     >,
   ): Promise<void>;
+
+  /** Records a person's move to single sign-on; false (changing nothing) when its id or click id is taken. */
+  insertLegacyMigration(migration: LegacyMigrationRecord): Promise<boolean>;
+  getLegacyMigration(id: string): Promise<LegacyMigrationRecord | undefined>;
+  /** Oldest first. */
+  findLegacyMigrations(query: LegacyMigrationQuery): Promise<LegacyMigrationRecord[]>;
+  /** false (changing nothing) when `unlessSet` names a field that is set already: a compare-and-set. */
+  updateLegacyMigration(
+    id: string,
+    patch: LegacyMigrationPatch,
+    unlessSet?: LegacyMigrationUnset,
+  ): Promise<boolean>;
 }
 
 export interface Ledger extends LedgerTx {

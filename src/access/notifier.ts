@@ -46,6 +46,23 @@ export interface AuditStatus {
   state: 'running' | 'done' | 'failed';
   /** Progress ("users 1,200… · groups 2/3 · …"), the summary, or why it stopped: plain text. */
   text: string;
+  /**
+   * Done: the users with no sign-in for `audit.inactiveAfter`, longest quiet first, each offered an Offboard
+   * button (which opens the offboarding preview, admins only); at most a handful, the rest counted in
+   * `inactiveNotShown` (the CSV lists them all).
+   */
+  inactive?: InactiveUserLine[];
+  inactiveNotShown?: number;
+}
+
+/** An inactive user as the audit's summary message shows them. */
+export interface InactiveUserLine {
+  userName: string;
+  displayName: string;
+  email?: string;
+  /** Undefined: no sign-in in CloudTrail's history. */
+  lastSignIn?: Date;
+  disabled: boolean;
 }
 
 /** The audit report as a file. */

@@ -7,4 +7,9 @@ export interface SlackPeople {
   profileEmail(slackUserId: string): Promise<string | undefined>;
   /** Slack user ids in a user group (S…), for approver groups configured by user group. */
   usergroupMembers(usergroupId: string): Promise<string[]>;
+  /**
+   * The Slack account whose profile has this email (users.lookupByEmail), for reaching a person an admin named by
+   * email; undefined when none has. Optional: without it, only `people:` in the config maps an email to Slack.
+   */
+  slackUserIdByEmail?(email: string): Promise<string | undefined>;
 }

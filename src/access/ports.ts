@@ -4,6 +4,8 @@
  * `AwsOutcome`; a thrown error is a bug.
  */
 import type {
+  Application,
+  ApplicationAssignment,
   Assignment,
   DirectoryGroup,
   DirectoryUser,
@@ -12,13 +14,16 @@ import type {
   IdentityCenterInstance,
   LegacyIamKeyHolder,
   LegacyIamUser,
+  LastSignIns,
   NewDirectoryUser,
   PermissionSet,
   PrincipalRef,
+  UserDetailsUpdate,
 } from '../domain/identity.js';
 
 export type AwsFailureCode =
   | 'user_exists'
+  | 'group_exists'
   | 'not_found'
   | 'access_denied'
   | 'throttled'
@@ -52,9 +57,19 @@ export interface Directory {
   describeUser(userId: string): Promise<AwsOutcome<DirectoryUser>>;
   /** `user_exists` when the user name (the email) is taken. */
   createUser(user: NewDirectoryUser): Promise<AwsOutcome<DirectoryUser>>;
+  /**
+   * Changes names, display name and the primary email (UpdateUser, one call: all or nothing). `user_exists` when
+   * the new email is another user's, with AWS's words; `not_found` when the user is gone. Safe to repeat.
+   */
+  updateUser(userId: string, update: UserDetailsUpdate): Promise<AwsOutcome<void>>;
   /** A user already gone is fine: `deleted: false`. */
   deleteUser(userId: string): Promise<AwsOutcome<{ deleted: boolean }>>;
   findGroupByName(name: string): Promise<AwsOutcome<DirectoryGroup | undefined>>;
+  /**
+   * A new group (CreateGroup). `group_exists` when a group has that display name already; not retried after an
+   * unknown outcome, so look for the group by name before calling it again.
+   */
+  createGroup(group: { name: string; description?: string }): Promise<AwsOutcome<DirectoryGroup>>;
   listGroups(): Promise<AwsOutcome<DirectoryGroup[]>>;
   /** Every user, read page by page; `onPage` hears how many have been read so far (an audit's progress). */
   listUsers(options?: { onPage?: (listedSoFar: number) => void }): Promise<AwsOutcome<DirectoryUser[]>>;
@@ -205,4 +220,35 @@ export interface LegacyIam {
     concurrency?: number;
     onProgress?: (done: number, total: number) => void;
   }): Promise<AwsOutcome<LegacyIamKeyHolder[]>>;
+}
+
+/**
+ * Identity Center sign-ins, from CloudTrail's event history (LookupEvents, 2 requests/s per account and region,
+ * 90 days kept): who signed in last when, for the audit's inactive users.
+ */
+export interface SignInHistory {
+  /**
+   * Every successful sign-in from `since` (or CloudTrail's 90-day horizon, whichever is later) until now, read
+   * newest first, reduced to each user's latest. `onPage` hears the pages and sign-ins read so far (progress).
+   */
+  lastSignIns(
+    since: Date,
+    options?: { onPage?: (pages: number, signIns: number) => void },
+  ): Promise<AwsOutcome<LastSignIns>>;
+}
+
+/** Applications assigned to users and groups (sso-admin): a leaver's second kind of access. */
+export interface ApplicationAssignments {
+  /**
+   * The principal's application assignments, as AWS lists them for it: for a user, those through its groups too
+   * (each names the group as its principal).
+   */
+  listForPrincipal(principal: PrincipalRef): Promise<AwsOutcome<ApplicationAssignment[]>>;
+  /** One already gone (or an application gone) is fine: `removed: false`. */
+  delete(assignment: ApplicationAssignment): Promise<AwsOutcome<{ removed: boolean }>>;
+  /**
+   * Every application of the instance (their names), kept for a short while; `fresh`: read again now (an ARN the
+   * kept list does not know is an application added since).
+   */
+  listApplications(options?: { fresh?: boolean }): Promise<AwsOutcome<Application[]>>;
 }

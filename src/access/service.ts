@@ -20,6 +20,7 @@ import type {
   RevokeInput,
 } from './api.js';
 import { slackIdsOf } from './admin/subject.js';
+import { subjectsOf } from './admin/bulk-steps.js';
 import { approverGroupsNow } from './approver-groups.js';
 import { requestMadeByClick } from './made-by-click.js';
 import type { Clock } from './clock.js';
@@ -600,8 +601,9 @@ export class AccessService implements AccessApi {
         `You cannot approve or deny your own request. It needs ${this.whoMayApprove(request)}.`,
       );
     }
-    const subject = adminSubject(request);
-    if (subject?.slackUserId === slackId) {
+    // Everyone the work is about: the subject, or every person of a bulk onboarding.
+    const subjects = subjectsOf(request);
+    if (subjects.some((s) => s.slackUserId === slackId)) {
       return refuse(
         'own_request',
         `You cannot approve or deny ${request.id}: it is about you. It needs ${this.whoMayApprove(request)}.`,
@@ -637,15 +639,16 @@ export class AccessService implements AccessApi {
         `Your Slack account and ${mention(request.requesterSlackId)}'s are the same person in Identity Center: nobody approves their own request. It needs ${this.whoMayApprove(shown)}.`,
       );
     }
-    if (
-      subject !== undefined &&
-      (subject.userId === userId ||
-        subject.email.toLowerCase() === email ||
-        subject.email.toLowerCase() === approver.value.email.toLowerCase())
-    ) {
+    const about = subjects.find(
+      (s) =>
+        s.userId === userId ||
+        s.email.toLowerCase() === email ||
+        s.email.toLowerCase() === approver.value.email.toLowerCase(),
+    );
+    if (about !== undefined) {
       return refuse(
         'own_request',
-        `You cannot approve or deny ${request.id}: it is about you (${escapeMrkdwn(subject.email)} in Identity Center). It needs ${this.whoMayApprove(shown)}.`,
+        `You cannot approve or deny ${request.id}: it is about you (${escapeMrkdwn(about.email)} in Identity Center). It needs ${this.whoMayApprove(shown)}.`,
       );
     }
     return { ok: true, value: { request, approverUserId: userId, requiredApprovals, requirements } };
@@ -658,11 +661,10 @@ export class AccessService implements AccessApi {
    */
   private async approversNow(request: RequestRecord): Promise<Outcome<ApproversNow>> {
     const { config } = this.deps;
-    const subject = adminSubject(request);
+    const subjects = subjectsOf(request);
     const kind = request.kind;
     const details = request.details as Partial<AdminRequestDetails>;
-    const excluded =
-      subject === undefined ? [] : slackIdsOf(config.people, subject.email, subject.slackUserId);
+    const excluded = [...new Set(subjects.flatMap((s) => slackIdsOf(config.people, s.email, s.slackUserId)))];
     const reason = request.reason !== null ? { reason: request.reason } : {};
     const groups = await approverGroupsNow(config, this.deps.people);
     const changed = (message: string): Refusal =>
@@ -673,10 +675,12 @@ export class AccessService implements AccessApi {
     const work: AdminWork | undefined =
       details.ruleParts !== undefined
         ? { grants: details.ruleParts }
-        : details.touches !== undefined
-          ? { touches: details.touches }
-          : undefined;
-    if (subject !== undefined && work !== undefined) {
+        : details.affects !== undefined
+          ? { affects: details.affects }
+          : details.touches !== undefined
+            ? { touches: details.touches }
+            : undefined;
+    if (subjects.length > 0 && work !== undefined) {
       const decision = decideAdminWork(
         work,
         { kind, requesterSlackId: request.requesterSlackId, excludedApprovers: excluded, ...reason },
@@ -742,7 +746,8 @@ export class AccessService implements AccessApi {
 
   private async userIdOf(slackId: string): Promise<string | undefined> {
     if (slackId === 'system') return undefined;
-    const identity = await this.deps.identities.resolve(slackId);
+    // Who they are, for telling people apart: a disabled user is still the same person.
+    const identity = await this.deps.identities.resolve(slackId, { allowDisabled: true });
     return identity.ok ? identity.value.user.id : undefined;
   }
 
@@ -964,13 +969,6 @@ export class AccessService implements AccessApi {
     if (view === undefined) throw new Error(`request ${requestId} vanished after it was written`);
     return { ok: true, value: view };
   }
-}
-
-/** The person admin work is about (onboarding, offboarding, role change); undefined for access requests. */
-function adminSubject(request: RequestRecord): AdminRequestDetails['subject'] | undefined {
-  if (request.kind === 'access' || request.kind === 'extend') return undefined;
-  const subject = (request.details as Partial<AdminRequestDetails>).subject;
-  return subject !== undefined && typeof subject.email === 'string' ? subject : undefined;
 }
 
 const suggest = (suggestions: string[]): string =>

@@ -2,6 +2,7 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Logger } from '../log.js';
 import { sdkLogger } from './sdk-logger.js';
 
@@ -16,7 +17,7 @@ export interface AwsSettings {
   region: string;
   /** SES's region when it differs from Identity Center's. */
   sesRegion?: string;
-  /** One endpoint for all four services (the local emulator, or `AWS_ENDPOINT_URL`). */
+  /** One endpoint for all five services (the local emulator, or `AWS_ENDPOINT_URL`). */
   endpoint?: string;
   /** Absent: the SDK's default credential chain. */
   credentials?: AwsCredentials;
@@ -34,10 +35,12 @@ export interface AwsClients {
   ssoAdmin: SSOAdminClient;
   ses: SESv2Client;
   iam: IAMClient;
+  /** The sign-in history (LookupEvents), in Identity Center's region: its sign-ins are recorded there. */
+  cloudTrail: CloudTrailClient;
 }
 
 /**
- * The four SDK clients, built in this one place. The SDK's own retries are off (maxAttempts 1): a retry
+ * The five SDK clients, built in this one place. The SDK's own retries are off (maxAttempts 1): a retry
  * must pass through the client-side limiter again, and only what is safe may be retried (see call.ts).
  * With a logger, the SDK's own lines go to it (at debug: see sdk-logger.ts), redacted like every line.
  */
@@ -56,6 +59,7 @@ export function createAwsClients(settings: AwsSettings, logger?: Logger): AwsCli
     ssoAdmin: new SSOAdminClient(common),
     ses: new SESv2Client({ ...common, region: settings.sesRegion ?? settings.region }),
     iam: new IAMClient(common),
+    cloudTrail: new CloudTrailClient(common),
   };
 }
 
@@ -64,6 +68,7 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.ssoAdmin.destroy();
   clients.ses.destroy();
   clients.iam.destroy();
+  clients.cloudTrail.destroy();
 }
 
 /**

@@ -9,6 +9,9 @@ export interface AwsUserLike {
   DisplayName?: string | undefined;
   Name?: Name | undefined;
   Emails?: Email[] | undefined;
+  /** ENABLED / DISABLED (newer users' attribute; absent from older answers). */
+  UserStatus?: string | undefined;
+  CreatedAt?: Date | undefined;
 }
 
 export function toDirectoryUser(user: AwsUserLike): DirectoryUser {
@@ -25,6 +28,8 @@ export function toDirectoryUser(user: AwsUserLike): DirectoryUser {
     ...(givenName !== undefined ? { givenName } : {}),
     ...(familyName !== undefined ? { familyName } : {}),
     ...(email !== undefined ? { email } : {}),
+    ...(user.UserStatus === 'ENABLED' || user.UserStatus === 'DISABLED' ? { status: user.UserStatus } : {}),
+    ...(user.CreatedAt instanceof Date ? { createdAt: user.CreatedAt } : {}),
   };
 }
 

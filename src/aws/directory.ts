@@ -3,6 +3,7 @@
  * (GetUserId / GetGroupId), never by scanning a list; every list is read to its end.
  */
 import {
+  CreateGroupCommand,
   CreateGroupMembershipCommand,
   CreateUserCommand,
   DeleteGroupMembershipCommand,
@@ -16,10 +17,18 @@ import {
   ListGroupMembershipsForMemberCommand,
   ListGroupsCommand,
   ListUsersCommand,
+  UpdateUserCommand,
+  type AttributeOperation,
   type IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
 import type { AwsOutcome, Directory } from '../access/ports.js';
-import type { DirectoryGroup, DirectoryUser, GroupMembership, NewDirectoryUser } from '../domain/identity.js';
+import type {
+  DirectoryGroup,
+  DirectoryUser,
+  GroupMembership,
+  NewDirectoryUser,
+  UserDetailsUpdate,
+} from '../domain/identity.js';
 import { send, type CallContext, type Sent } from './call.js';
 import { failure, notFoundResourceType } from './errors.js';
 import { toDirectoryGroup, toDirectoryUser, toMemberships } from './directory-map.js';
@@ -111,6 +120,45 @@ export class AwsDirectory implements Directory {
     });
   }
 
+  async updateUser(userId: string, update: UserDetailsUpdate): Promise<AwsOutcome<void>> {
+    const operations = userOperations(update);
+    if (operations.length === 0) return { ok: true, value: undefined };
+    return this.withStore<void>(async (store) => {
+      // Safe to repeat: setting the same values twice leaves the user as the first call did.
+      const sent = await this.call('UpdateUser', true, userId, () =>
+        this.client.send(
+          new UpdateUserCommand({ IdentityStoreId: store, UserId: userId, Operations: operations }),
+        ),
+      );
+      if (sent.ok) {
+        this.ctx.logger.info(
+          { userId, attributes: operations.map((o) => o.AttributePath) },
+          'identity store user updated',
+        );
+        return { ok: true, value: undefined };
+      }
+      const reason = (sent.error as { Reason?: unknown }).Reason;
+      if (sent.name === 'ConflictException' && reason !== 'CONCURRENT_MODIFICATION') {
+        // Another user has the email: not a passing trouble, and AWS's own words say which.
+        const said =
+          sent.error instanceof Error && sent.error.message !== '' ? ` AWS said: ${sent.error.message}` : '';
+        return {
+          ok: false,
+          error: failure(
+            'user_exists',
+            `AWS refused UpdateUser: the email ${update.email ?? ''} is already another user's.${said}`,
+            {
+              resource: userId,
+              field: 'emails',
+              reason: `ConflictException: ${sent.error instanceof Error ? sent.error.message : 'the email is already in use'}`,
+            },
+          ),
+        };
+      }
+      return { ok: false, error: sent.failure };
+    });
+  }
+
   async deleteUser(userId: string): Promise<AwsOutcome<{ deleted: boolean }>> {
     return this.withStore<{ deleted: boolean }>(async (store) => {
       const sent = await this.call('DeleteUser', true, userId, () =>
@@ -142,6 +190,39 @@ export class AwsDirectory implements Directory {
         return isGone(described) ? { ok: true, value: undefined } : { ok: false, error: described.failure };
       }
       return { ok: true, value: toDirectoryGroup(described.value) };
+    });
+  }
+
+  async createGroup(group: { name: string; description?: string }): Promise<AwsOutcome<DirectoryGroup>> {
+    return this.withStore<DirectoryGroup>(async (store) => {
+      // Not safe to repeat after an unknown outcome: a second try would answer "exists" for our own group.
+      const sent = await this.call('CreateGroup', false, group.name, () =>
+        this.client.send(
+          new CreateGroupCommand({
+            IdentityStoreId: store,
+            DisplayName: group.name,
+            ...(group.description !== undefined ? { Description: group.description } : {}),
+          }),
+        ),
+      );
+      if (!sent.ok) {
+        if (sent.name !== 'ConflictException') return { ok: false, error: sent.failure };
+        const message = `A group named ${group.name} already exists in the identity store.`;
+        return {
+          ok: false,
+          error: failure('group_exists', message, { resource: group.name, field: 'displayName' }),
+        };
+      }
+      const id = sent.value.GroupId ?? '';
+      this.ctx.logger.info({ groupId: id }, 'identity store group created');
+      return {
+        ok: true,
+        value: {
+          id,
+          name: group.name,
+          ...(group.description !== undefined ? { description: group.description } : {}),
+        },
+      };
     });
   }
 
@@ -342,4 +423,25 @@ export class AwsDirectory implements Directory {
     const instance = await this.instance();
     return instance.ok ? work(instance.value.identityStoreId) : instance;
   }
+}
+
+/**
+ * UpdateUser's operations for the attributes that change: the name's parts one by one (the others are kept), the
+ * emails as a whole list whose one entry is the primary work email.
+ */
+export function userOperations(update: UserDetailsUpdate): AttributeOperation[] {
+  const ops: AttributeOperation[] = [];
+  if (update.givenName !== undefined)
+    ops.push({ AttributePath: 'name.givenName', AttributeValue: update.givenName });
+  if (update.familyName !== undefined)
+    ops.push({ AttributePath: 'name.familyName', AttributeValue: update.familyName });
+  if (update.displayName !== undefined)
+    ops.push({ AttributePath: 'displayName', AttributeValue: update.displayName });
+  if (update.email !== undefined) {
+    ops.push({
+      AttributePath: 'emails',
+      AttributeValue: [{ value: update.email, type: 'work', primary: true }],
+    });
+  }
+  return ops;
 }

@@ -32,14 +32,18 @@ export interface IamPolicyOptions {
 
 /** The Identity Center calls, by what they need to name. */
 export const SSO_ACTIONS = {
-  /** No resource-level permission: how the instance is found, and what /readyz asks. */
-  unscoped: ['sso:ListInstances'],
+  /**
+   * No resource-level permission: how the instance is found, what /readyz asks, and the instance's applications
+   * (their names, for whois and the offboarding preview).
+   */
+  unscoped: ['sso:ListApplications', 'sso:ListInstances'],
   /** Instance* only. */
   instance: [
     'sso:DescribeAccountAssignmentCreationStatus',
     'sso:DescribeAccountAssignmentDeletionStatus',
     'sso:DescribePermissionSetProvisioningStatus',
     'sso:ListAccountAssignmentsForPrincipal',
+    'sso:ListApplicationAssignmentsForPrincipal',
     'sso:ListPermissionSets',
   ],
   /**
@@ -54,6 +58,8 @@ export const SSO_ACTIONS = {
   ],
   /** Only the configured permission sets on the configured accounts. */
   grant: ['sso:CreateAccountAssignment'],
+  /** On the application: offboarding removes a leaver's application assignments, whichever the application. */
+  applications: ['sso:DeleteApplicationAssignment'],
   /**
    * Ending sessions already open (sessions.endOnRevoke): access-desk's own Deny statements in any permission
    * set's inline policy (offboarding ends a leaver's sessions of every set they held), provisioned to any account.
@@ -67,6 +73,7 @@ export const SSO_ACTIONS = {
 } as const;
 
 export const IDENTITY_STORE_ACTIONS = [
+  'identitystore:CreateGroup',
   'identitystore:CreateGroupMembership',
   'identitystore:CreateUser',
   'identitystore:DeleteGroupMembership',
@@ -80,6 +87,7 @@ export const IDENTITY_STORE_ACTIONS = [
   'identitystore:ListGroupMembershipsForMember',
   'identitystore:ListGroups',
   'identitystore:ListUsers',
+  'identitystore:UpdateUser',
 ] as const;
 
 /**
@@ -106,6 +114,12 @@ export const PROVISIONING_ACTIONS = [
 ] as const;
 
 export const PROVISIONING_SID = 'IdentityCenterProvisionsRoles';
+
+/**
+ * CloudTrail: the sign-in history the audit reads for inactive users. LookupEvents supports no resource-level
+ * permission (it reads the account's whole event history), so only "*" allows it.
+ */
+export const CLOUDTRAIL_ACTIONS = ['cloudtrail:LookupEvents'] as const;
 
 /** The legacy IAM calls, by what IAM authorizes them on. */
 export const LEGACY_IAM_ACTIONS = {
@@ -182,7 +196,7 @@ export function iamPolicy(config: AccessDeskConfig, options: IamPolicyOptions = 
       {
         Sid: 'NoResourceLevelPermissions',
         Effect: 'Allow',
-        Action: [...SSO_ACTIONS.unscoped, ...LEGACY_IAM_ACTIONS.unscoped],
+        Action: [...SSO_ACTIONS.unscoped, ...LEGACY_IAM_ACTIONS.unscoped, ...CLOUDTRAIL_ACTIONS],
         Resource: '*',
       },
       {
@@ -206,6 +220,13 @@ export function iamPolicy(config: AccessDeskConfig, options: IamPolicyOptions = 
           ...grantablePermissionSets,
           ...sorted(Object.values(config.accounts)).map(accountArn),
         ],
+      },
+      {
+        Sid: 'IdentityCenterRemoveApplicationAssignments',
+        Effect: 'Allow',
+        Action: [...SSO_ACTIONS.applications],
+        // Applications belong to the account that holds the instance (the management account).
+        Resource: [`arn:${partition}:sso::${account}:application/${instanceId}/*`],
       },
       ...(config.sessions.endOnRevoke
         ? [

@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../log.js';
 import type {
+  ApplicationAssignments,
   AwsOutcome,
   Assignments,
   Catalog,
@@ -11,7 +12,9 @@ import type {
   LegacyIam,
   Mailer,
   PermissionSetPolicies,
+  SignInHistory,
 } from '../access/ports.js';
+import { AwsApplicationAssignments } from './application-assignments.js';
 import { AwsAssignments, defaultAssignmentTiming, type AssignmentTiming } from './assignments.js';
 import { defaultRetryPolicy, type CallContext, type RetryPolicy } from './call.js';
 import { AwsCatalog, defaultCatalogOptions, type CatalogOptions } from './catalog.js';
@@ -29,6 +32,7 @@ import {
 } from './limiter.js';
 import { SesMailer } from './mailer.js';
 import { createReadinessProbe } from './readiness.js';
+import { CloudTrailSignIns } from './sign-ins.js';
 
 export interface AwsAdapterSettings extends AwsSettings {
   /** Tighter or looser than AWS's published limits (tests, benchmarks, raised quotas). */
@@ -51,6 +55,10 @@ export interface AwsAdapter {
   legacyIam: LegacyIam;
   /** Permission sets' inline policies and their provisioning to accounts (ending open sessions). */
   policies: PermissionSetPolicies;
+  /** Identity Center sign-ins from CloudTrail (the audit's inactive users). */
+  signIns: SignInHistory;
+  /** Application assignments (whois shows them, offboarding removes them). */
+  applications: ApplicationAssignments;
   limiter: AwsLimiter;
   /**
    * Whether Identity Center answers these credentials now: one ListInstances call (cheap, never cached, not
@@ -121,6 +129,8 @@ export function createAwsAdapter(
       ...defaultAssignmentTiming,
       ...settings.assignments,
     }),
+    signIns: new CloudTrailSignIns(context('aws.sign-ins'), sdk.cloudTrail, instance),
+    applications: new AwsApplicationAssignments(context('aws.applications'), sdk.ssoAdmin, instance),
     limiter,
     reachable: () => readiness.reachable(),
     describeInstance: () => describeInstance(context('aws.instance'), sdk.ssoAdmin, configuredInstance),

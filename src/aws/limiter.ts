@@ -2,7 +2,8 @@
  * Client-side limits, so that the bot stays inside AWS's rate limits instead of bouncing off them:
  * - sso-admin: one budget shared by all its APIs (20 requests/s);
  * - identitystore: a budget per API (20 requests/s each);
- * - at most 15 CreateAccountAssignment operations in progress (a semaphore, held until the outcome is known).
+ * - at most 15 CreateAccountAssignment operations in progress (a semaphore, held until the outcome is known);
+ * - CloudTrail LookupEvents: 2 requests/s per account and region, the tightest of them all.
  * Time is injected so that the arithmetic is tested without waiting.
  */
 
@@ -24,6 +25,8 @@ export interface RateLimits {
   /** SES and IAM have no published per-API figure here: absent means no client-side pacing (retries only). */
   sesPerSecond?: number;
   iamPerSecond?: number;
+  /** CloudTrail LookupEvents (the sign-in history): AWS allows 2 per second per account and region. */
+  cloudTrailPerSecond: number;
   /** Requests that may go at once after a quiet spell. 1 spaces calls evenly, which any server-side window accepts. */
   burst: number;
   /** CreateAccountAssignment operations in progress at once. */
@@ -33,6 +36,7 @@ export interface RateLimits {
 export const awsRateLimits: RateLimits = {
   ssoAdminPerSecond: 20,
   identityStorePerSecondPerApi: 20,
+  cloudTrailPerSecond: 2,
   burst: 1,
   maxAssignmentCreationsInProgress: 15,
 };
@@ -130,7 +134,7 @@ export class Semaphore {
   }
 }
 
-export type AwsService = 'identitystore' | 'sso-admin' | 'sesv2' | 'iam';
+export type AwsService = 'identitystore' | 'sso-admin' | 'sesv2' | 'iam' | 'cloudtrail';
 
 export interface LimiterStats {
   /** Calls that went through the limiter. */
@@ -148,6 +152,7 @@ export class AwsLimiter {
   private readonly identityStore = new Map<string, TokenBucket>();
   private readonly ses: TokenBucket | undefined;
   private readonly iam: TokenBucket | undefined;
+  private readonly cloudTrail: TokenBucket;
   private readonly counters: LimiterStats = { calls: 0, delayedCalls: 0, delayedMs: 0, throttled: 0 };
   private replicas = 1;
 
@@ -158,6 +163,8 @@ export class AwsLimiter {
     this.ssoAdmin = new TokenBucket(limits.ssoAdminPerSecond, limits.burst, clock);
     this.ses = limits.sesPerSecond === undefined ? undefined : new TokenBucket(limits.sesPerSecond, 1, clock);
     this.iam = limits.iamPerSecond === undefined ? undefined : new TokenBucket(limits.iamPerSecond, 1, clock);
+    // Burst 1 whatever the others' burst: two calls at once would already be AWS's whole second.
+    this.cloudTrail = new TokenBucket(limits.cloudTrailPerSecond, 1, clock);
     this.assignmentCreations = new Semaphore(limits.maxAssignmentCreationsInProgress);
   }
 
@@ -189,6 +196,7 @@ export class AwsLimiter {
       this.ses.setRate(this.limits.sesPerSecond / n);
     if (this.iam !== undefined && this.limits.iamPerSecond !== undefined)
       this.iam.setRate(this.limits.iamPerSecond / n);
+    this.cloudTrail.setRate(this.limits.cloudTrailPerSecond / n);
     this.assignmentCreations.setPermits(
       Math.max(1, Math.floor(this.limits.maxAssignmentCreationsInProgress / n)),
     );
@@ -227,6 +235,8 @@ export class AwsLimiter {
         return this.ses;
       case 'iam':
         return this.iam;
+      case 'cloudtrail':
+        return this.cloudTrail;
     }
   }
 }

@@ -63,6 +63,7 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
     },
     sessions: { endOnRevoke: file.sessions.endOnRevoke, leaveAlone: file.sessions.leaveAlone },
     legacyIam: { path: file.legacyIam.path },
+    audit: { inactiveAfterMs: file.audit.inactiveAfter },
     database: {
       path: file.database.path ?? 'access-desk.sqlite',
       ...(file.database.url !== undefined && { url: file.database.url }),

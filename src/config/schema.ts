@@ -34,6 +34,7 @@ import {
 } from './fields.js';
 
 const notEmpty = (record: object): boolean => Object.keys(record).length > 0;
+const DAY_MS = 86_400_000;
 
 /** A list in `match`: present means "only these"; an empty one would match nothing, which is never meant. */
 const onlyThese = <T extends z.ZodType>(item: T) =>
@@ -178,6 +179,22 @@ export const configFileSchema = z.strictObject({
   legacyIam: z
     .strictObject({
       path: iamPath.default('/'),
+    })
+    .prefault({}),
+  /** The audit's judgement of who has gone quiet. */
+  audit: z
+    .strictObject({
+      /**
+       * A user with no Identity Center sign-in for this long is flagged as inactive (with an Offboard button). At
+       * most 90 days: CloudTrail keeps 90 days of sign-ins, so a longer silence could not be told from a sign-in.
+       */
+      inactiveAfter: span
+        .refine((ms) => ms >= DAY_MS, 'must be at least 1d: sign-ins are judged by the day')
+        .refine(
+          (ms) => ms <= 90 * DAY_MS,
+          'must be at most 90d: CloudTrail keeps only 90 days of sign-in history, so a user quiet for longer cannot be told from one who signed in 91 days ago',
+        )
+        .prefault('90d'),
     })
     .prefault({}),
   /**

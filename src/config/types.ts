@@ -93,6 +93,8 @@ export interface AccessDeskConfig {
   sessions: { endOnRevoke: boolean; leaveAlone: readonly string[] };
   /** Legacy IAM users offboarding may delete: only those under this IAM path (default `/`, every user). */
   legacyIam: { path: string };
+  /** The audit: a user with no sign-in for `inactiveAfterMs` (at most 90 days, CloudTrail's history) is inactive. */
+  audit: { inactiveAfterMs: number };
   /**
    * Where the ledger lives: a SQLite file path (default `access-desk.sqlite`, or `:memory:`), or, when `url` is
    * set, a PostgreSQL server (DATABASE_URL in the environment overrides `url`, see databaseOptions).

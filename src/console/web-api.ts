@@ -177,6 +177,13 @@ export function createWebApi(ctx: WebApiContext): Record<string, (args: WebApiAr
       };
     },
 
+    'users.lookupByEmail': (args) => {
+      const email = str(args.email).toLowerCase();
+      const person = ws.people.find((p) => p.email.toLowerCase() === email);
+      if (person === undefined) return fail('users_not_found');
+      return { ok: true, user: { id: person.id, team_id: TEAM.id, name: person.name, deleted: false } };
+    },
+
     'usergroups.users.list': () => fail('no_such_subteam'),
 
     'views.open': (args) => {

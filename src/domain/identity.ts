@@ -11,7 +11,16 @@ export interface DirectoryUser {
   familyName?: string;
   /** The primary email, or the first one when none is marked primary. */
   email?: string;
+  /**
+   * ENABLED or DISABLED, as Identity Center now says (set in its console, not through the API). Absent when AWS
+   * did not say: such a user is taken as enabled, as every user was before the attribute existed.
+   */
+  status?: UserStatus;
+  /** When the user was created, when AWS says (a user newer than the inactivity window cannot have gone quiet). */
+  createdAt?: Date;
 }
+
+export type UserStatus = 'ENABLED' | 'DISABLED';
 
 export interface NewDirectoryUser {
   /** Also the user name: people sign in with their work email. */
@@ -20,6 +29,17 @@ export interface NewDirectoryUser {
   familyName: string;
   /** `givenName familyName` when absent. */
   displayName?: string;
+}
+
+/**
+ * What changes of a user's details (UpdateUser): only the attributes given. The user name never changes (it is
+ * immutable in Identity Center); a new email replaces the whole list and becomes the primary one.
+ */
+export interface UserDetailsUpdate {
+  givenName?: string;
+  familyName?: string;
+  displayName?: string;
+  email?: string;
 }
 
 export interface DirectoryGroup {
@@ -60,6 +80,51 @@ export interface Assignment {
   accountId: string;
   permissionSetArn: string;
   principal: PrincipalRef;
+}
+
+/**
+ * An application (a SAML or OAuth application, or an AWS managed one) assigned to a principal in Identity
+ * Center: a second kind of access besides accounts, which a leaver keeps until it is removed.
+ */
+export interface ApplicationAssignment {
+  applicationArn: string;
+  /** The user itself, or a group through which a user holds it. */
+  principal: PrincipalRef;
+}
+
+/** An application a user holds, and how: directly, or through one of their groups. */
+export interface HeldApplication {
+  applicationArn: string;
+  /** The application's name (ListApplications), else its ARN. */
+  application: string;
+  /** The group it comes through (its name, and its id); absent when it is assigned to the user directly. */
+  throughGroup?: string;
+  throughGroupId?: string;
+}
+
+export interface Application {
+  arn: string;
+  name: string;
+  description?: string;
+  /** ENABLED or DISABLED, as AWS says. */
+  status?: string;
+}
+
+/**
+ * The latest successful Identity Center sign-in of each user, as CloudTrail recorded it, within the window read
+ * (CloudTrail keeps 90 days). A user absent from both maps did not sign in within the window.
+ */
+export interface LastSignIns {
+  /** Identity Center user id → latest sign-in (events since mid-2025 name the user by id). */
+  byUserId: ReadonlyMap<string, Date>;
+  /** Lower-cased user name → latest sign-in (older events, and external identity providers, name the user). */
+  byUserName: ReadonlyMap<string, Date>;
+  /** The window read: from (CloudTrail's horizon, or later) to when the read began. */
+  from: Date;
+  to: Date;
+  /** LookupEvents pages read, and the sign-in events on them (for the benchmark's floor). */
+  pages: number;
+  events: number;
 }
 
 export interface AccessKeyInfo {

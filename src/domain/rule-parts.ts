@@ -61,7 +61,10 @@ export function decideParts(
       if (decision.code !== 'permanent_not_allowed') return decision;
       return {
         ...decision,
-        message: `${decision.message} Access that a role gives is permanent: to allow it, a rule for \`kinds: [onboard, role_change]\` that names it must say \`maxDuration: permanent\`, and no rule that matches it may limit it to a time (see \`access-desk.example.yml\`).`,
+        message:
+          common.kind === 'group_change'
+            ? `${decision.message} Access that a group gives is permanent, for as long as one is in it: to allow it, a rule for \`kinds: [group_change]\` that names it must say \`maxDuration: permanent\`, and no rule that matches it may limit it to a time (see \`access-desk.example.yml\`). For access for a while, ask for it with \`/access request\`.`
+            : `${decision.message} Access that a role gives is permanent: to allow it, a rule for \`kinds: [onboard, role_change]\` that names it must say \`maxDuration: permanent\`, and no rule that matches it may limit it to a time (see \`access-desk.example.yml\`).`,
       };
     }
     decided.push({ part, decision });
@@ -85,17 +88,22 @@ export function decideParts(
 
 /**
  * What admin work is judged by: what it would grant (permanently: a role gives access for good), or, for work
- * that grants nothing (offboarding, a role change that only removes), the accounts it touches, with no duration.
+ * that grants nothing (offboarding, a role change that only removes), the accounts it touches, with no duration;
+ * or, for work that grants nothing but is about named things (a group someone leaves, with what it carries; a
+ * group being made), those things part by part, with no duration, so that rules naming them apply.
  */
-export type AdminWork = { grants: readonly RulePart[] } | { touches: readonly string[] };
+export type AdminWork =
+  { grants: readonly RulePart[] } | { touches: readonly string[] } | { affects: readonly RulePart[] };
 
-/** Admin work decided: by its grants, permanent; by the accounts it touches, with no duration. */
+/** Admin work decided: by its grants, permanent; by what it touches or affects, with no duration. */
 export function decideAdminWork(
   work: AdminWork,
   common: Omit<Common, 'durationMs'>,
   config: Pick<AccessDeskConfig, 'rules' | 'channels'>,
   approverGroups: Readonly<Record<string, readonly string[]>>,
 ): PartsDecision {
+  if ('affects' in work)
+    return decideParts(work.affects, { ...common, durationMs: undefined }, config, approverGroups);
   return 'grants' in work
     ? decideParts(work.grants, { ...common, durationMs: null }, config, approverGroups)
     : decideParts(

@@ -80,12 +80,20 @@ export function specificity(rule: RuleConfig): number {
 }
 
 /**
+ * A bulk onboarding is many onboardings: a rule about onboardings applies to it too, so that a batch never
+ * escapes a rule its rows would each meet alone (a config written before batches existed names only `onboard`).
+ */
+function kindCovers(ruleKind: RequestKind, subjectKind: RequestKind): boolean {
+  return ruleKind === subjectKind || (ruleKind === 'onboard' && subjectKind === 'bulk_onboard');
+}
+
+/**
  * True when every criterion the rule names is met. A criterion named with an empty list is met by nothing
  * (a rule that names no account applies to no account, rather than to all of them).
  */
 export function ruleMatches(rule: RuleConfig, subject: RuleSubject): boolean {
   const { kinds, permissionSets, accounts, groups } = rule.match;
-  if (kinds && !kinds.includes(subject.kind)) return false;
+  if (kinds && !kinds.some((k) => kindCovers(k, subject.kind))) return false;
   if (
     permissionSets &&
     (subject.permissionSet === undefined || !permissionSets.includes(subject.permissionSet))

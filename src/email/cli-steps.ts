@@ -36,3 +36,15 @@ export function headlessLoginCommand(settings: SsoCliSettings): string {
 export function profileTip(settings: SsoCliSettings): string {
   return `export AWS_PROFILE=${exampleProfile(settings.sessionName)}`;
 }
+
+/**
+ * What `aws configure sso` asks once the account and role are picked, with the answer: the default region of
+ * the profile (the organisation's region, where the SSO region is a good default) and the output format.
+ */
+export function profilePrompts(settings: SsoCliSettings): [string, string][] {
+  return [
+    ['CLI default client Region', settings.region],
+    ['CLI default output format', 'json'],
+    ['CLI profile name', exampleProfile(settings.sessionName)],
+  ];
+}

@@ -1,6 +1,8 @@
 /**
  * The IAM-to-SSO migration email: why long-lived IAM access keys are going, how to sign in through the
- * access portal instead, and the date the old keys will be removed.
+ * access portal instead, and how to say that it works: in Slack, on the direct message access-desk sends them,
+ * never through a link in an email (a link that "confirms" is what a phishing email would carry). The old IAM
+ * user goes once they confirm; the date is when an admin may remove it without waiting.
  */
 import { configurePrompts, exampleProfile, loginCommand, type SsoCliSettings } from './cli-steps.js';
 import { code, codeBlock, escapeHtml, link, page } from './html.js';
@@ -11,8 +13,10 @@ export interface MigrationEmailInput extends SsoCliSettings {
   displayName: string;
   /** Their Identity Center user name. */
   userName: string;
-  /** When the old IAM user's access keys will be removed. */
-  keysRemovedOn: Date;
+  /** The legacy IAM user that goes once they confirm. */
+  iamUserName: string;
+  /** The day to confirm by: after it, an admin may remove the IAM user without waiting. */
+  confirmBy: Date;
   helpAddress: string;
 }
 
@@ -24,9 +28,16 @@ export function formatDay(date: Date): string {
   return `${part({ weekday: 'long' })} ${date.getUTCDate()} ${part({ month: 'long' })} ${date.getUTCFullYear()}`;
 }
 
+/** How to confirm: in Slack, with no link in the email to press (so a look-alike email cannot borrow it). */
+const CONFIRM =
+  'Once single sign-on works for you, say so in Slack: access-desk has sent you a direct message there. Press "SSO works for me" on it, or "I need help" if something does not work. This email has no link to confirm with, and we will never ask you to confirm through one.';
+
+const byDay = (day: string): string =>
+  `Please confirm by ${day}: after that, an admin may remove your old IAM user without waiting.`;
+
 export function renderMigrationEmail(input: MigrationEmailInput): RenderedEmail {
-  const day = formatDay(input.keysRemovedOn);
-  const subject = `Action needed: move to AWS single sign-on before ${day}`;
+  const day = formatDay(input.confirmBy);
+  const subject = `Action needed: move to AWS single sign-on by ${day}`;
   const prompts = configurePrompts(input);
   const why =
     'Long-lived IAM access keys can leak and keep working for years. With IAM Identity Center you sign in with your work account, get short-lived credentials, and leave nothing on disk that outlives a session.';
@@ -36,7 +47,7 @@ export function renderMigrationEmail(input: MigrationEmailInput): RenderedEmail 
     '',
     `Why: ${why}`,
     '',
-    `Your old IAM access keys will be removed on ${day}. Anything that still uses them (scripts, ~/.aws/credentials) will stop working then.`,
+    `Your old IAM user (${input.iamUserName}) and its access keys will be removed once you confirm that single sign-on works for you. Anything that still uses them (scripts, ~/.aws/credentials) will stop working then.`,
     '',
     'Sign in through the AWS access portal instead:',
     `  Portal:    ${input.startUrl}`,
@@ -50,6 +61,8 @@ export function renderMigrationEmail(input: MigrationEmailInput): RenderedEmail 
     '',
     'Then remove the old keys from ~/.aws/credentials.',
     '',
+    `${CONFIRM} ${byDay(day)}`,
+    '',
     `Questions? Write to ${input.helpAddress}.`,
     '',
     `${input.organisation} platform team`,
@@ -58,7 +71,7 @@ export function renderMigrationEmail(input: MigrationEmailInput): RenderedEmail 
   const body = [
     `<p>Hello ${escapeHtml(input.displayName)},</p>`,
     `<p><strong>Why:</strong> ${escapeHtml(why)}</p>`,
-    `<p><strong>Your old IAM access keys will be removed on ${escapeHtml(day)}.</strong> Anything that still uses them (scripts, ${code('~/.aws/credentials')}) will stop working then.</p>`,
+    `<p><strong>Your old IAM user (${code(input.iamUserName)}) and its access keys will be removed once you confirm that single sign-on works for you.</strong> Anything that still uses them (scripts, ${code('~/.aws/credentials')}) will stop working then.</p>`,
     '<p>Sign in through the AWS access portal instead:</p>',
     '<table>',
     `<tr><td>Portal</td><td>${link(input.startUrl)}</td></tr>`,
@@ -69,6 +82,7 @@ export function renderMigrationEmail(input: MigrationEmailInput): RenderedEmail 
     `<p>then pick the account and role, name the profile (for example ${code(exampleProfile(input.sessionName))}), and sign in with:</p>`,
     codeBlock([loginCommand(input)]),
     `<p>Then remove the old keys from ${code('~/.aws/credentials')}.</p>`,
+    `<p><strong>${escapeHtml(CONFIRM)}</strong> ${escapeHtml(byDay(day))}</p>`,
     `<p>Questions? Write to ${escapeHtml(input.helpAddress)}.</p>`,
     `<p>${escapeHtml(input.organisation)} platform team</p>`,
   ].join('\n');

@@ -4,13 +4,16 @@
  */
 import type http from 'node:http';
 import { z } from 'zod';
+import { applicationsView } from './applications.js';
+import { handleActivityControl } from './control-activity.js';
 import { defaultFaults, type FaultSettings } from './faults.js';
 import { parseSeed, SeedError } from './seed.js';
 import type { RunningEmulator } from './server.js';
 import { findSession, listSessions, openSession } from './sessions.js';
 import type { EmulatorState } from './state.js';
+import { lastSignIns, signInsView } from './trail.js';
 
-const serviceName = z.enum(['identitystore', 'sso-admin', 'sesv2', 'iam']);
+const serviceName = z.enum(['identitystore', 'sso-admin', 'sesv2', 'iam', 'cloudtrail']);
 const faultPatch = z
   .object({
     latencyMs: z.number().int().min(0).max(60_000),
@@ -100,6 +103,7 @@ export function snapshot(state: EmulatorState) {
     userList.push(principalName('GROUP', m.GroupId));
     groupsOf.set(m.UserId, userList);
   }
+  const lastSignInOf = lastSignIns(state);
   return {
     instance: state.instance,
     accounts: [...state.accounts.values()],
@@ -112,6 +116,8 @@ export function snapshot(state: EmulatorState) {
       UserId: u.UserId,
       UserName: u.UserName,
       ...u.attributes,
+      UserStatus: u.UserStatus ?? 'ENABLED',
+      lastSignIn: lastSignInOf.get(u.UserId) ?? null,
       groups: groupsOf.get(u.UserId) ?? [],
     })),
     assignments: [...state.assignments.values()].map((a) => ({
@@ -128,6 +134,8 @@ export function snapshot(state: EmulatorState) {
     sessions: listSessions(state),
     legacyIamUsers: [...state.iamUsers.values()],
     verifiedIdentities: [...state.verifiedIdentities],
+    applications: applicationsView(state),
+    signIns: signInsView(state),
   };
 }
 
@@ -141,6 +149,8 @@ export async function handleControl(
   await Promise.resolve();
   const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/$/, '')}`;
   const json = (): unknown => (body.length === 0 ? {} : JSON.parse(body.toString('utf8')));
+  const activity = handleActivityControl(emulator, route, body);
+  if (activity !== undefined) return send(res, activity.status, activity.body);
   const oneSession = /^GET \/_emulator\/sessions\/([^/]+)$/.exec(route);
   if (oneSession !== null) {
     const session = findSession(emulator.state, decodeURIComponent(oneSession[1]!));
@@ -215,7 +225,7 @@ export async function handleControl(
     }
     default:
       return send(res, 404, {
-        message: `No control route ${route}. Try GET /_emulator/state, /_emulator/mailbox, /_emulator/calls, /_emulator/faults, /_emulator/sessions.`,
+        message: `No control route ${route}. Try GET /_emulator/state, /_emulator/mailbox, /_emulator/calls, /_emulator/faults, /_emulator/sessions, /_emulator/sign-ins, /_emulator/applications; PATCH /_emulator/users/<userName>.`,
       });
   }
 }

@@ -1,5 +1,5 @@
 /** Fault injection: what the emulator does wrong on purpose, switched through the control endpoint or in process. */
-export type ServiceName = 'identitystore' | 'sso-admin' | 'sesv2' | 'iam';
+export type ServiceName = 'identitystore' | 'sso-admin' | 'sesv2' | 'iam' | 'cloudtrail';
 
 export interface ErrorFault {
   /** Which calls it hits; absent means any. */

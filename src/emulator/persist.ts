@@ -2,10 +2,13 @@
  * The emulated organisation saved to a file and read back, whole: users, groups and memberships with their
  * ids, assignments, what is provisioned (with the inline policy each account carries), inline policies, every
  * assignment and provisioning request (so a request id asked about after a restart still answers), sessions,
- * the mailbox and the legacy IAM users. The sandbox uses it so that its organisation survives a restart
+ * the mailbox, the legacy IAM users, CloudTrail's sign-in events and the applications with their assignments
+ * (users keep their UserStatus). The sandbox uses it so that its organisation survives a restart
  * together with the bot's ledger, which names these ids. Parts added later are optional when read, so a file
  * saved before them still reads.
  */
+import { assignApplication, type ApplicationAssignment, type StoredApplication } from './applications.js';
+import type { TrailEvent } from './trail.js';
 import {
   EmulatorState,
   type AssignmentOperation,
@@ -74,6 +77,9 @@ export function serializeState(state: EmulatorState): string {
     ),
     permissionSetProvisionings: [...state.permissionSetProvisionings.values()],
     sessions: [...state.sessions.values()],
+    trailEvents: state.trailEvents,
+    applications: [...state.applications.values()],
+    applicationAssignments: [...state.applicationAssignments.values()],
   };
   for (const name of MAPS) saved[name] = state[name];
   return JSON.stringify(encode(saved));
@@ -118,6 +124,11 @@ export function deserializeState(text: string, clock?: EmulatorClock): EmulatorS
   }
   for (const session of optionalList<StoredSession>(saved, 'sessions'))
     state.sessions.set(session.sessionId, session);
+  state.trailEvents.push(...optionalList<TrailEvent>(saved, 'trailEvents'));
+  for (const app of optionalList<StoredApplication>(saved, 'applications'))
+    state.applications.set(app.ApplicationArn, app);
+  for (const a of optionalList<ApplicationAssignment>(saved, 'applicationAssignments'))
+    assignApplication(state, a);
   return state;
 }
 

@@ -10,6 +10,8 @@ export interface RateLimitSettings {
   maxCreateAssignmentsInProgress: number;
   /** SES v2 and IAM, each service together; AWS's are account-specific, these are generous. */
   otherPerSecond: number;
+  /** CloudTrail LookupEvents, per account and region (AWS: 2, not raisable). */
+  cloudTrailLookupsPerSecond: number;
 }
 
 export const awsRateLimits = (): RateLimitSettings => ({
@@ -17,6 +19,7 @@ export const awsRateLimits = (): RateLimitSettings => ({
   identityStorePerApiPerSecond: 20,
   maxCreateAssignmentsInProgress: 15,
   otherPerSecond: 50,
+  cloudTrailLookupsPerSecond: 2,
 });
 
 /** A token bucket that holds one second's worth of requests, refilled continuously. */
@@ -44,15 +47,17 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   constructor(readonly settings: RateLimitSettings | undefined) {}
 
-  /** False when the call must be answered with ThrottlingException. */
-  admit(service: ServiceName, operation: string, now: number): boolean {
+  /** False when the call must be answered with ThrottlingException. `region`: the one the call was signed for. */
+  admit(service: ServiceName, operation: string, now: number, region = ''): boolean {
     if (this.settings === undefined) return true;
     const [key, rate] =
       service === 'sso-admin'
         ? ['sso-admin', this.settings.ssoAdminPerSecond]
         : service === 'identitystore'
           ? [`identitystore:${operation}`, this.settings.identityStorePerApiPerSecond]
-          : [service, this.settings.otherPerSecond];
+          : service === 'cloudtrail'
+            ? [`cloudtrail:${region}`, this.settings.cloudTrailLookupsPerSecond]
+            : [service, this.settings.otherPerSecond];
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
       bucket = new Bucket(rate, now);

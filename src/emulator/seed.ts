@@ -1,12 +1,20 @@
 /**
- * Seeding the emulated organisation from a YAML file: instance, accounts, permission sets, groups, people,
- * memberships, assignments, legacy IAM users and verified SES senders.
+ * Seeding the emulated organisation from a YAML file: instance, accounts, permission sets, groups, people (with
+ * their status and last sign-in), memberships, assignments, sign-ins, applications, legacy IAM users and verified
+ * SES senders.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ids } from './ids.js';
+import {
+  applicationSeed,
+  applyActivitySeed,
+  crossCheckActivity,
+  signInSeed,
+  userActivityFields,
+} from './seed-activity.js';
 import type { EmulatorState, IamUser, Instance, PrincipalType } from './state.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
@@ -82,6 +90,7 @@ const seedSchema = z
             email: z.string().email().optional(),
             title: z.string().optional(),
             groups: z.array(z.string()).default([]),
+            ...userActivityFields,
           })
           .strict(),
       )
@@ -137,6 +146,10 @@ const seedSchema = z
       .object({ verifiedIdentities: z.array(z.string()).default([]) })
       .strict()
       .default({ verifiedIdentities: [] }),
+    /** Sign-ins besides each user's lastSignInDaysAgo (src/emulator/seed-activity.ts). */
+    signIns: z.array(signInSeed).default([]),
+    /** Application instances and who is assigned to them. */
+    applications: z.array(applicationSeed).default([]),
   })
   .strict();
 
@@ -208,6 +221,7 @@ function crossCheck(seed: Seed): string[] {
       problems.push(`users[${i}].userName: "${u.userName}" is there twice`);
     names.add(u.userName.toLowerCase());
   });
+  problems.push(...crossCheckActivity(seed, users, groups));
   return problems;
 }
 
@@ -306,6 +320,7 @@ export function applySeed(state: EmulatorState, seed: Seed): void {
       state.markProvisioned(target.PermissionSetArn, target.AccountId);
     }
   }
+  applyActivitySeed(state, seed, userIds, groupIds);
   for (const u of seed.legacyIamUsers) state.iamUsers.set(u.userName, legacyUser(state, u, now));
   for (const identity of seed.ses.verifiedIdentities) state.verifiedIdentities.add(identity);
 }

@@ -1,6 +1,7 @@
 /**
- * The local Identity Center: one HTTP server on loopback that answers identitystore and sso-admin (JSON 1.1),
- * SES v2 (REST-JSON) and IAM (Query) the way AWS does, so the real SDK v3 clients work against it unchanged.
+ * The local Identity Center: one HTTP server on loopback that answers identitystore, sso-admin and CloudTrail
+ * (JSON 1.1), SES v2 (REST-JSON) and IAM (Query) the way AWS does, so the real SDK v3 clients work against it
+ * unchanged.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ import {
   throttling,
   validationError,
   validationMessage,
+  type ValidationProblem,
 } from './errors.js';
 import { defaultFaults, takeErrorFault, type FaultSettings, type ServiceName } from './faults.js';
 import { ids } from './ids.js';
@@ -24,6 +26,7 @@ import { identitystoreModel } from './models/identitystore.js';
 import { ssoAdminModel } from './models/sso-admin.js';
 import { sesv2Model } from './models/sesv2.js';
 import { iamModel } from './models/iam.js';
+import { cloudtrailModel } from './models/cloudtrail.js';
 import { authErrorResponse, type AuthProtocol } from './protocols/auth-errors.js';
 import { jsonErrorBody, jsonNamespace, toJsonValue } from './protocols/json.js';
 import { decodeQueryInput, queryErrorResponse, queryResponse } from './protocols/query.js';
@@ -34,6 +37,7 @@ import { identitystoreHandlers } from './services/identitystore.js';
 import { ssoAdminHandlers } from './services/sso-admin.js';
 import { sesv2Handlers } from './services/sesv2.js';
 import { iamHandlers } from './services/iam.js';
+import { cloudTrailHandlers, refuseInvalidCloudTrail } from './services/cloudtrail.js';
 import type { ServiceHandlers } from './services/types.js';
 import {
   checkAuthorization,
@@ -51,22 +55,50 @@ import { EmulatorState, systemClock, type EmulatorClock } from './state.js';
 import { applySeed, DEFAULT_REGION, exampleSeed, loadSeedFile, seedInstance, type Seed } from './seed.js';
 import { handleControl } from './control.js';
 
-const SERVICES: Record<ServiceName, { model: ServiceModel; handlers: ServiceHandlers }> = {
+const SERVICES: Record<
+  ServiceName,
+  {
+    model: ServiceModel;
+    handlers: ServiceHandlers;
+    /** How the service names a request its contract refuses; ValidationException when absent. */
+    refuseInvalid?: (problems: ValidationProblem[]) => AwsServiceError;
+  }
+> = {
   identitystore: { model: identitystoreModel, handlers: identitystoreHandlers },
   'sso-admin': { model: ssoAdminModel, handlers: ssoAdminHandlers },
   sesv2: { model: sesv2Model, handlers: sesv2Handlers },
   iam: { model: iamModel, handlers: iamHandlers },
+  cloudtrail: {
+    model: cloudtrailModel,
+    handlers: cloudTrailHandlers,
+    refuseInvalid: refuseInvalidCloudTrail,
+  },
 };
 const TARGET_PREFIXES: Record<string, ServiceName> = {
   AWSIdentityStore: 'identitystore',
   SWBExternalService: 'sso-admin',
+  // botocore (the AWS CLI, boto3) sends the long prefix; the SDK v3 sends the short one; AWS takes both.
+  'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': 'cloudtrail',
+  CloudTrail_20131101: 'cloudtrail',
 };
+/** The namespace of each JSON service's error `__type` (the SDK strips it; other clients may not). */
+const ERROR_NAMESPACES: Partial<Record<ServiceName, string>> = {
+  identitystore: 'identitystore',
+  'sso-admin': 'swbexternalservice',
+  cloudtrail: 'cloudtrail.v20131101',
+};
+/** X-Amz-Target is `<prefix>.<Operation>`, and CloudTrail's prefix has dots of its own. */
+function splitTarget(target: string): [prefix: string, operation: string] {
+  const dot = target.lastIndexOf('.');
+  return dot < 0 ? [target, ''] : [target.slice(0, dot), target.slice(dot + 1)];
+}
 /** The name each API's requests are signed for, as the SDK clients and the AWS CLI sign them. */
 const SIGNING_NAMES: Record<ServiceName, SigningName> = {
   identitystore: 'identitystore',
   'sso-admin': 'sso',
   sesv2: 'ses',
   iam: 'iam',
+  cloudtrail: 'cloudtrail',
 };
 const SES_ROUTES = restRoutes(sesv2Model);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -361,7 +393,7 @@ class Emulator implements RunningEmulator {
     requestId: string,
     region: string,
   ): unknown {
-    const { model, handlers } = SERVICES[service];
+    const { model, handlers, refuseInvalid } = SERVICES[service];
     const op = model.operations[operation];
     const handler = handlers[operation];
     if (op === undefined || handler === undefined) {
@@ -378,9 +410,13 @@ class Emulator implements RunningEmulator {
       throw accessDenied(
         fault.message ?? 'User is not authorized to perform this operation (injected fault).',
       );
-    if (!this.limiter.admit(service, operation, this.clock.now())) throw throttling('Rate exceeded');
-    const problems = validateOrEmpty(model, op.input?.shape, input);
-    if (problems !== undefined) throw validationError(problems);
+    if (!this.limiter.admit(service, operation, this.clock.now(), region)) throw throttling('Rate exceeded');
+    const problems = validateInput(model, op.input?.shape, input);
+    if (problems.length > 0) {
+      throw refuseInvalid !== undefined
+        ? refuseInvalid(problems)
+        : validationError(validationMessage(problems));
+    }
     this.state.settle();
     return handler(input, {
       state: this.state,
@@ -399,8 +435,8 @@ class Emulator implements RunningEmulator {
     res: http.ServerResponse,
     region: string,
   ): Promise<void> {
-    const [prefix, operation = ''] = target.split('.');
-    const service = TARGET_PREFIXES[prefix ?? ''];
+    const [prefix, operation] = splitTarget(target);
+    const service = TARGET_PREFIXES[prefix];
     const requestId = ids.requestId();
     const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId };
     if (service === undefined) {
@@ -430,10 +466,7 @@ class Emulator implements RunningEmulator {
       return;
     }
     const wire = toWireError(service, model, result.error);
-    const errorBody = jsonErrorBody(
-      jsonNamespace(service === 'sso-admin' ? 'swbexternalservice' : 'identitystore'),
-      wire,
-    );
+    const errorBody = jsonErrorBody(jsonNamespace(ERROR_NAMESPACES[service] ?? service), wire);
     if (wire.fields.RequestId === undefined && model.shapes[wire.shape]?.members?.RequestId !== undefined) {
       errorBody.RequestId = requestId;
     }
@@ -493,15 +526,6 @@ class Emulator implements RunningEmulator {
   }
 }
 
-function validateOrEmpty(
-  model: ServiceModel,
-  shape: string | undefined,
-  input: Record<string, unknown>,
-): string | undefined {
-  const problems = validateInput(model, shape, input);
-  return problems.length === 0 ? undefined : validationMessage(problems);
-}
-
 /** REST-JSON (SES v2) sends timestamps as ISO 8601 strings. */
 function toIsoDates(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
@@ -522,7 +546,7 @@ type AwsRoute =
 function awsRoute(req: http.IncomingMessage, pathname: string): AwsRoute {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') {
-    return { kind: 'json', protocol: 'json', target, service: TARGET_PREFIXES[target.split('.')[0] ?? ''] };
+    return { kind: 'json', protocol: 'json', target, service: TARGET_PREFIXES[splitTarget(target)[0]] };
   }
   if (pathname.startsWith('/v2/email/'))
     return { kind: 'rest-json', protocol: 'rest-json', service: 'sesv2' };

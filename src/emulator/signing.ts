@@ -30,7 +30,7 @@ export interface SigningRules {
 }
 
 /** The SigV4 signing name each API is signed for: sso-admin signs as `sso`, SES v2 as `ses`. */
-export type SigningName = 'identitystore' | 'sso' | 'ses' | 'iam';
+export type SigningName = 'identitystore' | 'sso' | 'ses' | 'iam' | 'cloudtrail';
 
 /** AWS's four answers to a request it cannot authenticate; each protocol spells them its own way. */
 export type AuthFailure =
@@ -118,7 +118,8 @@ function iamRegions(region: string): string[] {
  * (email.region may differ), so the emulator plays SES in every region, with one set of verified identities.
  */
 function answersIn(service: SigningName, region: string, rules: SigningRules): boolean {
-  if (service === 'ses') return REGION_FORM.test(region);
+  // CloudTrail answers in every region, each with its own history: Identity Center's sign-ins are in its region.
+  if (service === 'ses' || service === 'cloudtrail') return REGION_FORM.test(region);
   if (service === 'iam') return iamRegions(rules.region).includes(region);
   return region === rules.region;
 }

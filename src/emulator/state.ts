@@ -3,6 +3,8 @@
  * the seeder fills it; the control endpoint shows it. Time comes from the injected clock, so that the
  * asynchronous work of sso-admin (assignment provisioning) is settled lazily and deterministically.
  */
+import type { ApplicationAssignment, StoredApplication } from './applications.js';
+import type { TrailEvent } from './trail.js';
 import { ids } from './ids.js';
 
 // ---------- identitystore ----------
@@ -12,6 +14,11 @@ export interface StoredUser {
   UserName: string;
   /** Every other attribute as CreateUser/UpdateUser gave it: Name, DisplayName, Emails, Title, … */
   attributes: Record<string, unknown>;
+  /**
+   * ENABLED when absent. No API sets it (AWS shows it, only the console changes it): the seed's `status` and the
+   * control endpoint's PATCH /_emulator/users/<userName> do.
+   */
+  UserStatus?: 'ENABLED' | 'DISABLED';
 }
 
 export interface StoredGroup {
@@ -240,6 +247,11 @@ export class EmulatorState {
   readonly virtualMfaDevices = new Map<string, IamVirtualMfaDevice>();
   /** Sessions opened through the control endpoint, by sessionId (src/emulator/sessions.ts). */
   readonly sessions = new Map<string, StoredSession>();
+  /** CloudTrail's event history, in the order recorded (src/emulator/trail.ts): sign-ins, for now. */
+  readonly trailEvents: TrailEvent[] = [];
+  /** Application instances by ApplicationArn, and who is assigned to them (src/emulator/applications.ts). */
+  readonly applications = new Map<string, StoredApplication>();
+  readonly applicationAssignments = new Map<string, ApplicationAssignment>();
 
   // Assignments, provisioning and operations change only through the methods below, so that the indexes
   // beside them cannot drift: with thousands of users no handler may scan every assignment or operation.

@@ -6,6 +6,7 @@ import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type CustomRoute } from '@slack/bolt';
 import type { AdminApi } from '../access/admin-api.js';
+import type { BulkOnboardApi } from '../access/bulk-api.js';
 import type { AccessApi } from '../access/api.js';
 import type { ClickApi } from '../access/click-api.js';
 import type { AuditApi } from '../access/audit/api.js';
@@ -25,6 +26,8 @@ export interface SlackAppOptions {
   clicks: ClickApi;
   /** The admins' work (onboard, offboard, role, migrate, Retry). Absent: those answer "not available". */
   admin?: AdminApi;
+  /** Bulk onboarding from a CSV file shared in Slack. Absent: it answers "not available". */
+  bulk?: BulkOnboardApi;
   /** whois, the user listing, my access on the Home tab. Absent: those answer "not available". */
   insight?: InsightApi;
   /** `/access audit`. Absent: it answers "not available". */
@@ -170,6 +173,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     config: options.config,
     logger,
     ...(options.admin !== undefined ? { admin: options.admin } : {}),
+    ...(options.bulk !== undefined ? { bulk: options.bulk } : {}),
     ...(options.audit !== undefined ? { audit: options.audit } : {}),
     ...(options.insight !== undefined ? { insight: options.insight } : {}),
   });

@@ -37,7 +37,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * this value, in this block. Without blocks (an ephemeral message: Slack does not send it back) the block id is
  * all there is to check against, and it was.
  */
-function sitsOnItsSurface(body: ClickBody, button: ClickedButton): boolean {
+export function sitsOnItsSurface(body: ClickBody, button: ClickedButton): boolean {
   const blocks = body.message?.blocks ?? body.view?.blocks;
   if (!Array.isArray(blocks)) return body.message === undefined && body.view === undefined;
   return blocks.some(

@@ -6,9 +6,14 @@
 import type { webApi } from '@slack/bolt';
 import type { Outcome } from '../access/api.js';
 import type { Click, ClickAnswers } from '../access/click-api.js';
+import type { MigrationDone } from '../access/migration-api.js';
+import type { WelcomeResent } from '../access/people-api.js';
 import type { RequestView } from '../access/notifier.js';
 import type { Logger } from '../log.js';
 import { clickAnswer } from './blocks/click-answer.js';
+import type { SlackMessage } from './blocks/kit.js';
+import { migrationAnswer } from './blocks/migration.js';
+import { welcomeAnswer } from './blocks/user-update-text.js';
 import { directMessage, postToResponseUrl } from './listeners/tell.js';
 
 export class SlackClickAnswers implements ClickAnswers {
@@ -21,6 +26,18 @@ export class SlackClickAnswers implements ClickAnswers {
   async answer(click: Click, outcome: Outcome<RequestView>): Promise<void> {
     const msg = clickAnswer(click, outcome);
     if (msg === undefined) return;
+    await this.tell(click, msg);
+  }
+
+  answerMigration(click: Click, outcome: Outcome<MigrationDone>): Promise<void> {
+    return this.tell(click, migrationAnswer(outcome));
+  }
+
+  answerWelcome(click: Click, outcome: Outcome<WelcomeResent>): Promise<void> {
+    return this.tell(click, welcomeAnswer(outcome));
+  }
+
+  private async tell(click: Click, msg: SlackMessage): Promise<void> {
     if (click.responseUrl !== undefined) {
       try {
         await postToResponseUrl(click.responseUrl, msg);

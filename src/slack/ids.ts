@@ -28,6 +28,20 @@ export const ACTION = {
   /** The user listing's pager: each button's value is the page it shows, nothing else. */
   usersPrevious: 'users_previous_page',
   usersNext: 'users_next_page',
+  /** On the onboarding form: turns it into the form for a CSV file of several people. */
+  bulkOnboardFile: 'bulk_onboard_file',
+  /** The CSV file input of that form. */
+  pickCsvFile: 'pick_csv_file',
+  /** On a bulk onboarding's preview message: asks for approval (the block names the file and its digest). */
+  bulkOnboardSubmit: 'bulk_onboard_submit',
+  /**
+   * On the audit's summary, one per inactive user: opens the offboarding preview for the user its value names
+   * (admins only; the preview changes nothing, and submitting it asks for approval like `/access offboard`).
+   */
+  auditOffboard: 'audit_offboard_user',
+  /** On the person's migration message: only they may press these (the value is the migration's id). */
+  migrationConfirm: 'migration_sso_works',
+  migrationHelp: 'migration_need_help',
 } as const;
 
 export const CALLBACK = {
@@ -37,6 +51,13 @@ export const CALLBACK = {
   onboardModal: 'onboard_modal',
   offboardModal: 'offboard_modal',
   roleChangeModal: 'role_change_modal',
+  /** Bulk onboarding: the CSV file and a reason, then the preview whose submission asks for approval. */
+  bulkOnboardModal: 'bulk_onboard_modal',
+  bulkOnboardPreview: 'bulk_onboard_preview',
+  /** `/access group add|remove`: the preview of what the group carries, with the reason. */
+  groupChangeModal: 'group_change_modal',
+  /** `/access user update`: names and primary email, prefilled from Identity Center. */
+  userUpdateModal: 'user_update_modal',
 } as const;
 
 /** Block ids of modal inputs: `ack({ response_action: 'errors' })` names fields by these. */
@@ -59,6 +80,7 @@ export const BLOCK = {
   startDate: 'start_date',
   note: 'note',
   legacyCleanup: 'legacy_cleanup',
+  csvFile: 'csv_file',
 } as const;
 
 /** The value of the legacy clean-up checkbox's one option. */
@@ -91,3 +113,10 @@ export function requestIdOfExtendBlock(blockId: string): string | undefined {
   const [requestId] = blockId.slice(EXTEND_BLOCK_PREFIX.length).split(':');
   return requestId === '' ? undefined : requestId;
 }
+
+/**
+ * The migration message's buttons sit in a block that names the migration (`migration:<id>`); a click acts only
+ * when the button's value is that same migration (src/slack/migration-click.ts).
+ */
+export const MIGRATION_BLOCK_PREFIX = 'migration:';
+export const migrationBlockId = (migrationId: string): string => `${MIGRATION_BLOCK_PREFIX}${migrationId}`;

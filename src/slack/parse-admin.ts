@@ -1,6 +1,6 @@
 /**
- * The admins' `/access` subcommands: `onboard [email]`, `offboard <email|@user>`, `role <email|@user> <role>`
- * and `migrate <email>`. Pure, like parse.ts: the person and the role are read and checked here; whether the
+ * The admins' `/access` subcommands: `onboard [email]`, `offboard <email|@user>` and `role <email|@user> <role>`
+ * (`migrate` is parse-migrate.ts). Pure, like parse.ts: the person and the role are read and checked here; whether the
  * person exists, and whether the caller is an admin, is the admin service's to say.
  */
 import { didYouMean, resolveName } from '../domain/names.js';
@@ -109,16 +109,4 @@ export function parseRoleArgs(args: string, roles?: readonly string[]): AdminPar
   const role = checkRole(roleWord, roles);
   if (!role.ok) return { kind: 'error', message: role.message };
   return { kind: 'complete', input: { who: who.who, role: role.role } };
-}
-
-export function parseMigrateArgs(args: string): AdminParsed<{ email: string }> {
-  const [first, ...extra] = words(args);
-  const ref = first === undefined ? undefined : parsePersonRef(first);
-  if (ref === undefined || 'slackId' in ref || extra.length > 0) {
-    return {
-      kind: 'error',
-      message: withUsage('migrate', 'Give the email of the person who should get the migration email.'),
-    };
-  }
-  return { kind: 'complete', input: { email: ref.email } };
 }

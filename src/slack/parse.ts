@@ -16,7 +16,6 @@ import {
   takeDuration,
 } from './parse-args.js';
 import {
-  parseMigrateArgs,
   parseOffboardArgs,
   parseOnboardArgs,
   parseRoleArgs,
@@ -24,6 +23,9 @@ import {
   type PersonInput,
   type RoleChangeArgs,
 } from './parse-admin.js';
+import { parseGroupArgs, type GroupCommand } from './parse-group.js';
+import { parseMigrateArgs, type MigrateParsed } from './parse-migrate.js';
+import { parseUserArgs, parseWelcomeArgs } from './parse-people.js';
 import { parseUsersArgs, parseWhoisArgs, type UsersArgs, type WhoisArgs } from './parse-insight.js';
 import { parsePersonRef, words } from './slack-text.js';
 import { SUBCOMMAND_NAMES, USAGE, type SubcommandName } from './usage.js';
@@ -59,10 +61,13 @@ export type ParsedCommand =
   | { subcommand: 'onboard'; result: Parsed<never, OnboardPrefill> }
   | { subcommand: 'offboard'; result: Parsed<PersonInput> }
   | { subcommand: 'role'; result: Parsed<RoleChangeArgs> }
-  | { subcommand: 'migrate'; result: Parsed<{ email: string }> }
+  | { subcommand: 'migrate'; result: MigrateParsed }
   | { subcommand: 'whois'; result: Parsed<WhoisArgs> }
   | { subcommand: 'users'; result: Parsed<UsersArgs> }
   | { subcommand: 'audit'; result: Parsed<{ channelOnly: true }> }
+  | { subcommand: 'group'; result: Parsed<GroupCommand> }
+  | { subcommand: 'user'; result: Parsed<PersonInput> }
+  | { subcommand: 'welcome'; result: Parsed<PersonInput> }
   | { subcommand: 'unknown'; message: string };
 
 type SubcommandParser = (args: string, ctx: ParseContext) => ParsedCommand;
@@ -206,6 +211,9 @@ const ROUTES: Readonly<Record<SubcommandName, SubcommandParser>> = {
         ? { kind: 'complete', input: { channelOnly: true } }
         : { kind: 'error', message: withUsage('audit', 'The audit takes no arguments: it covers everyone.') },
   }),
+  group: (args) => ({ subcommand: 'group', result: parseGroupArgs(args) }),
+  user: (args) => ({ subcommand: 'user', result: parseUserArgs(args) }),
+  welcome: (args) => ({ subcommand: 'welcome', result: parseWelcomeArgs(args) }),
   help: () => ({ subcommand: 'help' }),
 };
 

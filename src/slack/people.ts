@@ -20,6 +20,18 @@ export class SlackPeopleDirectory implements SlackPeople {
     }
   }
 
+  async slackUserIdByEmail(email: string): Promise<string | undefined> {
+    try {
+      const answer = await this.client.users.lookupByEmail({ email });
+      const user = answer.user;
+      if (user?.id === undefined || user.deleted === true || user.is_bot === true) return undefined;
+      return user.id;
+    } catch (err) {
+      if (slackErrorCode(err) === 'users_not_found') return undefined;
+      throw err;
+    }
+  }
+
   async usergroupMembers(usergroupId: string): Promise<string[]> {
     const answer = await this.client.usergroups.users.list({ usergroup: usergroupId });
     return answer.users ?? [];

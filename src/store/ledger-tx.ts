@@ -15,10 +15,17 @@ import type {
   SessionDenialQuery,
   SessionDenialRecord,
 } from '../access/ledger.js';
+import type {
+  LegacyMigrationPatch,
+  LegacyMigrationQuery,
+  LegacyMigrationRecord,
+  LegacyMigrationUnset,
+} from '../access/legacy-migrations.js';
 import type { GrantStatus, RequestStatus } from '../domain/request.js';
 import * as audit from './audit.js';
 import * as grants from './grants.js';
 import * as jobs from './jobs.js';
+import * as legacyMigrations from './legacy-migrations.js';
 import * as requests from './requests.js';
 import * as sessionDenials from './session-denials.js';
 import type { SqlDialectName } from './dialect.js';
@@ -128,5 +135,25 @@ export class SqlLedgerTx implements LedgerTx {
 
   updateSessionDenial(id: string, patch: Parameters<LedgerTx['updateSessionDenial']>[1]): Promise<void> {
     return sessionDenials.updateSessionDenial(this.db(), id, patch);
+  }
+
+  insertLegacyMigration(migration: LegacyMigrationRecord): Promise<boolean> {
+    return legacyMigrations.insertLegacyMigration(this.db(), migration);
+  }
+
+  getLegacyMigration(id: string): Promise<LegacyMigrationRecord | undefined> {
+    return legacyMigrations.getLegacyMigration(this.db(), id);
+  }
+
+  findLegacyMigrations(query: LegacyMigrationQuery): Promise<LegacyMigrationRecord[]> {
+    return legacyMigrations.findLegacyMigrations(this.db(), query);
+  }
+
+  updateLegacyMigration(
+    id: string,
+    patch: LegacyMigrationPatch,
+    unlessSet?: LegacyMigrationUnset,
+  ): Promise<boolean> {
+    return legacyMigrations.updateLegacyMigration(this.db(), id, patch, unlessSet);
   }
 }

@@ -158,6 +158,32 @@ export interface SessionDenialsTable {
   created_at: IsoTime;
 }
 
+/** Legacy IAM users moving to single sign-on (src/access/admin/migration.ts). */
+export interface LegacyMigrationsTable {
+  id: string;
+  click_id: string | null;
+  email: string;
+  user_id: string;
+  user_name: string;
+  display_name: string;
+  slack_user_id: string;
+  iam_user_name: string;
+  started_by: string;
+  started_at: IsoTime;
+  confirm_by: IsoTime;
+  emailed_at: IsoTime | null;
+  message_id: string | null;
+  email_failure: string | null;
+  dm_channel: string | null;
+  dm_ts: string | null;
+  confirmed_by: string | null;
+  confirmed_at: IsoTime | null;
+  help_asked_by: string | null;
+  help_asked_at: IsoTime | null;
+  help_told_at: IsoTime | null;
+  removal_request_id: string | null;
+}
+
 export interface Database {
   requests: RequestsTable;
   request_approvers: RequestApproversTable;
@@ -168,4 +194,5 @@ export interface Database {
   identities: IdentitiesTable;
   replicas: ReplicasTable;
   session_denials: SessionDenialsTable;
+  legacy_migrations: LegacyMigrationsTable;
 }

@@ -109,6 +109,7 @@ describe('offboarding', () => {
       'unassign',
       'unassign',
       'unassign',
+      'remove_application',
       'leave_group',
       'leave_group',
       'legacy_iam_cleanup',

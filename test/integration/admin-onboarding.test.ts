@@ -150,7 +150,7 @@ describe('who may onboard, and who approves it', () => {
       ok: false,
       code: 'not_admin',
     });
-    expect(await h.admin.sendMigrationEmail(PEOPLE.sam, 'bruno.costa@example.com')).toMatchObject({
+    expect(await h.admin.startMigration(PEOPLE.sam, 'bruno.costa@example.com')).toMatchObject({
       ok: false,
       code: 'not_admin',
     });

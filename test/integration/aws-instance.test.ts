@@ -4,6 +4,7 @@
  */
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,7 @@ describe('describeInstance', () => {
       ssoAdmin: new SSOAdminClient(common),
       ses: new SESv2Client(common),
       iam: new IAMClient(common),
+      cloudTrail: new CloudTrailClient(common),
     };
     const a = adapter({ instanceArn: INSTANCE, identityStoreId: STORE }, clients);
     const described = await a.describeInstance();

@@ -208,9 +208,8 @@ describe('identitystore users', () => {
     expect(await failure(userIdByEmail('linus@example.com'))).toBeInstanceOf(ResourceNotFoundException);
   });
 
-  it('lets a user take a new user name but not one another user holds, leaving the user unchanged', async () => {
+  it('refuses to change a user name, which Identity Center keeps immutable, and changes nothing else of that update', async () => {
     const userId = await createUser('ken');
-    await createUser('dennis');
     const error = await failure(
       client.send(
         new UpdateUserCommand({
@@ -218,35 +217,39 @@ describe('identitystore users', () => {
           UserId: userId,
           Operations: [
             { AttributePath: 'displayName', AttributeValue: 'Changed' },
-            { AttributePath: 'userName', AttributeValue: 'DENNIS' },
+            { AttributePath: 'userName', AttributeValue: 'ken.thompson' },
           ],
         }),
       ),
     );
-    expect(error).toBeInstanceOf(ConflictException);
-    expect(error).toMatchObject({ Reason: 'UNIQUENESS_CONSTRAINT_VIOLATION' });
+    expect(error).toBeInstanceOf(ValidationException);
+    expect((error as Error).message).toMatch(/UserName is immutable/);
     const unchanged = await client.send(
       new DescribeUserCommand({ IdentityStoreId: storeId, UserId: userId }),
     );
     expect(unchanged).toMatchObject({ UserName: 'ken', DisplayName: 'ken Display' });
+  });
 
-    await client.send(
-      new UpdateUserCommand({
-        IdentityStoreId: storeId,
-        UserId: userId,
-        Operations: [{ AttributePath: 'userName', AttributeValue: 'ken.thompson' }],
-      }),
+  it('refuses an empty email list, an email without a value and a name with control characters, changing nothing', async () => {
+    const userId = await createUser('grace', 'grace@example.com');
+    const update = (op: { AttributePath: string; AttributeValue?: unknown }) =>
+      failure(
+        client.send(
+          new UpdateUserCommand({
+            IdentityStoreId: storeId,
+            UserId: userId,
+            Operations: [op as { AttributePath: string; AttributeValue: never }],
+          }),
+        ),
+      );
+    expect(await update({ AttributePath: 'emails', AttributeValue: [] })).toBeInstanceOf(ValidationException);
+    expect(await update({ AttributePath: 'emails', AttributeValue: [{ type: 'work' }] })).toBeInstanceOf(
+      ValidationException,
     );
-    const byNewName = await client.send(
-      new GetUserIdCommand({
-        IdentityStoreId: storeId,
-        AlternateIdentifier: {
-          UniqueAttribute: { AttributePath: 'userName', AttributeValue: 'ken.thompson' },
-        },
-      }),
+    expect(await update({ AttributePath: 'name.givenName', AttributeValue: 'Gr\u0007ace' })).toBeInstanceOf(
+      ValidationException,
     );
-    expect(byNewName.UserId).toBe(userId);
-    expect(await createUser('ken', 'ken.again@example.com')).not.toBe(userId);
+    expect(await userIdByEmail('grace@example.com')).toBe(userId);
   });
 
   it('refuses an update to an attribute path it does not know, and an email another user has', async () => {
@@ -272,6 +275,8 @@ describe('identitystore users', () => {
       ),
     );
     expect(takenEmail).toBeInstanceOf(ConflictException);
+    expect(takenEmail).toMatchObject({ Reason: 'UNIQUENESS_CONSTRAINT_VIOLATION' });
+    expect(await userIdByEmail('frances@example.com')).not.toBe(userId);
   });
 
   it('deletes a user with their memberships, and answers ResourceNotFoundException when deleted again', async () => {

@@ -13,7 +13,14 @@ import type {
   RoleChangePreview,
 } from '../../src/access/admin-api.js';
 import type { Outcome } from '../../src/access/api.js';
+import type { GroupChangePreview, GroupListing } from '../../src/access/group-api.js';
 import type { RequestView } from '../../src/access/notifier.js';
+import type { UserUpdatePreview, WelcomeResent } from '../../src/access/people-api.js';
+import type {
+  LegacyMigrationRecord,
+  MigrationDone,
+  WaitingMigration,
+} from '../../src/access/migration-api.js';
 import type { SlackApp } from '../../src/slack/app.js';
 import { ACTION, BLOCK, CALLBACK, LEGACY_CLEANUP_VALUE } from '../../src/slack/ids.js';
 import { FakeAccess } from '../support/fake-access.js';
@@ -50,6 +57,30 @@ interface Call {
 
 const refused = (code: 'not_admin' | 'not_found', message: string) =>
   Promise.resolve({ ok: false as const, code, message });
+
+const startedMigration = (email: string, admin: string): LegacyMigrationRecord => ({
+  id: 'M-0000TEST',
+  clickId: null,
+  email,
+  userId: 'user-1',
+  userName: email,
+  displayName: 'Sam Dev',
+  slackUserId: REQUESTER,
+  iamUserName: email,
+  startedBy: admin,
+  startedAt: new Date('2026-12-08T09:00:00Z'),
+  confirmBy: new Date('2026-12-22T09:00:00Z'),
+  emailedAt: new Date('2026-12-08T09:00:00Z'),
+  messageId: 'ses-0001',
+  emailFailure: null,
+  dm: { channel: 'D0000SAM', ts: '1.0001' },
+  confirmedBy: null,
+  confirmedAt: null,
+  helpAskedBy: null,
+  helpAskedAt: null,
+  helpToldAt: null,
+  removalRequestId: null,
+});
 
 /** The admin service as the Slack layer sees it: records calls; only ADMIN may act; EXISTING already exists. */
 class FakeAdmin implements AdminApi {
@@ -118,12 +149,59 @@ class FakeAdmin implements AdminApi {
     }
     return { ok: true, value: adminRequestView('offboard', { status: 'provisioning' }) };
   }
-  async sendMigrationEmail(
-    admin: string,
-    email: string,
-  ): Promise<Outcome<{ messageId: string; to: string }>> {
-    if (!(await this.gate('sendMigrationEmail', admin, email))) return refused('not_admin', 'Only admins.');
-    return { ok: true, value: { messageId: 'ses-0001', to: email } };
+  // The migration is tested end to end (test/e2e/migration.test.ts): here only the command's way to it.
+  async startMigration(admin: string, who: string, clickId?: string): Promise<Outcome<MigrationDone>> {
+    if (!(await this.gate('startMigration', admin, who, clickId)))
+      return refused('not_admin', 'Only admins.');
+    return { ok: true, value: { kind: 'started', migration: startedMigration(who, admin) } };
+  }
+  async confirmMigration(input: {
+    migrationId: string;
+    slackUserId: string;
+  }): Promise<Outcome<MigrationDone>> {
+    await this.gate('confirmMigration', input.slackUserId, input);
+    return refused('not_found', 'No migrations here.');
+  }
+  async askForHelp(input: { migrationId: string; slackUserId: string }): Promise<Outcome<MigrationDone>> {
+    await this.gate('askForHelp', input.slackUserId, input);
+    return refused('not_found', 'No migrations here.');
+  }
+  async requestLegacyRemoval(admin: string, input: unknown): Promise<Outcome<RequestView>> {
+    if (!(await this.gate('requestLegacyRemoval', admin, input))) return refused('not_admin', 'Only admins.');
+    return refused('not_found', 'No migrations here.');
+  }
+  async waitingMigrations(admin: string): Promise<Outcome<WaitingMigration[]>> {
+    if (!(await this.gate('waitingMigrations', admin))) return refused('not_admin', 'Only admins.');
+    return { ok: true, value: [] };
+  }
+  // Group work is tested end to end (test/e2e/admin-groups.test.ts): here it only keeps the shape of AdminApi.
+  async previewGroupChange(admin: string, input: unknown): Promise<Outcome<GroupChangePreview>> {
+    if (!(await this.gate('previewGroupChange', admin, input))) return refused('not_admin', 'Only admins.');
+    return refused('not_found', 'No groups here.');
+  }
+  async submitGroupChange(admin: string, input: unknown): Promise<Outcome<RequestView>> {
+    if (!(await this.gate('submitGroupChange', admin, input))) return refused('not_admin', 'Only admins.');
+    return refused('not_found', 'No groups here.');
+  }
+  async listGroups(slackId: string): Promise<Outcome<GroupListing>> {
+    await this.gate('listGroups', slackId);
+    return { ok: true, value: { kind: 'all', groups: [], more: [] } };
+  }
+  async submitGroupCreate(admin: string, input: unknown): Promise<Outcome<RequestView>> {
+    if (!(await this.gate('submitGroupCreate', admin, input))) return refused('not_admin', 'Only admins.');
+    return refused('not_found', 'No groups here.');
+  }
+  async previewUserUpdate(admin: string, who: string): Promise<Outcome<UserUpdatePreview>> {
+    await this.gate('previewUserUpdate', admin, who);
+    return refused('not_admin', 'Only admins.');
+  }
+  async submitUserUpdate(admin: string, input: unknown): Promise<Outcome<RequestView>> {
+    await this.gate('submitUserUpdate', admin, input);
+    return refused('not_admin', 'Only admins.');
+  }
+  async resendWelcome(admin: string, who: string): Promise<Outcome<WelcomeResent>> {
+    await this.gate('resendWelcome', admin, who);
+    return refused('not_admin', 'Only admins.');
   }
 }
 
@@ -368,16 +446,24 @@ describe('/access role', () => {
 });
 
 describe('/access migrate', () => {
-  it('sends the email and says who it went to', async () => {
+  it('runs as a recorded click and says whom the email went to', async () => {
     await command('migrate sam.dev@example.com', 'migrate');
     const response = await waitForResponse(fake, 'migrate');
-    expect(admin.callsTo('sendMigrationEmail')).toEqual([
-      { method: 'sendMigrationEmail', args: [ADMIN, 'sam.dev@example.com'] },
+    expect(admin.callsTo('startMigration')).toEqual([
+      { method: 'startMigration', args: [ADMIN, 'sam.dev@example.com', expect.any(String)] },
     ]);
     expect(response.body).toMatchObject({ response_type: 'ephemeral' });
     expect(String(response.body.text)).toContain(
       'Sent the IAM-to-SSO migration email to sam.dev@example.com',
     );
+  });
+
+  it('with no one named, lists who is waiting, privately', async () => {
+    await command('migrate', 'migrate-list');
+    const response = await waitForResponse(fake, 'migrate-list');
+    expect(admin.callsTo('waitingMigrations')).toEqual([{ method: 'waitingMigrations', args: [ADMIN] }]);
+    expect(response.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(response.body.text)).toContain('Nobody is waiting');
   });
 });
 

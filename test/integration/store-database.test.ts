@@ -20,6 +20,7 @@ const ALL_MIGRATIONS = [
   '2026-12-07-001-job-rerun',
   '2026-12-07-002-replicas',
   '2026-12-07-003-session-denials',
+  '2026-12-08-001-legacy-migrations',
 ];
 
 describe.each(sharedBackends())('the ledger database on $name', (backend) => {

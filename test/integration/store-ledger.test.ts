@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger, RequestRecord, SessionDenialRecord } from '../../src/access/ledger.js';
+import type { LegacyMigrationRecord } from '../../src/access/legacy-migrations.js';
 import {
   HOUR,
   MINUTE,
@@ -599,6 +600,105 @@ describe.each(backends())('the ledger on $name', (backend) => {
       expect((await ledger.findSessionDenials({ statuses: ['adding'] })).map((d) => d.id)).toEqual(['G-2']);
       expect((await ledger.findSessionDenials({ requestIds: ['R-2'] })).map((d) => d.id)).toEqual(['G-2']);
       expect(await ledger.findSessionDenials({ requestIds: [] })).toEqual([]);
+    });
+  });
+
+  describe('legacy migrations', () => {
+    const migration = (patch: Partial<LegacyMigrationRecord> = {}): LegacyMigrationRecord => ({
+      id: 'M-1',
+      clickId: 'click-1',
+      email: 'bruno.costa@example.com',
+      userId: '906751b6f2-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+      userName: 'bruno.costa@example.com',
+      displayName: 'Bruno Costa',
+      slackUserId: 'U_BRUNO',
+      iamUserName: 'bruno.costa@example.com',
+      startedBy: 'U_ADMIN',
+      startedAt: T0,
+      confirmBy: at(14 * 24 * HOUR),
+      emailedAt: null,
+      messageId: null,
+      emailFailure: null,
+      dm: null,
+      confirmedBy: null,
+      confirmedAt: null,
+      helpAskedBy: null,
+      helpAskedAt: null,
+      helpToldAt: null,
+      removalRequestId: null,
+      ...patch,
+    });
+
+    it('gives back every field of a migration as it was recorded, and one click or id records one', async () => {
+      const full = migration({
+        emailedAt: at(MINUTE),
+        messageId: 'ses-1',
+        emailFailure: 'MessageRejected: not verified',
+        dm: { channel: 'D_BRUNO', ts: '1700000000.000100' },
+        confirmedBy: 'U_BRUNO',
+        confirmedAt: at(HOUR),
+        helpAskedBy: 'U_BRUNO',
+        helpAskedAt: at(2 * MINUTE),
+        helpToldAt: at(3 * MINUTE),
+        removalRequestId: 'R-1',
+      });
+      expect(await ledger.insertLegacyMigration(full)).toBe(true);
+      expect(await ledger.getLegacyMigration('M-1')).toEqual(full);
+      expect(await ledger.insertLegacyMigration(migration({ id: 'M-2' }))).toBe(false);
+      expect(await ledger.insertLegacyMigration(migration({ clickId: 'click-2' }))).toBe(false);
+      expect(await ledger.insertLegacyMigration(migration({ id: 'M-3', clickId: null }))).toBe(true);
+      expect(await ledger.insertLegacyMigration(migration({ id: 'M-4', clickId: null }))).toBe(true);
+      expect(await ledger.getLegacyMigration('M-9')).toBeUndefined();
+    });
+
+    it('finds migrations by email (any case), click and whether the email went, oldest first', async () => {
+      await ledger.insertLegacyMigration(migration({ id: 'M-2', clickId: 'c-2', startedAt: at(HOUR) }));
+      await ledger.insertLegacyMigration(migration({ id: 'M-1', clickId: 'c-1', emailedAt: at(MINUTE) }));
+      await ledger.insertLegacyMigration(
+        migration({ id: 'M-3', clickId: 'c-3', email: 'kim.leaver@example.com', emailedAt: at(MINUTE) }),
+      );
+      const ids = (found: LegacyMigrationRecord[]) => found.map((m) => m.id);
+      expect(ids(await ledger.findLegacyMigrations({ email: 'Bruno.Costa@example.com' }))).toEqual([
+        'M-1',
+        'M-2',
+      ]);
+      expect(ids(await ledger.findLegacyMigrations({ clickId: 'c-2' }))).toEqual(['M-2']);
+      expect(ids(await ledger.findLegacyMigrations({ emailed: true }))).toEqual(['M-1', 'M-3']);
+      expect(ids(await ledger.findLegacyMigrations({ emailed: false }))).toEqual(['M-2']);
+      expect(ids(await ledger.findLegacyMigrations({ limit: 1 }))).toEqual(['M-1']);
+    });
+
+    it('sets a field that must still be empty once, however often it is asked', async () => {
+      await ledger.insertLegacyMigration(migration());
+      const confirm = (by: string) =>
+        ledger.updateLegacyMigration('M-1', { confirmedBy: by, confirmedAt: at(HOUR) }, 'confirmedAt');
+      expect(await confirm('U_BRUNO')).toBe(true);
+      expect(await confirm('U_SOMEONE')).toBe(false);
+      const dm = { channel: 'D_BRUNO', ts: '1.0001' };
+      expect(await ledger.updateLegacyMigration('M-1', { dm }, 'dm')).toBe(true);
+      expect(await ledger.updateLegacyMigration('M-1', { dm: { channel: 'D', ts: '2.0' } }, 'dm')).toBe(
+        false,
+      );
+      expect(await ledger.updateLegacyMigration('M-1', { removalRequestId: 'R-1' })).toBe(true);
+      expect(await ledger.updateLegacyMigration('M-9', { removalRequestId: 'R-1' })).toBe(false);
+      expect(await ledger.getLegacyMigration('M-1')).toMatchObject({
+        confirmedBy: 'U_BRUNO',
+        confirmedAt: at(HOUR),
+        dm,
+        removalRequestId: 'R-1',
+        emailedAt: null,
+      });
+    });
+
+    it('changes a migration inside a transaction only when the transaction commits', async () => {
+      await ledger.insertLegacyMigration(migration());
+      await expect(
+        ledger.transaction(async (tx) => {
+          await tx.updateLegacyMigration('M-1', { emailedAt: at(MINUTE), messageId: 'ses-1' }, 'emailedAt');
+          throw new Error('crash before the commit');
+        }),
+      ).rejects.toThrow('crash before the commit');
+      expect(await ledger.getLegacyMigration('M-1')).toMatchObject({ emailedAt: null, messageId: null });
     });
   });
 });

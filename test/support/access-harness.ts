@@ -9,6 +9,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/server.j
 import { silentLogger } from '../../src/log.js';
 import { createLedger, type SqlLedger } from '../../src/store/index.js';
 import { testCredentials } from './aws-clients.js';
+import { RecordingMigrationMessages } from './migration-messages.js';
 import { FakeSlackPeople, RecordingClickAnswers, RecordingNotifier } from './recording-notifier.js';
 
 export const EXAMPLE_CONFIG_PATH = path.resolve(import.meta.dirname, '../../access-desk.example.yml');
@@ -39,6 +40,8 @@ export interface AccessHarness extends AccessCore {
   ledger: SqlLedger;
   aws: AwsAdapter;
   notifier: RecordingNotifier;
+  /** The migration's direct messages: the person's buttons, the admin told of a call for help. */
+  migrationMessages: RecordingMigrationMessages;
   /** What clicks run by the job runner (their listener gone) told the person. */
   clickAnswers: RecordingClickAnswers;
   clock: ManualClock;
@@ -91,6 +94,7 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
   );
   const notifier = new RecordingNotifier();
   const clickAnswers = new RecordingClickAnswers();
+  const migrationMessages = new RecordingMigrationMessages();
   const core = createAccessCore({
     clickAnswers,
     config,
@@ -101,8 +105,11 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
     mailer: aws.mailer,
     legacyIam: aws.legacyIam,
     policies: aws.policies,
+    applications: aws.applications,
+    signIns: aws.signIns,
     notifier,
     people: options.people ?? new FakeSlackPeople(),
+    migrationMessages,
     clock,
     logger: silentLogger,
     runner: { leaseMs: options.leaseMs ?? 60_000, retryBaseMs: 1_000 },
@@ -114,6 +121,7 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
     ledger,
     aws,
     notifier,
+    migrationMessages,
     clickAnswers,
     clock,
     config,

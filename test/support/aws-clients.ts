@@ -2,6 +2,7 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 
 /**
  * Static credentials: the default chain would look for instance metadata, which tests may not reach. Every test
@@ -29,6 +30,7 @@ export function sdkClients(
     ssoAdmin: new SSOAdminClient(common),
     ses: new SESv2Client(common),
     iam: new IAMClient(common),
+    cloudtrail: new CloudTrailClient(common),
   };
 }
 
@@ -38,7 +40,7 @@ export interface WireRequest {
   body?: unknown;
 }
 
-type AnyClient = IdentitystoreClient | SSOAdminClient | SESv2Client | IAMClient;
+type AnyClient = IdentitystoreClient | SSOAdminClient | SESv2Client | IAMClient | CloudTrailClient;
 
 /**
  * Changes every request of a client before it is signed: a request the SDK would not send (another target, a body

@@ -52,7 +52,7 @@ export function fakeClicks(
   return new ClickDesk({
     runner,
     access: services.access,
-    ...(services.admin !== undefined ? { admin: services.admin } : {}),
+    ...(services.admin !== undefined ? { admin: services.admin, migration: services.admin } : {}),
     clock: systemClock,
     logger: silentLogger,
   });

@@ -5,7 +5,8 @@
  * `/response/<id>`, and can be told to fail the next call of a method. For Socket Mode it answers
  * apps.connections.open with a WebSocket on itself that says `hello`, pushes envelopes and records the acks.
  * Files go through Slack's external upload flow: files.getUploadURLExternal hands out `/upload/<file id>` on
- * this fake, the bytes POSTed there are kept, and files.completeUploadExternal shares them in a channel.
+ * this fake, the bytes POSTed there are kept, and files.completeUploadExternal shares them in a channel. Files
+ * people share (shareFile) are described by files.info and served at their private URL to the bot token alone.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -55,6 +56,18 @@ export interface FakeUpload {
   completed?: { channelId: string; title: string; initialComment: string };
 }
 
+/** A file someone shared in Slack (a message's attachment, or a modal's file input). */
+export interface FakeSharedFile {
+  /** Slack user id of whoever shared it. */
+  user: string;
+  name: string;
+  content: Buffer | string;
+  /** Slack's `filetype`; default from the name (`csv` for a .csv). */
+  filetype?: string;
+  /** What files.info says its size is; default the content's length (a file may lie about it). */
+  size?: number;
+}
+
 export interface FakeSlack {
   /** `http://127.0.0.1:PORT/api/`: the WebClient's slackApiUrl. */
   apiUrl: string;
@@ -70,6 +83,13 @@ export interface FakeSlack {
   callsTo(method: string): RecordedCall[];
   /** Files uploaded through the external upload flow, in the order their URLs were asked for. */
   uploads: FakeUpload[];
+  /**
+   * Shares a file as a person would: files.info describes it, and its private URL (`/files/<id>/<name>` on this
+   * fake) serves its bytes to a request with a bearer token; without one, a sign-in page, as Slack does.
+   */
+  shareFile(file: FakeSharedFile): string;
+  /** Every download of a shared file: which, and the Authorization header it came with. */
+  downloads: { fileId: string; authorization?: string }[];
   /** Socket Mode: JSON messages the app sent over the WebSocket (envelope acks), in order. */
   socketMessages: Record<string, unknown>[];
   /** Socket Mode: pushes an envelope to every connected app; false when none is connected. */
@@ -132,6 +152,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const messages = new Map<string, StoredMessage>();
   const failures = new Map<string, string[]>();
   const uploads: FakeUpload[] = [];
+  const shared = new Map<string, FakeSharedFile>();
+  const downloads: { fileId: string; authorization?: string }[] = [];
   let messageCount = 0;
   let viewCount = 0;
 
@@ -191,6 +213,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         },
       };
     },
+    'users.lookupByEmail': (args) => {
+      const email = str(args.email).toLowerCase();
+      const found = Object.entries(users).find(([, u]) => u.email?.toLowerCase() === email);
+      if (found === undefined) return { ok: false, error: 'users_not_found' };
+      return { ok: true, user: { id: found[0], deleted: found[1].deleted ?? false } };
+    },
     'conversations.open': (args) => {
       const ids = str(args.users).split(',').filter(Boolean);
       const [first] = ids;
@@ -219,6 +247,26 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       });
       return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
     },
+    'files.info': (args) => {
+      const id = str(args.file);
+      const file = shared.get(id);
+      if (file === undefined) return { ok: false, error: 'file_not_found' };
+      const url = `${baseUrl}/files/${id}/${encodeURIComponent(file.name)}`;
+      return {
+        ok: true,
+        file: {
+          id,
+          name: file.name,
+          title: file.name,
+          user: file.user,
+          filetype: file.filetype ?? (file.name.toLowerCase().endsWith('.csv') ? 'csv' : 'text'),
+          mimetype: file.name.toLowerCase().endsWith('.csv') ? 'text/csv' : 'text/plain',
+          size: file.size ?? Buffer.byteLength(file.content),
+          url_private: url,
+          url_private_download: `${url}?download=1`,
+        },
+      };
+    },
     'usergroups.users.list': (args) => {
       const members = usergroups[str(args.usergroup)];
       if (members === undefined) return { ok: false, error: 'no_such_subteam' };
@@ -239,6 +287,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         }
         upload.bytes = Buffer.concat(chunks);
         res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${upload.bytes.length}`);
+        return;
+      }
+      if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
+        const fileId = url.pathname.split('/')[2] ?? '';
+        const authorization = req.headers.authorization;
+        downloads.push({ fileId, ...(authorization !== undefined ? { authorization } : {}) });
+        const file = shared.get(fileId);
+        if (file === undefined) {
+          res.writeHead(404).end();
+          return;
+        }
+        if (authorization?.startsWith('Bearer xoxb-') !== true) {
+          // Slack answers a request without the bot token with its sign-in page, and 200 OK.
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to Slack</html>');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from(file.content));
         return;
       }
       const raw = await readBody(req);
@@ -319,6 +384,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responseUrl: (id) => `${url}/response/${encodeURIComponent(id)}`,
     callsTo: (method) => calls.filter((c) => c.method === method),
     uploads,
+    shareFile: (file) => {
+      const fileId = `F${String(shared.size + 1).padStart(4, '0')}SHARED`;
+      shared.set(fileId, file);
+      return fileId;
+    },
+    downloads,
     failNext: (method, error) => {
       failures.set(method, [...(failures.get(method) ?? []), error]);
     },

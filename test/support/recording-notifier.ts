@@ -9,8 +9,12 @@ import type {
   RequestView,
   RequesterEvent,
 } from '../../src/access/notifier.js';
+import type { MigrationDone } from '../../src/access/migration-api.js';
 import type { SlackPeople } from '../../src/access/people.js';
 import { clickAnswer } from '../../src/slack/blocks/click-answer.js';
+import { migrationAnswer } from '../../src/slack/blocks/migration.js';
+import { welcomeAnswer } from '../../src/slack/blocks/user-update-text.js';
+import type { WelcomeResent } from '../../src/access/people-api.js';
 import type { SlackMessage } from '../../src/slack/blocks/kit.js';
 
 /** A notifier that records what it was asked to show, as Slack would have shown it. */
@@ -91,6 +95,10 @@ export class FakeSlackPeople implements SlackPeople {
   usergroupMembers(usergroupId: string): Promise<string[]> {
     return Promise.resolve(this.usergroups[usergroupId] ?? []);
   }
+  slackUserIdByEmail(email: string): Promise<string | undefined> {
+    const found = Object.entries(this.emails).find(([, e]) => e.toLowerCase() === email.toLowerCase());
+    return Promise.resolve(found?.[0]);
+  }
 }
 
 /**
@@ -98,11 +106,25 @@ export class FakeSlackPeople implements SlackPeople {
  * rendering as the Slack adapter), only when there is one.
  */
 export class RecordingClickAnswers implements ClickAnswers {
-  readonly answers: { click: Click; outcome: Outcome<RequestView>; message: SlackMessage }[] = [];
+  readonly answers: {
+    click: Click;
+    outcome: Outcome<RequestView> | Outcome<MigrationDone> | Outcome<WelcomeResent>;
+    message: SlackMessage;
+  }[] = [];
 
   answer(click: Click, outcome: Outcome<RequestView>): Promise<void> {
     const message = clickAnswer(click, outcome);
     if (message !== undefined) this.answers.push({ click, outcome, message });
+    return Promise.resolve();
+  }
+
+  answerMigration(click: Click, outcome: Outcome<MigrationDone>): Promise<void> {
+    this.answers.push({ click, outcome, message: migrationAnswer(outcome) });
+    return Promise.resolve();
+  }
+
+  answerWelcome(click: Click, outcome: Outcome<WelcomeResent>): Promise<void> {
+    this.answers.push({ click, outcome, message: welcomeAnswer(outcome) });
     return Promise.resolve();
   }
 }

@@ -67,6 +67,7 @@ export function testConfig(): AccessDeskConfig {
     },
     sessions: { endOnRevoke: true, leaveAlone: [] },
     legacyIam: { path: '/' },
+    audit: { inactiveAfterMs: 90 * 86_400_000 },
     database: { path: ':memory:', poolSize: 10 },
   };
 }

@@ -701,6 +701,18 @@ describe('matching', () => {
     ['a rule for some kinds matches those kinds', { kinds: ['extend', 'access'] }, { kind: 'extend' }, true],
     ['a rule for onboarding does not match an access request', { kinds: ['onboard'] }, {}, false],
     [
+      'a rule for onboarding matches a bulk onboarding, which is many onboardings',
+      { kinds: ['onboard'], permissionSets: ['AdministratorAccess'] },
+      { kind: 'bulk_onboard', permissionSet: 'AdministratorAccess' },
+      true,
+    ],
+    [
+      'a rule for bulk onboarding does not match a single onboarding',
+      { kinds: ['bulk_onboard'] },
+      { kind: 'onboard' },
+      false,
+    ],
+    [
       'a rule for a group matches a request that joins it',
       { groups: ['Billing'] },
       { groups: ['ReadOnly', 'Billing'] },

@@ -9,7 +9,8 @@ const input: MigrationEmailInput = {
   startUrl: 'https://example.awsapps.com/start',
   region: 'eu-west-1',
   sessionName: 'example-ltd',
-  keysRemovedOn: new Date('2026-12-08T09:00:00Z'),
+  iamUserName: 'bruno.costa@example.com',
+  confirmBy: new Date('2026-12-08T09:00:00Z'),
   helpAddress: 'aws-access@example.com',
 };
 
@@ -23,14 +24,22 @@ describe('the migration email', () => {
     ['the configure command', 'aws configure sso'],
     ['the session name', 'example-ltd'],
     ['the SSO region', 'eu-west-1'],
-    ['that the old keys go, and when', 'access keys will be removed on Tuesday 8 December 2026'],
+    ['that the old user and keys go once they confirm', 'its access keys will be removed once you confirm'],
+    ['where to confirm', 'Press "SSO works for me"'],
+    ['the day to confirm by', 'Please confirm by Tuesday 8 December 2026'],
   ])('gives %s in both the text and the HTML part', (_what, expected) => {
     expect(email.text).toContain(expected);
     expect(email.html).toContain(escapeHtml(expected));
   });
 
-  it('puts the removal date in the subject', () => {
+  it('puts the day to confirm by in the subject', () => {
     expect(email.subject).toContain('Tuesday 8 December 2026');
+  });
+
+  it('asks for the confirmation in Slack without a link to press: the portal is its only link', () => {
+    expect(email.html.match(/<a /g)).toHaveLength(1);
+    expect(email.html).toContain('<a href="https://example.awsapps.com/start">');
+    expect(email.text).toContain('This email has no link to confirm with');
   });
 
   it('writes dates in UTC, day before month, with the weekday', () => {

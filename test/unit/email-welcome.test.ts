@@ -11,6 +11,15 @@ const input: WelcomeEmailInput = {
   sessionName: 'example-ltd',
   oneTimePasswords: false,
   helpAddress: 'aws-access@example.com',
+  access: {
+    groups: ['ReadOnly'],
+    assignments: [
+      { permissionSet: 'Developer', accountAlias: 'dev' },
+      { permissionSet: 'Developer', accountAlias: 'staging' },
+      { permissionSet: 'ReadOnlyAccess', accountAlias: 'dev', group: 'ReadOnly' },
+      { permissionSet: 'ReadOnlyAccess', accountAlias: 'prod', group: 'ReadOnly' },
+    ],
+  },
 };
 
 describe('the welcome email', () => {
@@ -26,6 +35,13 @@ describe('the welcome email', () => {
     ['the AWS_PROFILE tip', 'export AWS_PROFILE=example-ltd-dev'],
     ['the headless sign-in', '--no-browser'],
     ['how the first password is set', 'First password'],
+    ['each permission set with its accounts', 'Developer on dev, staging'],
+    ['what comes through a group', 'ReadOnlyAccess on dev, prod (through the group ReadOnly)'],
+    ['the groups', 'Your groups: ReadOnly.'],
+    ['how to ask for more in Slack', '/access request <PermissionSet> <account> [duration] [reason]'],
+    ['an example request', '/access request ReadOnlyAccess dev 4h'],
+    ['the default region prompt of aws configure sso', 'CLI default client Region'],
+    ['the output format prompt and its answer', 'CLI default output format'],
   ])('gives %s in both the text and the HTML part', (_what, expected) => {
     expect(email.text).toContain(expected);
     expect(email.html).toContain(escapeHtml(expected));
@@ -33,6 +49,29 @@ describe('the welcome email', () => {
 
   it('names the organisation in the subject', () => {
     expect(email.subject).toBe('Your AWS access at Example Ltd');
+  });
+
+  it('answers the default region prompt with the SSO region and the output format prompt with json', () => {
+    expect(email.text).toMatch(/CLI default client Region: eu-west-1\n/);
+    expect(email.text).toMatch(/CLI default output format: json\n/);
+    expect(email.html).toContain(`CLI default client Region: <code>eu-west-1</code>`);
+    expect(email.html).toContain(`CLI default output format: <code>json</code>`);
+    // Asked after the account and role are picked, so they come after the SSO prompts.
+    expect(email.text.indexOf('CLI default client Region')).toBeGreaterThan(email.text.indexOf('SSO region'));
+  });
+
+  it('says there is nothing yet, and how to ask, for someone with no access', () => {
+    const none = renderWelcomeEmail({ ...input, access: { groups: [], assignments: [] } });
+    expect(none.text).toMatch(/Nothing yet/);
+    expect(none.text).toContain('You are in no group yet.');
+    expect(none.text).toContain('/access request');
+  });
+
+  it('says it is sent again, in the subject and the opening, when an admin resends it', () => {
+    const again = renderWelcomeEmail({ ...input, again: true });
+    expect(again.subject).toBe('Your AWS access at Example Ltd (sent again)');
+    expect(again.text).toMatch(/again \(the first email may not have reached you\)/);
+    expect(email.text).not.toMatch(/again/);
   });
 
   it('says an administrator sets the first password, unless the instance emails a one-time password', () => {
@@ -50,8 +89,12 @@ describe('the welcome email', () => {
       userName: 'a"b@example.com',
       startUrl: 'https://example.awsapps.com/start?a=1&b="><script>',
       sessionName: '<b>s</b>',
+      access: {
+        groups: ['<i>g</i>'],
+        assignments: [{ permissionSet: '<svg onload=alert(1)>', accountAlias: 'dev', group: '<i>g</i>' }],
+      },
     });
-    expect(hostile.html).not.toMatch(/<script>|<img|<b>s<\/b>|"><script/);
+    expect(hostile.html).not.toMatch(/<script>|<img|<b>s<\/b>|"><script|<svg|<i>g<\/i>/);
     expect(hostile.html).toContain('Evil &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
     expect(hostile.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(hostile.html).toContain('a&quot;b@example.com');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applySeed, exampleSeed, parseSeed, SeedError } from '../../src/emulator/seed.js';
 import { EmulatorState } from '../../src/emulator/state.js';
+import { lastSignIns } from '../../src/emulator/trail.js';
 
 describe('the emulator seed', () => {
   it('describes the example organisation: at least 20 people whose assignments cover every account', () => {
@@ -71,5 +72,35 @@ describe('the emulator seed', () => {
 
   it('refuses a key it does not know, so a typo does not pass silently', () => {
     expect(() => parseSeed('acounts: []', 'org.yml')).toThrow(/acounts/);
+  });
+
+  it('gives the example organisation people who have gone quiet, a disabled one, and an application', () => {
+    const now = Date.UTC(2030, 5, 1, 12, 0, 0);
+    const state = new EmulatorState({ now: () => now });
+    applySeed(state, exampleSeed());
+    const last = lastSignIns(state);
+    const daysAgo = (email: string): number | undefined => {
+      const at = last.get(state.userByName(email)!.UserId);
+      return at === undefined ? undefined : (now - at.getTime()) / 86_400_000;
+    };
+    expect(state.userByName('ivy.nguyen@example.com')?.UserStatus).toBe('DISABLED');
+    expect([...state.users.values()].filter((u) => u.UserStatus === 'DISABLED')).toHaveLength(1);
+    expect(daysAgo('jonas.berg@example.com')).toBeUndefined();
+    expect(daysAgo('felix.wagner@example.com')).toBe(200);
+    expect(daysAgo('hiro.tanaka@example.com')).toBe(120);
+    const quiet = ['ivy.nguyen', 'jonas.berg', 'felix.wagner', 'hiro.tanaka'].map((n) => `${n}@example.com`);
+    for (const user of state.users.values()) {
+      if (quiet.includes(user.UserName)) continue;
+      expect(daysAgo(user.UserName), user.UserName).toBeLessThan(90);
+    }
+    const [grafana, ...others] = state.applications.values();
+    expect(others).toEqual([]);
+    expect(grafana?.Name).toBe('Grafana');
+    const holders = [...state.applicationAssignments.values()].map((a) =>
+      a.PrincipalType === 'USER'
+        ? state.users.get(a.PrincipalId)?.UserName
+        : state.groups.get(a.PrincipalId)?.DisplayName,
+    );
+    expect(holders).toEqual(['kim.leaver@example.com', 'ReadOnly']);
   });
 });

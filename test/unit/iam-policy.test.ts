@@ -21,6 +21,7 @@ const PREFIX: Record<string, string> = {
   'client-sso-admin': 'sso',
   'client-sesv2': 'ses',
   'client-iam': 'iam',
+  'client-cloudtrail': 'cloudtrail',
 };
 
 const PROVISIONING_SID = 'IdentityCenterProvisionsRoles';
@@ -65,7 +66,8 @@ describe('docs/iam-policy.json', () => {
     expect(doc.Version).toBe('2012-10-17');
     for (const s of doc.Statement) {
       expect(s.Effect).toBe('Allow');
-      for (const action of s.Action) expect(action).toMatch(/^(sso|identitystore|ses|iam):[A-Z][A-Za-z]+$/);
+      for (const action of s.Action)
+        expect(action).toMatch(/^(sso|identitystore|ses|iam|cloudtrail):[A-Z][A-Za-z]+$/);
       expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/);
     }
   });
@@ -107,6 +109,10 @@ describe('docs/iam-policy.json', () => {
  */
 const REQUIRED: Record<string, string[]> = {
   'sso:ListInstances': [],
+  'sso:ListApplications': [],
+  'sso:ListApplicationAssignmentsForPrincipal': ['sso:Instance'],
+  'sso:DeleteApplicationAssignment': ['sso:Application'],
+  'cloudtrail:LookupEvents': [],
   'sso:DescribeAccountAssignmentCreationStatus': ['sso:Instance'],
   'sso:DescribeAccountAssignmentDeletionStatus': ['sso:Instance'],
   'sso:ListAccountAssignmentsForPrincipal': ['sso:Instance'],
@@ -122,6 +128,7 @@ const REQUIRED: Record<string, string[]> = {
   'sso:DeleteInlinePolicyFromPermissionSet': ['sso:Instance', 'sso:PermissionSet'],
   'sso:ProvisionPermissionSet': ['sso:Account', 'sso:Instance', 'sso:PermissionSet'],
   'identitystore:CreateUser': ['identitystore:Identitystore'],
+  'identitystore:CreateGroup': ['identitystore:Identitystore'],
   'identitystore:CreateGroupMembership': [
     'identitystore:Group',
     'identitystore:Identitystore',
@@ -156,6 +163,7 @@ const REQUIRED: Record<string, string[]> = {
   ],
   'identitystore:ListGroups': ['identitystore:AllGroups', 'identitystore:Identitystore'],
   'identitystore:ListUsers': ['identitystore:AllUsers', 'identitystore:Identitystore'],
+  'identitystore:UpdateUser': ['identitystore:Identitystore', 'identitystore:User'],
   'ses:SendEmail': ['ses:identity'],
   'iam:ListUsers': [],
   // ListMFADevices and DeleteVirtualMFADevice name their resource as optional; access-desk names it anyway.
@@ -213,6 +221,7 @@ const ARN_FORM: Record<string, RegExp> = {
   'sso:Instance': /^arn:aws:sso:::instance\/ssoins-[0-9a-f]{16}$/,
   'sso:PermissionSet': /^arn:aws:sso:::permissionSet\/ssoins-[0-9a-f]{16}\/(ps-[0-9a-f]{16}|\*)$/,
   'sso:Account': /^arn:aws:sso:::account\/(\d{12}|\*)$/,
+  'sso:Application': /^arn:aws:sso::(\d{12}|\*):application\/ssoins-[0-9a-f]{16}\/(apl-[0-9a-zA-Z]{16}|\*)$/,
   'identitystore:Identitystore': /^arn:aws:identitystore::(\d{12}|\*):identitystore\/d-[0-9a-f]{10}$/,
   'identitystore:User': /^arn:aws:identitystore:::user\/\*$/,
   'identitystore:AllUsers': /^arn:aws:identitystore:::user\/\*$/,
@@ -271,6 +280,12 @@ describe('the scope of docs/iam-policy.json', () => {
         .map((id) => `arn:aws:sso:::account/${id}`)
         .sort(),
     );
+  });
+
+  it('removes application assignments only of the instance’s applications', () => {
+    expect(resourcesOf('sso:DeleteApplicationAssignment')).toEqual([
+      ['arn:aws:sso::*:application/ssoins-6804c2b7a1e93f50/*'],
+    ]);
   });
 
   it('sends email only as the configured sender (or its domain) in the SES region', () => {

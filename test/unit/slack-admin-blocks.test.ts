@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import type { RoleConfig } from '../../src/config/types.js';
 import type { RequestStatus } from '../../src/domain/request.js';
-import { adminEventMessage, migrationSentMessage } from '../../src/slack/blocks/admin-messages.js';
+import { adminEventMessage } from '../../src/slack/blocks/admin-messages.js';
 import { stepLines } from '../../src/slack/blocks/admin-text.js';
 import { approvalCard } from '../../src/slack/blocks/approval-card.js';
 import { helpMessage } from '../../src/slack/blocks/help.js';
@@ -309,14 +309,12 @@ describe('the admin’s own messages', () => {
     expect(adminEventMessage(adminRequestView('onboard'), 'submitted')).toBeUndefined();
   });
 
-  it('the submitted answer, the pending list and the migration answer read as admin work', () => {
+  it('the submitted answer and the pending list read as admin work', () => {
     const submitted = submittedMessage(adminRequestView('role_change'));
     expect(allText(submitted)).toContain('role change of *Sam Dev* (sam.dev@example.com) to *Developer*');
     expect(allText(submitted)).not.toContain('for *permanent*');
     const list = pendingList({ mine: [adminRequestView('offboard')], awaitingMe: [] });
     expect(allText(list)).toContain('offboarding of *Kim Leaver*');
-    const sent = migrationSentMessage({ to: 'sam.dev@example.com', messageId: 'msg-1' });
-    expect(sent.text).toBe('Sent the IAM-to-SSO migration email to sam.dev@example.com');
   });
 });
 
@@ -493,7 +491,7 @@ describe('help', () => {
       '/access onboard [email]',
       '/access offboard <email|@user>',
       '/access role <email|@user> <role>',
-      '/access migrate <email>',
+      '/access migrate [<email|@user>]',
     ]) {
       expect(text).toContain(usage);
     }

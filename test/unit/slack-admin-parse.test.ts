@@ -109,16 +109,58 @@ describe('/access role', () => {
 });
 
 describe('/access migrate', () => {
-  it('takes one email', () => {
-    expect(parse('migrate Sam.Dev@example.com')).toEqual({
-      subcommand: 'migrate',
-      result: { kind: 'complete', input: { email: 'sam.dev@example.com' } },
+  const result = (text: string) => {
+    const parsed = parse(text);
+    if (parsed.subcommand !== 'migrate') throw new Error(`parsed as ${parsed.subcommand}`);
+    return parsed.result;
+  };
+
+  it('lists who is waiting when given nothing', () => {
+    expect(result('migrate')).toEqual({ kind: 'complete', input: { kind: 'list' } });
+  });
+
+  it('takes one person, by email or by @mention', () => {
+    expect(result('migrate Sam.Dev@example.com')).toEqual({
+      kind: 'complete',
+      input: { kind: 'start', who: 'sam.dev@example.com' },
+    });
+    expect(result('migrate <@U0000SAM|sam>')).toEqual({
+      kind: 'complete',
+      input: { kind: 'start', who: 'U0000SAM' },
     });
   });
 
-  it.each(['migrate', 'migrate <@U0000SAM|sam>', 'migrate sam'])('refuses "%s"', (text) => {
-    const parsed = parse(text);
-    expect(parsed.subcommand === 'migrate' && parsed.result.kind).toBe('error');
+  it('takes a removal with its reason, with or without --reason and quotes', () => {
+    const removal = { kind: 'remove', who: 'sam.dev@example.com', reason: 'left in May, keys unused' };
+    for (const text of [
+      'migrate remove sam.dev@example.com --reason "left in May, keys unused"',
+      'migrate remove sam.dev@example.com left in May, keys unused',
+      'migrate REMOVE <mailto:sam.dev@example.com|sam.dev@example.com> --reason=“left in May, keys unused”',
+    ]) {
+      expect(result(text)).toEqual({ kind: 'complete', input: removal });
+    }
+    expect(result('migrate remove <@U0000SAM|sam>')).toEqual({
+      kind: 'complete',
+      input: { kind: 'remove', who: 'U0000SAM' },
+    });
+  });
+
+  it.each([
+    ['migrate sam', 'is neither a person'],
+    ['migrate sam.dev@example.com kim.leaver@example.com', 'one person at a time'],
+    ['migrate remove', 'Say whose legacy IAM user'],
+    ['migrate remove sam --reason gone', 'is neither a person'],
+  ])('refuses "%s", saying what was wrong and the usage', (text, says) => {
+    const parsed = result(text);
+    expect(parsed.kind).toBe('error');
+    const message = parsed.kind === 'error' ? parsed.message : '';
+    expect(message).toContain(says);
+    expect(message).toContain('/access migrate');
+  });
+
+  it('refuses a reason longer than the limit, saying how long it may be', () => {
+    const parsed = result(`migrate remove sam.dev@example.com --reason ${'x'.repeat(501)}`);
+    expect(parsed.kind === 'error' && parsed.message).toContain('keep it to 500');
   });
 });
 

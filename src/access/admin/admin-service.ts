@@ -4,8 +4,6 @@
  * may use it; every refusal says why and what would work.
  */
 import type { Logger } from '../../log.js';
-import { renderMigrationEmail } from '../../email/migration.js';
-import { DAY } from '../../domain/duration.js';
 import { LIMITS, escapeMrkdwn } from '../../domain/text.js';
 import type {
   AdminApi,
@@ -29,16 +27,76 @@ import { planRoleChange } from './role-change.js';
 import { requestMadeByClick } from '../made-by-click.js';
 import { findPerson, slackIdsOf, type Person } from './subject.js';
 import { grantedParts } from './rule-parts.js';
+import type { GroupApi } from '../group-api.js';
+import { GroupWork } from './groups.js';
+import type { MigrationApi } from '../migration-api.js';
+import { MigrationWork } from './migration.js';
+import type { PeopleApi } from '../people-api.js';
+import { PeopleWork } from './user-update.js';
 import { resolveRole } from './targets.js';
-
-/** How long after the migration email the old access keys go. */
-export const MIGRATION_NOTICE_MS = 14 * DAY;
 
 export class AdminService implements AdminApi {
   private readonly log: Logger;
+  /** `/access group …`: membership, listing, new groups (src/access/admin/groups.ts). */
+  private readonly groups: GroupWork;
+  /** `/access migrate …` and the person's buttons (src/access/admin/migration.ts). */
+  private readonly migration: MigrationWork;
+  /** `/access user update` and `/access welcome` (src/access/admin/user-update.ts). */
+  private readonly people: PeopleWork;
 
   constructor(private readonly deps: AdminServiceDeps) {
     this.log = deps.logger.child({ module: 'admin' });
+    this.groups = new GroupWork(deps);
+    this.migration = new MigrationWork(deps);
+    this.people = new PeopleWork(deps);
+  }
+
+  previewUserUpdate(...args: Parameters<PeopleApi['previewUserUpdate']>) {
+    return this.people.previewUserUpdate(...args);
+  }
+
+  submitUserUpdate(...args: Parameters<PeopleApi['submitUserUpdate']>) {
+    return this.people.submitUserUpdate(...args);
+  }
+
+  resendWelcome(...args: Parameters<PeopleApi['resendWelcome']>) {
+    return this.people.resendWelcome(...args);
+  }
+
+  startMigration(...args: Parameters<MigrationApi['startMigration']>) {
+    return this.migration.startMigration(...args);
+  }
+
+  confirmMigration(...args: Parameters<MigrationApi['confirmMigration']>) {
+    return this.migration.confirmMigration(...args);
+  }
+
+  askForHelp(...args: Parameters<MigrationApi['askForHelp']>) {
+    return this.migration.askForHelp(...args);
+  }
+
+  requestLegacyRemoval(...args: Parameters<MigrationApi['requestLegacyRemoval']>) {
+    return this.migration.requestLegacyRemoval(...args);
+  }
+
+  waitingMigrations(...args: Parameters<MigrationApi['waitingMigrations']>) {
+    return this.migration.waitingMigrations(...args);
+  }
+
+  previewGroupChange(...args: Parameters<GroupApi['previewGroupChange']>) {
+    return this.groups.previewGroupChange(...args);
+  }
+
+  submitGroupChange(...args: Parameters<GroupApi['submitGroupChange']>) {
+    return this.groups.submitGroupChange(...args);
+  }
+
+  listGroups(...args: Parameters<GroupApi['listGroups']>) {
+    return this.groups.listGroups(...args);
+  }
+
+  submitGroupCreate(...args: Parameters<GroupApi['submitGroupCreate']>) {
+    return this.groups.submitGroupCreate(...args);
   }
 
   isAdmin(slackUserId: string): boolean {
@@ -306,62 +364,6 @@ export class AdminService implements AdminApi {
     this.log.info({ requestId, from: failed?.id }, 'admin work retried');
     this.deps.wake?.();
     return this.view(request.id);
-  }
-
-  // ---------- migration email ----------
-
-  async sendMigrationEmail(
-    adminSlackId: string,
-    email: string,
-  ): Promise<Outcome<{ messageId: string; to: string }>> {
-    const admin = this.checkAdmin(adminSlackId, 'send migration emails');
-    if (!admin.ok) return admin;
-    const { config, directory, mailer, ledger, clock } = this.deps;
-    const address = email.trim().toLowerCase();
-    const found = await directory.findUserByEmail(address);
-    if (!found.ok)
-      return refuse(
-        'aws_unavailable',
-        `I could not look up ${escapeMrkdwn(address)}: ${found.error.message}`,
-      );
-    if (found.value === undefined) {
-      return refuse(
-        'not_found',
-        `No Identity Center user has the email ${escapeMrkdwn(address)}: they could not sign in after moving. Onboard them first (\`/access onboard ${escapeMrkdwn(address)}\`).`,
-      );
-    }
-    const user = found.value;
-    const now = clock.now();
-    const keysRemovedOn = new Date(now.getTime() + MIGRATION_NOTICE_MS);
-    const rendered = renderMigrationEmail({
-      organisation: config.email.organisation,
-      displayName: user.displayName,
-      userName: user.userName,
-      startUrl: config.identityCenter.startUrl,
-      region: config.identityCenter.region,
-      sessionName: config.identityCenter.sessionName,
-      keysRemovedOn,
-      helpAddress: config.email.from,
-    });
-    const sent = await mailer.send({
-      from: config.email.from,
-      to: [address],
-      cc: [...config.email.cc],
-      ...rendered,
-    });
-    if (!sent.ok) return refuse('aws_unavailable', `SES did not send the email: ${sent.error.message}`);
-    await ledger.appendAudit({
-      at: now,
-      actor: adminSlackId,
-      action: 'email.migration_sent',
-      details: {
-        to: address,
-        userId: user.id,
-        messageId: sent.value.messageId,
-        keysRemovedOn: keysRemovedOn.toISOString(),
-      },
-    });
-    return ok({ messageId: sent.value.messageId, to: address });
   }
 
   // ---------- helpers ----------

@@ -5,7 +5,8 @@ import type { Clock } from '../clock.js';
 import type { IdentityResolver } from '../identity.js';
 import type { Ledger } from '../ledger.js';
 import type { SlackPeople } from '../people.js';
-import type { Assignments, Catalog, Directory, LegacyIam, Mailer } from '../ports.js';
+import type { MigrationMessages } from '../migration-api.js';
+import type { ApplicationAssignments, Assignments, Catalog, Directory, LegacyIam, Mailer } from '../ports.js';
 
 export interface AdminDeps {
   config: AccessDeskConfig;
@@ -15,6 +16,8 @@ export interface AdminDeps {
   catalog: Catalog;
   mailer: Mailer;
   legacyIam: LegacyIam;
+  /** Application assignments: the offboarding preview lists them and its steps remove them. */
+  applications: ApplicationAssignments;
   people: SlackPeople;
   clock: Clock;
   logger: Logger;
@@ -24,4 +27,6 @@ export interface AdminServiceDeps extends AdminDeps {
   identities: IdentityResolver;
   /** Called after a transaction enqueued jobs, so the runner starts them now. */
   wake?: () => void;
+  /** The migration's direct messages (the person's buttons, the admin told of a call for help). Absent: none. */
+  migrationMessages?: MigrationMessages;
 }

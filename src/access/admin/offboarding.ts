@@ -11,19 +11,30 @@ import type {
   OffboardingSnapshot,
 } from '../admin-api.js';
 import type { Outcome } from '../api.js';
+import { directApplications, heldApplicationText } from './applications.js';
 import type { AdminDeps } from './deps.js';
-import { ok, pendingStep } from './details.js';
+import { ok, pendingStep, refuse } from './details.js';
 import { readHoldings } from './holdings.js';
 import type { Person } from './subject.js';
 
 export async function previewOffboarding(
-  deps: Pick<AdminDeps, 'config' | 'directory' | 'assignments' | 'catalog' | 'ledger' | 'legacyIam'>,
+  deps: Pick<
+    AdminDeps,
+    'config' | 'directory' | 'assignments' | 'catalog' | 'ledger' | 'legacyIam' | 'applications'
+  >,
   person: Person,
 ): Promise<Outcome<OffboardingPreview>> {
   const { user } = person;
   const held = await readHoldings(deps, person);
   if (!held.ok) return held;
-  const { today, activeGrants, pendingRequests, legacyIamUser } = held.value;
+  const { today, activeGrants, pendingRequests, legacyIamUser, applications, applicationsUnread } =
+    held.value;
+  // Offboarding promises to take everything away: what it cannot see, it cannot promise.
+  if (applicationsUnread !== undefined)
+    return refuse(
+      'aws_unavailable',
+      `I could not read the applications ${user.userName} is assigned to, so I cannot show everything offboarding would remove: ${applicationsUnread}`,
+    );
   // Open sessions outlive removal by up to their permission set's session duration: name the longest.
   let longest: { hours: number; name?: string } = { hours: 0 };
   for (const a of [...today.direct, ...today.throughGroups]) {
@@ -44,13 +55,17 @@ export async function previewOffboarding(
     activeGrants,
     pendingRequests,
     ...(legacyIamUser !== undefined ? { legacyIamUser } : {}),
+    applications,
     longestSessionHours: longest.hours,
     ...(longest.name !== undefined ? { longestSessionPermissionSet: longest.name } : {}),
     endsSessions: deps.config.sessions.endOnRevoke,
   });
 }
 
-/** The steps, in the order PRODUCT.md gives: requests, grants, assignments, groups, IAM, then the user. */
+/**
+ * The steps, in the order PRODUCT.md gives: requests, grants, assignments, applications, groups, IAM, then the
+ * user. Applications held through a group go with the group; those assigned directly are removed one by one.
+ */
 export function offboardingSteps(preview: OffboardingPreview, cleanupLegacyIam: boolean): AdminStep[] {
   const iam = preview.legacyIamUser;
   const steps: AdminStep[] = [
@@ -73,6 +88,15 @@ export function offboardingSteps(preview: OffboardingPreview, cleanupLegacyIam: 
         accountAlias: a.accountAlias,
         permissionSet: a.permissionSet,
         permissionSetArn: a.permissionSetArn,
+      }),
+    ),
+    ...directApplications(preview.applications ?? []).map((a) =>
+      pendingStep({
+        id: `remove_application:${a.applicationArn}`,
+        kind: 'remove_application',
+        label: `Remove the application ${a.application}`,
+        applicationArn: a.applicationArn,
+        application: a.application,
       }),
     ),
     ...preview.groups.map((g) =>
@@ -159,6 +183,9 @@ export function snapshotOf(preview: OffboardingPreview, at: Date): OffboardingSn
     ...(iam !== undefined
       ? { legacyIamUser: { userName: iam.userName, accessKeyIds: iam.accessKeys.map((k) => k.id) } }
       : {}),
+    ...(preview.applications !== undefined && preview.applications.length > 0
+      ? { applications: preview.applications.map(heldApplicationText) }
+      : {}),
     longestSessionHours: preview.longestSessionHours,
     ...(preview.longestSessionPermissionSet !== undefined
       ? { longestSessionPermissionSet: preview.longestSessionPermissionSet }
@@ -179,7 +206,10 @@ export function openSessionsNote(snapshot: OffboardingSnapshot): string | undefi
  * (the plan made at submission then stands).
  */
 export async function replanOffboarding(
-  deps: Pick<AdminDeps, 'config' | 'directory' | 'assignments' | 'catalog' | 'ledger' | 'legacyIam'>,
+  deps: Pick<
+    AdminDeps,
+    'config' | 'directory' | 'assignments' | 'catalog' | 'ledger' | 'legacyIam' | 'applications'
+  >,
   details: AdminRequestDetails,
   now: Date,
 ): Promise<AdminRequestDetails | undefined> {

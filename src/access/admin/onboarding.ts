@@ -26,7 +26,8 @@ export interface PlannedOnboarding {
 }
 
 const SLACK_ID = /^[UW][A-Z0-9]+$/;
-const NAME_MAX = 64;
+/** The longest first, last or display name (the identity store's and the cards' bound). */
+export const NAME_MAX = 64;
 
 /** The first instant of a YYYY-MM-DD day in UTC, or undefined when it is not a real date. */
 export function startOfDay(text: string): Date | undefined {

@@ -17,6 +17,7 @@ import { requestMadeByClick } from '../made-by-click.js';
 import type { SlackPeople } from '../people.js';
 import { cardJob, notifyJob } from '../service.js';
 import { ok, refuse, toRecord } from './details.js';
+import { batchHolding } from './bulk-steps.js';
 
 export type Approval = Extract<PartsDecision, { ok: true }>;
 
@@ -45,13 +46,19 @@ export async function decideAdmin(
 }
 
 export interface NewAdminRequest {
-  kind: Extract<RequestKind, 'onboard' | 'offboard' | 'role_change'>;
+  kind: Exclude<RequestKind, 'access' | 'extend'>;
   adminSlackId: string;
   /** The role, or ''. */
   permissionSet: string;
   accounts: AccountRef[];
   reason: string | null;
   details: Omit<AdminRequestDetails, 'matchedRules'>;
+  /**
+   * What makes an open request of the same kind the same work, refused while that one is under way: by default
+   * the person it is about. `key` reads it from a request's details (one person's change of one group; a group's
+   * name); `says` names the work in the refusal ("a change of kim@… in group ReadOnly").
+   */
+  sameWork?: { key: (details: Partial<AdminRequestDetails>) => string | undefined; says: string };
 }
 
 const OPEN = ['pending', 'approved', 'provisioning', 'failed'] as const;
@@ -93,9 +100,11 @@ export async function recordAdminRequest(
     dm: null,
   };
   const email = details.subject.email.toLowerCase();
+  const keyOf = input.sameWork?.key ?? ((d: Partial<AdminRequestDetails>) => d.subject?.email?.toLowerCase());
+  const key = keyOf(details) ?? email;
   return ledger.transaction(async (tx) => {
     // One submission about this person at a time, across replicas (the checks below look, then insert).
-    await tx.lockKey?.(`admin:${input.kind}:${email}`);
+    await tx.lockKey?.(`admin:${input.kind}:${key}`);
     // The same recorded submission run twice at once (its listener, and a worker that took its lease over).
     if (details.clickId !== undefined) {
       const made = await requestMadeByClick(tx, input.adminSlackId, input.kind, details.clickId);
@@ -103,13 +112,25 @@ export async function recordAdminRequest(
     }
     // Inside the transaction, so that two admins submitting the same work at once do not both pass.
     const open = await tx.findRequests({ statuses: [...OPEN], kinds: [input.kind] });
-    const clash = open.find(
-      (r) => (r.details as Partial<AdminRequestDetails>).subject?.email?.toLowerCase() === email,
-    );
+    const clash = open.find((r) => keyOf(r.details as Partial<AdminRequestDetails>) === key);
     if (clash !== undefined) {
+      const what =
+        input.sameWork?.says ??
+        `${input.kind === 'role_change' ? 'a role change' : `an ${input.kind}ing`} of ${escapeMrkdwn(email)}`;
       return refuse(
         'already_requested',
-        `There is already ${input.kind === 'role_change' ? 'a role change' : `an ${input.kind}ing`} of ${escapeMrkdwn(email)} under way (${clash.id}, ${clash.status}). Finish or cancel it first.`,
+        `There is already ${what} under way (${clash.id}, ${clash.status}). Finish or cancel it first.`,
+      );
+    }
+    // A bulk onboarding under way may have this person among its people (it takes the same lock for each).
+    const batch =
+      input.kind === 'onboard'
+        ? batchHolding(await tx.findRequests({ statuses: [...OPEN], kinds: ['bulk_onboard'] }), email)
+        : undefined;
+    if (batch !== undefined) {
+      return refuse(
+        'already_requested',
+        `${escapeMrkdwn(email)} is already being onboarded in the bulk onboarding ${batch.id} (${batch.status}). Finish or cancel it first.`,
       );
     }
     await tx.insertRequest(request);

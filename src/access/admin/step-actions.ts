@@ -4,7 +4,6 @@
  * retry) changes nothing the second time. A passing AWS trouble throws RetryLater: the job runs again later.
  */
 import type { Logger } from '../../log.js';
-import { renderWelcomeEmail } from '../../email/welcome.js';
 import { joinWords } from '../../domain/text.js';
 import type { AdminRequestDetails, AdminStep, HeldAccess } from '../admin-api.js';
 import { RetryLater, TRANSIENT } from '../jobs.js';
@@ -12,6 +11,10 @@ import type { RequestRecord } from '../ledger.js';
 import type { AwsFailure } from '../ports.js';
 import { cardJob, notifyJob } from '../service.js';
 import { accountAlias } from './access-today.js';
+import { removeApplicationsLeft, removeApplicationStep } from './application-steps.js';
+import { createGroupStep } from './group-steps.js';
+import { updateUserStep } from './user-update-step.js';
+import { sendWelcomeEmail } from './welcome.js';
 import type { AdminDeps } from './deps.js';
 import { pendingRequestsOf, requestsBeingGrantedTo } from './holdings.js';
 import { recordGrantEnded } from '../grant-ended.js';
@@ -76,6 +79,12 @@ export class StepActions {
         return Promise.resolve(failed('The migration email is sent at once, never as a step.'));
       case 'end_sessions':
         return this.endSessions(step, ctx);
+      case 'remove_application':
+        return removeApplicationStep(this.deps, step, ctx);
+      case 'create_group':
+        return createGroupStep(this.deps, step, ctx);
+      case 'update_user':
+        return updateUserStep(this.deps, ctx);
     }
   }
 
@@ -150,28 +159,19 @@ export class StepActions {
   }
 
   private async sendWelcome(ctx: StepContext): Promise<StepResult> {
-    const { config, mailer } = this.deps;
     const { subject, starter } = ctx.details;
-    const rendered = renderWelcomeEmail({
-      organisation: config.email.organisation,
-      displayName: starter?.displayName ?? subject.displayName,
-      userName: subject.email,
-      startUrl: config.identityCenter.startUrl,
-      region: config.identityCenter.region,
-      sessionName: config.identityCenter.sessionName,
-      oneTimePasswords: config.email.oneTimePasswords,
-      helpAddress: config.email.from,
-    });
+    // What they can reach is read from AWS now, after the steps that gave it (src/access/admin/welcome.ts).
     // SES sends are not idempotent: a crash between the send and saving this step could send it twice,
     // which is better than a starter who never hears how to sign in.
-    const sent = await mailer.send({
-      from: config.email.from,
-      to: [subject.email],
-      cc: [...config.email.cc],
-      ...rendered,
+    const welcome = await sendWelcomeEmail(this.deps, {
+      userId: this.userId(ctx),
+      userName: subject.email,
+      displayName: starter?.displayName ?? subject.displayName,
+      to: subject.email,
     });
-    if (!sent.ok) return failure(sent.error);
-    return done(`Message ${sent.value.messageId}.`);
+    if (welcome.step === 'read') throw new RetryLater(welcome.outcome.message);
+    if (!welcome.outcome.ok) return failure(welcome.outcome.error);
+    return done(`Message ${welcome.outcome.value.messageId}.`);
   }
 
   // ---------- offboarding ----------
@@ -281,6 +281,9 @@ export class StepActions {
         removed.push(`${name} on ${accountAlias(this.deps.config, assignment.accountId)}`);
       }
     }
+    const apps = await removeApplicationsLeft(this.deps, principal.id);
+    if (!apps.ok) return apps.result;
+    removed.push(...apps.removed);
     const deleted = await this.deps.directory.deleteUser(principal.id);
     if (!deleted.ok) return failure(deleted.error);
     // Every replica's cache of who this person was is checked against the ledger: forget them there, under
@@ -312,7 +315,12 @@ export class StepActions {
     if (ended.length === 0) return done('Nothing ended: everything is still held another way.');
     const now = clock.now();
     const { subject } = ctx.details;
-    const cause = ctx.request.kind === 'offboard' ? 'offboarded' : 'role_change';
+    const cause =
+      ctx.request.kind === 'offboard'
+        ? 'offboarded'
+        : ctx.request.kind === 'group_change'
+          ? 'group_change'
+          : 'role_change';
     await ledger.transaction((tx) =>
       recordEndedAccess(
         tx,

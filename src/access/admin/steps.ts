@@ -14,23 +14,29 @@ import { readDetails, toRecord } from './details.js';
 import { openSessionsNote, replanOffboarding } from './offboarding.js';
 import { startOfDay } from './onboarding.js';
 import { StepActions, type StepContext } from './step-actions.js';
+import { BatchRunner, forgetAwsRequest } from './bulk-runner.js';
 
 export class StepRunner implements AdminWork {
   private readonly log: Logger;
   private readonly actions: StepActions;
+  /** Bulk onboardings: each person's onboarding steps, person by person (src/access/admin/bulk-runner.ts). */
+  private readonly batch: BatchRunner;
 
   constructor(private readonly deps: AdminDeps) {
     this.log = deps.logger.child({ module: 'admin.runner' });
     this.actions = new StepActions(deps);
+    this.batch = new BatchRunner(deps);
   }
 
   startsAt(request: RequestRecord): Date | undefined {
+    if (request.kind === 'bulk_onboard') return this.batch.startsAt(request);
     if (request.kind !== 'onboard') return undefined;
     const day = readDetails(request).starter?.startDate;
     return day === undefined ? undefined : startOfDay(day);
   }
 
   async run(request: RequestRecord, signal?: AbortSignal): Promise<void> {
+    if (request.kind === 'bulk_onboard') return this.batch.run(request, signal);
     const { ledger } = this.deps;
     let details = readDetails(request);
     if (
@@ -71,6 +77,8 @@ export class StepRunner implements AdminWork {
       };
       const patch = result.status === 'failed' ? {} : (result.patch ?? {});
       details = { ...details, ...patch, steps: details.steps.map((s, j) => (j === i ? saved : s)) };
+      // A retry must not follow an AWS request that ended FAILED: it would read the same failure again.
+      if (saved.status === 'failed') details = forgetAwsRequest(details, saved.id);
       await this.saveStep(request, details, saved);
       if (saved.status === 'failed') {
         await this.finish(request, details, 'failed', saved);

@@ -5,6 +5,7 @@
  */
 import type { AdminRequestDetails } from '../admin-api.js';
 import type { RequestRecord } from '../ledger.js';
+import { rowOfStep } from '../admin/bulk-steps.js';
 
 export interface AdminAssignment {
   userId: string;
@@ -14,7 +15,7 @@ export interface AdminAssignment {
   requestId: string;
 }
 
-export const ADMIN_KINDS = ['onboard', 'role_change', 'offboard'] as const;
+export const ADMIN_KINDS = ['onboard', 'role_change', 'offboard', 'bulk_onboard'] as const;
 
 /** From the admin requests in the ledger (any order): what their done steps leave assigned. */
 export function assignmentsByAdminWork(requests: readonly RequestRecord[]): AdminAssignment[] {
@@ -23,9 +24,11 @@ export function assignmentsByAdminWork(requests: readonly RequestRecord[]): Admi
   for (const request of inOrder) {
     if (!(ADMIN_KINDS as readonly string[]).includes(request.kind)) continue;
     const details = request.details as Partial<AdminRequestDetails>;
-    const userId = details.subject?.userId;
-    if (userId === undefined || !Array.isArray(details.steps)) continue;
+    if (!Array.isArray(details.steps)) continue;
     for (const step of details.steps) {
+      // A bulk onboarding's steps are each person's, by the row their id starts with.
+      const userId = userOfStep(details, step.id);
+      if (userId === undefined) continue;
       if (step.status !== 'done' || step.accountId === undefined || step.permissionSetArn === undefined)
         continue;
       const key = `${userId}|${step.accountId}|${step.permissionSetArn}`;
@@ -42,4 +45,11 @@ export function assignmentsByAdminWork(requests: readonly RequestRecord[]): Admi
     }
   }
   return [...held.values()];
+}
+
+/** Whose a step is: the subject's, or for a bulk onboarding the person of the row the step belongs to. */
+function userOfStep(details: Partial<AdminRequestDetails>, stepId: string): string | undefined {
+  const row = details.batch === undefined ? undefined : rowOfStep(stepId);
+  if (row === undefined) return details.subject?.userId;
+  return details.batch?.find((p) => p.row === row)?.userId;
 }

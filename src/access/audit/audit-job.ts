@@ -13,6 +13,7 @@ import type { AuditStatus, Notifier } from '../notifier.js';
 import { auditCsv } from './csv.js';
 import { ProgressCoalescer } from './progress.js';
 import { ADMIN_KINDS, assignmentsByAdminWork } from './admin-work.js';
+import { inactiveUsers } from './inactive.js';
 import { buildAuditReport } from './report.js';
 import { progressText, summaryText } from './summary.js';
 import { walkOrganisation, type AuditWalkDeps, type AuditWalkOptions } from './walk.js';
@@ -30,6 +31,8 @@ export interface AuditWorkOptions extends Omit<AuditWalkOptions, 'onProgress'> {
 }
 
 export const DEFAULT_PROGRESS_INTERVAL_MS = 3_000;
+/** Inactive users offered an Offboard button in the summary message (a section each: Slack allows 50 blocks). */
+export const OFFBOARD_BUTTONS = 20;
 
 export function auditFileName(at: Date): string {
   return `access-audit-${at.toISOString().slice(0, 16).replace(/:/g, '')}Z.csv`;
@@ -56,7 +59,7 @@ export class AuditWork {
     const ref: CardRef = await notifier.auditStatus(
       channel,
       undefined,
-      status('running', 'Reading the directory, the assignments and the legacy IAM users…'),
+      status('running', 'Reading the directory, the assignments, the legacy IAM users and the sign-ins…'),
     );
     const updates = new ProgressCoalescer(
       this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
@@ -102,6 +105,7 @@ export class AuditWork {
       grants,
       madeByAdminWork: assignmentsByAdminWork(adminRequests),
       sessionDenials,
+      inactiveAfterMs: this.deps.config.audit.inactiveAfterMs,
       now,
     });
     const summary = summaryText(report.summary);
@@ -112,7 +116,22 @@ export class AuditWork {
     };
     const fileIds: string[] = [];
     for (const to of reportTo) fileIds.push((await notifier.uploadAuditReport(to, file, summary)).fileId);
-    await notifier.auditStatus(channel, ref, status('done', summary));
+    const quiet = inactiveUsers(report.activity);
+    await notifier.auditStatus(channel, ref, {
+      ...status('done', summary),
+      ...(quiet.length > 0
+        ? {
+            inactive: quiet.slice(0, OFFBOARD_BUTTONS).map((a) => ({
+              userName: a.user.userName,
+              displayName: a.user.displayName,
+              ...(a.user.email !== undefined ? { email: a.user.email } : {}),
+              ...(a.lastSignIn !== undefined ? { lastSignIn: a.lastSignIn } : {}),
+              disabled: a.status === 'DISABLED',
+            })),
+            inactiveNotShown: Math.max(0, quiet.length - OFFBOARD_BUTTONS),
+          }
+        : {}),
+    });
     await ledger.appendAudit({
       at: now,
       actor: 'system',

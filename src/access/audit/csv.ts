@@ -4,6 +4,7 @@
  * report a line belongs to, so a spreadsheet filter shows one part at a time. A dozen lines do not justify a
  * dependency.
  */
+import { inactiveUsers } from './inactive.js';
 import type { AccessSource, AuditReport } from './types.js';
 
 export const AUDIT_CSV_COLUMNS = [
@@ -13,6 +14,9 @@ export const AUDIT_CSV_COLUMNS = [
   'email',
   'user_id',
   'groups',
+  'user_status',
+  'last_sign_in_at',
+  'inactive',
   'account',
   'account_id',
   'permission_set',
@@ -60,8 +64,25 @@ export function sourceText(source: AccessSource): string {
   }
 }
 
+/** A user's status, latest sign-in and inactivity, for every line about them. */
+const daysText = (days: number): string => `${days} day${days === 1 ? '' : 's'}`;
+
+function activityColumns(report: AuditReport): (userId: string) => Line {
+  const byId = new Map(report.activity.map((a) => [a.user.id, a]));
+  return (userId) => {
+    const a = byId.get(userId);
+    if (a === undefined) return {};
+    return {
+      user_status: a.status,
+      last_sign_in_at: iso(a.lastSignIn),
+      inactive: a.inactive === undefined ? '' : a.inactive ? 'yes' : 'no',
+    };
+  };
+}
+
 export function auditCsv(report: AuditReport): string {
   const lines: Line[] = [];
+  const activity = activityColumns(report);
   for (const row of report.access) {
     const grants = row.sources.filter((s) => s.kind === 'grant');
     const ends = grants.map((g) => g.endsAt);
@@ -72,6 +93,7 @@ export function auditCsv(report: AuditReport): string {
       email: row.user.email ?? '',
       user_id: row.user.id,
       groups: row.groups.join('; '),
+      ...activity(row.user.id),
       account: row.accountAlias ?? '',
       account_id: row.accountId,
       permission_set: row.permissionSet,
@@ -94,8 +116,24 @@ export function auditCsv(report: AuditReport): string {
       email: user.email ?? '',
       user_id: user.id,
       groups: groups.join('; '),
+      ...activity(user.id),
       detail:
         groups.length === 0 ? 'no assignment and no group' : 'no assignment, directly or through a group',
+    });
+  }
+  // One line per inactive user, the longest quiet first: what the Offboard buttons in the summary are for.
+  for (const a of inactiveUsers(report.activity)) {
+    lines.push({
+      record: 'inactive_user',
+      user_name: a.user.userName,
+      display_name: a.user.displayName,
+      email: a.user.email ?? '',
+      user_id: a.user.id,
+      ...activity(a.user.id),
+      detail:
+        a.lastSignIn === undefined
+          ? "No sign-in in CloudTrail's history (it keeps 90 days)."
+          : `No sign-in for ${daysText(report.summary.inactiveAfterDays ?? 90)}: the last was ${iso(a.lastSignIn)}.`,
     });
   }
   for (const d of report.drift) {

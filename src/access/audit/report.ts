@@ -6,6 +6,7 @@
 import type { DirectoryUser } from '../../domain/identity.js';
 import type { GrantRecord, SessionDenialRecord } from '../ledger.js';
 import type { AdminAssignment } from './admin-work.js';
+import { activityOf, DAY_MS, DEFAULT_INACTIVE_AFTER_MS } from './inactive.js';
 import type { AccessRow, AccessSource, AuditReport, AuditSnapshot, DriftRow, LegacyKeyRow } from './types.js';
 
 export interface ReportInputs {
@@ -23,6 +24,8 @@ export interface ReportInputs {
   madeByAdminWork?: readonly AdminAssignment[];
   /** Session denials in force or being added (from the ledger). */
   sessionDenials?: readonly SessionDenialRecord[];
+  /** audit.inactiveAfter: no sign-in for this long flags a user (default 90 days). */
+  inactiveAfterMs?: number;
   now: Date;
 }
 
@@ -151,6 +154,8 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
   const legacyKeys = legacyKeyRows(snapshot);
 
   const accountIds = new Set(snapshot.assignments.map((a) => a.accountId));
+  const inactiveAfterMs = inputs.inactiveAfterMs ?? DEFAULT_INACTIVE_AFTER_MS;
+  const activity = activityOf(snapshot.users, snapshot.signIns, inputs.now, inactiveAfterMs);
   return {
     generatedAt: inputs.now,
     access,
@@ -158,6 +163,7 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
     drift,
     legacyKeys,
     sessionDenials: [...(inputs.sessionDenials ?? [])],
+    activity,
     summary: {
       users: snapshot.users.length,
       groups: snapshot.groups.length,
@@ -174,6 +180,16 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
         snapshot.legacyIamUsers === undefined ? undefined : new Set(legacyKeys.map((k) => k.userName)).size,
       activeKeys: snapshot.legacyIamUsers === undefined ? undefined : legacyKeys.length,
       ledger: inputs.grants !== undefined,
+      disabledUsers: activity.filter((a) => a.status === 'DISABLED').length,
+      ...(snapshot.signIns !== undefined
+        ? {
+            inactiveUsers: activity.filter((a) => a.inactive === true).length,
+            signInPages: snapshot.signIns.pages,
+            signInEvents: snapshot.signIns.events,
+          }
+        : {}),
+      inactiveAfterDays: Math.round(inactiveAfterMs / DAY_MS),
+      ...(snapshot.signInsUnread !== undefined ? { signInsUnread: snapshot.signInsUnread } : {}),
       ...(inputs.sessionDenials !== undefined ? { sessionDenials: inputs.sessionDenials.length } : {}),
       durationMs: snapshot.finishedAt.getTime() - snapshot.startedAt.getTime(),
     },

@@ -7,8 +7,10 @@ import type {
   Assignment,
   DirectoryGroup,
   DirectoryUser,
+  LastSignIns,
   LegacyIamKeyHolder,
   PermissionSet,
+  UserStatus,
 } from '../../domain/identity.js';
 
 /** Everything the walk read, as AWS holds it now. */
@@ -22,6 +24,10 @@ export interface AuditSnapshot {
   assignments: Assignment[];
   /** undefined when the legacy IAM part was not read. */
   legacyIamUsers: LegacyIamKeyHolder[] | undefined;
+  /** Each user's latest sign-in (CloudTrail); undefined when the sign-in history was not read. */
+  signIns: LastSignIns | undefined;
+  /** Why the sign-in history could not be read (AWS's words): the rest of the audit stands without it. */
+  signInsUnread?: string;
   /** When the walk began and ended. */
   startedAt: Date;
   finishedAt: Date;
@@ -75,6 +81,20 @@ export interface LegacyKeyRow {
   ssoUser: DirectoryUser | undefined;
 }
 
+/** One user's status and sign-ins, and whether they have gone quiet. */
+export interface UserActivity {
+  user: DirectoryUser;
+  /** ENABLED unless AWS says DISABLED (absent from older answers: taken as enabled). */
+  status: UserStatus;
+  /** Their latest sign-in within CloudTrail's history; undefined when none (or not read). */
+  lastSignIn: Date | undefined;
+  /**
+   * No sign-in for `audit.inactiveAfter` (and older than that: a newer user has not had the time); undefined
+   * when it cannot be told (the sign-in history was not read).
+   */
+  inactive: boolean | undefined;
+}
+
 export interface AuditSummary {
   users: number;
   groups: number;
@@ -93,6 +113,16 @@ export interface AuditSummary {
   activeKeys: number | undefined;
   /** false when no ledger was available: grants are not known, drift not computed. */
   ledger: boolean;
+  /** Users whose Identity Center status is DISABLED. */
+  disabledUsers?: number;
+  /** Users with no sign-in for `inactiveAfterDays`; undefined when the sign-in history was not read. */
+  inactiveUsers?: number;
+  inactiveAfterDays?: number;
+  /** LookupEvents pages read for the sign-ins (each waits for CloudTrail's 2/s), and sign-ins found. */
+  signInPages?: number;
+  signInEvents?: number;
+  /** Why the sign-ins were not read, when they could not be. */
+  signInsUnread?: string;
   /** Session denials in force or being added (sessions ended with the access); undefined without a ledger. */
   sessionDenials?: number;
   durationMs: number;
@@ -106,6 +136,8 @@ export interface AuditReport {
   legacyKeys: LegacyKeyRow[];
   /** Sessions ended by access-desk and still denied: in force, or being put in force. */
   sessionDenials: SessionDenialRecord[];
+  /** Every user's status, latest sign-in and inactivity, by user name. */
+  activity: UserActivity[];
   summary: AuditSummary;
 }
 
@@ -121,4 +153,8 @@ export interface AuditProgress {
   listsTotal: number | undefined;
   legacyDone: number;
   legacyTotal: number | undefined;
+  /** LookupEvents pages read so far (CloudTrail's 2/s), sign-ins found, and whether it is done (or not read). */
+  signInPages: number;
+  signInsFound: number;
+  signInsDone: boolean;
 }

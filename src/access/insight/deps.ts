@@ -4,7 +4,7 @@ import type { AccessDeskConfig } from '../../config/types.js';
 import type { Clock } from '../clock.js';
 import type { IdentityResolver } from '../identity.js';
 import type { Ledger } from '../ledger.js';
-import type { Assignments, Catalog, Directory, LegacyIam } from '../ports.js';
+import type { ApplicationAssignments, Assignments, Catalog, Directory, LegacyIam } from '../ports.js';
 
 export interface InsightDeps {
   config: AccessDeskConfig;
@@ -13,6 +13,8 @@ export interface InsightDeps {
   assignments: Assignments;
   catalog: Catalog;
   legacyIam: LegacyIam;
+  /** The applications a person is assigned to (whois, the user listing). */
+  applications: ApplicationAssignments;
   identities: IdentityResolver;
   clock: Clock;
   logger: Logger;

@@ -21,7 +21,7 @@ export class InsightService implements InsightApi {
 
   constructor(private readonly deps: InsightDeps) {
     this.log = deps.logger.child({ module: 'insight' });
-    this.listing = new UserListing(deps.directory, deps.clock, deps.usersCacheMs);
+    this.listing = new UserListing(deps.directory, deps.clock, deps.usersCacheMs, deps.applications);
   }
 
   async whois(askerSlackId: string, who?: string): Promise<Outcome<WhoisReport>> {
@@ -62,7 +62,8 @@ export class InsightService implements InsightApi {
     if (who !== undefined && who.trim() !== '') {
       return findPerson(this.deps.directory, this.deps.identities, who);
     }
-    const identity = await this.deps.identities.resolve(askerSlackId);
+    // whois of oneself reads, it asks for nothing: a disabled user is shown as such.
+    const identity = await this.deps.identities.resolve(askerSlackId, { allowDisabled: true });
     if (!identity.ok) return identity;
     const { user } = identity.value;
     return {

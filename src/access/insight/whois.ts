@@ -71,6 +71,10 @@ export async function readWhois(
     pendingRequests: held.value.pendingRequests,
     ...(held.value.legacyIamUser !== undefined ? { legacyIamUser: held.value.legacyIamUser } : {}),
     credentialIdsShown: true,
+    applications: held.value.applications,
+    ...(held.value.applicationsUnread !== undefined
+      ? { applicationsUnread: held.value.applicationsUnread }
+      : {}),
     ...(denials.length > 0 ? { sessionDenials: denials } : {}),
   });
 }

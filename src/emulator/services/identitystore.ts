@@ -114,8 +114,8 @@ const LIST_ATTRIBUTES = new Set(['Emails', 'PhoneNumbers', 'Addresses']);
 
 /** Names the service keeps for itself, for users and groups alike. */
 const RESERVED_NAMES = new Set(['administrator', 'awsadministrators']);
-const USER_NAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 const SENSITIVE_MAX = 1024;
+const SENSITIVE_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \u00a0\u3000]+$/u;
 
 // ---------- indexes ----------
 
@@ -358,6 +358,8 @@ function userOutput(state: EmulatorState, user: StoredUser): Record<string, unkn
     const value = user.attributes[name];
     if (value !== undefined && value !== null) out[name] = structuredClone(value);
   }
+  // AWS answers every user's status; no request sets it (a CreateUser carrying one does not store it).
+  out.UserStatus = user.UserStatus ?? 'ENABLED';
   out.IdentityStoreId = state.instance.IdentityStoreId;
   return out;
 }
@@ -432,6 +434,10 @@ function stringValue(value: unknown, path: string): string {
       `AttributeValue for '${path}' must be between 1 and ${SENSITIVE_MAX} characters long.`,
     );
   }
+  // The model's SensitiveStringType: printable text and ordinary white space, no control characters.
+  if (!SENSITIVE_PATTERN.test(value)) {
+    throw validationError(`AttributeValue for '${path}' must not contain control characters.`);
+  }
   return value;
 }
 
@@ -457,13 +463,8 @@ function applyUserOperation(
   const value = op.AttributeValue;
   const removing = value === undefined || value === null;
   if (fold(head) === 'username' && sub === undefined) {
-    if (removing) throw validationError('UserName cannot be removed.');
-    const userName = stringValue(value, path);
-    if (!USER_NAME_PATTERN.test(userName)) {
-      throw validationError('UserName must be 1 to 128 letters, marks, symbols, numbers or punctuation.');
-    }
-    draft.UserName = userName;
-    return;
+    // Set once by CreateUser and immutable after: people sign in with it, and AWS keys the user to it.
+    throw validationError(`Invalid attribute path: ${path}. UserName is immutable and cannot be updated.`);
   }
   const attribute = memberFor(head, UPDATABLE_USER_ATTRIBUTES);
   if (attribute === undefined || rest.length > 0) throw validationError(`Invalid attribute path: ${path}`);
@@ -489,7 +490,13 @@ function applyUserOperation(
   } else if (LIST_ATTRIBUTES.has(attribute)) {
     const items = Array.isArray(value) ? (value as unknown[]) : [value];
     if (items.length > 1) throw validationError(`AttributeValue for '${path}' may hold at most 1 entry.`);
-    draft.attributes[attribute] = items.map((item) => complexValue(attribute, item, path));
+    // The model's lists hold 1 entry at least; removing the attribute is done by giving no value.
+    if (items.length === 0) throw validationError(`AttributeValue for '${path}' must hold 1 entry.`);
+    const entries = items.map((item) => complexValue(attribute, item, path));
+    if (attribute === 'Emails' && entries.some((e) => e.Value === undefined)) {
+      throw validationError(`AttributeValue for '${path}' must give each email a value.`);
+    }
+    draft.attributes[attribute] = entries;
   } else {
     draft.attributes[attribute] = complexValue(attribute, value, path);
   }
@@ -566,18 +573,14 @@ export const identitystoreHandlers: ServiceHandlers = {
     const { state } = ctx;
     const req = input as unknown as UserIdInput & { Operations: AttributeOperation[] };
     const user = userOf(state, req.UserId);
+    // Every operation is checked on a draft first: one refused leaves the user as it was (all or nothing).
     const draft = { UserName: user.UserName, attributes: structuredClone(user.attributes) };
     for (const op of req.Operations) applyUserOperation(draft, op);
-    if (draft.UserName !== user.UserName) checkUserName(state, draft.UserName, user.UserId);
     checkEmails(state, draft.attributes.Emails, user.UserId);
 
     const emails = emailIndex(state);
     for (const email of emailsOf(user)) if (emails.get(email) === user.UserId) emails.delete(email);
-    if (state.userIdsByName.get(fold(user.UserName)) === user.UserId)
-      state.userIdsByName.delete(fold(user.UserName));
-    user.UserName = draft.UserName;
     user.attributes = draft.attributes;
-    state.userIdsByName.set(fold(user.UserName), user.UserId);
     for (const email of emailsOf(user)) emails.set(email, user.UserId);
     return {};
   },

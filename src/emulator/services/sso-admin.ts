@@ -4,7 +4,7 @@
  * assignment operations stay IN_PROGRESS until the provisioning delay has passed, at most 15 creations run at
  * once, a second operation on the same target conflicts, and deleting an assignment that does not exist is
  * refused rather than silently accepted. Inline policies and ProvisionPermissionSet are in
- * sso-admin-provisioning.ts.
+ * sso-admin-provisioning.ts; applications and their assignments in sso-admin-applications.ts.
  */
 import { AwsServiceError, accessDenied, conflict, throttling, validationError } from '../errors.js';
 import { takeProvisioningFault } from '../faults.js';
@@ -25,6 +25,7 @@ import {
   requirePermissionSet,
   str,
 } from './sso-admin-common.js';
+import { applicationHandlers } from './sso-admin-applications.js';
 import { permissionSetProvisioningHandlers } from './sso-admin-provisioning.js';
 import type { OperationContext, OperationHandler, ServiceHandlers } from './types.js';
 
@@ -360,4 +361,5 @@ export const ssoAdminHandlers: ServiceHandlers = {
   },
 
   ...permissionSetProvisioningHandlers,
+  ...applicationHandlers,
 };

@@ -29,7 +29,11 @@ import {
   type SlackMessage,
 } from './kit.js';
 import { accountList, approvalsText, reasonText, statusText } from './request-text.js';
+import { legacyRemovalFacts } from './legacy-removal-facts.js';
+import { groupFacts, hasPerson } from './group-facts.js';
 import { sessionLines } from './sessions-text.js';
+import { bulkOnboardCard } from './bulk-onboard.js';
+import { changesBlocks } from './user-update-text.js';
 
 /** Blocks the step list may use: with the rest of the card, well inside Slack's 50. */
 const STEP_BLOCKS = 20;
@@ -46,7 +50,7 @@ export function completionNotes(
   options: CardOptions,
 ): string[] {
   if (view.request.status !== 'completed') return [];
-  if (kind === 'offboard' || kind === 'role_change') {
+  if (kind === 'offboard' || kind === 'role_change' || kind === 'group_change') {
     // How ending the open sessions went; with it off (or a ledger from before), the warning that they outlive
     // the removal.
     if (view.sessionDenials !== undefined && view.sessionDenials.length > 0)
@@ -55,7 +59,7 @@ export function completionNotes(
       return [openSessionsWarning(details)];
     return [];
   }
-  if (kind !== 'onboard') return [];
+  if (kind !== 'onboard' && kind !== 'bulk_onboard') return [];
   if (details.notes !== undefined)
     return details.notes.map((n) => `:key: ${escapeMrkdwn(truncate(n, 1500))}`);
   return options.oneTimePasswords === true ? [] : [firstPasswordStep(details.subject)];
@@ -66,15 +70,20 @@ export function adminApprovalCard(view: RequestView, options: CardOptions = {}):
   const { request } = view;
   const { kind } = request;
   if (!isAdminKind(kind)) return undefined;
+  if (kind === 'bulk_onboard') return bulkOnboardCard(view, options);
   const details = readAdminDetails(request);
   const title = adminTitle(request, kind);
-  const facts = [`*Admin*\n${who(request.requesterSlackId)}`, `*Person*\n${subjectText(details.subject)}`];
+  const facts = [`*Admin*\n${who(request.requesterSlackId)}`];
+  if (hasPerson(request)) facts.push(`*Person*\n${subjectText(details.subject)}`);
+  facts.push(...groupFacts(request));
   if (request.permissionSet.trim() !== '') facts.push(`*Role*\n*${escapeMrkdwn(request.permissionSet)}*`);
   if (request.accounts.length > 0) facts.push(`*Accounts*\n${accountList(view)}`);
+  facts.push(...legacyRemovalFacts(request));
 
   const blocks: Block[] = [
     header(`${title} (${request.id})`),
     fields(facts),
+    ...changesBlocks(request),
     section(`*Reason*\n${reasonText(view)}`),
     context(approvalsText(view)),
     section(statusText(view), 'status'),

@@ -1,6 +1,6 @@
 /**
  * What the admin who started admin work reads in their DM: the running message (every step as it stands) and
- * a new message when the work is done, fails, is denied or lapses. Also the answer to `/access migrate`.
+ * a new message when the work is done, fails, is denied or lapses.
  */
 import type { RequesterEvent, RequestView } from '../../access/notifier.js';
 import { escapeMrkdwn } from '../../domain/text.js';
@@ -74,13 +74,4 @@ export function adminEventMessage(
     default:
       return undefined;
   }
-}
-
-/** `/access migrate`: who the email went to. */
-export function migrationSentMessage(sent: { to: string; messageId: string }): SlackMessage {
-  const to = escapeMrkdwn(sent.to);
-  return message(`Sent the IAM-to-SSO migration email to ${to}`, [
-    section(`:envelope: Sent the IAM-to-SSO migration email to *${to}*.`),
-    context(`SES message id ${escapeMrkdwn(sent.messageId)}`),
-  ]);
 }

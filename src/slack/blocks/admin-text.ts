@@ -8,6 +8,8 @@ import type { AdminStep } from '../../access/admin-api.js';
 import type { RequestRecord } from '../../access/ledger.js';
 import type { RequestKind } from '../../domain/request.js';
 import { escapeMrkdwn, truncate } from '../../domain/text.js';
+import { bulkStatusText } from './bulk-status.js';
+import { changesPlain, changesText } from './user-update-text.js';
 
 export type AdminKind = Exclude<RequestKind, 'access' | 'extend'>;
 
@@ -164,7 +166,7 @@ export function adminWhatText(request: RequestRecord): string | undefined {
     case 'group_create':
       return `creation of group *${escapeMrkdwn(groupOf(request).name)}*`;
     case 'user_update':
-      return `change of ${who}'s details`;
+      return `change of ${who}'s details${changesText(request)}`;
     case 'bulk_onboard':
       return `onboarding of ${batchSize(request)} people`;
     case 'legacy_removal':
@@ -195,7 +197,7 @@ export function adminWhatPlain(request: RequestRecord): string | undefined {
     case 'group_create':
       return `creation of group ${groupOf(request).name}`;
     case 'user_update':
-      return `change of ${who}'s details`;
+      return `change of ${who}'s details${changesPlain(request)}`;
     case 'bulk_onboard':
       return `onboarding of ${batchSize(request)} people`;
     case 'legacy_removal':
@@ -266,6 +268,8 @@ export function stepLines(steps: readonly AdminStep[], max: number = MAX_STEP_LI
 export function adminStatusText(request: RequestRecord): string | undefined {
   const { kind } = request;
   if (!isAdminKind(kind)) return undefined;
+  // A batch is followed person by person: "12 of 50 people done".
+  if (kind === 'bulk_onboard') return bulkStatusText(request);
   const { steps } = readAdminDetails(request);
   const done = countOf(steps, 'done') + countOf(steps, 'skipped');
   const noun = capitalised(KIND_NOUN[kind]);

@@ -3,9 +3,68 @@
  * answer to `/access audit`. The status text comes from the audit in plain words and is escaped here.
  */
 import type { AuditStart } from '../../access/audit/api.js';
-import type { AuditLine, AuditStatus } from '../../access/notifier.js';
+import type { types } from '@slack/bolt';
+import type { AuditLine, AuditStatus, InactiveUserLine } from '../../access/notifier.js';
 import { escapeMrkdwn, truncate } from '../../domain/text.js';
-import { context, message, section, SLACK_LIMITS, who, type SlackMessage } from './kit.js';
+import { ACTION } from '../ids.js';
+import {
+  context,
+  message,
+  plain,
+  section,
+  slackDate,
+  SLACK_LIMITS,
+  who,
+  type Block,
+  type SlackMessage,
+} from './kit.js';
+
+/** The block id of an inactive user's line: `audit_offboard:<n>`, unique within the message. */
+export const AUDIT_OFFBOARD_BLOCK_PREFIX = 'audit_offboard:';
+
+/** Who the Offboard button names: the email people sign in with, else the user name. */
+export const offboardTarget = (u: InactiveUserLine): string => u.email ?? u.userName;
+
+/** One inactive user, with an Offboard button that opens the offboarding preview for them (admins only). */
+function inactiveBlock(u: InactiveUserLine, index: number): types.SectionBlock {
+  const name =
+    u.displayName.trim() !== '' && u.displayName !== u.userName ? `*${escapeMrkdwn(u.displayName)}* · ` : '';
+  const quiet =
+    u.lastSignIn === undefined
+      ? 'no sign-in in CloudTrail’s 90 days'
+      : `last signed in ${slackDate(u.lastSignIn)}`;
+  const disabled = u.disabled ? ' · :no_entry: disabled' : '';
+  const button: types.Button = {
+    type: 'button',
+    action_id: ACTION.auditOffboard,
+    text: plain('Offboard…', 75),
+    value: truncate(offboardTarget(u), 2_000),
+  };
+  return {
+    type: 'section',
+    block_id: `${AUDIT_OFFBOARD_BLOCK_PREFIX}${index}`,
+    text: {
+      type: 'mrkdwn',
+      text: truncate(`${name}${escapeMrkdwn(u.userName)} — ${quiet}${disabled}`, 2_000),
+    },
+    accessory: button,
+  };
+}
+
+function inactiveBlocks(status: AuditStatus): Block[] {
+  const users = status.inactive ?? [];
+  if (status.state !== 'done' || users.length === 0) return [];
+  const more = status.inactiveNotShown ?? 0;
+  return [
+    section(
+      '*Inactive users* (the longest quiet first): *Offboard…* shows what offboarding would remove; nothing changes until it is approved.',
+    ),
+    ...users.map(inactiveBlock),
+    ...(more > 0
+      ? [context(`…and ${more} more inactive users: the CSV lists them all (record \`inactive_user\`).`)]
+      : []),
+  ];
+}
 
 const PLAIN: Record<AuditStatus['state'], string> = {
   running: 'Access audit running',
@@ -23,6 +82,7 @@ export function auditStatusMessage(status: AuditStatus): SlackMessage {
   const body = escapeMrkdwn(status.text);
   return message(`${PLAIN[status.state]}: ${status.text}`, [
     section(`${HEADLINE[status.state]}\n${body}`),
+    ...inactiveBlocks(status),
     context(`Asked for by ${who(status.requestedBy)}`),
   ]);
 }

@@ -79,7 +79,7 @@ export function offboardModal(preview: OffboardingPreview, metadata: AdminModalM
   const email = user.email ?? user.userName;
   const blocks: Block[] = [
     section(
-      `Offboarding ${b(name)} (${escapeMrkdwn(email)}). After approval, in this order: pending requests are cancelled, every direct assignment removed, every group left, the legacy IAM user cleaned up if you tick the box, and the user deleted last.`,
+      `Offboarding ${b(name)} (${escapeMrkdwn(email)})${user.status === 'DISABLED' ? ' (*disabled* in Identity Center)' : ''}. After approval, in this order: pending requests are cancelled, every direct assignment removed, every application assigned to them removed, every group left, the legacy IAM user cleaned up if you tick the box, and the user deleted last.`,
     ),
     ...category(
       'Groups',
@@ -95,6 +95,14 @@ export function offboardModal(preview: OffboardingPreview, metadata: AdminModalM
       'Through groups',
       preview.groupAssignments.map(
         (a) => `${b(a.permissionSet)} on ${b(a.accountAlias)}, through ${b(a.group)}`,
+      ),
+    ),
+    ...category(
+      'Applications',
+      (preview.applications ?? []).map((a) =>
+        a.throughGroup === undefined
+          ? `${b(a.application)}, removed`
+          : `${b(a.application)}, through ${b(a.throughGroup)} (goes with the group)`,
       ),
     ),
     ...category('Active grants', preview.activeGrants.map(grantLine)),

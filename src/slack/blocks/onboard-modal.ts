@@ -10,6 +10,7 @@ import type { OnboardPrefill } from '../parse-admin.js';
 import { context, plain, SLACK_LIMITS, type ModalView } from './kit.js';
 import { type AdminModalMetadata, sealModal, writeMetadata } from './modal-metadata.js';
 import { roleOption } from './options.js';
+import { bulkFileSwitch } from './bulk-onboard.js';
 
 export const ONBOARD_LIMITS = { name: 128, displayName: 256, email: 254, note: 500 } as const;
 
@@ -63,6 +64,8 @@ export function onboardModal(
 ): ModalView {
   const hasRoles = Object.keys(roles).length > 0;
   const blocks: types.KnownBlock[] = [
+    // Several people at once: the same modal becomes the form for a CSV file.
+    bulkFileSwitch(),
     textInput(BLOCK.email, ACTION.typeEmail, 'Work email', {
       maxLength: ONBOARD_LIMITS.email,
       placeholder: 'dara.oconnor@example.com',

@@ -10,13 +10,26 @@ import { context, header, lineSections, message, section, slackDate, type SlackM
 
 export const USERS_PAGER_BLOCK = 'users_pager';
 
+/** Applications named on a user's line before the rest are counted. */
+const APPLICATIONS_PER_LINE = 5;
+
+function applicationsPart(listed: ListedUser): string {
+  const apps = listed.applications;
+  if (apps === undefined || apps.length === 0) return '';
+  const names = [...new Set(apps.map((a) => a.application))];
+  const shown = names.slice(0, APPLICATIONS_PER_LINE).map(escapeMrkdwn).join(', ');
+  const left = names.length - APPLICATIONS_PER_LINE;
+  return ` · apps: ${shown}${left > 0 ? ` and ${left} more` : ''}`;
+}
+
 function userLine(listed: ListedUser): string {
   const { user, groups } = listed;
   const name = user.displayName === '' ? '' : `*${escapeMrkdwn(user.displayName)}* · `;
   const email =
     user.email !== undefined && user.email !== user.userName ? ` (${escapeMrkdwn(user.email)})` : '';
   const inGroups = groups.length === 0 ? '_no groups_' : groups.map(escapeMrkdwn).join(', ');
-  return `${name}${escapeMrkdwn(user.userName)}${email} — ${inGroups}`;
+  const disabled = user.status === 'DISABLED' ? ':no_entry: *DISABLED* · ' : '';
+  return `${disabled}${name}${escapeMrkdwn(user.userName)}${email} — ${inGroups}${applicationsPart(listed)}`;
 }
 
 const pageButton = (actionId: string, label: string, page: number): types.Button => ({

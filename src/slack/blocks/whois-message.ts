@@ -5,7 +5,7 @@
  */
 import type { AccessSource, AccountAccess, WhoisReport } from '../../access/insight-api.js';
 import type { RequestRecord, SessionDenialRecord } from '../../access/ledger.js';
-import type { AccessKeyInfo, LegacyIamUser } from '../../domain/identity.js';
+import type { AccessKeyInfo, HeldApplication, LegacyIamUser, UserStatus } from '../../domain/identity.js';
 import { escapeMrkdwn, truncate } from '../../domain/text.js';
 import {
   context,
@@ -29,6 +29,7 @@ export const WHOIS_FOLD = {
   groups: 40,
   pendingRequests: 5,
   accessKeys: 5,
+  applications: 25,
 } as const;
 
 /** Room left in a section for the "…and N more" line. */
@@ -161,6 +162,33 @@ export function denialsText(name: string, denials: readonly SessionDenialRecord[
   );
 }
 
+/** A user's status as a field: DISABLED stands out, since such a user can sign in nowhere. */
+export function statusText(status: UserStatus | undefined): string {
+  return status === 'DISABLED'
+    ? ':no_entry: *DISABLED*: cannot sign in; not matched to Slack for requests'
+    : status === 'ENABLED'
+      ? 'Enabled'
+      : 'Enabled (AWS did not say)';
+}
+
+/** The applications they are assigned to, directly or through a group; folded past a count. */
+export function applicationsText(
+  applications: readonly HeldApplication[] | undefined,
+  unread: string | undefined,
+): string {
+  if (unread !== undefined) return `*Applications:* could not be read (${esc(truncate(unread, 500))})`;
+  if (applications === undefined || applications.length === 0) return '*Applications:* none';
+  const lines = applications
+    .slice(0, WHOIS_FOLD.applications)
+    .map(
+      (a) =>
+        `• *${esc(a.application)}*: ${a.throughGroup === undefined ? 'direct' : `through group *${esc(a.throughGroup)}*`}`,
+    );
+  const left = applications.length - lines.length;
+  if (left > 0) lines.push(`• …and ${plural(left, 'more application')}`);
+  return truncate(`*Applications (${applications.length})*\n${lines.join('\n')}`, SLACK_LIMITS.sectionText);
+}
+
 export function whoisMessage(report: WhoisReport): SlackMessage {
   const { user } = report;
   const pairs = report.accounts.reduce((n, a) => n + a.permissionSets.length, 0);
@@ -170,6 +198,7 @@ export function whoisMessage(report: WhoisReport): SlackMessage {
       `*Email*\n${esc(report.email)}`,
       `*User name*\n${esc(user.userName)}`,
       `*User id*\n\`${esc(user.id)}\``,
+      `*Status*\n${statusText(user.status)}`,
       ...(report.slackUserId !== undefined ? [`*Slack*\n${who(report.slackUserId)}`] : []),
     ]),
     section(groupsText(report)),
@@ -180,6 +209,7 @@ export function whoisMessage(report: WhoisReport): SlackMessage {
         : `*Access on ${plural(report.accounts.length, 'account')}* (${plural(pairs, 'permission set assignment')})`,
     ),
     ...accountSections(report.accounts, WHOIS_FOLD.accountSections),
+    section(applicationsText(report.applications, report.applicationsUnread)),
     divider(),
     section(pendingText(report.pendingRequests)),
     section(legacyText(report.legacyIamUser)),
@@ -189,8 +219,9 @@ export function whoisMessage(report: WhoisReport): SlackMessage {
     context('Read from AWS just now; access-desk grants and ended sessions from its record.'),
   ];
   const name = user.displayName || user.userName;
+  const disabled = user.status === 'DISABLED' ? ' [DISABLED]' : '';
   return message(
-    `${name} (${report.email}): ${plural(report.groups.length, 'group')}, access on ${plural(report.accounts.length, 'account')}, ${plural(report.pendingRequests.length, 'pending request')}`,
+    `${name} (${report.email})${disabled}: ${plural(report.groups.length, 'group')}, access on ${plural(report.accounts.length, 'account')}, ${plural(report.pendingRequests.length, 'pending request')}`,
     blocks,
   );
 }

@@ -12,6 +12,7 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { AdminApi } from '../../access/admin-api.js';
+import type { BulkOnboardApi } from '../../access/bulk-api.js';
 import type { AccessApi } from '../../access/api.js';
 import type { ClickApi } from '../../access/click-api.js';
 import type { AuditApi } from '../../access/audit/api.js';
@@ -25,6 +26,8 @@ export interface ListenerDeps {
   clicks: ClickApi;
   /** Onboarding, offboarding, role changes, the migration email. Absent: those commands say "not available". */
   admin?: AdminApi;
+  /** Bulk onboarding from a CSV file shared in Slack. Absent: it says "not available". */
+  bulk?: BulkOnboardApi;
   /** whois, the user listing, my access on the Home tab. Absent: those say "not available". */
   insight?: InsightApi;
   /** `/access audit`. Absent: it says "not available". */

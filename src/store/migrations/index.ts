@@ -11,6 +11,7 @@ import * as auditFeed from './2026-12-06-001-audit-feed.js';
 import * as jobRerun from './2026-12-07-001-job-rerun.js';
 import * as replicas from './2026-12-07-002-replicas.js';
 import * as sessionDenials from './2026-12-07-003-session-denials.js';
+import * as legacyMigrations from './2026-12-08-001-legacy-migrations.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-24-001-core-ledger': coreLedger,
@@ -18,6 +19,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07-001-job-rerun': jobRerun,
   '2026-12-07-002-replicas': replicas,
   '2026-12-07-003-session-denials': sessionDenials,
+  '2026-12-08-001-legacy-migrations': legacyMigrations,
 };
 
 const provider: MigrationProvider = {

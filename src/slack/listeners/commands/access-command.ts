@@ -1,12 +1,15 @@
 /**
- * `/access …`: parse, and for a command that changes access (`request`, `extend` or `revoke` given in full)
+ * `/access …`: parse, and for a command that changes access (`request`, `extend`, `revoke` or `group create` given in full)
  * record it before the ack, as a click (src/access/clicks.ts): a process that dies after acknowledging it leaves
  * it to another replica, or to itself after a restart, which runs it and answers where it was typed. Then ack,
- * run the subcommand, and answer ephemerally through respond().
+ * run the subcommand, and answer ephemerally through respond(). `/access migrate <person>` and `migrate remove`
+ * are recorded the same way, so that a migration email is never lost nor sent twice; and `/access welcome`.
  */
 import type { SlashCommand } from '@slack/bolt';
 import type { Click, ClickInput } from '../../../access/click-api.js';
 import { clickAnswer } from '../../blocks/click-answer.js';
+import { migrationAnswer } from '../../blocks/migration.js';
+import { welcomeAnswer } from '../../blocks/user-update-text.js';
 import { parseAccessCommand, type ParsedCommand } from '../../parse.js';
 import { ackFirst } from '../ack-first.js';
 import type { CommandArgs, ListenerDeps } from '../deps.js';
@@ -52,6 +55,14 @@ export function accessCommand(deps: ListenerDeps): (args: CommandArgs) => Promis
         await runSubcommand(parsed, { deps, command, respond, client, log });
         return;
       }
+      if (click.action === 'migration') {
+        await tell(migrationAnswer(await deps.clicks.runMigration(click)));
+        return;
+      }
+      if (click.action === 'welcome') {
+        await tell(welcomeAnswer(await deps.clicks.runWelcome(click)));
+        return;
+      }
       const outcome = await deps.clicks.run(click);
       if (outcome.ok) log.info({ requestId: outcome.value.request.id, action: click.action }, '/access done');
       const answer = clickAnswer(click, outcome);
@@ -81,6 +92,29 @@ function clickOfCommand(parsed: ParsedCommand, command: SlashCommand): ClickInpu
       if (parsed.result.kind !== 'complete') return undefined;
       const { actorSlackId: _self, clickId: _click, ...revocation } = parsed.result.input;
       return { action: 'revoke', ...where, revocation };
+    }
+    case 'group': {
+      // Only `create` asks for a change in one line; add and remove open a preview first, list changes nothing.
+      if (parsed.result.kind !== 'complete' || parsed.result.input.action !== 'create') return undefined;
+      const { name, description } = parsed.result.input;
+      return {
+        action: 'admin',
+        ...where,
+        adminSubmission: {
+          kind: 'group_create',
+          name,
+          ...(description !== undefined ? { description } : {}),
+        },
+      };
+    }
+    case 'welcome':
+      // The email goes once, even if this process dies right after the ack.
+      if (parsed.result.kind !== 'complete') return undefined;
+      return { action: 'welcome', ...where, welcome: { who: parsed.result.input.who } };
+    case 'migrate': {
+      // With no one named it lists who is waiting, which changes nothing.
+      if (parsed.result.kind !== 'complete' || parsed.result.input.kind === 'list') return undefined;
+      return { action: 'migration', ...where, migration: parsed.result.input };
     }
     default:
       return undefined;

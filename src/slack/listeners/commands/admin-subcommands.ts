@@ -1,11 +1,12 @@
 /**
  * The admins' subcommands: `onboard` opens the form; `offboard` and `role` open a modal drawn from the admin
- * service's preview; `migrate` sends the email and says to whom. Anyone but an admin is refused at once (the
+ * service's preview; `migrate` with no one named lists who is still waiting (with a person it is a recorded
+ * click, like `remove`: access-command.ts). Anyone but an admin is refused at once (the
  * service checks again), and without the admin service each says it is not available here.
  */
 import type { AdminApi } from '../../../access/admin-api.js';
 import { escapeMrkdwn } from '../../../domain/text.js';
-import { migrationSentMessage } from '../../blocks/admin-messages.js';
+import { waitingMigrationsMessage } from '../../blocks/migration.js';
 import { people, who as mentionOf, type SlackMessage } from '../../blocks/kit.js';
 import { offboardModal } from '../../blocks/offboard-modal.js';
 import { onboardModal } from '../../blocks/onboard-modal.js';
@@ -93,13 +94,12 @@ export const role: Handler<'role'> = async ({ result }, ctx) => {
   });
 };
 
+/** `/access migrate` with no one named: who is still waiting (sending and removing run as recorded clicks). */
 export const migrate: Handler<'migrate'> = async ({ result }, ctx) => {
-  if (result.kind !== 'complete') {
-    return answer(ctx, refusalMessage(result.kind === 'error' ? result.message : ''));
-  }
-  const admin = await adminFor(ctx, 'send the migration email');
+  if (result.kind === 'error') return answer(ctx, refusalMessage(result.message));
+  if (result.input.kind !== 'list') throw new Error('a complete /access migrate runs as a recorded click');
+  const admin = await adminFor(ctx, 'see who is moving to single sign-on');
   if (admin === undefined) return;
-  const outcome = await admin.sendMigrationEmail(ctx.command.user_id, result.input.email);
-  if (outcome.ok) ctx.log.info({ to: outcome.value.to }, 'migration email sent');
-  return answer(ctx, outcome.ok ? migrationSentMessage(outcome.value) : refusalMessage(outcome.message));
+  const waiting = await admin.waitingMigrations(ctx.command.user_id);
+  return answer(ctx, waiting.ok ? waitingMigrationsMessage(waiting.value) : refusalMessage(waiting.message));
 };

@@ -16,6 +16,8 @@ import type { ListenerDeps } from '../deps.js';
 import { ephemeral } from '../tell.js';
 import { migrate, offboard, onboard, role } from './admin-subcommands.js';
 import { audit } from './audit-subcommand.js';
+import { group } from './group-subcommand.js';
+import { user, welcome } from './people-subcommands.js';
 import { users, whois } from './insight-subcommands.js';
 
 export interface SubcommandContext {
@@ -87,6 +89,9 @@ const HANDLERS: { [K in ParsedCommand['subcommand']]: Handler<K> } = {
   whois,
   users,
   audit,
+  group,
+  user,
+  welcome,
   help,
   unknown,
 };
