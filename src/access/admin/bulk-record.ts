@@ -12,10 +12,9 @@ import type { Outcome } from '../api.js';
 import { newRequestId } from '../ids.js';
 import type { AccountRef, Ledger, LedgerTx, RequestRecord } from '../ledger.js';
 import { requestMadeByClick } from '../made-by-click.js';
-import { cardJob, notifyJob } from '../service.js';
 import { batchHolding } from './bulk-steps.js';
 import { ok, refuse, toRecord } from './details.js';
-import type { Approval } from './record.js';
+import { startRecordedWork, type Approval } from './record.js';
 
 export interface NewBatch {
   adminSlackId: string;
@@ -103,25 +102,7 @@ export async function recordBatch(
         requiredApprovals: request.requiredApprovals,
       },
     });
-    if (approval.autoApprove) {
-      await tx.transitionRequest(request.id, 'pending', 'approved', { decidedAt: now });
-      await tx.appendAudit({
-        at: now,
-        actor: 'system',
-        action: 'request.auto_approved',
-        requestId: request.id,
-      });
-      await tx.enqueueJob({
-        kind: 'provision',
-        requestId: request.id,
-        runAt: now,
-        dedupeKey: `provision:${request.id}`,
-      });
-      await tx.enqueueJob(notifyJob(request.id, 'approved', now));
-    } else {
-      await tx.enqueueJob(notifyJob(request.id, 'submitted', now));
-    }
-    await tx.enqueueJob(cardJob(request.id, now));
+    await startRecordedWork(tx, request.id, approval.autoApprove, now);
     return ok(request);
   });
 }

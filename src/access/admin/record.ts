@@ -11,7 +11,7 @@ import { escapeMrkdwn } from '../../domain/text.js';
 import type { AdminRequestDetails } from '../admin-api.js';
 import type { Outcome, RefusalCode } from '../api.js';
 import { newRequestId } from '../ids.js';
-import type { AccountRef, Ledger, RequestRecord } from '../ledger.js';
+import type { AccountRef, Ledger, LedgerTx, RequestRecord } from '../ledger.js';
 import { approverGroupsNow } from '../approver-groups.js';
 import { requestMadeByClick } from '../made-by-click.js';
 import type { SlackPeople } from '../people.js';
@@ -148,25 +148,33 @@ export async function recordAdminRequest(
         requiredApprovals: request.requiredApprovals,
       },
     });
-    if (approval.autoApprove) {
-      await tx.transitionRequest(request.id, 'pending', 'approved', { decidedAt: now });
-      await tx.appendAudit({
-        at: now,
-        actor: 'system',
-        action: 'request.auto_approved',
-        requestId: request.id,
-      });
-      await tx.enqueueJob({
-        kind: 'provision',
-        requestId: request.id,
-        runAt: now,
-        dedupeKey: `provision:${request.id}`,
-      });
-      await tx.enqueueJob(notifyJob(request.id, 'approved', now));
-    } else {
-      await tx.enqueueJob(notifyJob(request.id, 'submitted', now));
-    }
-    await tx.enqueueJob(cardJob(request.id, now));
+    await startRecordedWork(tx, request.id, approval.autoApprove, now);
     return ok(request);
   });
+}
+
+/**
+ * What follows recording admin work, in the same transaction: approved at once when the rules approve it
+ * (and its provisioning started), else the admin told it waits; the card posted either way.
+ */
+export async function startRecordedWork(
+  tx: LedgerTx,
+  requestId: string,
+  autoApprove: boolean,
+  now: Date,
+): Promise<void> {
+  if (autoApprove) {
+    await tx.transitionRequest(requestId, 'pending', 'approved', { decidedAt: now });
+    await tx.appendAudit({ at: now, actor: 'system', action: 'request.auto_approved', requestId });
+    await tx.enqueueJob({
+      kind: 'provision',
+      requestId,
+      runAt: now,
+      dedupeKey: `provision:${requestId}`,
+    });
+    await tx.enqueueJob(notifyJob(requestId, 'approved', now));
+  } else {
+    await tx.enqueueJob(notifyJob(requestId, 'submitted', now));
+  }
+  await tx.enqueueJob(cardJob(requestId, now));
 }
