@@ -160,7 +160,8 @@ export async function startSlackSide(people: Person[]): Promise<{ child: LineChi
 }
 
 export type Stats = SlackAnswer & { calls: Record<string, number>; cards: number; responses: number };
-export type Acks = SlackAnswer & { ms: number[] };
+/** `priority`: whether the load generator's thread ran ahead of the apps it measured (bench/load-generator.ts). */
+export type Acks = SlackAnswer & { ms: number[]; priority: string };
 
 export const requestCommands = (people: Person[], tag: string) =>
   people.map((p, i) => ({

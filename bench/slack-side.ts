@@ -46,7 +46,16 @@ const worker = new Worker(
 const pending = new Map<number, { resolve: (a: Answer[]) => void; reject: (e: Error) => void }>();
 let lastJob = 0;
 let workerFailure: Error | undefined;
+let saidPriority: (said: string) => void = () => undefined;
+const priority = new Promise<string>((resolve) => {
+  saidPriority = resolve;
+  setTimeout(() => resolve('the load generator did not say its priority'), 30_000).unref();
+});
 worker.on('message', (result: LoadResult) => {
+  if ('priority' in result) {
+    saidPriority(result.priority);
+    return;
+  }
   const job = pending.get(result.id);
   pending.delete(result.id);
   if ('error' in result) job?.reject(new Error(result.error));
@@ -111,7 +120,8 @@ async function handle(request: Request): Promise<Record<string, unknown>> {
       const refused = answers.filter((a) => a.status !== 200);
       if (refused.length > 0)
         throw new Error(`${refused.length} commands answered ${refused[0]?.status}, not 200`);
-      return { op: 'acks', ms: answers.map((a) => a.ms) };
+      // Said by now: the worker has answered.
+      return { op: 'acks', ms: answers.map((a) => a.ms), priority: await priority };
     }
     case 'click': {
       const { responseId, ...button } = request.button;
