@@ -14,11 +14,13 @@ import { createSlackClient } from './slack/client.js';
 import { SlackClickAnswers } from './slack/click-answers.js';
 import { ReplicaRegistry } from './access/replicas.js';
 import { HomePublisher } from './slack/home-publisher.js';
+import { SlackBreakGlassMessages } from './slack/break-glass-messages.js';
 import { SlackMigrationMessages } from './slack/migration-messages.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { SlackSharedFiles } from './slack/files.js';
 import { SlackPeopleDirectory } from './slack/people.js';
 import { createLedger, type DatabaseOptions, type SqlLedger } from './store/index.js';
+import { PagerDutyClient } from './pagerduty/client.js';
 
 export interface AccessDeskOptions {
   config: AccessDeskConfig;
@@ -107,6 +109,18 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     }),
     people: new SlackPeopleDirectory(client),
     migrationMessages: new SlackMigrationMessages({ client, logger }),
+    breakGlassMessages: new SlackBreakGlassMessages({ client, logger }),
+    // On-call auto-approval: PagerDuty asked only when a schedule is configured (the token may be absent).
+    ...(config.onCall !== undefined
+      ? {
+          pagerduty: new PagerDutyClient({
+            url: config.onCall.pagerduty.url,
+            ...(secrets.pagerdutyToken !== undefined ? { token: secrets.pagerdutyToken } : {}),
+            logger,
+            now: () => clock.now(),
+          }),
+        }
+      : {}),
     clock,
     logger,
     homeWork: home,
@@ -137,6 +151,7 @@ export async function createAccessDesk(options: AccessDeskOptions): Promise<Acce
     bulk: core.bulk,
     audit: core.audit,
     insight: core.insight,
+    home,
     logger,
     readiness: cachedReadiness(readinessCheck(ledger, aws), { logger, ...options.readiness }),
     ...(slackApiUrl !== undefined ? { slackApiUrl } : {}),

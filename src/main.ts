@@ -30,6 +30,7 @@ import {
   type DatabaseChoice,
 } from './config/database.js';
 import { readSecrets, secretValues } from './config/secrets.js';
+import { onCallWarnings } from './config/on-call.js';
 import {
   DatabaseSettingError,
   DatabaseUnavailableError,
@@ -180,6 +181,7 @@ async function startBot(): Promise<Started> {
       'AWS_REGION differs from identityCenter.region: Identity Center is called in identityCenter.region',
     );
   }
+  for (const warning of onCallWarnings(config.onCall, secrets)) logger.warn(warning);
   const socketMode = secrets.slackAppToken !== undefined;
   const slackApiUrl = set('SLACK_API_URL');
   let desk: AccessDesk;

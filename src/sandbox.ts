@@ -20,6 +20,7 @@ import { snapshot } from './emulator/control.js';
 import { deserializeState, serializeState } from './emulator/persist.js';
 import { startEmulator } from './emulator/server.js';
 import { silentLogger, type Logger } from './log.js';
+import { SANDBOX_ON_CALL, startPagerDutyStandIn, type StandInPerson } from './pagerduty/stand-in.js';
 
 export interface SandboxOptions {
   /** The console's port (PORT); default 3000, 0 picks a free one. */
@@ -114,7 +115,13 @@ const SAVE_INTERVAL_MS = 1000;
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const logger = options.logger ?? silentLogger;
   const configPath = options.configPath ?? EXAMPLE_CONFIG_PATH;
-  const config = sandboxConfig(configPath);
+  // PagerDuty's on-call endpoint answered locally (Omar on call in every schedule), the config pointed at it.
+  const pagerdutyToken = `sandbox-pagerduty-${randomBytes(12).toString('hex')}`;
+  const pagerduty = await startPagerDutyStandIn({
+    token: pagerdutyToken,
+    schedules: sandboxOnCallSchedules(sandboxConfig(configPath)),
+  });
+  const config = withPagerDutyAt(sandboxConfig(configPath), pagerduty.url);
   const databasePath = options.databasePath ?? SANDBOX_DATABASE_PATH;
   if (databasePath !== ':memory:') mkdirSync(dirname(databasePath), { recursive: true });
 
@@ -125,6 +132,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     credentials: [EMULATOR_CREDENTIALS],
     faults: { latencyMs: options.latencyMs ?? 40, provisioningDelayMs: options.provisioningDelayMs ?? 2000 },
     logger,
+  }).catch(async (error: unknown) => {
+    await pagerduty.close();
+    throw error;
   });
 
   const directory = [...emulator.state.users.values()].map((u) => {
@@ -184,13 +194,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
   }).catch(async (error: unknown) => {
     await emulator.close();
+    await pagerduty.close();
     throw error;
   });
 
   async function startBot(): Promise<void> {
     desk = await createAccessDesk({
       config,
-      secrets: { slackBotToken: botToken, slackSigningSecret: signingSecret },
+      secrets: { slackBotToken: botToken, slackSigningSecret: signingSecret, pagerdutyToken },
       logger,
       aws: {
         region: config.identityCenter.region,
@@ -233,6 +244,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   } catch (error) {
     await console_.close();
     await emulator.close();
+    await pagerduty.close();
     throw error;
   }
 
@@ -261,6 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       : '') +
     ` · AWS local Identity Center ${emulator.url} (account ${emulator.state.instance.OwnerAccountId ?? 'local'}, region ${config.identityCenter.region})` +
     ` · database ${databasePath}` +
+    ` · PagerDuty stand-in ${pagerduty.url} (Omar on call)` +
     (startedOver !== undefined ? `\n  note: ${startedOver}` : '');
 
   return {
@@ -277,6 +290,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       save();
       await console_.close();
       await emulator.close();
+      await pagerduty.close();
     },
   };
+}
+
+/** Every PagerDuty schedule the config names, with the sandbox's on-call person (Omar) on call in it. */
+function sandboxOnCallSchedules(config: AccessDeskConfig): Record<string, StandInPerson[]> {
+  const ids = Object.values(config.onCall?.schedules ?? {}).flatMap((s) =>
+    'pagerduty' in s ? [s.pagerduty] : [],
+  );
+  return Object.fromEntries(ids.map((id) => [id, [SANDBOX_ON_CALL]]));
+}
+
+function withPagerDutyAt(config: AccessDeskConfig, url: string): AccessDeskConfig {
+  return config.onCall === undefined
+    ? config
+    : { ...config, onCall: { ...config.onCall, pagerduty: { url } } };
 }

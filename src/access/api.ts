@@ -14,6 +14,8 @@ export type RefusalCode =
   | 'no_approver'
   | 'duration_too_long'
   | 'reason_required'
+  /** A rule requires a ticket reference (`requireTicket`): none was given, or it is not of the form asked for. */
+  | 'ticket_required'
   | 'reason_too_long'
   | 'already_held'
   | 'already_requested'
@@ -49,7 +51,17 @@ export type RefusalCode =
   | 'already_member'
   | 'not_member'
   /** `/access group create`: a group of that name exists already. */
-  | 'group_exists';
+  | 'group_exists'
+  /** Scheduled access: the start cannot be read, is in the past, or is too far ahead (the message says which). */
+  | 'bad_start'
+  /** Scheduled access: it has started, so there is nothing to cancel (the message says how to end it). */
+  | 'already_started'
+  /** Break-glass: no rule lets this person take it at once (the message says how to ask instead). */
+  | 'break_glass_not_allowed'
+  /** Break-glass: the person used it as often as the rules allow in 24 hours. */
+  | 'break_glass_limit'
+  /** Break-glass: an approver reviewed it (or ended it) already. */
+  | 'already_reviewed';
 
 export type Outcome<T> =
   | { ok: true; value: T }
@@ -69,6 +81,18 @@ export interface AccessRequestInput {
   /** Absent: the rules' default. */
   duration?: DurationSpec;
   reason?: string;
+  /** Ticket references given apart from the reason (`ticket:ABC-123`, the modal's Ticket field). */
+  ticket?: string;
+  /**
+   * Scheduled access: when it starts, as typed after `at` (`2026-12-08 09:00`, `09:00`, `tomorrow 09:00`,
+   * `+2h`; UTC) or picked in the modal. Read by the service against its clock (src/domain/when.ts). Absent: now.
+   */
+  when?: string;
+  /**
+   * A time-bound membership of this Identity Center group instead (`/access request group:<Group> …`):
+   * `permissionSet` and `accounts` are then empty; the group's name is resolved by the service.
+   */
+  group?: string;
   /**
    * The request modal's submission that asks (src/access/clicks.ts): asked again with the same click (run again
    * after a crash), the request it made already is answered, never a second one.
@@ -81,6 +105,8 @@ export interface ExtensionInput {
   /** Which grant: by permission set and account, or absent when the person holds exactly one active grant. */
   permissionSet?: string;
   account?: string;
+  /** A time-bound group membership instead (`/access extend group:<Group> <duration>`). */
+  group?: string;
   /** How much longer, from the grant's current end. */
   duration: DurationSpec;
   reason?: string;
@@ -95,6 +121,8 @@ export interface RevokeInput {
   actorSlackId: string;
   permissionSet: string;
   account: string;
+  /** A time-bound group membership instead (`/access revoke group:<Group>`): permission set and account empty. */
+  group?: string;
   /** Someone else's grant (admins only): their Slack id or email. */
   targetSlackId?: string;
   targetEmail?: string;
@@ -109,6 +137,8 @@ export interface RevokeInput {
 export interface RequestOptions {
   permissionSets: { name: string; description?: string }[];
   accounts: { alias: string; id: string }[];
+  /** The ticket patterns some rule requires (`requireTicket`): the form then has a Ticket field. */
+  ticketPatterns?: string[];
 }
 
 export interface AccessApi {
@@ -125,4 +155,9 @@ export interface AccessApi {
   view(requestId: string): Promise<RequestView | undefined>;
   requestOptions(): RequestOptions;
   isAdmin(slackUserId: string): boolean;
+  /**
+   * Reads a start for scheduled access (`at <when>`, the request form's day and time) against the service's clock
+   * and `timing.scheduleAhead`: the start, or why not (a form shows it on its field). Absent: not checked early.
+   */
+  checkStart?(when: string): Outcome<Date>;
 }

@@ -9,8 +9,10 @@
 import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import { formatDuration } from '../domain/duration.js';
+import { utcMinuteText } from '../domain/when.js';
 import type { AdminRequestDetails } from './admin-api.js';
 import type { Clock } from './clock.js';
+import { grantWhat, groupAccessName, groupAccessOf } from './group-access-details.js';
 import type { AuditRecord, GrantRecord, Ledger, RequestRecord } from './ledger.js';
 import type { AuditLine, Notifier } from './notifier.js';
 
@@ -86,7 +88,9 @@ export function requestWhat(request: RequestRecord | undefined): string {
     case 'access':
       return `${request.permissionSet} on ${accounts} for ${formatDuration(request.durationMs)}`;
     case 'extend':
-      return `an extension of ${request.permissionSet} on ${accounts} by ${formatDuration(request.durationMs)}`;
+      return groupAccessOf(request) !== undefined
+        ? `an extension of membership of group ${groupAccessName(request)} by ${formatDuration(request.durationMs)}`
+        : `an extension of ${request.permissionSet} on ${accounts} by ${formatDuration(request.durationMs)}`;
     case 'onboard':
       return `the onboarding of ${subject}`;
     case 'offboard':
@@ -107,13 +111,16 @@ export function requestWhat(request: RequestRecord | undefined): string {
       return `the onboarding of ${(request.details as Partial<AdminRequestDetails>).batch?.length ?? 0} people`;
     case 'legacy_removal':
       return `the removal of ${subject}'s legacy IAM user`;
+    case 'group_access':
+      return `membership of group ${groupAccessName(request)} for ${formatDuration(request.durationMs)}`;
   }
 }
 
 /** Whom a request is for: the requester of access, the subject of admin work. */
 function whom(request: RequestRecord | undefined): Pick<AuditLine, 'forSlackId' | 'forEmail'> {
   if (request === undefined) return {};
-  if (request.kind === 'access' || request.kind === 'extend') return { forSlackId: request.requesterSlackId };
+  if (request.kind === 'access' || request.kind === 'extend' || request.kind === 'group_access')
+    return { forSlackId: request.requesterSlackId };
   const subject = (request.details as Partial<AdminRequestDetails>).subject;
   if (subject?.slackUserId !== undefined) return { forSlackId: subject.slackUserId };
   return subject?.email !== undefined ? { forEmail: subject.email } : {};
@@ -135,7 +142,7 @@ export function auditLineOf(
     ...(event.requestId !== null ? { requestId: event.requestId } : {}),
   };
   const what = requestWhat(request);
-  const target = grant !== undefined ? `${grant.permissionSet} on ${grant.accountAlias}` : what;
+  const target = grant !== undefined ? grantWhat(grant) : what;
   const holder = grant !== undefined ? { forSlackId: grant.requesterSlackId } : whom(request);
   switch (event.action) {
     case 'request.approval_recorded': {
@@ -152,6 +159,23 @@ export function auditLineOf(
         ...base,
         kind: 'decision',
         did: `approved ${what} by the rules, with no one asked`,
+        ...whom(request),
+      };
+    case 'request.break_glass':
+      return {
+        ...base,
+        kind: 'decision',
+        did: `BROKE GLASS: took ${what} at once, without approval (an approver must review it)`,
+        ...whom(request),
+        ...(request?.reason !== undefined && request.reason !== null ? { note: request.reason } : {}),
+      };
+    case 'break_glass.reviewed':
+      return { ...base, kind: 'decision', did: `reviewed the break-glass use of ${what}`, ...whom(request) };
+    case 'break_glass.ended':
+      return {
+        ...base,
+        kind: 'decision',
+        did: `ended the break-glass use of ${what} at once`,
         ...whom(request),
       };
     case 'request.denied':
@@ -184,6 +208,50 @@ export function auditLineOf(
       };
     case 'aws.assignment.created':
       return { ...base, kind: 'change', did: `assigned ${target} in AWS`, ...holder };
+    // Time-bound group memberships (src/access/group-access.ts): `target` is `group <name>`.
+    case 'aws.membership.created':
+      return { ...base, kind: 'change', did: `added them to ${target} in AWS`, ...holder };
+    case 'aws.membership.deleted':
+    case 'aws.membership.already_gone':
+      return {
+        ...base,
+        kind: 'change',
+        did: `took them out of ${target} in AWS${grant?.endReason !== undefined && grant.endReason !== null ? ` (${grant.endReason})` : ''}`,
+        ...holder,
+      };
+    case 'aws.membership.kept':
+      return {
+        ...base,
+        kind: 'change',
+        did: `left them in ${target}: the membership is not access-desk's to remove`,
+        ...holder,
+        ...(str(d.why) !== undefined ? { note: str(d.why) } : {}),
+      };
+    case 'aws.membership.failed':
+      return {
+        ...base,
+        kind: 'failure',
+        did: `could not add them to ${target} in AWS`,
+        ...holder,
+        ...(str(d.reason) !== undefined ? { note: str(d.reason) } : {}),
+      };
+    // Scheduled access (src/access/scheduled.ts).
+    case 'request.scheduled':
+      return {
+        ...base,
+        kind: 'decision',
+        // Plain text (escaped into the line and its fallback): the start in UTC words, not ISO.
+        did: `scheduled ${what} to start ${startText(str(d.startsAt))}`,
+        ...whom(request),
+      };
+    case 'request.start_refused':
+      return {
+        ...base,
+        kind: 'failure',
+        did: `did not start ${what}`,
+        ...whom(request),
+        ...(str(d.reason) !== undefined ? { note: str(d.reason) } : {}),
+      };
     case 'aws.assignment.deleted':
     case 'aws.assignment.already_gone':
       return {
@@ -291,3 +359,9 @@ export function auditLineOf(
 }
 
 const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** `2026-12-08 10:00 UTC` from an ISO time in an audit event; `later` when there is none to read. */
+function startText(iso: string | undefined): string {
+  const at = iso === undefined ? undefined : new Date(iso);
+  return at === undefined || Number.isNaN(at.getTime()) ? 'later' : utcMinuteText(at);
+}

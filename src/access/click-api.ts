@@ -11,6 +11,7 @@ import type { NewStarter } from './admin-api.js';
 import type { UserUpdateInput, WelcomeResent } from './people-api.js';
 import type { WelcomeClick } from './welcome-clicks.js';
 import type { AccessRequestInput, ExtensionInput, Outcome, RevokeInput } from './api.js';
+import type { BreakGlassInput } from './break-glass-api.js';
 import type { CardRef } from './ledger.js';
 import type { MigrationDone } from './migration-api.js';
 import type { RequestView } from './notifier.js';
@@ -25,7 +26,12 @@ export type ClickAction =
   | 'admin'
   | 'revoke'
   | 'migration'
-  | 'welcome';
+  | 'welcome'
+  /** `/access breakglass`, given in full (src/access/break-glass.ts). */
+  | 'breakglass'
+  /** "Mark reviewed" and "End access now" on a break-glass card. */
+  | 'breakglass_review'
+  | 'breakglass_end';
 
 export const CLICK_ACTIONS: readonly ClickAction[] = [
   'approve',
@@ -38,6 +44,9 @@ export const CLICK_ACTIONS: readonly ClickAction[] = [
   'revoke',
   'migration',
   'welcome',
+  'breakglass',
+  'breakglass_review',
+  'breakglass_end',
 ];
 
 /**
@@ -99,6 +108,8 @@ export interface ClickInput {
   migration?: MigrationClick;
   /** welcome (`/access welcome`): to whom the welcome email goes again. */
   welcome?: WelcomeClick;
+  /** breakglass (`/access breakglass`): what is taken at once, for how long, and why. */
+  breakGlass?: Omit<BreakGlassInput, 'requesterSlackId' | 'clickId'>;
   /** The click's response_url, to answer the person where they clicked. Absent (a modal): a direct message. */
   responseUrl?: string;
 }

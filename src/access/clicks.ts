@@ -30,6 +30,7 @@ import type { WelcomeResent } from './people-api.js';
 import { isWelcomeClick, runWelcomeClick } from './welcome-clicks.js';
 import type { RequestView } from './notifier.js';
 import type { BulkOnboardApi } from './bulk-api.js';
+import type { BreakGlassApi } from './break-glass-api.js';
 
 export interface ClickDeskDeps {
   runner: Pick<JobRunner, 'claimNew' | 'runClaimed'>;
@@ -52,6 +53,8 @@ export interface ClickDeskDeps {
   migration?: MigrationClickApi;
   /** Bulk onboarding from a file shared in Slack (src/access/bulk-api.ts). */
   bulk?: Pick<BulkOnboardApi, 'submit'>;
+  /** `/access breakglass` and the review buttons on its card (src/access/break-glass.ts). */
+  breakGlass?: BreakGlassApi;
   /** How a click run by the job runner answers the person. Absent: it is logged only. */
   answers?: ClickAnswers;
   clock: Clock;
@@ -177,7 +180,22 @@ export class ClickDesk implements ClickApi {
         return this.adminWork(click);
       case 'revoke':
         return this.revoke(click);
+      case 'breakglass':
+      case 'breakglass_review':
+      case 'breakglass_end':
+        return this.breakGlass(click, requestId);
     }
+  }
+
+  private breakGlass(click: Click, requestId: string): Promise<Outcome<RequestView>> {
+    const glass = this.deps.breakGlass;
+    if (glass === undefined)
+      return Promise.resolve(refuse('not_found', 'Break-glass is not available in this deployment.'));
+    if (click.action !== 'breakglass') {
+      return glass.review(requestId, click.userId, click.action === 'breakglass_end' ? 'end' : 'reviewed');
+    }
+    if (click.breakGlass === undefined) throw new Error(`breakglass click ${click.id} carries no request`);
+    return glass.submit({ ...click.breakGlass, requesterSlackId: click.userId, clickId: click.id });
   }
 
   /**
@@ -261,8 +279,10 @@ export class ClickDesk implements ClickApi {
     }
     return this.deps.access.requestExtension({
       requesterSlackId: click.userId,
-      permissionSet: grant.permissionSet,
-      account: grant.accountAlias,
+      // A group membership is extended by its group; an assignment by its permission set and account.
+      ...(grant.group !== undefined
+        ? { group: grant.group.name }
+        : { permissionSet: grant.permissionSet, account: grant.accountAlias }),
       duration: extension.duration,
       ...(extension.reason !== undefined ? { reason: extension.reason } : {}),
       clickId: click.id,
@@ -284,6 +304,7 @@ function payloadOf(input: ClickInput): Record<string, unknown> {
     ...(input.adminSubmission !== undefined ? { adminSubmission: input.adminSubmission } : {}),
     ...(input.migration !== undefined ? { migration: input.migration } : {}),
     ...(input.welcome !== undefined ? { welcome: input.welcome } : {}),
+    ...(input.breakGlass !== undefined ? { breakGlass: input.breakGlass } : {}),
     ...(input.responseUrl !== undefined ? { responseUrl: input.responseUrl } : {}),
   };
 }
@@ -301,6 +322,7 @@ export function clickOf(job: JobRecord): Click {
       action !== 'revoke' &&
       !(action === 'migration' && isMigrationClick(p.migration)) &&
       !(action === 'welcome' && isWelcomeClick(p.welcome)) &&
+      !(action === 'breakglass' && isBreakGlass(p.breakGlass)) &&
       !(action === 'extend' && isExtensionCommand(p.extensionCommand)))
   ) {
     throw new Error(`decide job ${job.id} does not hold a click`);
@@ -318,6 +340,7 @@ export function clickOf(job: JobRecord): Click {
     ...(isAdminSubmission(p.adminSubmission) ? { adminSubmission: p.adminSubmission } : {}),
     ...(isMigrationClick(p.migration) ? { migration: p.migration } : {}),
     ...(isWelcomeClick(p.welcome) ? { welcome: { who: p.welcome.who } } : {}),
+    ...(isBreakGlass(p.breakGlass) ? { breakGlass: p.breakGlass } : {}),
     ...(typeof p.responseUrl === 'string' ? { responseUrl: p.responseUrl } : {}),
   };
 }
@@ -336,7 +359,20 @@ function isSubmission(value: unknown): value is NonNullable<Click['submission']>
     Array.isArray(v.accounts) &&
     v.accounts.every((a) => typeof a === 'string') &&
     (v.duration === undefined || isDuration(v.duration)) &&
-    (v.reason === undefined || typeof v.reason === 'string')
+    (v.reason === undefined || typeof v.reason === 'string') &&
+    (v.when === undefined || typeof v.when === 'string') &&
+    (v.group === undefined || typeof v.group === 'string')
+  );
+}
+
+function isBreakGlass(value: unknown): value is NonNullable<Click['breakGlass']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.permissionSet === 'string' &&
+    typeof v.account === 'string' &&
+    isDuration(v.duration) &&
+    typeof v.reason === 'string'
   );
 }
 
@@ -355,7 +391,13 @@ const optional = (x: unknown): boolean => x === undefined || typeof x === 'strin
 function isExtensionCommand(value: unknown): value is NonNullable<Click['extensionCommand']> {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return isDuration(v.duration) && optional(v.permissionSet) && optional(v.account) && optional(v.reason);
+  return (
+    isDuration(v.duration) &&
+    optional(v.permissionSet) &&
+    optional(v.account) &&
+    optional(v.reason) &&
+    optional(v.group)
+  );
 }
 
 function isRevocation(value: unknown): value is NonNullable<Click['revocation']> {
@@ -365,7 +407,8 @@ function isRevocation(value: unknown): value is NonNullable<Click['revocation']>
     typeof v.permissionSet === 'string' &&
     typeof v.account === 'string' &&
     optional(v.targetSlackId) &&
-    optional(v.targetEmail)
+    optional(v.targetEmail) &&
+    optional(v.group)
   );
 }
 

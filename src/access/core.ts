@@ -8,6 +8,8 @@ import { AdminService } from './admin/admin-service.js';
 import { BulkOnboarding } from './admin/bulk-service.js';
 import type { SharedFiles } from './bulk-api.js';
 import { AuditFeed } from './audit-feed.js';
+import type { BreakGlassMessages } from './break-glass-api.js';
+import { BreakGlass } from './break-glass.js';
 import { AuditWork, type AuditWorkOptions } from './audit/audit-job.js';
 import { AuditService } from './audit/audit-service.js';
 import { StepRunner } from './admin/steps.js';
@@ -20,6 +22,7 @@ import { JobRunner, type JobRunnerOptions } from './jobs.js';
 import type { Ledger } from './ledger.js';
 import type { MigrationMessages } from './migration-api.js';
 import type { Notifier } from './notifier.js';
+import { OnCallCheck, type PagerDutyOnCall } from './on-call.js';
 import type { SlackPeople } from './people.js';
 import type {
   ApplicationAssignments,
@@ -32,6 +35,7 @@ import type {
   SignInHistory,
 } from './ports.js';
 import { Scheduler } from './scheduler.js';
+import { GroupGrantWork } from './group-access.js';
 import { SessionWork } from './sessions.js';
 import { AccessService } from './service.js';
 
@@ -68,6 +72,10 @@ export interface AccessCoreDeps {
   homeWork?: { publish(slackUserId: string): Promise<void> };
   /** Files shared in Slack (bulk onboarding's CSV). Absent: only the command line's files are read. */
   files?: SharedFiles;
+  /** Break-glass's security-channel card and direct messages (Slack). Absent: only its card and audit line. */
+  breakGlassMessages?: BreakGlassMessages;
+  /** PagerDuty's on-calls, for rules that auto-approve on call. Absent: PagerDuty schedules cannot be read. */
+  pagerduty?: PagerDutyOnCall;
 }
 
 export interface AccessCore {
@@ -85,16 +93,24 @@ export interface AccessCore {
   audit: AuditService;
   /** Approve, Deny, Cancel, Retry and Extend, recorded before they are acknowledged. */
   clicks: ClickDesk;
+  /** `/access breakglass` and its review buttons. */
+  breakGlass: BreakGlass;
 }
 
 export function createAccessCore(deps: AccessCoreDeps): AccessCore {
   const identities = new IdentityResolver(deps.config, deps.people, deps.directory, deps.clock, deps.ledger);
-  const steps = new StepRunner(deps);
+  // Each step's card job is run while the later steps go on: the step runner wakes the runner (made below).
+  const stepsWake: { runner?: JobRunner } = {};
+  const steps = new StepRunner({
+    ...deps,
+    ...(deps.wakeOnChange === false ? {} : { wake: () => stepsWake.runner?.wake() }),
+  });
   const auditWork = new AuditWork(deps, deps.audit);
   const auditFeed = new AuditFeed(deps);
   const sessionWork = new SessionWork(deps);
   // The click desk needs the runner and the runner runs its clicks: the runner reaches it through this slot.
   const clickWork: { desk?: ClickDesk } = {};
+  const glass: { work?: BreakGlass } = {};
   const runner = new JobRunner(
     {
       ...deps,
@@ -102,6 +118,13 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
       auditWork,
       auditFeed,
       sessionWork,
+      // Scheduled access at its start: the service (made below, before any job runs) checks and records it.
+      scheduledStart: { start: (request) => service.scheduled.start(request) },
+      groupGrants: new GroupGrantWork(deps),
+      breakGlassWork: {
+        run: (job) => glass.work?.run(job) ?? Promise.resolve(),
+        cardSynced: (view) => glass.work?.cardSynced(view) ?? Promise.resolve(),
+      },
       clickWork: {
         run: (job, signal) => {
           if (clickWork.desk === undefined) throw new Error('click desk not wired');
@@ -111,23 +134,34 @@ export function createAccessCore(deps: AccessCoreDeps): AccessCore {
     },
     { leaseMs: deps.config.timing.jobLeaseMs, ...deps.runner },
   );
+  stepsWake.runner = runner;
   const wake = deps.wakeOnChange === false ? {} : { wake: () => runner.wake() };
-  const service = new AccessService({ ...deps, identities, ...wake });
+  const onCall = new OnCallCheck({ ...deps, identities });
+  const service = new AccessService({ ...deps, identities, onCall, ...wake });
   const admin = new AdminService({ ...deps, identities, ...wake });
   const bulk = new BulkOnboarding({ ...deps, ...wake });
+  const breakGlass = new BreakGlass({
+    ...deps,
+    identities,
+    access: service,
+    ...(deps.breakGlassMessages !== undefined ? { messages: deps.breakGlassMessages } : {}),
+    ...wake,
+  });
+  glass.work = breakGlass;
   const clicks = new ClickDesk({
     runner,
     access: service,
     admin,
     migration: admin,
     bulk,
+    breakGlass,
     ...(deps.clickAnswers !== undefined ? { answers: deps.clickAnswers } : {}),
     clock: deps.clock,
     logger: deps.logger,
   });
   clickWork.desk = clicks;
-  const scheduler = new Scheduler({ ...deps, runner, sessions: sessionWork });
+  const scheduler = new Scheduler({ ...deps, runner, sessions: sessionWork, breakGlass });
   const insight = new InsightService({ ...deps, identities });
   const audit = new AuditService({ ...deps, ...wake });
-  return { service, admin, bulk, runner, scheduler, identities, insight, audit, clicks };
+  return { service, admin, bulk, runner, scheduler, identities, insight, audit, clicks, breakGlass };
 }

@@ -11,12 +11,28 @@ import type { GrantRecord, RequestRecord, SessionDenialRecord } from './ledger.j
 export type AccessSource =
   /** Assigned to the user directly in Identity Center, not by an access-desk grant: it has no end. */
   | { kind: 'direct' }
-  | { kind: 'group'; group: string }
+  | {
+      kind: 'group';
+      group: string;
+      /** A time-bound membership made by an access-desk grant (src/access/group-access.ts): until when. */
+      timeBound?: TimeBoundGroup;
+    }
   /**
    * An active access-desk grant: until `endsAt`, or permanent (null). `inAws: false` when the ledger holds
    * the grant but AWS no longer has the assignment (drift).
    */
   | { kind: 'grant'; requestId: string; grantId: string; endsAt: Date | null; inAws: boolean };
+
+/** A group membership an access-desk grant gives for a while. */
+export interface TimeBoundGroup {
+  groupId: string;
+  group: string;
+  requestId: string;
+  /** null: no end (never made by `/access request group:…`, which is never permanent). */
+  endsAt: Date | null;
+  /** False when the ledger holds the grant but Identity Center no longer has the person in the group. */
+  inAws: boolean;
+}
 
 export interface HeldPermissionSet {
   permissionSet: string;
@@ -38,6 +54,8 @@ export interface WhoisReport {
   /** Known when they were asked about by Slack id (or asked about themself). */
   slackUserId?: string;
   groups: DirectoryGroup[];
+  /** Their memberships that access-desk gives for a while, by group name (absent: none). */
+  timeBoundGroups?: TimeBoundGroup[];
   /** Grouped by account, accounts by alias, permission sets by name. */
   accounts: AccountAccess[];
   pendingRequests: RequestRecord[];

@@ -13,12 +13,14 @@ import type { Logger } from '../log.js';
 import type { AccessDeskConfig } from '../config/types.js';
 import type { Clock } from './clock.js';
 import type { GrantRecord, JobRecord, Ledger, NewJob, RequestRecord } from './ledger.js';
-import type { Notifier, RequesterEvent } from './notifier.js';
+import type { Notifier, RequesterEvent, RequestView } from './notifier.js';
 import type { Assignments, AwsFailure, Catalog } from './ports.js';
+import { postNudge } from './approver-reminders.js';
 import { AUDIT_FEED_KEY } from './audit-feed.js';
 import { recordGrantEnded } from './grant-ended.js';
 import { endedGrant, recordEndedAccess, SessionsRetryLater } from './sessions.js';
 import { cardJob, notifyJob } from './service.js';
+import { grantEnd } from './scheduled.js';
 import { buildView } from './views.js';
 
 /**
@@ -70,7 +72,27 @@ export interface JobRunnerDeps {
   homeWork?: { publish(slackUserId: string): Promise<void> };
   /** Ends sessions already open (`end_sessions` jobs, src/access/sessions.ts); absent: such a job fails. */
   sessionWork?: { run(signal: AbortSignal): Promise<void> };
+  /**
+   * Scheduled access at its start (src/access/scheduled.ts): checks the requester again and records the grants
+   * (true when this call started it). Absent: a scheduled request's job fails (and is retried), granting nothing.
+   */
+  scheduledStart?: { start(request: RequestRecord): Promise<boolean> };
+  /**
+   * Break-glass (src/access/break-glass.ts): runs `break_glass` jobs, and draws the security channel's copy of a
+   * break-glass card after its card job. Absent: such a job does nothing.
+   */
+  breakGlassWork?: { run(job: JobRecord): Promise<void>; cardSynced(view: RequestView): Promise<void> };
+  /**
+   * Time-bound group memberships (src/access/group-access.ts): joins the group for a grant being provisioned, and
+   * leaves it (if the membership is ours) for one ending. Absent: such a grant's job fails, changing nothing.
+   */
+  groupGrants?: {
+    join(request: RequestRecord, grant: GroupGrant): Promise<void>;
+    end(grant: GroupGrant, reason: 'expired' | 'revoked'): Promise<void>;
+  };
 }
+
+type GroupGrant = GrantRecord & { group: NonNullable<GrantRecord['group']> };
 
 export interface JobRunnerOptions {
   /** Who claims: unique per process. */
@@ -127,6 +149,8 @@ export class JobRunner {
   /** Jobs run by their callers (claimNew + runClaimed): stop() waits for them too. */
   private readonly claimedRuns = new Set<Promise<unknown>>();
   private again = false;
+  /** Set while a drain waits for running jobs: wake() ends the wait, so a job due now is claimed at once. */
+  private nudge: (() => void) | undefined;
   private stopped = false;
 
   constructor(
@@ -148,6 +172,7 @@ export class JobRunner {
     if (this.stopped) return;
     if (this.draining !== undefined) {
       this.again = true;
+      this.nudge?.();
       return;
     }
     void this.drain().catch((error: unknown) => this.log.error({ err: error }, 'job drain failed'));
@@ -227,7 +252,14 @@ export class JobRunner {
         }
         break;
       }
-      if (running.size > 0) await Promise.race(running);
+      // Wait for a job to finish, or for new work (a long job's step enqueues its card: drawn while it runs).
+      if (running.size > 0) {
+        const woken = new Promise<void>((resolve) => {
+          this.nudge = resolve;
+        });
+        await Promise.race([...running, woken]);
+        this.nudge = undefined;
+      }
     }
     return ran;
   }
@@ -290,6 +322,12 @@ export class JobRunner {
       case 'end_sessions':
         if (this.deps.sessionWork === undefined) throw new Error('no session work in this deployment');
         await this.deps.sessionWork.run(signal);
+        break;
+      case 'remind_approvers':
+        await postNudge(this.deps, job);
+        break;
+      case 'break_glass':
+        await this.deps.breakGlassWork?.run(job);
         break;
     }
   }
@@ -389,6 +427,16 @@ export class JobRunner {
       });
       return;
     }
+    if (request.status === 'scheduled') {
+      // Its start has come: checked again, then provisioned like any approved request (read afresh).
+      if (this.deps.scheduledStart === undefined) throw new Error('no scheduled start in this deployment');
+      // Only the run that started it goes on to make its grants, as an approved request's run that moved it to
+      // provisioning does: a second run that reached the same start (another replica's job of the same request)
+      // would call AWS for the same grants again. A crash after the start is this job's retry, which finds the
+      // request provisioning and carries on below.
+      if (await this.deps.scheduledStart.start(request)) await this.provision(job, signal);
+      return;
+    }
     if (request.status === 'approved' || request.status === 'failed') {
       const now = clock.now();
       const started = await ledger.transaction(async (tx) => {
@@ -454,6 +502,12 @@ export class JobRunner {
       });
       if (!moved) return;
       current = { ...grant, status: 'provisioning', failureReason: null };
+    }
+    if (current.group !== undefined) {
+      // A group membership instead of an assignment.
+      if (this.deps.groupGrants === undefined) throw new Error('no group grants in this deployment');
+      await this.deps.groupGrants.join(request, { ...current, group: current.group });
+      return;
     }
     const assignment = {
       accountId: current.accountId,
@@ -522,7 +576,8 @@ export class JobRunner {
     await ledger.transaction(async (tx) => {
       const moved = await tx.transitionGrant(grant.id, 'provisioning', 'active', {
         startsAt: now,
-        endsAt: request.durationMs === null ? null : new Date(now.getTime() + request.durationMs),
+        // Scheduled access ends its length after its start, not after the moment AWS finished.
+        endsAt: grantEnd(request, now),
         createdAssignment: created,
         ...(awsRequestId !== null ? { awsRequestId } : {}),
       });
@@ -640,6 +695,11 @@ export class JobRunner {
     const grant = job.grantId === null ? undefined : await ledger.getGrant(job.grantId);
     if (grant?.status !== 'ending') return;
     const reason = job.payload.reason === 'revoked' ? 'revoked' : 'expired';
+    if (grant.group !== undefined) {
+      if (this.deps.groupGrants === undefined) throw new Error('no group grants in this deployment');
+      await this.deps.groupGrants.end({ ...grant, group: grant.group }, reason);
+      return;
+    }
     const others = (
       await ledger.findGrants({
         principalId: grant.principalId,
@@ -731,6 +791,7 @@ export class JobRunner {
     if (view.request.card?.ts !== card.ts || view.request.card.channel !== card.channel) {
       await this.deps.ledger.updateRequest(job.requestId, { card });
     }
+    if (view.request.details.breakGlass !== undefined) await this.deps.breakGlassWork?.cardSynced(view);
   }
 
   private async notify(job: JobRecord): Promise<void> {

@@ -7,6 +7,7 @@
  * Times are `Date` here; the store keeps one representation (ISO 8601 UTC text) for both dialects.
  */
 import type { GrantEndReason, GrantStatus, RequestKind, RequestStatus } from '../domain/request.js';
+import type { BreakGlassPatch, BreakGlassQuery, BreakGlassRecord } from './break-glass-ledger.js';
 import type {
   LegacyMigrationPatch,
   LegacyMigrationQuery,
@@ -51,6 +52,11 @@ export interface RequestRecord {
   createdAt: Date;
   /** When a pending request lapses. */
   lapsesAt: Date;
+  /**
+   * Scheduled access (`/access request … at <when>`): approved now, granted at this moment, for `durationMs`
+   * from it. Absent (or null): granted once approved.
+   */
+  startsAt?: Date | null;
   decidedAt: Date | null;
   /** The approval card, once posted. */
   card: CardRef | null;
@@ -90,6 +96,21 @@ export interface GrantRecord {
   remindedAt: Date | null;
   endedAt: Date | null;
   endReason: GrantEndReason | null;
+  /**
+   * A time-bound group membership instead of an assignment (src/access/group-access.ts): the account and
+   * permission set fields are then empty, and `createdAssignment` says whether access-desk made the membership
+   * (false: it was there already, and ending the grant leaves it). Absent for an assignment.
+   */
+  group?: GroupGrantRef;
+}
+
+/** The group of a group-membership grant, and the membership access-desk made or found for it. */
+export interface GroupGrantRef {
+  /** Identity Center group id. */
+  id: string;
+  name: string;
+  /** The membership's id once made or found; null before. */
+  membershipId: string | null;
 }
 
 /** Why access ended, for a session denial: the grant's end, or an admin's work. */
@@ -175,7 +196,14 @@ export type JobKind =
    * and lift those whose time has come: one at a time across replicas (one fixed key), since an inline policy
    * is read, changed and written whole.
    */
-  | 'end_sessions';
+  | 'end_sessions'
+  /** A reminder or an escalation of a pending request, as a reply in its card's thread (payload: the nudge). */
+  | 'remind_approvers'
+  /**
+   * Break-glass (src/access/break-glass.ts): payload.step says which part: its card's copy in the security
+   * channel, a direct message to one approver (payload.approver), or a reminder to the requester.
+   */
+  | 'break_glass';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -251,6 +279,8 @@ export interface GrantQuery {
   endsAtOrBefore?: Date;
   /** Grants not yet reminded. */
   notReminded?: boolean;
+  /** Group-membership grants of this Identity Center group. */
+  groupId?: string;
 }
 
 /**
@@ -330,10 +360,15 @@ export interface LedgerTx {
       >
     >,
   ): Promise<boolean>;
-  /** No status change: awsRequestId while provisioning, remindedAt, a moved endsAt (extension). */
+  /**
+   * No status change: awsRequestId while provisioning, remindedAt, a moved endsAt (extension); for a group grant,
+   * the membership id (`group.membershipId`; the group itself never changes).
+   */
   updateGrant(
     id: string,
-    patch: Partial<Pick<GrantRecord, 'awsRequestId' | 'remindedAt' | 'endsAt' | 'createdAssignment'>>,
+    patch: Partial<Pick<GrantRecord, 'awsRequestId' | 'remindedAt' | 'endsAt' | 'createdAssignment'>> & {
+      membershipId?: string | null;
+    },
   ): Promise<void>;
 
   /** Does nothing (returns false) when a job with the same dedupeKey is queued or running. */
@@ -364,6 +399,14 @@ export interface LedgerTx {
     patch: LegacyMigrationPatch,
     unlessSet?: LegacyMigrationUnset,
   ): Promise<boolean>;
+
+  /** Records a break-glass use; false (changing nothing) when its request has one already. */
+  insertBreakGlass(record: BreakGlassRecord): Promise<boolean>;
+  getBreakGlass(requestId: string): Promise<BreakGlassRecord | undefined>;
+  /** Oldest first. */
+  findBreakGlass(query: BreakGlassQuery): Promise<BreakGlassRecord[]>;
+  /** false (changing nothing) when `unlessReviewed` and it was reviewed already: a compare-and-set. */
+  updateBreakGlass(requestId: string, patch: BreakGlassPatch, unlessReviewed?: boolean): Promise<boolean>;
 }
 
 export interface Ledger extends LedgerTx {
@@ -423,6 +466,14 @@ export interface Ledger extends LedgerTx {
   heartbeat?(replicaId: string, now: Date, liveWithinMs: number): Promise<number>;
   /** This replica stops: the others take its share at once. Optional. */
   leave?(replicaId: string): Promise<void>;
+
+  /**
+   * Records that this person opened their Home tab at `at` (kept: the latest). Optional: without it every change
+   * redraws the Home of everyone it concerns.
+   */
+  recordHomeOpened?(slackUserId: string, at: Date): Promise<void>;
+  /** Which of these people opened their Home tab at `since` or later (any replica's record). Optional. */
+  homeOpenedSince?(slackUserIds: readonly string[], since: Date): Promise<string[]>;
 
   /** SELECT 1: for /readyz. */
   ping(): Promise<void>;

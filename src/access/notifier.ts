@@ -3,6 +3,7 @@
  * renders Block Kit and posts or updates messages; tests may record. Every call is made from a durable job, so
  * it must be safe to repeat: with `card`/`dm` already set, it updates that message instead of posting anew.
  */
+import type { ApproverNudge } from './follow-ups.js';
 import type { ApprovalRecord, CardRef, GrantRecord, RequestRecord, SessionDenialRecord } from './ledger.js';
 
 /** Everything a card or a message about one request shows, read from the ledger at the moment it is drawn. */
@@ -105,4 +106,9 @@ export interface Notifier {
   uploadAuditReport(channel: string, file: AuditFile, comment: string): Promise<{ fileId: string }>;
   /** Posts one line to the audit channel. */
   postAuditLine(channel: string, line: AuditLine): Promise<void>;
+  /**
+   * Posts a reminder or an escalation of a pending request as a reply in its card's thread (`view.request.card`),
+   * mentioning `nudge.mention`. Optional: a notifier without it posts none.
+   */
+  nudgeApprovers?(view: RequestView, nudge: ApproverNudge): Promise<void>;
 }

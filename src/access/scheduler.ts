@@ -8,6 +8,8 @@ import type { AccessDeskConfig } from '../config/types.js';
 import type { Clock } from './clock.js';
 import type { JobRunner } from './jobs.js';
 import type { Ledger } from './ledger.js';
+import { remindAndEscalate } from './approver-reminders.js';
+import type { SlackPeople } from './people.js';
 import { cardJob, endGrantJob, notifyJob } from './service.js';
 import { sessionsJob } from './sessions.js';
 
@@ -22,6 +24,10 @@ export interface SchedulerDeps {
    * crash) or are due to be lifted. Absent: none.
    */
   sessions?: { due(now: Date): Promise<boolean> };
+  /** Members of approver groups kept as Slack user groups, for reminders and escalation. Absent: the file's users. */
+  people?: SlackPeople;
+  /** Break-glass uses nobody has reviewed: their requesters reminded (src/access/break-glass.ts). Absent: none. */
+  breakGlass?: { remindDue(now: Date): Promise<number> };
 }
 
 export interface TickReport {
@@ -126,6 +132,9 @@ export class Scheduler {
     const expired = await this.expire();
     await this.sessionsDue();
     const reminded = await this.remind();
+    // Pending requests' approvers reminded, and requests escalated, once each (src/access/approver-reminders.ts).
+    await remindAndEscalate(this.deps);
+    await this.deps.breakGlass?.remindDue(this.deps.clock.now());
     const jobs = await this.deps.runner.drain();
     return { lapsed, reminded, expired, jobs };
   }

@@ -15,7 +15,7 @@ export async function buildView(
   if (request === undefined) return undefined;
   const [approvals, grants, ps, denials] = await Promise.all([
     ledger.listApprovals(requestId),
-    ledger.findGrants({ requestId }),
+    grantsShownWith(ledger, request),
     catalog.permissionSetByArn(request.permissionSetArn),
     ledger.findSessionDenials({ requestIds: [requestId] }),
   ]);
@@ -46,16 +46,29 @@ export async function buildViews(
     ledger.findSessionDenials({ requestIds: ids }),
   ]);
   const byArn = new Map(sets);
-  return requests.map((request) =>
+  const extended = await Promise.all(
+    requests.map((r) => (r.kind === 'extend' ? grantsShownWith(ledger, r) : Promise.resolve([]))),
+  );
+  return requests.map((request, i) =>
     viewOf(
       request,
       approvals.filter((a) => a.requestId === request.id),
-      grants.filter((g) => g.requestId === request.id),
+      request.kind === 'extend' ? extended[i]! : grants.filter((g) => g.requestId === request.id),
       byArn.get(request.permissionSetArn)!,
       denials.filter((d) => d.requestId === request.id),
       sessions,
     ),
   );
+}
+
+/**
+ * The grants a request's card and messages show: its own, or for an extension the grants it moves (it makes
+ * none of its own), so that "Extended" can say until when.
+ */
+async function grantsShownWith(ledger: Ledger, request: RequestRecord): Promise<GrantRecord[]> {
+  if (request.kind !== 'extend') return ledger.findGrants({ requestId: request.id });
+  const found = await Promise.all(request.extendsGrantIds.map((id) => ledger.getGrant(id)));
+  return found.filter((g): g is GrantRecord => g !== undefined);
 }
 
 function viewOf(

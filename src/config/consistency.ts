@@ -15,6 +15,9 @@ const RULE_EFFECTS = [
   'requireReason',
   'autoApprove',
   'channel',
+  'breakGlass',
+  'requireTicket',
+  'remind',
 ] as const;
 
 export function checkConsistency(file: ConfigFile): Problem[] {

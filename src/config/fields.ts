@@ -156,6 +156,7 @@ const REQUEST_KINDS = [
   'user_update',
   'bulk_onboard',
   'legacy_removal',
+  'group_access',
 ] as const satisfies readonly RequestKind[];
 // Stops compiling when src/domain/request.ts gains a kind that this list lacks.
 type Unlisted = Exclude<RequestKind, (typeof REQUEST_KINDS)[number]>;

@@ -3,6 +3,7 @@
  * groups that roles and rules mention. Runs once the file's form is right.
  */
 import { knownList } from './closest.js';
+import { checkOnCallReferences } from './on-call.js';
 import { problem, type PathStep, type Problem } from './problem.js';
 import type { ConfigFile } from './schema.js';
 
@@ -40,7 +41,10 @@ export function checkReferences(file: ConfigFile): Problem[] {
     checkAll('account', rule.match.accounts, ['rules', i, 'match', 'accounts']);
     checkAll('group', rule.match.groups, ['rules', i, 'match', 'groups']);
     checkAll('approver group', rule.approvers, ['rules', i, 'approvers']);
+    checkAll('approver group', rule.remind?.escalateTo, ['rules', i, 'remind', 'escalateTo']);
+    checkAll('approver group', rule.breakGlass?.who, ['rules', i, 'breakGlass', 'who']);
   });
   checkAll('permission set', file.sessions.leaveAlone, ['sessions', 'leaveAlone']);
+  problems.push(...checkOnCallReferences(file));
   return problems;
 }

@@ -3,6 +3,7 @@
  * groups in one shape, each rule's position kept for messages, defaults that depend on other keys filled.
  */
 import { durationMs } from '../domain/duration.js';
+import { resolveOnCall } from './on-call.js';
 import type { ConfigFile } from './schema.js';
 import type { AccessDeskConfig, ApproverGroupConfig, RuleConfig } from './types.js';
 
@@ -46,6 +47,7 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
     channels: {
       approvals: file.channels.approvals,
       ...(file.channels.audit !== undefined && { audit: file.channels.audit }),
+      ...(file.channels.security !== undefined && { security: file.channels.security }),
     },
     trustedEmailDomains: file.trustedEmailDomains,
     email: {
@@ -60,6 +62,7 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
       reminderBeforeMs: file.timing.reminderBefore,
       schedulerIntervalMs: file.timing.schedulerInterval,
       jobLeaseMs: file.timing.jobLease,
+      ...(file.timing.scheduleAhead !== undefined && { scheduleAheadMs: file.timing.scheduleAhead }),
     },
     sessions: { endOnRevoke: file.sessions.endOnRevoke, leaveAlone: file.sessions.leaveAlone },
     legacyIam: { path: file.legacyIam.path },
@@ -70,12 +73,17 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
       ...(file.database.caFile !== undefined && { caFile: file.database.caFile }),
       poolSize: file.database.poolSize,
     },
+    ...(file.onCall !== undefined && { onCall: resolveOnCall(file.onCall) }),
   };
 }
 
 function approverGroup(group: ConfigFile['approvers'][string]): ApproverGroupConfig {
   if (Array.isArray(group)) return { users: group };
-  return { users: group.users, ...(group.usergroup !== undefined && { usergroup: group.usergroup }) };
+  return {
+    users: group.users,
+    ...(group.usergroup !== undefined && { usergroup: group.usergroup }),
+    ...(group.notify !== undefined && { notify: group.notify }),
+  };
 }
 
 // Keys are left out rather than set to undefined: an absent maxDurationMs means "no limit from this rule",
@@ -97,6 +105,23 @@ function resolveRule(rule: ConfigFile['rules'][number], index: number): RuleConf
     ...(rule.requireReason !== undefined && { requireReason: rule.requireReason }),
     ...(rule.autoApprove !== undefined && { autoApprove: rule.autoApprove }),
     ...(rule.channel !== undefined && { channel: rule.channel }),
+    ...(rule.requireTicket !== undefined && { requireTicket: rule.requireTicket }),
+    ...(rule.remind !== undefined && { remind: resolveRemind(rule.remind) }),
+    ...(rule.breakGlass !== undefined && {
+      breakGlass: {
+        who: rule.breakGlass.who,
+        maxDurationMs: rule.breakGlass.maxDuration,
+        ...(rule.breakGlass.perDay !== undefined && { perDay: rule.breakGlass.perDay }),
+      },
+    }),
+  };
+}
+
+function resolveRemind(remind: NonNullable<ConfigFile['rules'][number]['remind']>): RuleConfig['remind'] {
+  return {
+    afterMs: remind.after,
+    ...(remind.escalateAfter !== undefined && { escalateAfterMs: remind.escalateAfter }),
+    ...(remind.escalateTo !== undefined && { escalateTo: remind.escalateTo }),
   };
 }
 

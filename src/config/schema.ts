@@ -32,6 +32,8 @@ import {
   ssoSessionName,
   text,
 } from './fields.js';
+import { notify, remind, requireTicket } from './follow-up-fields.js';
+import { autoApproveSetting, onCallBlock } from './on-call.js';
 
 const notEmpty = (record: object): boolean => Object.keys(record).length > 0;
 const DAY_MS = 86_400_000;
@@ -82,9 +84,14 @@ const approverGroup = z.union(
     z.strictObject({
       usergroup: slackUsergroupId.optional(),
       users: z.array(slackUserId).default([]),
+      /** false: may approve, but never pinged (cards, reminders and messages name the group instead). */
+      notify,
     }),
   ],
-  { error: 'must be a list of Slack user ids, or a mapping with `usergroup: S…` and/or `users: [U…]`' },
+  {
+    error:
+      'must be a list of Slack user ids, or a mapping with `usergroup: S…` and/or `users: [U…]` (and `notify: false` to approve without being pinged)',
+  },
 );
 
 /**
@@ -112,10 +119,28 @@ const rule = z.strictObject({
   /** Duration used when the request names none. */
   defaultDuration: duration.optional(),
   requireReason: z.boolean().optional(),
-  /** Granted without anyone approving, if every matching rule says so. */
-  autoApprove: z.boolean().optional(),
+  /**
+   * Granted without anyone approving, if every matching rule says so; `{ onCall: <schedule> }`: only for whoever is
+   * on call in that schedule (onCall.schedules) when they ask.
+   */
+  autoApprove: autoApproveSetting.optional(),
   /** Where the approval card goes, instead of channels.approvals. */
   channel: slackChannelId.optional(),
+  /** Who may take what this rule matches at once, without approval, and loudly (src/access/break-glass.ts). */
+  breakGlass: z
+    .strictObject({
+      /** Approver groups (keys of `approvers`) whose members may break glass. */
+      who: z.array(text).min(1, 'name at least one approver group whose members may break glass'),
+      /** The longest a break-glass grant lasts: a length of time, never permanent. */
+      maxDuration: span,
+      /** How many times a person may break glass for it in 24 hours; default 1. */
+      perDay: approvalCount.optional(),
+    })
+    .optional(),
+  /** A ticket reference the request must carry: `{ pattern: '[A-Z]+-\\d+', url: 'https://…/{ticket}' }`. */
+  requireTicket: requireTicket.optional(),
+  /** Approvers reminded after a while; then, optionally, other approver groups may approve too. */
+  remind: remind.optional(),
 });
 
 export const configFileSchema = z.strictObject({
@@ -140,6 +165,8 @@ export const configFileSchema = z.strictObject({
     approvals: slackChannelId,
     /** Where a line is posted for every change access-desk makes. */
     audit: slackChannelId.optional(),
+    /** Where break-glass use is announced besides the approvals channel. */
+    security: slackChannelId.optional(),
   }),
   /** Only Slack profile emails in these domains are matched to Identity Center users. */
   trustedEmailDomains: z
@@ -170,6 +197,8 @@ export const configFileSchema = z.strictObject({
        * that died is taken over this long after its last renewal.
        */
       jobLease: interval.prefault('20s'),
+      /** How far ahead access may be scheduled (`/access request … at <when>`); default 30d. */
+      scheduleAhead: span.optional(),
     })
     .prefault({}),
   /**
@@ -237,6 +266,8 @@ export const configFileSchema = z.strictObject({
       message: 'set path (SQLite, one process) or url (PostgreSQL, several replicas), not both',
     })
     .prefault({}),
+  /** On-call schedules (PagerDuty, or a Slack user group) that rules may auto-approve for: on-call.ts. */
+  onCall: onCallBlock.optional(),
   /** Refused: tokens and secrets come only from the environment, so the file can be shared and committed. */
   slack: z
     .never({

@@ -49,10 +49,13 @@ export function readSecrets(env: Env): { secrets: SecretsConfig; problems: Probl
     );
   }
 
+  // On-call auto-approval's PagerDuty REST API key: optional (without it, PagerDuty schedules cannot be read).
+  const pagerdutyToken = read(env, 'PAGERDUTY_TOKEN');
   const secrets: SecretsConfig = {
     ...(slackBotToken !== undefined && { slackBotToken }),
     ...(slackSigningSecret !== undefined && { slackSigningSecret }),
     ...(slackAppToken !== undefined && { slackAppToken }),
+    ...(pagerdutyToken !== undefined && { pagerdutyToken }),
   };
   return { secrets, problems };
 }
@@ -66,7 +69,12 @@ const AWS_SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as c
  * the SDK obtains later, from a role or a profile, are caught by their form only.)
  */
 export function secretValues(secrets: SecretsConfig, env: Env): string[] {
-  const values = [secrets.slackBotToken, secrets.slackSigningSecret, secrets.slackAppToken];
+  const values = [
+    secrets.slackBotToken,
+    secrets.slackSigningSecret,
+    secrets.slackAppToken,
+    secrets.pagerdutyToken,
+  ];
   for (const name of AWS_SECRET_VARIABLES) values.push(read(env, name));
   return values.filter((v): v is string => v !== undefined);
 }

@@ -26,9 +26,25 @@ export interface RuleConfig {
   /** Duration used when the request names none, ms; `null` = permanent. */
   defaultDurationMs?: number | null;
   requireReason?: boolean;
-  autoApprove?: boolean;
+  /** `true`: approved at once; `{ onCall }`: approved at once for whoever is on call in that schedule now. */
+  autoApprove?: boolean | { onCall: string };
   /** Slack channel id for the approval card; absent: channels.approvals. */
   channel?: string;
+  /** Who may take it at once, without approval (break-glass); absent: nobody. */
+  breakGlass?: BreakGlassRuleConfig;
+  /** A ticket reference the request must carry (`pattern`), linked on the card through `url` (`{ticket}`). */
+  requireTicket?: { pattern: string; url: string };
+  /** Remind the approvers after `afterMs`; after `escalateAfterMs`, the `escalateTo` groups may approve too. */
+  remind?: { afterMs: number; escalateAfterMs?: number; escalateTo?: string[] };
+}
+
+export interface BreakGlassRuleConfig {
+  /** Names of approver groups (keys of `approvers`) whose members may break glass. */
+  who: string[];
+  /** Longest a break-glass grant lasts, ms (never permanent). */
+  maxDurationMs: number;
+  /** Break-glass uses a person may make in 24 hours; absent: 1. */
+  perDay?: number;
 }
 
 export interface ApproverGroupConfig {
@@ -36,6 +52,8 @@ export interface ApproverGroupConfig {
   users: string[];
   /** A Slack user group id (S…) whose members approve, resolved at decision time. */
   usergroup?: string;
+  /** false: its members may approve but are never pinged (cards, reminders, messages name the group instead). */
+  notify?: boolean;
 }
 
 export interface RoleConfig {
@@ -65,7 +83,7 @@ export interface AccessDeskConfig {
   /** Slack user ids of admins. */
   admins: readonly string[];
   rules: readonly RuleConfig[];
-  channels: { approvals: string; audit?: string };
+  channels: { approvals: string; audit?: string; security?: string };
   trustedEmailDomains: readonly string[];
   email: {
     from: string;
@@ -85,6 +103,8 @@ export interface AccessDeskConfig {
     schedulerIntervalMs: number;
     /** How long a worker holds a job before another may take it over; renewed while the job runs. */
     jobLeaseMs: number;
+    /** How far ahead access may be scheduled; absent: 30 days (SCHEDULE_AHEAD_DEFAULT_MS in domain/when.ts). */
+    scheduleAheadMs?: number;
   };
   /**
    * Ending the sessions already open when access ends: `endOnRevoke` false turns it off; the permission sets in
@@ -100,6 +120,15 @@ export interface AccessDeskConfig {
    * set, a PostgreSQL server (DATABASE_URL in the environment overrides `url`, see databaseOptions).
    */
   database: { path: string; url?: string; caFile?: string; poolSize: number };
+  /** On-call schedules that rules may auto-approve for (`autoApprove: { onCall }`); see OnCallConfig. */
+  onCall?: OnCallConfig;
+}
+
+/** Where each named on-call schedule is read: a PagerDuty schedule, or a Slack user group an on-call tool keeps. */
+export interface OnCallConfig {
+  schedules: Readonly<Record<string, { pagerduty: string } | { usergroup: string }>>;
+  /** PagerDuty's REST API base URL (default https://api.pagerduty.com); the token is PAGERDUTY_TOKEN. */
+  pagerduty: { url: string };
 }
 
 /** What comes only from the environment: never from the file, never logged. */
@@ -107,4 +136,6 @@ export interface SecretsConfig {
   slackBotToken?: string;
   slackSigningSecret?: string;
   slackAppToken?: string;
+  /** PAGERDUTY_TOKEN: a read-only REST API key, for on-call auto-approval. */
+  pagerdutyToken?: string;
 }

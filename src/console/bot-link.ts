@@ -6,6 +6,7 @@
  * options for a suggestion).
  */
 import { createHmac } from 'node:crypto';
+import { escapePeople } from './mentions.js';
 import { APP_ID, BOT, TEAM, Workspace, type ConsoleMessage, type OpenView } from './workspace.js';
 
 export interface BotTarget {
@@ -92,29 +93,19 @@ export class BotLink {
 
   /**
    * What Slack sends for the typed text of a command whose app asks for escaping (manifest.yml:
-   * should_escape): `@sam.dev` (or `@sam`, when one person's first name) becomes `<@U…|sam.dev>`, and
-   * `#access-approvals` becomes `<#C…|access-approvals>`.
+   * should_escape): `@sam.dev`, `@Sam Developer` (or `@Sam`, when one person's first or last name; see
+   * mentions.ts) becomes `<@U…|sam.dev>`, and `#access-approvals` becomes `<#C…|access-approvals>`.
    */
   escapeMentions(text: string): string {
     const people = this.workspace.people;
     // Slack escapes these three in every text it sends an app, so `<b>` typed arrives as `&lt;b&gt;`.
-    return text
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/(^|\s)@([\w.-]+)/g, (all, space: string, name: string) => {
-        const lower = name.toLowerCase();
-        const byHandle = people.find((p) => p.name.toLowerCase() === lower);
-        const byFirst = people.filter((p) => p.realName.split(' ')[0]?.toLowerCase() === lower);
-        const person = byHandle ?? (byFirst.length === 1 ? byFirst[0] : undefined);
-        return person === undefined ? all : `${space}<@${person.id}|${person.name}>`;
-      })
-      .replace(/(^|\s)#([\w-]+)/g, (all, space: string, name: string) => {
-        const channel = this.workspace
-          .conversationsFor('')
-          .find((c) => c.kind === 'channel' && c.name === name);
-        return channel === undefined ? all : `${space}<#${channel.id}|${channel.name}>`;
-      });
+    const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return escapePeople(escaped, people).replace(/(^|\s)#([\w-]+)/g, (all, space: string, name: string) => {
+      const channel = this.workspace
+        .conversationsFor('')
+        .find((c) => c.kind === 'channel' && c.name === name);
+      return channel === undefined ? all : `${space}<#${channel.id}|${channel.name}>`;
+    });
   }
 
   /** `/access <text>` typed by `userId` in `channel`. */

@@ -46,7 +46,7 @@ export function consolePeople(config: AccessDeskConfig, directory: DirectoryPers
   });
 }
 
-/** The channels the config names (approvals, audit, a rule's own), plus #general to type commands in. */
+/** The channels the config names (approvals, audit, security, a rule's own), plus #general to type commands in. */
 export function consoleChannels(config: AccessDeskConfig): Conversation[] {
   const channels: Conversation[] = [{ id: 'C0000GENERAL', name: 'general', kind: 'channel' }];
   const add = (id: string | undefined, name: string): void => {
@@ -55,6 +55,7 @@ export function consoleChannels(config: AccessDeskConfig): Conversation[] {
   };
   add(config.channels.approvals, 'access-approvals');
   add(config.channels.audit, 'access-audit');
+  add(config.channels.security, 'access-security');
   for (const rule of config.rules) add(rule.channel, `approvals-${rule.index}`);
   return channels;
 }

@@ -103,9 +103,11 @@ export function formatDuration(spec: DurationSpec | number | null): string {
   if (spec === null) return 'permanent';
   const ms = typeof spec === 'number' ? spec : spec.kind === 'permanent' ? null : spec.ms;
   if (ms === null) return 'permanent';
-  const days = Math.floor(ms / DAY);
-  const hours = Math.floor((ms % DAY) / HOUR);
-  const minutes = Math.round((ms % HOUR) / MINUTE);
+  // Rounded to the minute first, then split: rounding the minutes alone showed 59m 40s as "60m".
+  const total = Math.round(ms / MINUTE) * MINUTE;
+  const days = Math.floor(total / DAY);
+  const hours = Math.floor((total % DAY) / HOUR);
+  const minutes = Math.floor((total % HOUR) / MINUTE);
   const out = [days > 0 ? `${days}d` : '', hours > 0 ? `${hours}h` : '', minutes > 0 ? `${minutes}m` : '']
     .filter(Boolean)
     .join(' ');

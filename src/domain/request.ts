@@ -19,7 +19,12 @@ export type RequestKind =
   /** Many people onboarded at once from a CSV, with one approval. */
   | 'bulk_onboard'
   /** A legacy IAM user removed once its person confirmed SSO works (or an admin overrode, with a reason). */
-  | 'legacy_removal';
+  | 'legacy_removal'
+  /**
+   * A person joins an Identity Center group for a while (`/access request group:<Group> <duration>`): judged as
+   * access to everything the group carries (rules for `access` apply to it), ended like any time-bound grant.
+   */
+  | 'group_access';
 
 export type RequestStatus =
   | 'pending'
@@ -31,17 +36,21 @@ export type RequestStatus =
   | 'failed'
   | 'denied'
   | 'cancelled'
-  | 'lapsed';
+  | 'lapsed'
+  /** Approved ahead of time (`/access request … at <when>`): waiting for its start, then provisioned. */
+  | 'scheduled';
 
 /**
  * pending ──approve (quorum)──> approved ──> provisioning ──> active ──> ended      (time-bound access)
  *                                                        └──> completed            (permanent, extend, admin work)
  *                                                        └──> failed ──retry──> provisioning
  * pending ──> denied | cancelled | lapsed
+ * approved ──> scheduled ──(its start)──> provisioning; scheduled ──> cancelled | failed (not granted at the start)
  */
 export const REQUEST_TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   pending: ['approved', 'denied', 'cancelled', 'lapsed'],
-  approved: ['provisioning'],
+  approved: ['provisioning', 'scheduled'],
+  scheduled: ['provisioning', 'cancelled', 'failed'],
   provisioning: ['active', 'completed', 'failed'],
   active: ['ended'],
   failed: ['provisioning'],

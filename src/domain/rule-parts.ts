@@ -13,6 +13,7 @@
  * Pure: the caller reads from AWS what the groups carry and passes the parts in.
  */
 import type { AccessDeskConfig } from '../config/types.js';
+import { combineQuiet, combineRemindPlans, combineTickets, followUpDetails } from './follow-ups.js';
 import { decide, type Decision, type RuleSubject } from './rules.js';
 import { joinWords } from './text.js';
 
@@ -40,6 +41,18 @@ export type PartsDecision =
 
 type Common = Omit<RuleSubject, 'permissionSet' | 'accounts' | 'groups'>;
 
+/** A refusal with a sentence added, to both its texts (the requester's words and the config admins' keys). */
+function withNote(
+  decision: Extract<Decision, { ok: false }>,
+  note: string,
+): Extract<Decision, { ok: false }> {
+  return {
+    ...decision,
+    message: `${decision.message} ${note}`,
+    ...(decision.adminMessage !== undefined ? { adminMessage: `${decision.adminMessage} ${note}` } : {}),
+  };
+}
+
 /**
  * Decides admin work from its parts. `common` carries the kind, the requester, the subject's Slack ids to leave
  * out, the reason and the duration (`null`: permanent, which is what a role gives).
@@ -56,16 +69,15 @@ export function decideParts(
     const decision = decide({ ...common, ...part }, config, approverGroups);
     if (!decision.ok) {
       if (decision.code === 'reason_required' && common.kind === 'onboard') {
-        return { ...decision, message: `${decision.message} For an onboarding, the note is the reason.` };
+        return withNote(decision, 'For an onboarding, the note is the reason.');
       }
       if (decision.code !== 'permanent_not_allowed') return decision;
-      return {
-        ...decision,
-        message:
-          common.kind === 'group_change'
-            ? `${decision.message} Access that a group gives is permanent, for as long as one is in it: to allow it, a rule for \`kinds: [group_change]\` that names it must say \`maxDuration: permanent\`, and no rule that matches it may limit it to a time (see \`access-desk.example.yml\`). For access for a while, ask for it with \`/access request\`.`
-            : `${decision.message} Access that a role gives is permanent: to allow it, a rule for \`kinds: [onboard, role_change]\` that names it must say \`maxDuration: permanent\`, and no rule that matches it may limit it to a time (see \`access-desk.example.yml\`).`,
-      };
+      return withNote(
+        decision,
+        common.kind === 'group_change'
+          ? 'Access that a group gives is permanent, for as long as one is in it: to allow it, a rule for `kinds: [group_change]` that names it must say `maxDuration: permanent`, and no rule that matches it may limit it to a time (see `access-desk.example.yml`). For access for a while, ask for it with `/access request`.'
+          : 'Access that a role gives is permanent: to allow it, a rule for `kinds: [onboard, role_change]` that names it must say `maxDuration: permanent`, and no rule that matches it may limit it to a time (see `access-desk.example.yml`).',
+      );
     }
     decided.push({ part, decision });
   }
@@ -83,6 +95,11 @@ export function decideParts(
     autoApprove,
     channel: channels[0] ?? config.channels.approvals,
     requirements,
+    ...followUpDetails({
+      tickets: combineTickets(decided.map((d) => d.decision.tickets)),
+      remind: combineRemindPlans(decided.map((d) => d.decision.remind)),
+      quiet: combineQuiet(decided.map((d) => d.decision.quiet)),
+    }),
   };
 }
 

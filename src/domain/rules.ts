@@ -15,8 +15,11 @@
  * - a reason is required if any matching rule requires one; auto-approval: see `autoApproves`.
  */
 import type { AccessDeskConfig, RuleConfig } from '../config/types.js';
-import { HOUR, formatDuration } from './duration.js';
+import { HOUR, MINUTE, formatDuration } from './duration.js';
+import { followUpDetails, quietApprovers, remindPlanOf, ticketsFor } from './follow-ups.js';
+import type { QuietApprovers, RemindPlan } from './follow-ups.js';
 import type { RequestKind } from './request.js';
+import type { TicketRef } from './tickets.js';
 import { escapeMrkdwn, joinWords, mention } from './text.js';
 
 export interface RuleSubject {
@@ -30,7 +33,14 @@ export interface RuleSubject {
   groups?: string[];
   /** `null`: permanent; `undefined`: not stated (the rules' default is used). */
   durationMs: number | null | undefined;
+  /**
+   * For an extension: how long the grant lasts already, start to current end. `durationMs` is then its whole
+   * length once extended, and a refusal says by how much it can still be extended.
+   */
+  heldMs?: number;
   reason?: string;
+  /** Ticket references given apart from the reason (a `ticket:` argument, the Ticket field), space-separated. */
+  ticket?: string;
   /**
    * Slack ids who may never approve it besides the requester: the subject of admin work (the person onboarded,
    * moved or offboarded), by every Slack account known to be theirs.
@@ -43,7 +53,12 @@ export interface RuleSubject {
  * a time: kept apart so a caller can say so (the access service maps it to `duration_too_long`).
  */
 export type DecisionRefusalCode =
-  'not_offered' | 'no_approver' | 'duration_too_long' | 'reason_required' | 'permanent_not_allowed';
+  | 'not_offered'
+  | 'no_approver'
+  | 'duration_too_long'
+  | 'reason_required'
+  | 'permanent_not_allowed'
+  | 'ticket_required';
 
 export type Decision =
   | {
@@ -60,10 +75,26 @@ export type Decision =
       durationMs: number | null;
       requireReason: boolean;
       autoApprove: boolean;
+      /**
+       * The on-call schedules the auto-approval rested on (the requester was on call in each), when a rule said
+       * `autoApprove: { onCall }`; absent when no on-call was needed or it was not approved at once.
+       */
+      autoApprovedOnCall?: string[];
       /** Where the approval card goes. */
       channel: string;
+      /** Tickets found, reminders and escalation, approvers not pinged: src/domain/follow-ups.ts. */
+      tickets?: TicketRef[];
+      remind?: RemindPlan;
+      quiet?: QuietApprovers;
     }
-  | { ok: false; code: DecisionRefusalCode; message: string };
+  | {
+      ok: false;
+      code: DecisionRefusalCode;
+      /** For the requester: the rules said in words ("a rule for anything on prod"). */
+      message: string;
+      /** The same for config admins, naming the rules by their key (`rules[2]`); absent: as `message`. */
+      adminMessage?: string;
+    };
 
 /**
  * Default duration when the request states none and no matching rule gives `defaultDuration`: 4 hours (half
@@ -82,9 +113,14 @@ export function specificity(rule: RuleConfig): number {
 /**
  * A bulk onboarding is many onboardings: a rule about onboardings applies to it too, so that a batch never
  * escapes a rule its rows would each meet alone (a config written before batches existed names only `onboard`).
+ * Likewise a time-bound group membership is access (to what the group carries): a rule about `access` applies.
  */
 function kindCovers(ruleKind: RequestKind, subjectKind: RequestKind): boolean {
-  return ruleKind === subjectKind || (ruleKind === 'onboard' && subjectKind === 'bulk_onboard');
+  return (
+    ruleKind === subjectKind ||
+    (ruleKind === 'onboard' && subjectKind === 'bulk_onboard') ||
+    (ruleKind === 'access' && subjectKind === 'group_access')
+  );
 }
 
 /**
@@ -132,13 +168,57 @@ const speaksAboutApproval = (r: RuleConfig): boolean =>
  * Among equally specific rules the strictest wins: a rule asking for 2 approvals keeps an equally specific
  * auto-approving rule from approving alone.
  */
-export function autoApproves(subject: RuleSubject, rules: readonly RuleConfig[]): boolean {
+export function autoApproves(
+  subject: RuleSubject,
+  rules: readonly RuleConfig[],
+  onCallIn: ReadonlySet<string> = new Set(),
+): boolean {
+  const onCall = ON_CALL_KINDS.includes(subject.kind);
+  return approvalParts(subject, rules).every(
+    (part) =>
+      part.length > 0 &&
+      part.every(
+        (r) =>
+          r.autoApprove === true ||
+          (onCall && typeof r.autoApprove === 'object' && onCallIn.has(r.autoApprove.onCall)),
+      ),
+  );
+}
+
+/**
+ * Request kinds for which a rule's `autoApprove: { onCall }` can approve: what a person asks for themself. For
+ * other kinds (admin work) such a rule counts as not auto-approving, so the work goes to its approvers.
+ */
+export const ON_CALL_KINDS: readonly RequestKind[] = ['access', 'extend'];
+
+/**
+ * The on-call schedules whose answer would decide auto-approval: those named by the deciding rules of every part
+ * (see `autoApproves`), when each of them allows auto-approval either plainly or on call. Empty when none is
+ * needed, or when some rule forbids auto-approval anyway (asking PagerDuty could not change the outcome). A
+ * person must be on call in every schedule returned.
+ */
+export function onCallSchedulesFor(subject: RuleSubject, rules: readonly RuleConfig[]): string[] {
+  if (!ON_CALL_KINDS.includes(subject.kind)) return [];
+  const parts = approvalParts(subject, rules);
+  const allows = (r: RuleConfig): boolean => r.autoApprove === true || typeof r.autoApprove === 'object';
+  if (!parts.every((part) => part.length > 0 && part.every(allows))) return [];
+  const names = parts.flatMap((part) =>
+    part.flatMap((r) => (typeof r.autoApprove === 'object' ? [r.autoApprove.onCall] : [])),
+  );
+  return unique(names).sort();
+}
+
+/**
+ * The request split into one part per account (× group it joins), each with the most specific matching rules
+ * that speak about approval (none: nothing covers that part).
+ */
+function approvalParts(subject: RuleSubject, rules: readonly RuleConfig[]): RuleConfig[][] {
   const accounts = subject.accounts.length > 0 ? subject.accounts.map((a) => [a]) : [[]];
   const groups = subject.groups && subject.groups.length > 0 ? subject.groups.map((g) => [g]) : [[]];
-  return accounts.every((a) =>
-    groups.every((g) => {
+  return accounts.flatMap((a) =>
+    groups.map((g) => {
       const part = matchingRules({ ...subject, accounts: a, groups: g }, rules).filter(speaksAboutApproval);
-      return part.length > 0 && mostSpecific(part).every((r) => r.autoApprove === true);
+      return part.length > 0 ? mostSpecific(part) : [];
     }),
   );
 }
@@ -161,11 +241,16 @@ export function autoApproves(subject: RuleSubject, rules: readonly RuleConfig[])
  * tied), else `config.channels.approvals`.
  *
  * A duration that is not a positive number of milliseconds is a bug in the caller and throws.
+ *
+ * `onCallIn`: the on-call schedules (names) the requester is on call in now, as the caller found out (see
+ * `onCallSchedulesFor`); a rule's `autoApprove: { onCall }` approves only when its schedule is among them. A caller
+ * that does not ask passes nothing, and such rules count as not auto-approving: never approved by omission.
  */
 export function decide(
   subject: RuleSubject,
-  config: Pick<AccessDeskConfig, 'rules' | 'channels'>,
+  config: Pick<AccessDeskConfig, 'rules' | 'channels'> & Partial<Pick<AccessDeskConfig, 'approvers'>>,
   approverGroups: Readonly<Record<string, readonly string[]>>,
+  onCallIn: ReadonlySet<string> = new Set(),
 ): Decision {
   const stated = subject.durationMs;
   if (typeof stated === 'number' && !(Number.isFinite(stated) && stated > 0)) {
@@ -188,12 +273,21 @@ export function decide(
   const excluded = new Set(subject.excludedApprovers ?? []);
   const approvers = everyone.filter((id) => id !== subject.requesterSlackId && !excluded.has(id));
   const requiredApprovals = Math.max(1, ...matched.map((r) => r.approvals ?? 1));
-  const autoApprove = autoApproves(subject, config.rules);
+  const autoApprove = autoApproves(subject, config.rules, onCallIn);
+  const onCallNeeded = autoApprove ? onCallSchedulesFor(subject, config.rules) : [];
 
   if (!autoApprove && approvers.length < requiredApprovals) {
-    return refuse(
-      'no_approver',
-      noApproverMessage(subject, target, approverRules, groupNames, everyone, approvers, requiredApprovals),
+    return refuseSaying('no_approver', (say) =>
+      noApproverMessage(
+        subject,
+        target,
+        approverRules,
+        groupNames,
+        everyone,
+        approvers,
+        requiredApprovals,
+        say,
+      ),
     );
   }
 
@@ -208,23 +302,30 @@ export function decide(
     typeof maxDurationMs === 'number' &&
     (stated === null || stated > maxDurationMs)
   ) {
-    const rules = describeRules(limiting.filter((r) => r.maxDurationMs === maxDurationMs));
+    const limits = limiting.filter((r) => r.maxDurationMs === maxDurationMs);
     const max = formatDuration(maxDurationMs);
-    const message =
+    const message = (say: SayRules): string =>
       stated === null
-        ? `${capitalise(target)} cannot be permanent: the longest allowed is *${max}* (${rules}). Ask for \`${max}\` or less.`
-        : `${capitalise(target)} can be granted for at most *${max}* (${rules}), and you asked for *${formatDuration(stated)}*. Ask for \`${max}\` or less.`;
-    return refuse(stated === null ? 'permanent_not_allowed' : 'duration_too_long', message);
+        ? `${capitalise(target)} cannot be permanent: the longest allowed is *${max}* (${say(limits)}). Ask for \`${max}\` or less.`
+        : subject.heldMs !== undefined
+          ? tooLongAnExtension(target, stated, maxDurationMs, subject.heldMs, say(limits))
+          : `${capitalise(target)} can be granted for at most *${max}* (${say(limits)}), and you asked for *${formatDuration(stated)}*. Ask for \`${max}\` or less.`;
+    return refuseSaying(stated === null ? 'permanent_not_allowed' : 'duration_too_long', message);
   }
 
   const requireReason = matched.some((r) => r.requireReason === true);
   if (requireReason && (subject.reason ?? '').trim() === '') {
-    const rules = describeRules(matched.filter((r) => r.requireReason === true));
-    return refuse(
+    const requiring = matched.filter((r) => r.requireReason === true);
+    return refuseSaying(
       'reason_required',
-      `${capitalise(target)} needs a reason (${rules}): say what you need it for, with a ticket or incident if there is one.`,
+      (say) =>
+        `${capitalise(target)} needs a reason (${say(requiring)}): say what you need it for, with a ticket or incident if there is one.`,
     );
   }
+
+  // Tickets: every matching rule's pattern met, from the ticket given or the reason.
+  const tickets = ticketsFor(matched, subject, target);
+  if (!tickets.ok) return refuse('ticket_required', tickets.message);
 
   const durationMs = stated !== undefined ? stated : defaultDuration(matched, maxDurationMs);
   const withChannel = matched.filter((r) => r.channel !== undefined);
@@ -240,7 +341,13 @@ export function decide(
     durationMs,
     requireReason,
     autoApprove,
+    ...(onCallNeeded.length > 0 ? { autoApprovedOnCall: onCallNeeded } : {}),
     channel,
+    ...followUpDetails({
+      tickets: tickets.tickets,
+      remind: remindPlanOf(matched),
+      quiet: quietApprovers(approvers, approverGroups, config),
+    }),
   };
 }
 
@@ -265,6 +372,7 @@ function noApproverMessage(
   everyone: readonly string[],
   approvers: readonly string[],
   required: number,
+  say: SayRules,
 ): string {
   if (approverRules.length === 0) {
     return `No rule names anyone who may approve ${target}: ask an admin to add approvers to a rule that covers it.`;
@@ -278,7 +386,7 @@ function noApproverMessage(
       approvers.length === 0
         ? 'nobody is left once you and the person it is about are set aside'
         : `only ${joinWords(approvers.map(mention))} ${approvers.length === 1 ? 'is' : 'are'} left once you and the person it is about are set aside`;
-    return `${capitalise(target)} needs ${needs} from ${from} (${describeRules(approverRules)}), but ${rest}: nobody approves work about themself. Ask an admin to add approvers.`;
+    return `${capitalise(target)} needs ${needs} from ${from} (${say(approverRules)}), but ${rest}: nobody approves work about themself. Ask an admin to add approvers.`;
   }
   const people = joinWords(approvers.map(mention));
   const why =
@@ -289,11 +397,40 @@ function noApproverMessage(
         : youAreOne
           ? `only ${people} ${approvers.length === 1 ? 'is' : 'are'} someone other than you`
           : `only ${people} ${approvers.length === 1 ? 'is' : 'are'} there`;
-  return `${capitalise(target)} needs ${needs} from ${from} (${describeRules(approverRules)}), but ${why}. Ask an admin to add approvers.`;
+  return `${capitalise(target)} needs ${needs} from ${from} (${say(approverRules)}), but ${why}. Ask an admin to add approvers.`;
 }
 
 function refuse(code: DecisionRefusalCode, message: string): Decision {
   return { ok: false, code, message };
+}
+
+/** How a message names the rules that decided: in words for requesters, by key for config admins. */
+type SayRules = (rules: readonly RuleConfig[]) => string;
+
+/** A refusal said twice: in words (`message`) and with the rules' keys (`adminMessage`). */
+function refuseSaying(code: DecisionRefusalCode, build: (say: SayRules) => string): Decision {
+  return { ok: false, code, message: build(describeRulesInWords), adminMessage: build(describeRules) };
+}
+
+/**
+ * An extension judged by the grant's whole length (its start to its new end): says what the limit means, how long
+ * the grant lasts already, and by how much it may still be extended, so that "you asked for 16h" never answers
+ * someone who typed 12h.
+ */
+function tooLongAnExtension(
+  target: string,
+  totalMs: number,
+  maxMs: number,
+  heldMs: number,
+  rules: string,
+): string {
+  const room = Math.floor((maxMs - heldMs) / MINUTE) * MINUTE;
+  const asked = formatDuration(totalMs - heldMs);
+  const can =
+    room > 0
+      ? `so you can extend it by up to \`${formatDuration(room)}\`, not *${asked}*`
+      : `so it cannot be extended; ask again with \`/access request\` once it has ended`;
+  return `${capitalise(target)}: this grant may last at most *${formatDuration(maxMs)}* in all (${rules}); it lasts *${formatDuration(heldMs)}* already, ${can}.`;
 }
 
 /** What is asked for, as a noun phrase: `SeniorDeveloper on dev and prod`, `an extension of …`, `onboarding into ReadOnly`. */
@@ -324,6 +461,11 @@ export function describeTarget(subject: RuleSubject): string {
       return `a bulk onboarding${into}${with_}`;
     case 'legacy_removal':
       return `the removal of a legacy IAM user`;
+    case 'group_access': {
+      // Judged part by part: what the group carries on one account, or the membership of a group carrying nothing.
+      const group = `group ${joinWords((subject.groups ?? []).map(escapeMrkdwn))}`;
+      return access !== '' ? `${access} (through ${group})` : `membership of ${group}`;
+    }
   }
 }
 
@@ -340,6 +482,49 @@ export function describeRule(rule: RuleConfig): string {
 }
 
 const describeRules = (rules: readonly RuleConfig[]): string => rules.map(describeRule).join('; ');
+
+/** What kinds of request a rule names, in words. */
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  access: 'access requests',
+  extend: 'extensions',
+  onboard: 'onboardings',
+  offboard: 'offboardings',
+  role_change: 'role changes',
+  group_change: 'group changes',
+  group_create: 'new groups',
+  user_update: 'changes of people’s details',
+  bulk_onboard: 'bulk onboardings',
+  legacy_removal: 'removals of legacy IAM users',
+};
+
+/**
+ * `a rule for SeniorDeveloper on prod`: a rule in words, for requesters, who know nothing of the config file
+ * (config admins get `describeRule`, with the key they can find it by).
+ */
+export function describeRuleInWords(rule: RuleConfig): string {
+  const { kinds, permissionSets, accounts, groups } = rule.match;
+  const parts = [
+    kinds
+      ? joinWords(
+          kinds.map((k) => KIND_WORDS[k] ?? `${k.replace(/_/g, ' ')} requests`),
+          'or',
+        )
+      : '',
+    permissionSets ? `${kinds ? 'of ' : ''}${joinWords(permissionSets.map(escapeMrkdwn), 'or')}` : '',
+    accounts
+      ? `${permissionSets || kinds ? '' : 'anything '}on ${joinWords(accounts.map(escapeMrkdwn), 'or')}`
+      : '',
+    groups ? `joining ${joinWords(groups.map(escapeMrkdwn), 'or')}` : '',
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? parts.join(' ') : 'every request';
+}
+
+/** `a rule for anything on prod`, `rules for every request and for anything on dev`. */
+function describeRulesInWords(rules: readonly RuleConfig[]): string {
+  const words = unique(rules.map(describeRuleInWords));
+  if (words.length === 1) return `a rule for ${words[0]}`;
+  return `rules for ${joinWords(words.map((w, i) => (i === 0 ? w : `for ${w}`)))}`;
+}
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 

@@ -46,6 +46,21 @@ export function mention(slackUserId: string): string {
 }
 
 /**
+ * A time in mrkdwn that each reader sees in their own time zone (Slack's date token), with UTC as the fallback
+ * text, e.g. `<!date^1796720400^{date_short_pretty} {time}|2026-12-08 09:00 UTC>`. For the access layer's
+ * messages; the Slack layer has the same in slack/blocks/dates.ts.
+ */
+export function dateMrkdwn(at: Date): string {
+  const fallback = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+}
+
+/** A day in mrkdwn, in the reader's own calendar; the UTC day as the fallback. */
+export function dayMrkdwn(at: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty}|${at.toISOString().slice(0, 10)} (UTC)>`;
+}
+
+/**
  * Cuts text to at most `max` characters (UTF-16 units), ending with `…` when anything was cut. Never splits
  * a surrogate pair (an emoji) or an escape such as `&amp;`, so it is safe before or after `escapeMrkdwn`.
  */

@@ -14,6 +14,7 @@ import type { InsightApi } from '../access/insight-api.js';
 import type { AccessDeskConfig, SecretsConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { boltLogger, slackLogLevel } from './bolt-logger.js';
+import type { HomeTabs } from './home-publisher.js';
 import { slackClientOptions } from './client.js';
 import { registerListeners } from './listeners/index.js';
 import { guardedHttpReceiver, guardedSocketModeReceiver } from './receivers.js';
@@ -32,6 +33,8 @@ export interface SlackAppOptions {
   insight?: InsightApi;
   /** `/access audit`. Absent: it answers "not available". */
   audit?: AuditApi;
+  /** Records Home opens and draws the tab (src/slack/home-publisher.ts). Absent: drawn fresh, not recorded. */
+  home?: HomeTabs;
   logger: Logger;
   /** Web API base URL: a local fake in tests, the console in the sandbox. Absent: Slack. */
   slackApiUrl?: string;
@@ -176,6 +179,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.bulk !== undefined ? { bulk: options.bulk } : {}),
     ...(options.audit !== undefined ? { audit: options.audit } : {}),
     ...(options.insight !== undefined ? { insight: options.insight } : {}),
+    ...(options.home !== undefined ? { home: options.home } : {}),
   });
 
   let started = false;

@@ -64,13 +64,17 @@ export function requestOfClick(body: ClickBody, button: ClickedButton): string |
   return sitsOnItsSurface(body, button) ? value : undefined;
 }
 
-/** The request and grant an Extend click acts on: the block names both, the button's value is the grant. */
+/**
+ * The request and grant an Extend or Release click acts on: the block names both, the button's value is the
+ * grant.
+ */
 export function grantOfClick(
   body: ClickBody,
   button: ClickedButton,
 ): { requestId: string; grantId: string } | undefined {
   const { value } = button;
-  if (button.action_id !== ACTION.extend || value === undefined || value === '' || value.length > ID_MAX) {
+  const onGrant = button.action_id === ACTION.extend || button.action_id === ACTION.release;
+  if (!onGrant || value === undefined || value === '' || value.length > ID_MAX) {
     return undefined;
   }
   if (!button.block_id.startsWith(EXTEND_BLOCK_PREFIX)) return undefined;

@@ -13,6 +13,8 @@ export const ACTION = {
   pickDuration: 'pick_duration',
   typeReason: 'type_reason',
   typeDenyReason: 'type_deny_reason',
+  /** The request form's Ticket field (shown when a rule requires a ticket). */
+  typeTicket: 'type_ticket',
   pickExtension: 'pick_extension',
   /** On a failed admin request (card or DM): continue from the step that failed. */
   retry: 'retry_request',
@@ -23,6 +25,8 @@ export const ACTION = {
   pickRole: 'pick_role',
   pickSlackUser: 'pick_slack_user',
   pickStartDate: 'pick_start_date',
+  /** The request form's start time (scheduled access); its day is pickStartDate in BLOCK.startDate. */
+  pickStartTime: 'pick_start_time',
   typeNote: 'type_note',
   checkLegacyCleanup: 'check_legacy_cleanup',
   /** The user listing's pager: each button's value is the page it shows, nothing else. */
@@ -42,6 +46,16 @@ export const ACTION = {
   /** On the person's migration message: only they may press these (the value is the migration's id). */
   migrationConfirm: 'migration_sso_works',
   migrationHelp: 'migration_need_help',
+  /** On a break-glass card: an approver of its target reviewed it, or ends the access now. */
+  breakGlassReviewed: 'break_glass_reviewed',
+  breakGlassEnd: 'break_glass_end',
+  /**
+   * Release, next to Extend (Home tab, the "granted" message): the holder ends their own grant now. Its value is
+   * the grant id, in the same block as Extend (`extend:<request>:<grant>`); only the holder may press it.
+   */
+  release: 'release_grant',
+  /** Request access, on the Home tab: opens the empty request form. */
+  openRequestForm: 'open_request_form',
 } as const;
 
 export const CALLBACK = {
@@ -66,6 +80,7 @@ export const BLOCK = {
   accounts: 'accounts',
   duration: 'duration',
   reason: 'reason',
+  ticket: 'ticket',
   denyReason: 'deny_reason',
   extension: 'extension',
   email: 'email',
@@ -78,6 +93,8 @@ export const BLOCK = {
   extraAccounts: 'extra_accounts',
   slackUser: 'slack_user',
   startDate: 'start_date',
+  /** The request form's start time, beside its start day (BLOCK.startDate): access ahead of time. */
+  startTime: 'start_time',
   note: 'note',
   legacyCleanup: 'legacy_cleanup',
   csvFile: 'csv_file',
@@ -96,6 +113,8 @@ export const CARD_BLOCK_PREFIX = {
   [ACTION.deny]: 'decide:',
   [ACTION.cancel]: 'mine:',
   [ACTION.retry]: 'retry:',
+  [ACTION.breakGlassReviewed]: 'breakglass:',
+  [ACTION.breakGlassEnd]: 'breakglass:',
 } as const;
 export type RequestButtonAction = keyof typeof CARD_BLOCK_PREFIX;
 export const cardBlockId = (action: RequestButtonAction, requestId: string): string =>

@@ -3,6 +3,7 @@
  * card or DM already recorded it updates that message in place; only a message Slack no longer has is posted
  * anew.
  */
+import type { ApproverNudge } from '../access/follow-ups.js';
 import type { CardRef, GrantRecord } from '../access/ledger.js';
 import type {
   AuditFile,
@@ -16,6 +17,7 @@ import type { AccessDeskConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { approvalCard, type CardOptions } from './blocks/approval-card.js';
 import { auditLineMessage, auditStatusMessage } from './blocks/audit-messages.js';
+import { nudgeMessage } from './blocks/follow-up-text.js';
 import type { SlackMessage } from './blocks/kit.js';
 import { requesterEventMessage, requesterRunningMessage } from './blocks/requester-messages.js';
 import type { WebClient } from './client.js';
@@ -91,6 +93,19 @@ export class SlackNotifier implements Notifier {
 
   async postAuditLine(channel: string, line: AuditLine): Promise<void> {
     await this.post(channel, auditLineMessage(line));
+  }
+
+  /** A reminder or an escalation, as a reply in the card's thread (src/access/approver-reminders.ts). */
+  async nudgeApprovers(view: RequestView, nudge: ApproverNudge): Promise<void> {
+    const card = view.request.card;
+    if (card === null) throw new SlackNotifierError(`the card of ${view.request.id} is not posted yet`);
+    const msg = nudgeMessage(view, nudge);
+    await this.client.chat.postMessage({
+      channel: card.channel,
+      thread_ts: card.ts,
+      text: msg.text,
+      blocks: msg.blocks,
+    });
   }
 
   async auditStatus(channel: string, ref: CardRef | undefined, status: AuditStatus): Promise<CardRef> {

@@ -6,6 +6,7 @@ import type { AccessRequestInput, RequestOptions } from '../access/api.js';
 import { parseDuration, type DurationSpec } from '../domain/duration.js';
 import { didYouMean, resolveName } from '../domain/names.js';
 import { LIMITS, truncate } from '../domain/text.js';
+import { TICKET_REF_MAX } from '../domain/tickets.js';
 import { ACTION, BLOCK } from './ids.js';
 
 /** Slack's `view.state.values`: block id → action id → what the element holds. */
@@ -17,6 +18,7 @@ export type StateValues = Record<
       value?: string | null;
       selected_user?: string | null;
       selected_date?: string | null;
+      selected_time?: string | null;
       selected_option?: { value: string } | null;
       selected_options?: { value: string }[];
     }
@@ -55,6 +57,22 @@ export const selectedUser = (values: StateValues, block: string, action: string)
   stringOf(input(values, block, action)?.selected_user);
 export const selectedDate = (values: StateValues, block: string, action: string): string =>
   stringOf(input(values, block, action)?.selected_date);
+export const selectedTime = (values: StateValues, block: string, action: string): string =>
+  stringOf(input(values, block, action)?.selected_time);
+
+/**
+ * The request form's start (scheduled access) as `at` would say it, `2026-12-08 09:00` (UTC); undefined when
+ * neither field is filled. A day without a time (or the reverse) is a field error: never guessed.
+ */
+export function startOf(values: StateValues): { when?: string; errors: Record<string, string> } {
+  const day = selectedDate(values, BLOCK.startDate, ACTION.pickStartDate);
+  const time = selectedTime(values, BLOCK.startTime, ACTION.pickStartTime);
+  if (day === '' && time === '') return { errors: {} };
+  if (day === '') return { errors: { [BLOCK.startDate]: 'Pick the day it starts too (or clear the time).' } };
+  if (time === '')
+    return { errors: { [BLOCK.startTime]: 'Pick the time it starts too (or clear the day).' } };
+  return { when: `${truncate(day, 20)} ${truncate(time, 10)}`, errors: {} };
+}
 
 /** How much of a value a field error quotes: Slack's own inputs never hold more, a forged one may. */
 export const QUOTED_MAX = 80;
@@ -112,6 +130,10 @@ export function parseRequestModal(
 
   const reason = text(values, BLOCK.reason, ACTION.typeReason);
   if (reason.length > LIMITS.reason) errors[BLOCK.reason] = `Keep it to ${LIMITS.reason} characters.`;
+  const ticket = text(values, BLOCK.ticket, ACTION.typeTicket);
+  if (ticket.length > TICKET_REF_MAX) errors[BLOCK.ticket] = `Keep it to ${TICKET_REF_MAX} characters.`;
+  const start = startOf(values);
+  Object.assign(errors, start.errors);
 
   if (Object.keys(errors).length > 0 || !ps.ok || !spec.ok) return { ok: false, errors };
   return {
@@ -122,6 +144,8 @@ export function parseRequestModal(
       accounts: [...new Set(accounts)],
       ...(spec.value !== undefined ? { duration: spec.value } : {}),
       ...(reason !== '' ? { reason } : {}),
+      ...(ticket !== '' ? { ticket } : {}),
+      ...(start.when !== undefined ? { when: start.when } : {}),
     },
   };
 }

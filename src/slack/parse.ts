@@ -4,6 +4,7 @@
  * service offers, so a typo is answered before anything is called.
  */
 import type { AccessRequestInput, ExtensionInput, RequestOptions, RevokeInput } from '../access/api.js';
+import type { BreakGlassInput } from '../access/break-glass-api.js';
 import type { DurationSpec } from '../domain/duration.js';
 import { didYouMean, resolveName } from '../domain/names.js';
 import { escapeMrkdwn, LIMITS, truncate } from '../domain/text.js';
@@ -23,7 +24,17 @@ import {
   type PersonInput,
   type RoleChangeArgs,
 } from './parse-admin.js';
+import { parseBreakGlassArgs } from './parse-break-glass.js';
 import { parseGroupArgs, type GroupCommand } from './parse-group.js';
+import {
+  namesGroup,
+  parseGroupExtend,
+  parseGroupRequest,
+  parseGroupRevoke,
+  strayAt,
+  takeTrailingWhen,
+  takeWhen,
+} from './parse-group-access.js';
 import { parseMigrateArgs, type MigrateParsed } from './parse-migrate.js';
 import { parseUserArgs, parseWelcomeArgs } from './parse-people.js';
 import { parseUsersArgs, parseWhoisArgs, type UsersArgs, type WhoisArgs } from './parse-insight.js';
@@ -58,6 +69,7 @@ export type ParsedCommand =
   | { subcommand: 'request'; result: Parsed<AccessRequestInput, RequestPrefill> }
   | { subcommand: 'extend'; result: Parsed<ExtensionInput> }
   | { subcommand: 'revoke'; result: Parsed<RevokeInput> }
+  | { subcommand: 'breakglass'; result: Parsed<BreakGlassInput> }
   | { subcommand: 'onboard'; result: Parsed<never, OnboardPrefill> }
   | { subcommand: 'offboard'; result: Parsed<PersonInput> }
   | { subcommand: 'role'; result: Parsed<RoleChangeArgs> }
@@ -79,6 +91,7 @@ export function parseRequestArgs(
   args: string,
   ctx: ParseContext,
 ): Parsed<AccessRequestInput, RequestPrefill> {
+  if (namesGroup(args)) return parseGroupRequest(args, ctx.userId);
   const [psWord] = words(args);
   if (psWord === undefined) return { kind: 'modal', prefill: {} };
   const ps = checkPermissionSet(psWord, ctx.options);
@@ -90,10 +103,20 @@ export function parseRequestArgs(
   const accounts = checkAccounts(names, ctx.options);
   if (!accounts.ok) return { kind: 'error', message: accounts.message };
 
-  const duration = takeDuration(rest);
+  // `at <when>` after the accounts or after the duration (scheduled access; the service reads the start).
+  const early = takeWhen(rest);
+  const duration = takeDuration(early?.rest ?? rest);
   if (duration.kind === 'error') return { kind: 'error', message: withUsage('request', duration.message) };
-  const reason = checkReason(duration.kind === 'duration' ? duration.rest : rest);
+  const afterDuration = duration.kind === 'duration' ? duration.rest : (early?.rest ?? rest);
+  const late = early === undefined ? takeWhen(afterDuration) : undefined;
+  const when = early ?? late;
+  const stray = strayAt(late?.rest ?? afterDuration);
+  if (stray !== undefined) return { kind: 'error', message: withUsage('request', stray) };
+  // Or at the end of the line, after the reason (`… testing the release at 10:00`).
+  const trailing = when === undefined ? takeTrailingWhen(afterDuration) : undefined;
+  const reason = checkReason(trailing?.rest ?? late?.rest ?? afterDuration);
   if (!reason.ok) return { kind: 'error', message: reason.message };
+  const start = when ?? trailing;
 
   return {
     kind: 'complete',
@@ -102,12 +125,14 @@ export function parseRequestArgs(
       permissionSet: ps.value,
       accounts: accounts.value,
       ...(duration.kind === 'duration' ? { duration: duration.value } : {}),
+      ...(start !== undefined ? { when: start.when } : {}),
       ...(reason.value !== undefined ? { reason: reason.value } : {}),
     },
   };
 }
 
 export function parseExtendArgs(args: string, ctx: ParseContext): Parsed<ExtensionInput> {
+  if (namesGroup(args)) return parseGroupExtend(args, ctx.userId);
   const [first] = words(args);
   if (first === undefined) {
     return { kind: 'error', message: withUsage('extend', 'Say how much longer, e.g. `/access extend 2h`.') };
@@ -156,6 +181,7 @@ export function parseExtendArgs(args: string, ctx: ParseContext): Parsed<Extensi
 }
 
 export function parseRevokeArgs(args: string, ctx: ParseContext): Parsed<RevokeInput> {
+  if (namesGroup(args)) return parseGroupRevoke(args, ctx.userId);
   const parts = words(args);
   const [psWord, accountWord, personWord, ...extra] = parts;
   if (psWord === undefined || accountWord === undefined) {
@@ -197,6 +223,7 @@ const ROUTES: Readonly<Record<SubcommandName, SubcommandParser>> = {
   request: (args, ctx) => ({ subcommand: 'request', result: parseRequestArgs(args, ctx) }),
   extend: (args, ctx) => ({ subcommand: 'extend', result: parseExtendArgs(args, ctx) }),
   revoke: (args, ctx) => ({ subcommand: 'revoke', result: parseRevokeArgs(args, ctx) }),
+  breakglass: (args, ctx) => ({ subcommand: 'breakglass', result: parseBreakGlassArgs(args, ctx) }),
   pending: () => ({ subcommand: 'pending' }),
   onboard: (args) => ({ subcommand: 'onboard', result: parseOnboardArgs(args) }),
   offboard: (args) => ({ subcommand: 'offboard', result: parseOffboardArgs(args) }),

@@ -6,6 +6,7 @@ export const SUBCOMMAND_NAMES = [
   'request',
   'extend',
   'revoke',
+  'breakglass',
   'pending',
   'onboard',
   'offboard',
@@ -42,22 +43,40 @@ export const USAGE: Readonly<Record<SubcommandName, Usage>> = {
   request: {
     usage: '/access request <PermissionSet> <account>[,<account>…] [<duration>] [reason…]',
     summary:
-      'Ask for a permission set on one or more accounts, for `30m`, `4h`, `2d` or `permanent` (default from the rules). Without arguments: a form.',
+      'Ask for a permission set on one or more accounts, for `30m`, `4h`, `2d` or `permanent` (default from the rules). `group:<Group>` instead joins an Identity Center group for a while. `at <when>` (UTC) asks ahead of time: approved now, granted at the start. Without arguments: a form.',
     examples: [
       '/access request SeniorDeveloper prod 4h fixing incident 4711',
       '/access request ReadOnlyAccess dev,staging 1d',
+      '/access request SeniorDeveloper prod 4h at tomorrow 09:00 release day',
+      '/access request group:ReadOnly 2h reading the prod logs',
       '/access request',
     ],
   },
   extend: {
     usage: '/access extend [<PermissionSet> <account>] <duration> [reason…]',
-    summary: 'Ask for more time on access you hold (the same grant ends later; no second grant).',
-    examples: ['/access extend 2h still debugging', '/access extend SeniorDeveloper prod 1h'],
+    summary:
+      'Ask for more time on access you hold (the same grant ends later; no second grant); `group:<Group>` for a group membership.',
+    examples: [
+      '/access extend 2h still debugging',
+      '/access extend SeniorDeveloper prod 1h',
+      '/access extend group:ReadOnly 1h',
+    ],
   },
   revoke: {
     usage: '/access revoke <PermissionSet> <account> [@user|email]',
-    summary: 'End access now: your own without approval; someone else’s if you are an admin.',
-    examples: ['/access revoke SeniorDeveloper prod', '/access revoke Developer staging @sam'],
+    summary:
+      'End access now: your own without approval; someone else’s if you are an admin. `group:<Group>` leaves a group joined for a while.',
+    examples: [
+      '/access revoke SeniorDeveloper prod',
+      '/access revoke Developer staging @sam',
+      '/access revoke group:ReadOnly',
+    ],
+  },
+  breakglass: {
+    usage: '/access breakglass <PermissionSet> <account> <duration> <reason…>',
+    summary:
+      'In an emergency, for the people a rule allows: the access at once, without approval, and loudly (a card in the approvals and security channels, the approvers told, a line in the audit channel). An approver reviews it afterwards; limited per person and day.',
+    examples: ['/access breakglass ProductionSupport prod 1h INC-4711 payments are down'],
   },
   pending: {
     usage: '/access pending',

@@ -18,7 +18,7 @@ type GrantTransitionPatch = Partial<
 
 type GrantUpdatePatch = Partial<
   Pick<GrantRecord, 'awsRequestId' | 'remindedAt' | 'endsAt' | 'createdAssignment'>
->;
+> & { membershipId?: string | null };
 
 export async function insertGrant(db: Db, grant: GrantRecord): Promise<void> {
   await db.insertInto('grants').values(toGrantRow(grant)).execute();
@@ -60,6 +60,7 @@ export async function findGrants(db: Db, query: GrantQuery): Promise<GrantRecord
   // A NULL ends_at (permanent) never compares true, so permanent grants are never "due".
   if (query.endsAtOrBefore !== undefined) select = select.where('ends_at', '<=', toIso(query.endsAtOrBefore));
   if (query.notReminded === true) select = select.where('reminded_at', 'is', null);
+  if (query.groupId !== undefined) select = select.where('group_id', '=', query.groupId);
   const rows = await select
     // The dialects sort NULLs at opposite ends; sorting on "is null" first puts them last in both.
     .orderBy((eb) => eb('ends_at', 'is', null))
@@ -106,6 +107,7 @@ export async function updateGrant(db: Db, id: string, patch: GrantUpdatePatch): 
     ...(patch.createdAssignment !== undefined && {
       created_assignment: toIntBoolean(patch.createdAssignment),
     }),
+    ...(patch.membershipId !== undefined && { membership_id: patch.membershipId }),
   };
   if (Object.keys(set).length === 0) return;
   const result = await db.updateTable('grants').set(set).where('id', '=', id).executeTakeFirst();

@@ -21,8 +21,10 @@ import type {
   LegacyMigrationRecord,
   LegacyMigrationUnset,
 } from '../access/legacy-migrations.js';
+import type { BreakGlassPatch, BreakGlassQuery, BreakGlassRecord } from '../access/break-glass-ledger.js';
 import type { GrantStatus, RequestStatus } from '../domain/request.js';
 import * as audit from './audit.js';
+import * as breakGlass from './break-glass.js';
 import * as grants from './grants.js';
 import * as jobs from './jobs.js';
 import * as legacyMigrations from './legacy-migrations.js';
@@ -155,5 +157,21 @@ export class SqlLedgerTx implements LedgerTx {
     unlessSet?: LegacyMigrationUnset,
   ): Promise<boolean> {
     return legacyMigrations.updateLegacyMigration(this.db(), id, patch, unlessSet);
+  }
+
+  insertBreakGlass(record: BreakGlassRecord): Promise<boolean> {
+    return breakGlass.insertBreakGlass(this.db(), record);
+  }
+
+  getBreakGlass(requestId: string): Promise<BreakGlassRecord | undefined> {
+    return breakGlass.getBreakGlass(this.db(), requestId);
+  }
+
+  findBreakGlass(query: BreakGlassQuery): Promise<BreakGlassRecord[]> {
+    return breakGlass.findBreakGlass(this.db(), query);
+  }
+
+  updateBreakGlass(requestId: string, patch: BreakGlassPatch, unlessReviewed?: boolean): Promise<boolean> {
+    return breakGlass.updateBreakGlass(this.db(), requestId, patch, unlessReviewed);
   }
 }

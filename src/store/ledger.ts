@@ -8,6 +8,7 @@ import * as audit from './audit.js';
 import { ACK_POOL_SIZE, openAckDatabase, openDatabase, type DatabaseOptions } from './database.js';
 import { InsertBatcher } from './insert-batcher.js';
 import { dialectOf } from './dialect.js';
+import * as homeViews from './home-views.js';
 import * as identities from './identities.js';
 import * as jobs from './jobs.js';
 import * as replicas from './replicas.js';
@@ -130,6 +131,14 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
 
   leave(replicaId: string): Promise<void> {
     return replicas.leave(this.db(), replicaId);
+  }
+
+  recordHomeOpened(slackUserId: string, at: Date): Promise<void> {
+    return homeViews.recordHomeOpened(this.db(), slackUserId, at);
+  }
+
+  homeOpenedSince(slackUserIds: readonly string[], since: Date): Promise<string[]> {
+    return homeViews.homeOpenedSince(this.db(), slackUserIds, since);
   }
 
   async ping(): Promise<void> {

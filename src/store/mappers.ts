@@ -68,6 +68,7 @@ export function toRequestRow(r: RequestRecord): Insertable<RequestsTable> {
     created_at: toIso(r.createdAt),
     lapses_at: toIso(r.lapsesAt),
     decided_at: toIsoOrNull(r.decidedAt),
+    starts_at: toIsoOrNull(r.startsAt ?? null),
     card_channel: r.card?.channel ?? null,
     card_ts: r.card?.ts ?? null,
     dm_channel: r.dm?.channel ?? null,
@@ -96,6 +97,8 @@ export function toRequestRecord(row: Selectable<RequestsTable>): RequestRecord {
     createdAt: fromIso(row.created_at),
     lapsesAt: fromIso(row.lapses_at),
     decidedAt: fromIsoOrNull(row.decided_at),
+    // Only scheduled requests carry it: every other request reads back exactly as it was written.
+    ...(row.starts_at !== null && row.starts_at !== undefined && { startsAt: fromIso(row.starts_at) }),
     card: toCard(row.card_channel, row.card_ts),
     dm: toCard(row.dm_channel, row.dm_ts),
   };
@@ -140,6 +143,9 @@ export function toGrantRow(g: GrantRecord): Insertable<GrantsTable> {
     reminded_at: toIsoOrNull(g.remindedAt),
     ended_at: toIsoOrNull(g.endedAt),
     end_reason: g.endReason,
+    group_id: g.group?.id ?? null,
+    group_name: g.group?.name ?? null,
+    membership_id: g.group?.membershipId ?? null,
   };
 }
 
@@ -162,6 +168,9 @@ export function toGrantRecord(row: Selectable<GrantsTable>): GrantRecord {
     remindedAt: fromIsoOrNull(row.reminded_at),
     endedAt: fromIsoOrNull(row.ended_at),
     endReason: row.end_reason,
+    ...(row.group_id !== null && row.group_id !== undefined
+      ? { group: { id: row.group_id, name: row.group_name ?? row.group_id, membershipId: row.membership_id } }
+      : {}),
   };
 }
 

@@ -42,6 +42,8 @@ export interface RequestsTable {
   created_at: IsoTime;
   lapses_at: IsoTime;
   decided_at: IsoTime | null;
+  /** Scheduled access: when it is granted (migration 2026-12-09-003); null: once approved. */
+  starts_at: IsoTime | null;
   card_channel: string | null;
   card_ts: string | null;
   dm_channel: string | null;
@@ -80,6 +82,10 @@ export interface GrantsTable {
   reminded_at: IsoTime | null;
   ended_at: IsoTime | null;
   end_reason: GrantEndReason | null;
+  /** A group-membership grant's group (migration 2026-12-09-002); NULL for an assignment. */
+  group_id: string | null;
+  group_name: string | null;
+  membership_id: string | null;
 }
 
 export interface JobsTable {
@@ -134,6 +140,12 @@ export interface ReplicasTable {
   seen_at: IsoTime;
 }
 
+/** When each person last opened their Home tab (src/slack/home-publisher.ts). */
+export interface HomeViewsTable {
+  slack_user_id: string;
+  opened_at: IsoTime;
+}
+
 /** Temporary Deny statements for sessions already open (src/access/sessions.ts). */
 export interface SessionDenialsTable {
   id: string;
@@ -184,6 +196,20 @@ export interface LegacyMigrationsTable {
   removal_request_id: string | null;
 }
 
+/** Break-glass uses (src/access/break-glass.ts): one row per request taken at once. */
+export interface BreakGlassTable {
+  request_id: string;
+  user_id: string;
+  requester_slack_id: string;
+  created_at: IsoTime;
+  security_channel: string | null;
+  security_ts: string | null;
+  reviewed_by: string | null;
+  reviewed_at: IsoTime | null;
+  outcome: string | null;
+  reminded_at: IsoTime | null;
+}
+
 export interface Database {
   requests: RequestsTable;
   request_approvers: RequestApproversTable;
@@ -195,4 +221,6 @@ export interface Database {
   replicas: ReplicasTable;
   session_denials: SessionDenialsTable;
   legacy_migrations: LegacyMigrationsTable;
+  break_glass: BreakGlassTable;
+  home_views: HomeViewsTable;
 }

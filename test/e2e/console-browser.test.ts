@@ -4,15 +4,14 @@
  * test-results/console/ (emptied first, so the folder holds this run's steps only). Chromium may resolve nothing
  * but loopback (host resolver rules), like the tests; playwright runs it headless with a fresh empty profile.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox.js';
+import { launchChromium, WAIT } from '../support/console-page.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-results/console';
-const WAIT = { timeout: 15_000 };
 
 let sandbox: RunningSandbox;
 let browser: Browser;
@@ -20,13 +19,8 @@ let page: Page;
 let step = 0;
 /** Script errors on the page and dialogs nobody expected (an `alert` would be a script injected by text). */
 const pageErrors: string[] = [];
-/** The next window.confirm the page shows is answered yes (the Reset button's). */
-let acceptNextConfirm = false;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   sandbox = await startSandbox({
@@ -36,28 +30,10 @@ beforeAll(async () => {
     latencyMs: 5,
     provisioningDelayMs: 50,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('dialog', (dialog) => {
-    if (dialog.type() === 'confirm' && acceptNextConfirm) {
-      acceptNextConfirm = false;
-      void dialog.accept();
-      return;
-    }
     pageErrors.push(`unexpected ${dialog.type()} dialog: ${dialog.message()}`);
     void dialog.dismiss();
   });
@@ -310,8 +286,8 @@ describe('the local Slack console in a browser', () => {
   });
 
   it('starts over with Reset: no messages, no email, the organisation as seeded', async () => {
-    acceptNextConfirm = true;
     await page.getByTestId('reset').click();
+    await page.getByTestId('reset-confirm').click();
     await beAs('U0000LEAD1');
     await open('C0000APPROV');
     await expect.poll(() => page.getByTestId('message').count(), WAIT).toBe(0);

@@ -90,6 +90,29 @@ const publishes = (harness: DeskHarness, userId: string): RecordedCall[] =>
   harness.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId);
 const viewBlocks = (call: RecordedCall): Block[] => (call.args.view as { blocks: Block[] }).blocks;
 
+/** The requests in the ledger, once there is one. */
+const requests = (harness: DeskHarness) =>
+  eventually('the request', async () => {
+    const all = await harness.desk.ledger.findRequests({});
+    return all.length > 0 ? all : undefined;
+  });
+
+/** Waits until no Home tab drawing is queued or running. */
+const homeJobsDone = (harness: DeskHarness) =>
+  eventually('the Home tab drawings to finish', async () => {
+    const open = await harness.desk.ledger.findJobs({ kind: 'home', statuses: ['queued', 'running'] });
+    return open.length === 0;
+  });
+
+/**
+ * How many times whois read this person's access from Identity Center: each reading asks for their own
+ * application assignments once (nothing else does).
+ */
+const whoisReads = (harness: DeskHarness, userId: string): number =>
+  harness.emulator.calls.filter(
+    (c) => c.operation === 'ListApplicationAssignmentsForPrincipal' && c.input.PrincipalId === userId,
+  ).length;
+
 describe('/access whois through Slack', () => {
   it('shows Sam, by @mention, with each access and where it comes from', async () => {
     h = await startDesk();
@@ -197,18 +220,21 @@ describe('the Home tab', () => {
     await openHome(h, PEOPLE.sam);
     const sam = JSON.stringify(viewBlocks(await nthPublish(h, PEOPLE.sam, 1)));
     expect(sam).toContain('My access');
-    expect(sam).toContain('You hold no access-desk grants');
+    // Everything Sam holds, however given (his role's assignments), not only access-desk grants.
+    expect(sam).toContain('*Developer* on *dev*: assigned to you directly in Identity Center');
     expect(sam).toContain('Your open requests (1)');
     expect(sam).toContain(request!.id);
     expect(sam).not.toContain('*Admin*');
 
-    // The card sync already refreshed Lena's Home; opening it draws it again.
+    // Lena never opened her Home, so the request did not redraw it; opening it draws it, with the approval.
     const before = publishes(h, PEOPLE.lena).length;
+    expect(before).toBe(0);
     await openHome(h, PEOPLE.lena);
     const lenaCall = await nthPublish(h, PEOPLE.lena, before + 1);
     const lena = viewBlocks(lenaCall);
     expect(JSON.stringify(lena)).toContain('Waiting for your approval (1)');
     expect(buttons(lena).map((b) => [b.action_id, b.value])).toEqual([
+      [ACTION.openRequestForm, 'request'],
       [ACTION.approve, request!.id],
       [ACTION.deny, request!.id],
     ]);
@@ -226,12 +252,73 @@ describe('the Home tab', () => {
       const latest = publishes(h!, PEOPLE.sam).slice(published).at(-1);
       const blocks = latest === undefined ? undefined : viewBlocks(latest);
       return Promise.resolve(
-        blocks !== undefined && JSON.stringify(blocks).includes('1 active grant') ? blocks : undefined,
+        blocks !== undefined &&
+          JSON.stringify(blocks).includes('*SeniorDeveloper* on *prod*: access-desk grant')
+          ? blocks
+          : undefined,
       );
     });
-    expect(JSON.stringify(refreshed)).toMatch(/\*SeniorDeveloper\* on \*prod\* until <!date\^/);
+    expect(JSON.stringify(refreshed)).toMatch(
+      /\*SeniorDeveloper\* on \*prod\*: access-desk grant until <!date\^/,
+    );
     const extend = buttons(refreshed).find((b) => b.action_id === ACTION.extend);
     const grant = (await h.desk.ledger.findGrants({ requestId: request!.id }))[0]!;
     expect(extend?.value).toBe(grant.id);
+  });
+
+  it('is not redrawn for someone who never opened it, and Identity Center is not read for them', async () => {
+    h = await startDesk({ provisioningDelayMs: 0 });
+    await waitForResponse(
+      h.slack,
+      await command(h, PEOPLE.sam, 'request SeniorDeveloper prod 4h incident 4711'),
+    );
+    const [request] = await requests(h);
+    await click(h, PEOPLE.lena, ACTION.approve, request!.id, `decide:${request!.id}`);
+    await eventually('the grant to be active', async () => {
+      const grants = await h!.desk.ledger.findGrants({ requestId: request!.id, statuses: ['active'] });
+      return grants.length > 0;
+    });
+    await homeJobsDone(h);
+
+    expect(publishes(h, PEOPLE.sam)).toEqual([]);
+    expect(publishes(h, PEOPLE.lena)).toEqual([]);
+    expect(whoisReads(h, request!.requesterUserId)).toBe(0);
+
+    // Opening it always draws it, fresh from Identity Center.
+    await openHome(h, PEOPLE.sam);
+    const sam = JSON.stringify(viewBlocks(await nthPublish(h, PEOPLE.sam, 1)));
+    expect(sam).toContain('*SeniorDeveloper* on *prod*: access-desk grant');
+    expect(whoisReads(h, request!.requesterUserId)).toBe(1);
+  });
+
+  it('reuses what it read from Identity Center while the person’s grants are unchanged, and reads again when one changes', async () => {
+    h = await startDesk({ provisioningDelayMs: 0 });
+    await openHome(h, PEOPLE.sam);
+    await nthPublish(h, PEOPLE.sam, 1);
+    await waitForResponse(
+      h.slack,
+      await command(h, PEOPLE.sam, 'request SeniorDeveloper prod 4h incident 4711'),
+    );
+    const [request] = await requests(h);
+    const samId = request!.requesterUserId;
+    expect(whoisReads(h, samId)).toBe(1);
+
+    // His new request redraws his Home; he holds the same grants (none), so nothing is read again.
+    const drawn = await nthPublish(h, PEOPLE.sam, 2);
+    expect(JSON.stringify(viewBlocks(drawn))).toContain(request!.id);
+    await homeJobsDone(h);
+    expect(whoisReads(h, samId)).toBe(1);
+
+    // Approved and granted: his grants changed, so his access is read once more.
+    await click(h, PEOPLE.lena, ACTION.approve, request!.id, `decide:${request!.id}`);
+    await eventually('Sam’s Home to show the grant', () =>
+      Promise.resolve(
+        publishes(h!, PEOPLE.sam).some((c) =>
+          JSON.stringify(viewBlocks(c)).includes('*SeniorDeveloper* on *prod*: access-desk grant'),
+        ),
+      ),
+    );
+    await homeJobsDone(h);
+    expect(whoisReads(h, samId)).toBe(2);
   });
 });

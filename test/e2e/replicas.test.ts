@@ -103,12 +103,66 @@ const statusesOf = (w: ReplicaWorld, table: 'requests' | 'grants', column: strin
 vi.setConfig({ maxConcurrency: 2 });
 
 describe.concurrent('two replicas on one ledger', () => {
-  it('removes each grant once when it ends while both replicas tick, and misses none', async (context) => {
+  it('removes each grant once when it ends while both replicas tick, and misses none; access scheduled ahead starts once', async (context) => {
     const { expect } = context;
-    const people = extraPeople(12);
+    const people = extraPeople(16);
     const w = await world(context, { edit: timing('1s'), people });
     const [a, b] = await Promise.all([w.start(), w.start()]);
-    const requesters = people.map((p) => p.slackId);
+    const requesters = people.slice(0, 12).map((p) => p.slackId);
+
+    // Four ask ahead of time (src/access/scheduled.ts), over both replicas, and are approved: scheduled.
+    const planners = people.slice(12).map((p) => p.slackId);
+    const planned = await Promise.all(
+      planners.map((id, i) =>
+        command(
+          i % 2 === 0 ? a.target : b.target,
+          w.slack,
+          id,
+          'request Developer staging 1m replicas scheduled at +1h',
+          `ahead-${i}`,
+        ),
+      ),
+    );
+    expect(planned.map((r) => r?.status)).toEqual(planners.map(() => 200));
+    const ahead = [...(await requestsOf(w, planners)).values()];
+    const approvedAhead = await Promise.all(
+      ahead.map((id, i) =>
+        click(i % 2 === 0 ? b.target : a.target, w.slack, PEOPLE.lena, id, `ahead-ok-${i}`),
+      ),
+    );
+    expect(approvedAhead.map((r) => r?.status)).toEqual(ahead.map(() => 200));
+    await eventually(
+      'the requests asked ahead scheduled',
+      async () =>
+        (await count(w, "select count(*) as n from requests where id = any($1) and status = 'scheduled'", [
+          ahead,
+        ])) === ahead.length,
+      { seen: () => statusesOf(w, 'requests', 'id', ahead) },
+    );
+    expect(w.calls('CreateAccountAssignment')).toEqual([]);
+    // The hour passes (the replicas' clock is the wall clock: the start is brought to two seconds from now).
+    // Each start gets a second due job, as a replica whose clock ran ahead requeues it, so that both replicas
+    // claim a start of the same request at the same tick: the compare-and-set must start it once.
+    const start = new Date(Date.now() + 2_000).toISOString();
+    await w.query('update requests set starts_at = $1 where id = any($2)', [start, ahead]);
+    await w.query("update jobs set run_at = $1 where kind = 'provision' and request_id = any($2)", [
+      start,
+      ahead,
+    ]);
+    await w.query(
+      `insert into jobs (id, kind, status, request_id, grant_id, payload, run_at, dedupe_key, active_key, attempts, created_at)
+       select id || '-start', kind, status, request_id, grant_id, payload, run_at, dedupe_key || ':start',
+              active_key || ':start', 0, created_at
+       from jobs where kind = 'provision' and request_id = any($1)`,
+      [ahead],
+    );
+    expect(
+      await count(
+        w,
+        "select count(*) as n from jobs where kind = 'provision' and status = 'queued' and request_id = any($1)",
+        [ahead],
+      ),
+    ).toBe(2 * ahead.length);
 
     // One minute is the shortest access anyone may ask for.
     const ids = await askedOverBoth(
@@ -124,18 +178,50 @@ describe.concurrent('two replicas on one ledger', () => {
     expect(approved.map((r) => r?.status)).toEqual(ids.map(() => 200));
     await settled(w, ids);
     expect(await statusesOf(w, 'grants', 'request_id', ids)).toEqual({ active: ids.length });
-    const active = await w.query('select principal_id, account_id, permission_set_arn from grants');
+    const active = await w.query(
+      'select principal_id, account_id, permission_set_arn from grants where request_id = any($1)',
+      [ids],
+    );
     expect(active.filter((g) => heldInAws(w.emulator, g))).toHaveLength(ids.length);
 
+    // Started once each, while both replicas tick: one grant, one assignment made in AWS, one start recorded.
+    await eventually(
+      'the requests asked ahead active',
+      async () =>
+        (await count(w, "select count(*) as n from requests where id = any($1) and status = 'active'", [
+          ahead,
+        ])) === ahead.length,
+      { tries: 600, seen: () => statusesOf(w, 'requests', 'id', ahead) },
+    );
+    expect(await statusesOf(w, 'grants', 'request_id', ahead)).toEqual({ active: ahead.length });
+    const started = tally(
+      (
+        await w.query(
+          "select request_id from audit_events where action = 'request.started' and request_id = any($1)",
+          [ahead],
+        )
+      ).map((e) => String(e.request_id)),
+    );
+    expect(started).toEqual(new Map(ahead.map((id) => [id, 1])));
+    const creations = tally(w.calls('CreateAccountAssignment').map(assignmentOf));
+    expect(creations.size).toBe(ids.length + ahead.length);
+    expect([...creations.values()].filter((n) => n !== 1)).toEqual([]);
+    const aheadGrants = await w.query('select ends_at from grants where request_id = any($1)', [ahead]);
+    // Ended a minute after the start, not after the approval.
+    expect(aheadGrants.map((g) => g.ends_at)).toEqual(
+      ahead.map(() => new Date(Date.parse(start) + 60_000).toISOString()),
+    );
+
+    const all = [...ids, ...ahead];
     await eventually(
       'every grant ended',
-      async () => (await count(w, "select count(*) as n from grants where status = 'ended'")) === ids.length,
-      { tries: 1_200, seen: () => statusesOf(w, 'grants', 'request_id', ids) },
+      async () => (await count(w, "select count(*) as n from grants where status = 'ended'")) === all.length,
+      { tries: 1_200, seen: () => statusesOf(w, 'grants', 'request_id', all) },
     );
     const grants = await w.query(
       'select id, principal_id, account_id, permission_set_arn, end_reason from grants',
     );
-    expect(grants.map((g) => g.end_reason)).toEqual(ids.map(() => 'expired'));
+    expect(grants.map((g) => g.end_reason)).toEqual(all.map(() => 'expired'));
     const deletions = tally(w.calls('DeleteAccountAssignment').map(assignmentOf));
     expect(deletions).toEqual(new Map(grants.map((g) => [assignmentOfGrant(g), 1])));
     const expired = tally(

@@ -21,6 +21,10 @@ const ALL_MIGRATIONS = [
   '2026-12-07-002-replicas',
   '2026-12-07-003-session-denials',
   '2026-12-08-001-legacy-migrations',
+  '2026-12-09-001-break-glass',
+  '2026-12-09-002-group-grants',
+  '2026-12-09-003-scheduled-access',
+  '2026-12-09-004-home-views',
 ];
 
 describe.each(sharedBackends())('the ledger database on $name', (backend) => {

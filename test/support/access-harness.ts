@@ -56,6 +56,8 @@ export interface AccessHarness extends AccessCore {
 export interface HarnessOptions {
   emulator?: RunningEmulator;
   dbPath?: string;
+  /** A PostgreSQL database's URL instead of SQLite (test/support/postgres.ts makes one). */
+  dbUrl?: string;
   clock?: ManualClock;
   config?: AccessDeskConfig;
   provisioningDelayMs?: number;
@@ -78,7 +80,9 @@ export async function startAccessHarness(options: HarnessOptions = {}): Promise<
   const ownsEmulator = options.emulator === undefined;
   const config = options.config ?? exampleConfig();
   const clock = options.clock ?? new ManualClock(Date.now());
-  const ledger = await createLedger({ path: options.dbPath ?? ':memory:' });
+  const ledger = await createLedger(
+    options.dbUrl !== undefined ? { url: options.dbUrl } : { path: options.dbPath ?? ':memory:' },
+  );
   const aws = createAwsAdapter(
     {
       region: 'eu-west-1',

@@ -35,6 +35,10 @@ export async function startDesk(
     logger?: Logger;
     /** /readyz's window and time source. */
     readiness?: AccessDeskOptions['readiness'];
+    /** The desk's clock (e.g. a ManualClock, to reach what falls due hours later); the system's by default. */
+    clock?: AccessDeskOptions['clock'];
+    /** PAGERDUTY_TOKEN, for on-call approval against the PagerDuty stand-in (src/pagerduty/stand-in.ts). */
+    pagerdutyToken?: string;
   } = {},
 ) {
   const emulator = await startEmulator({
@@ -55,9 +59,14 @@ export async function startDesk(
   });
   const desk = await createAccessDesk({
     config,
-    secrets: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET },
+    secrets: {
+      slackBotToken: BOT_TOKEN,
+      slackSigningSecret: SIGNING_SECRET,
+      ...(options.pagerdutyToken !== undefined ? { pagerdutyToken: options.pagerdutyToken } : {}),
+    },
     logger: options.logger ?? silentLogger,
     ...(options.readiness !== undefined ? { readiness: options.readiness } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
     aws: {
       region: 'eu-west-1',
       endpoint: emulator.url,

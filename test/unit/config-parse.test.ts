@@ -46,6 +46,7 @@ describe('the example config', () => {
       reminderBeforeMs: 15 * MINUTE,
       schedulerIntervalMs: 30_000,
       jobLeaseMs: 20_000,
+      scheduleAheadMs: 30 * 24 * HOUR,
     });
 
     const permanent = configOf(exampleWith((doc) => doc.setIn(['rules', 1, 'maxDuration'], 'permanent')));
@@ -194,7 +195,7 @@ describe('a config with mistakes', () => {
     [
       'an unknown approver group in a rule is named with the known ones',
       (doc) => doc.setIn(['rules', 0, 'approvers'], ['leeds']),
-      'rules[0].approvers[0]: unknown approver group "leeds" (known: leads, security, finance, admins)',
+      'rules[0].approvers[0]: unknown approver group "leeds" (known: leads, security, finance, admins, oncall)',
     ],
     [
       'an account id that is not 12 digits is refused',
@@ -329,7 +330,7 @@ describe('a config with mistakes', () => {
     [
       'an unknown request kind is named with the known ones',
       (doc) => doc.setIn(['rules', 1, 'match', 'kinds'], ['acess']),
-      'rules[1].match.kinds[0]: unknown request kind "acess" (known: access, extend, onboard, offboard, role_change, group_change, group_create, user_update, bulk_onboard, legacy_removal)',
+      'rules[1].match.kinds[0]: unknown request kind "acess" (known: access, extend, onboard, offboard, role_change, group_change, group_create, user_update, bulk_onboard, legacy_removal, group_access)',
     ],
     [
       'an empty match list is refused, since it would match nothing',
@@ -339,7 +340,7 @@ describe('a config with mistakes', () => {
     [
       'a rule that sets nothing is refused',
       (doc) => doc.deleteIn(['rules', 7, 'autoApprove']),
-      'rules[7]: does nothing: give it one of approvers, approvals, maxDuration, defaultDuration, requireReason, autoApprove, channel',
+      'rules[7]: does nothing: give it one of approvers, approvals, maxDuration, defaultDuration, requireReason, autoApprove, channel, breakGlass, requireTicket, remind',
     ],
     [
       'a role that gives nothing is refused',
@@ -449,7 +450,7 @@ describe('unknown keys', () => {
     [
       'with nothing close, listing the known keys',
       (doc) => doc.setIn(['channels', 'oncall'], 'C0000ONCALL'),
-      'channels.oncall: unknown key (known: approvals, audit)',
+      'channels.oncall: unknown key (known: approvals, audit, security)',
     ],
   ];
 

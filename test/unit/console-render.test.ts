@@ -102,10 +102,21 @@ describe('mrkdwn', () => {
     );
   });
 
-  it('shows a date by its fallback text', () => {
-    expect(renderMrkdwn('lapses <!date^1772528400^{date_short_pretty}|2026-03-03 09:00 UTC>', ctx)).toBe(
-      'lapses 2026-03-03 09:00 UTC',
+  it('shows a date by its UTC fallback, in a time element the page shows in the reader’s own time zone', () => {
+    expect(
+      renderMrkdwn('lapses <!date^1772528400^{date_short_pretty} {time}|2026-03-03 09:00 UTC>', ctx),
+    ).toBe(
+      'lapses <time class="bk-when" datetime="2026-03-03T09:00:00.000Z" data-format="{date_short_pretty} {time}" title="2026-03-03 09:00 UTC">2026-03-03 09:00 UTC</time>',
     );
+  });
+
+  it('shows a date token that is not one (no number, no format, a script for a link) as its fallback text only', () => {
+    expect(renderMrkdwn('<!date^soon^{time}|later>', ctx)).toBe('later');
+    expect(renderMrkdwn('<!date^1772528400^|later>', ctx)).toBe('later');
+    const linked = renderMrkdwn('<!date^1772528400^{time}^javascript:alert(1)|at 09:00>', ctx);
+    expect(linked).not.toContain('<a');
+    expect(linked).not.toContain('javascript');
+    expect(visibleText(linked)).toBe('at 09:00');
   });
 
   it('draws bullet lines as list items, each on its own line', () => {
@@ -127,6 +138,12 @@ describe('mrkdwn', () => {
 
   it('shows emoji codes the bot uses as emoji', () => {
     expect(renderMrkdwn(':white_check_mark: done :not_an_emoji:', ctx)).toBe('✅ done :not_an_emoji:');
+  });
+
+  it('shows the break-glass siren, the on-call pager and the scheduled calendar as emoji, not as codes', () => {
+    expect(renderMrkdwn(':rotating_light: broke glass · :pager: on call · :calendar: scheduled', ctx)).toBe(
+      '🚨 broke glass · 📟 on call · 📆 scheduled',
+    );
   });
 });
 
@@ -468,6 +485,13 @@ describe('modals and the Home tab', () => {
     );
     expect(html).toContain('>Request</button>');
     expect(html).toContain('>Cancel</button>');
+    // Access ahead of time: a start day and a time, said to be UTC as Slack shows the picker's time zone.
+    expect(html).toMatch(new RegExp(`<input type="date" [^>]*data-action-id="${ACTION.pickStartDate}"`));
+    expect(html).toMatch(
+      new RegExp(
+        `<input type="time" [^>]*data-action-id="${ACTION.pickStartTime}"[^>]*> <span class="bk-hint">UTC</span>`,
+      ),
+    );
   });
 
   it("draws the offboarding modal's checkbox for the legacy IAM user, with its description", () => {

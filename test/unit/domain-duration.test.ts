@@ -115,6 +115,16 @@ describe('showing durations back to people', () => {
     if (parsed.ok) expect(formatDuration(parsed.value)).toBe(text);
   });
 
+  it('never shows "60m": a time a few seconds short of the hour is shown as the hour', () => {
+    expect(formatDuration(DAY + 3 * HOUR + 59 * MINUTE + 40_000)).toBe('1d 4h');
+    expect(formatDuration(HOUR - 10_000)).toBe('1h');
+    expect(formatDuration(DAY - 20_000)).toBe('1d');
+  });
+
+  it('shows a time a few seconds short of 16 hours as 16h, not 15h 59m', () => {
+    expect(formatDuration(16 * HOUR - 1_000)).toBe('16h');
+  });
+
   it('gives the milliseconds of a span, and null for permanent', () => {
     expect(durationMs({ kind: 'for', ms: HOUR })).toBe(HOUR);
     expect(durationMs({ kind: 'permanent' })).toBeNull();

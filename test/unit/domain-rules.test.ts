@@ -6,6 +6,7 @@ import {
   autoApproves,
   decide,
   describeRule,
+  describeRuleInWords,
   describeTarget,
   ruleMatches,
   specificity,
@@ -192,7 +193,8 @@ describe('the example rules decide', () => {
     const decision = decide(subject(s), config(EXAMPLE), GROUPS);
     expect(decision).toMatchObject({ ok: false, code });
     if (decision.ok) return;
-    for (const fragment of fragments) expect(decision.message).toContain(fragment);
+    // Config admins read the rules by key; the words for requesters are tested on their own below.
+    for (const fragment of fragments) expect(decision.adminMessage).toContain(fragment);
   });
 
   it('says that no rule offers a request no rule matches, and what to do', () => {
@@ -297,7 +299,7 @@ describe('approvers', () => {
       expect(d).toMatchObject({ ok: true, approvers: expected });
     } else {
       expect(d).toMatchObject({ ok: false, code: 'no_approver' });
-      if (!d.ok) expect(d.message).toContain(expected);
+      if (!d.ok) expect(d.adminMessage ?? d.message).toContain(expected);
     }
   });
 
@@ -568,8 +570,60 @@ describe('durations', () => {
       ok: false,
       code: 'duration_too_long',
       message:
+        'SeniorDeveloper on dev can be granted for at most *2h* (rules for every request and for anything on dev), and you asked for *1d 1h 30m*. Ask for `2h` or less.',
+      adminMessage:
         'SeniorDeveloper on dev can be granted for at most *2h* (`rules[0]`: every request; `rules[1]`: anything on dev), and you asked for *1d 1h 30m*. Ask for `2h` or less.',
     });
+  });
+
+  it('tells a requester the rule in words, never the config file’s rules[n]', () => {
+    const rules = [
+      rule(0, { match: {}, approvers: ['leads'] }),
+      rule(1, { match: { accounts: ['prod', 'management'] }, requireReason: true }),
+    ];
+    const d = decide(subject({ accounts: ['prod'] }), config(rules), GROUPS);
+    expect(d).toMatchObject({ ok: false, code: 'reason_required' });
+    if (d.ok) return;
+    expect(d.message).toContain(
+      'SeniorDeveloper on prod needs a reason (a rule for anything on prod or management)',
+    );
+    expect(d.message).not.toContain('rules[');
+    expect(d.adminMessage).toContain('(`rules[1]`: anything on prod or management)');
+  });
+
+  it('says who may approve in words to a requester, and by key to a config admin', () => {
+    const rules = [rule(0, { match: {}, approvers: ['leads'], approvals: 3 })];
+    const d = decide(subject({}), config(rules), GROUPS);
+    expect(d).toMatchObject({ ok: false, code: 'no_approver' });
+    if (d.ok) return;
+    expect(d.message).toContain('needs 3 approvals from *leads* (a rule for every request)');
+    expect(d.adminMessage).toContain('(`rules[0]`: every request)');
+  });
+
+  it('says how long an extended grant would last in all, and by how much it can still be extended', () => {
+    const rules = [rule(0, { match: {}, approvers: ['leads'], maxDurationMs: 12 * HOUR })];
+    const d = decide(
+      subject({ kind: 'extend', durationMs: 16 * HOUR, heldMs: 4 * HOUR }),
+      config(rules),
+      GROUPS,
+    );
+    expect(d).toMatchObject({ ok: false, code: 'duration_too_long' });
+    if (d.ok) return;
+    expect(d.message).toBe(
+      'An extension of SeniorDeveloper on dev: this grant may last at most *12h* in all (a rule for every request); it lasts *4h* already, so you can extend it by up to `8h`, not *12h*.',
+    );
+  });
+
+  it('says an extended grant that already lasts the longest allowed cannot be extended', () => {
+    const rules = [rule(0, { match: {}, approvers: ['leads'], maxDurationMs: 12 * HOUR })];
+    const d = decide(
+      subject({ kind: 'extend', durationMs: 13 * HOUR, heldMs: 12 * HOUR }),
+      config(rules),
+      GROUPS,
+    );
+    expect(d.ok).toBe(false);
+    if (d.ok) return;
+    expect(d.message).toContain('it lasts *12h* already, so it cannot be extended');
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
@@ -780,5 +834,20 @@ describe('how messages name things', () => {
 
   it.each(rules)('describes a rule matching %j', (match, expected) => {
     expect(describeRule(rule(5, { match }))).toBe(expected);
+  });
+
+  const inWords: [RuleConfig['match'], string][] = [
+    [{}, 'every request'],
+    [{ accounts: ['prod'] }, 'anything on prod'],
+    [
+      { permissionSets: ['ReadOnlyAccess'], accounts: ['dev', 'staging'] },
+      'ReadOnlyAccess on dev or staging',
+    ],
+    [{ kinds: ['onboard'], groups: ['Billing'] }, 'onboardings joining Billing'],
+    [{ kinds: ['extend'], permissionSets: ['AdministratorAccess'] }, 'extensions of AdministratorAccess'],
+  ];
+
+  it.each(inWords)('says a rule matching %j in words, without its key', (match, expected) => {
+    expect(describeRuleInWords(rule(5, { match }))).toBe(expected);
   });
 });

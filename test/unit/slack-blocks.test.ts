@@ -235,6 +235,9 @@ describe('the request modal', () => {
       [BLOCK.permissionSet]: 'external_select',
       [BLOCK.accounts]: 'multi_external_select',
       [BLOCK.duration]: 'static_select',
+      // Access ahead of time: a start day and a time (UTC), both optional.
+      [BLOCK.startDate]: 'datepicker',
+      [BLOCK.startTime]: 'timepicker',
       [BLOCK.reason]: 'plain_text_input',
     });
   });

@@ -15,7 +15,7 @@ import type {
 } from '../admin-api.js';
 import type { Outcome } from '../api.js';
 import type { RequestView } from '../notifier.js';
-import { cardJob } from '../service.js';
+import { cardJob, provisionJob } from '../service.js';
 import { buildView } from '../views.js';
 import { accountAlias } from './access-today.js';
 import type { AdminServiceDeps } from './deps.js';
@@ -345,12 +345,7 @@ export class AdminService implements AdminApi {
         requestId: request.id,
         details: { from: failed?.id ?? null },
       });
-      await tx.enqueueJob({
-        kind: 'provision',
-        requestId: request.id,
-        runAt: now,
-        dedupeKey: `provision:${request.id}`,
-      });
+      await tx.enqueueJob(provisionJob(request.id, now));
       await tx.enqueueJob(cardJob(request.id, now));
       return true;
     });

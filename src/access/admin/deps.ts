@@ -21,12 +21,15 @@ export interface AdminDeps {
   people: SlackPeople;
   clock: Clock;
   logger: Logger;
+  /**
+   * Called after a transaction enqueued jobs, so the runner starts them now: a step saved with its card job has
+   * its card drawn while the next steps run. Absent: the jobs run when the runner next looks.
+   */
+  wake?: () => void;
 }
 
 export interface AdminServiceDeps extends AdminDeps {
   identities: IdentityResolver;
-  /** Called after a transaction enqueued jobs, so the runner starts them now. */
-  wake?: () => void;
   /** The migration's direct messages (the person's buttons, the admin told of a call for help). Absent: none. */
   migrationMessages?: MigrationMessages;
 }

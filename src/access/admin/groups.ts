@@ -426,40 +426,9 @@ export class GroupWork implements GroupApi {
 
   // ---------- helpers ----------
 
-  /**
-   * The group a name means: Identity Center's own lookup (GetGroupId) first, then the list of groups ignoring
-   * case; never guessed beyond that. An unknown name is answered with the closest known names.
-   */
-  private async findGroup(typed: string): Promise<Outcome<DirectoryGroup>> {
-    const name = typed.trim();
-    if (name === '') return refuse('invalid_input', 'Name the group.');
-    const valid = checkGroupName(name).ok;
-    if (valid) {
-      const found = await this.deps.directory.findGroupByName(name);
-      if (!found.ok) return unavailable(`group ${name}`, found.error);
-      if (found.value !== undefined) return ok(found.value);
-    }
-    const all = await this.deps.directory.listGroups();
-    if (!all.ok) return unavailable('the groups', all.error);
-    const names = all.value.map((g) => g.name);
-    const resolved = resolveName(name, names);
-    if (resolved.ok) {
-      const group = all.value.find((g) => g.name === resolved.name);
-      if (group !== undefined) return ok(group);
-    }
-    const hint = resolved.ok ? '' : didYouMean(resolved.suggestions, (n) => `\`${escapeMrkdwn(n)}\``);
-    const known =
-      names.length === 0
-        ? 'Identity Center has no groups yet.'
-        : `Known groups: ${[...names]
-            .sort((a, b) => a.localeCompare(b))
-            .slice(0, 12)
-            .map((n) => `\`${escapeMrkdwn(n)}\``)
-            .join(
-              ', ',
-            )}${names.length > 12 ? ` and ${names.length - 12} more (\`/access group list\`)` : ''}.`;
-    const lead = `There is no group \`${escapeMrkdwn(truncate(name, 80))}\` in Identity Center`;
-    return refuse('unknown_group', hint === '' ? `${lead}. ${known}` : `${lead}: ${hint} ${known}`);
+  /** The group a name means (see resolveGroup). */
+  private findGroup(typed: string): Promise<Outcome<DirectoryGroup>> {
+    return resolveGroup(this.deps.directory, typed);
   }
 
   private checkAdmin(slackId: string, action: GroupChangeInput['action'] | 'create'): Outcome<void> {
@@ -514,6 +483,44 @@ export class GroupWork implements GroupApi {
     if (view === undefined) throw new Error(`request ${requestId} vanished after it was written`);
     return ok(view);
   }
+}
+
+/**
+ * The group a name means (`/access group …`, `/access request group:…`): Identity Center's own lookup
+ * (GetGroupId) first, then the list of groups ignoring case; never guessed beyond that. An unknown name is
+ * answered with the closest known names.
+ */
+export async function resolveGroup(
+  directory: Pick<AdminServiceDeps['directory'], 'findGroupByName' | 'listGroups'>,
+  typed: string,
+): Promise<Outcome<DirectoryGroup>> {
+  const name = typed.trim();
+  if (name === '') return refuse('invalid_input', 'Name the group.');
+  const valid = checkGroupName(name).ok;
+  if (valid) {
+    const found = await directory.findGroupByName(name);
+    if (!found.ok) return unavailable(`group ${name}`, found.error);
+    if (found.value !== undefined) return ok(found.value);
+  }
+  const all = await directory.listGroups();
+  if (!all.ok) return unavailable('the groups', all.error);
+  const names = all.value.map((g) => g.name);
+  const resolved = resolveName(name, names);
+  if (resolved.ok) {
+    const group = all.value.find((g) => g.name === resolved.name);
+    if (group !== undefined) return ok(group);
+  }
+  const hint = resolved.ok ? '' : didYouMean(resolved.suggestions, (n) => `\`${escapeMrkdwn(n)}\``);
+  const known =
+    names.length === 0
+      ? 'Identity Center has no groups yet.'
+      : `Known groups: ${[...names]
+          .sort((a, b) => a.localeCompare(b))
+          .slice(0, 12)
+          .map((n) => `\`${escapeMrkdwn(n)}\``)
+          .join(', ')}${names.length > 12 ? ` and ${names.length - 12} more (\`/access group list\`)` : ''}.`;
+  const lead = `There is no group \`${escapeMrkdwn(truncate(name, 80))}\` in Identity Center`;
+  return refuse('unknown_group', hint === '' ? `${lead}. ${known}` : `${lead}: ${hint} ${known}`);
 }
 
 /** The one step that changes the membership, then (a removal) the sessions of what the group carried. */

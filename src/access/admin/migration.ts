@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../log.js';
 import { DAY } from '../../domain/duration.js';
-import { LIMITS, escapeMrkdwn, mention } from '../../domain/text.js';
+import { LIMITS, dayMrkdwn, escapeMrkdwn, mention } from '../../domain/text.js';
 import { renderMigrationEmail } from '../../email/migration.js';
 import type { Outcome } from '../api.js';
 import { RetryLater, TRANSIENT } from '../jobs.js';
@@ -40,7 +40,8 @@ const ABANDONED_AFTER_MS = 60 * 60_000;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const newMigrationId = (): string => `M-${Array.from(randomBytes(8), (b) => ALPHABET[b % 32]).join('')}`;
 
-const day = (at: Date): string => at.toISOString().slice(0, 10);
+/** A day as each reader's Slack shows it (their calendar), the UTC day as the fallback. */
+const day = (at: Date): string => dayMrkdwn(at);
 
 export class MigrationWork implements MigrationApi {
   private readonly log: Logger;

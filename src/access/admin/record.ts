@@ -15,7 +15,7 @@ import type { AccountRef, Ledger, LedgerTx, RequestRecord } from '../ledger.js';
 import { approverGroupsNow } from '../approver-groups.js';
 import { requestMadeByClick } from '../made-by-click.js';
 import type { SlackPeople } from '../people.js';
-import { cardJob, notifyJob } from '../service.js';
+import { cardJob, notifyJob, provisionJob } from '../service.js';
 import { ok, refuse, toRecord } from './details.js';
 import { batchHolding } from './bulk-steps.js';
 
@@ -42,7 +42,9 @@ export async function decideAdmin(
   const decision = decideAdminWork(work, subject, config, await approverGroupsNow(config, people));
   if (decision.ok) return ok(decision);
   const code: RefusalCode = decision.code === 'permanent_not_allowed' ? 'duration_too_long' : decision.code;
-  return refuse(code, decision.message);
+  // Config admins read the rules' keys (`rules[2]`); anyone else the rules in words.
+  const forAdmin = config.admins.includes(subject.requesterSlackId) ? decision.adminMessage : undefined;
+  return refuse(code, forAdmin ?? decision.message);
 }
 
 export interface NewAdminRequest {
@@ -166,12 +168,7 @@ export async function startRecordedWork(
   if (autoApprove) {
     await tx.transitionRequest(requestId, 'pending', 'approved', { decidedAt: now });
     await tx.appendAudit({ at: now, actor: 'system', action: 'request.auto_approved', requestId });
-    await tx.enqueueJob({
-      kind: 'provision',
-      requestId,
-      runAt: now,
-      dedupeKey: `provision:${requestId}`,
-    });
+    await tx.enqueueJob(provisionJob(requestId, now));
     await tx.enqueueJob(notifyJob(requestId, 'approved', now));
   } else {
     await tx.enqueueJob(notifyJob(requestId, 'submitted', now));

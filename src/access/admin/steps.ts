@@ -117,6 +117,8 @@ export class StepRunner implements AdminWork {
       });
       await tx.enqueueJob(cardJob(request.id, now));
     });
+    // The card shows this step done now, while the next ones run (not all at once at the end).
+    this.deps.wake?.();
     this.log.info({ requestId: request.id, step: step.id, status: step.status }, 'admin step');
   }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../../log.js';
 import type { CardRef, JobRecord, Ledger } from '../ledger.js';
 import type { AuditStatus, Notifier } from '../notifier.js';
 import { auditCsv } from './csv.js';
+import { breakGlassCsvLines, breakGlassSummaryLine, unreviewedBreakGlass } from './break-glass.js';
 import { ProgressCoalescer } from './progress.js';
 import { ADMIN_KINDS, assignmentsByAdminWork } from './admin-work.js';
 import { inactiveUsers } from './inactive.js';
@@ -108,11 +109,12 @@ export class AuditWork {
       inactiveAfterMs: this.deps.config.audit.inactiveAfterMs,
       now,
     });
-    const summary = summaryText(report.summary);
+    const glass = await unreviewedBreakGlass(ledger);
+    const summary = `${summaryText(report.summary)}\n${breakGlassSummaryLine(glass)}`;
     const file = {
       filename: auditFileName(now),
       title: `Access audit ${now.toISOString().slice(0, 10)}`,
-      content: auditCsv(report),
+      content: auditCsv(report) + breakGlassCsvLines(glass),
     };
     const fileIds: string[] = [];
     for (const to of reportTo) fileIds.push((await notifier.uploadAuditReport(to, file, summary)).fileId);
@@ -136,7 +138,7 @@ export class AuditWork {
       at: now,
       actor: 'system',
       action: 'audit.completed',
-      details: { requestedBy, fileIds, ...report.summary },
+      details: { requestedBy, fileIds, ...report.summary, unreviewedBreakGlass: glass.length },
     });
     this.log.info({ fileIds, ...report.summary }, 'audit posted');
   }

@@ -5,7 +5,13 @@
  */
 import type { Outcome } from '../api.js';
 import type { GrantRecord as Grant } from '../ledger.js';
-import type { AccessSource, AccountAccess, HeldPermissionSet, WhoisReport } from '../insight-api.js';
+import type {
+  AccessSource,
+  AccountAccess,
+  HeldPermissionSet,
+  TimeBoundGroup,
+  WhoisReport,
+} from '../insight-api.js';
 import { readAccessToday } from '../admin/access-today.js';
 import {
   findLegacyIamUser,
@@ -62,11 +68,13 @@ export async function readWhois(
     deps.ledger.findSessionDenials({ userId: person.user.id, statuses: ['adding', 'in_force'] }),
   ]);
   if (!held.ok) return held;
+  const timeBound = timeBoundGroups(held.value);
   return ok({
     user: person.user,
     email: person.email,
     ...(person.slackUserId !== undefined ? { slackUserId: person.slackUserId } : {}),
     groups: held.value.today.groups,
+    ...(timeBound.length > 0 ? { timeBoundGroups: timeBound } : {}),
     accounts: arrangeByAccount(held.value, Object.values(deps.config.accounts)),
     pendingRequests: held.value.pendingRequests,
     ...(held.value.legacyIamUser !== undefined ? { legacyIamUser: held.value.legacyIamUser } : {}),
@@ -77,6 +85,24 @@ export async function readWhois(
       : {}),
     ...(denials.length > 0 ? { sessionDenials: denials } : {}),
   });
+}
+
+/** The active group-membership grants, named as the group is called in Identity Center now. */
+export function timeBoundGroups(holdings: Holdings): TimeBoundGroup[] {
+  const { today, activeGrants } = holdings;
+  return activeGrants
+    .flatMap((g) => (g.group !== undefined ? [{ grant: g, group: g.group }] : []))
+    .map(({ grant, group }) => {
+      const now = today.groups.find((t) => t.id === group.id);
+      return {
+        groupId: group.id,
+        group: now?.name ?? group.name,
+        requestId: grant.requestId,
+        endsAt: grant.endsAt,
+        inAws: now !== undefined,
+      };
+    })
+    .sort((a, b) => a.group.localeCompare(b.group));
 }
 
 const key = (accountId: string, permissionSetArn: string): string => `${accountId}|${permissionSetArn}`;
@@ -110,7 +136,9 @@ export function arrangeByAccount(holdings: Holdings, configOrder: readonly strin
   };
 
   const grantsAt = new Map<string, Grant[]>();
-  for (const g of activeGrants) {
+  // A group membership's grant is shown on the group it gives (below), never as an assignment of its own.
+  const timeBound = new Map(timeBoundGroups(holdings).map((t) => [t.group, t]));
+  for (const g of activeGrants.filter((grant) => grant.group === undefined)) {
     const k = key(g.accountId, g.permissionSetArn);
     grantsAt.set(k, [...(grantsAt.get(k) ?? []), g]);
   }
@@ -126,7 +154,12 @@ export function arrangeByAccount(holdings: Holdings, configOrder: readonly strin
   for (const a of today.throughGroups) {
     const ps = entry(a.accountId, a.accountAlias, a.permissionSet, a.permissionSetArn);
     if (!ps.sources.some((s) => s.kind === 'group' && s.group === a.group)) {
-      ps.sources.push({ kind: 'group', group: a.group });
+      const until = timeBound.get(a.group);
+      ps.sources.push({
+        kind: 'group',
+        group: a.group,
+        ...(until !== undefined ? { timeBound: until } : {}),
+      });
     }
   }
   // Grants the ledger holds as active but AWS has no assignment for: shown, so that nobody is misled.

@@ -21,8 +21,62 @@ let state = null;
 let shownModal = { id: '', hash: '' };
 let lastMessageCount = -1;
 
+// ---------- what has been read ----------
+
+/** Slack's ts as numbers, to compare: seconds, then the counter. @param {string} ts */
+const tsParts = (ts) => ts.split('.').map(Number);
+/** @param {string} a @param {string} b */
+const tsAfter = (a, b) => {
+  const [as = 0, ac = 0] = tsParts(a);
+  const [bs = 0, bc = 0] = tsParts(b);
+  return as > bs || (as === bs && ac > bc);
+};
+const readKey = () => `access-desk.read.${me}`;
+
+/**
+ * The ts of the last message each person has seen in each conversation, kept in the browser (as Slack keeps
+ * it per person) so that a reload does not bring a read badge back.
+ * @returns {Record<string, string>}
+ */
+function readMarks() {
+  try {
+    const marks = JSON.parse(localStorage.getItem(readKey()) ?? '{}');
+    return typeof marks === 'object' && marks !== null ? marks : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The open conversation is read: everything in it now, including what arrived while it was open. @param {any} c */
+function markRead(c) {
+  const last = c.messages.at(-1)?.ts;
+  if (last === undefined) return;
+  const marks = readMarks();
+  if (marks[c.id] !== undefined && !tsAfter(last, marks[c.id])) return;
+  marks[c.id] = last;
+  localStorage.setItem(readKey(), JSON.stringify(marks));
+}
+
+/** Messages from others since the person last looked. @param {any} c @param {Record<string, string>} marks */
+function unreadIn(c, marks) {
+  const seen = marks[c.id];
+  return c.messages.filter(
+    (/** @type {any} */ m) => m.user !== me && (seen === undefined || tsAfter(m.ts, seen)),
+  ).length;
+}
+
 /** @param {string} id */
 const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/**
+ * The console did not answer at all (stopped, restarting): not an error to show, but a state. The page says
+ * "Reconnecting…" and asks again until it answers (see `lostConnection`).
+ */
+class ConnectionLost extends Error {
+  constructor() {
+    super('The console is not answering: reconnecting…');
+  }
+}
 
 /**
  * Everything but a GET goes as JSON: the console refuses any other body (415), so that another site's page, which
@@ -32,16 +86,84 @@ const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
  * @param {unknown} [body]
  */
 async function call(method, path, body) {
-  const response = await fetch(`${api}${path}`, {
-    method,
-    ...(method !== 'GET'
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }
-      : {}),
-  });
-  const text = await response.text();
+  let response;
+  let text;
+  try {
+    response = await fetch(`${api}${path}`, {
+      method,
+      ...(method !== 'GET'
+        ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }
+        : {}),
+    });
+    text = await response.text();
+  } catch {
+    // fetch rejects only when no answer came: the browser's own words ("Failed to fetch") mean nothing here.
+    lostConnection();
+    throw new ConnectionLost();
+  }
   const parsed = text === '' ? {} : JSON.parse(text);
   if (!response.ok) throw new Error(parsed.error ?? `${response.status}`);
   return parsed;
+}
+
+/** Shows what went wrong, unless it is the lost connection, which the status line already says. @param {unknown} error */
+function fail(error) {
+  if (error instanceof ConnectionLost) return;
+  notice(String(/** @type {Error} */ (error)?.message ?? error), 'error');
+}
+
+// ---------- the connection ----------
+
+/** Whether the console answered the last time it was asked. */
+let connected = true;
+let reconnectTimer = 0;
+/** @type {EventSource | undefined} */
+let events;
+
+/** @param {'reconnecting' | 'connected'} status */
+function showConnection(status) {
+  const el = byId('connection');
+  clearTimeout(Number(el.dataset.timer));
+  el.className = `connection ${status}`;
+  el.textContent =
+    status === 'connected'
+      ? 'Connected'
+      : queued
+        ? 'Reconnecting… what you sent goes once the console is back'
+        : 'Reconnecting…';
+  el.hidden = false;
+  if (status === 'connected') el.dataset.timer = String(setTimeout(() => (el.hidden = true), 4000));
+}
+
+/**
+ * The console stopped answering: say so, and ask it again (1 s, then up to every 5 s) until it answers; then
+ * say it is back, listen to its events anew, send the command sent meanwhile (sendQueued) and redraw. What the
+ * person typed stays in the box until the console took it.
+ */
+function lostConnection() {
+  if (!connected) return;
+  connected = false;
+  showConnection('reconnecting');
+  let delay = 1000;
+  const poll = async () => {
+    try {
+      const response = await fetch(`${api}/people`, { cache: 'no-store' });
+      if (response.ok) {
+        connected = true;
+        showConnection('connected');
+        listen();
+        sendQueued();
+        scheduleRefresh();
+        return;
+      }
+    } catch {
+      // Still away.
+    }
+    delay = Math.min(delay * 1.5, 5000);
+    reconnectTimer = setTimeout(poll, delay);
+  };
+  clearTimeout(reconnectTimer);
+  reconnectTimer = setTimeout(poll, delay);
 }
 
 /** @param {string} message @param {'info' | 'error'} [kind] */
@@ -121,6 +243,10 @@ function drawNav() {
   const dms = byId('dms');
   channels.innerHTML = '';
   dms.innerHTML = '';
+  const openId = pane.kind === 'conversation' ? pane.id : undefined;
+  const open = state.conversations.find((/** @type {any} */ c) => c.id === openId);
+  if (open) markRead(open);
+  const marks = readMarks();
   for (const c of state.conversations) {
     const li = document.createElement('li');
     const button = document.createElement('button');
@@ -129,10 +255,13 @@ function drawNav() {
     button.dataset.conversation = c.id;
     button.dataset.testid = `conversation-${c.id}`;
     button.textContent = c.kind === 'channel' ? `# ${c.name}` : `💬 ${c.name}`;
-    if (c.messages.length > 0) {
+    const unread = unreadIn(c, marks);
+    if (unread > 0) {
       const count = document.createElement('span');
       count.className = 'count';
-      count.textContent = String(c.messages.length);
+      count.dataset.testid = 'unread';
+      count.textContent = String(unread);
+      count.title = `${unread} unread`;
       button.append(count);
     }
     if (pane.kind === 'conversation' && pane.id === c.id) button.classList.add('active');
@@ -269,7 +398,7 @@ async function refresh() {
   drawPane();
   drawModal();
   if (pane.kind === 'mailbox') await drawMailbox();
-  if (pane.kind === 'org') await drawOrg(byId('org'), { call, notice });
+  if (pane.kind === 'org') await drawOrg(byId('org'), { call, notice, fail });
   const mail = await call('GET', '/mailbox');
   byId('mail-count').textContent = mail.length > 0 ? String(mail.length) : '';
 }
@@ -278,9 +407,89 @@ let refreshTimer = 0;
 function scheduleRefresh() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => {
-    refresh().catch((error) => notice(String(error.message ?? error), 'error'));
+    refresh().catch(fail);
   }, 30);
 }
+
+// ---------- times, as Slack shows them ----------
+
+/** @param {number} n */
+const ordinal = (n) => {
+  const suffixes = ['th', 'st', 'nd', 'rd'];
+  const v = n % 100;
+  return `${n}${suffixes[(v - 20) % 10] ?? suffixes[v] ?? 'th'}`;
+};
+
+/** Whole calendar days from `now` to `at`, in the reader's time zone. @param {Date} at @param {Date} now */
+const daysFrom = (at, now) => {
+  const day = (/** @type {Date} */ d) => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
+  return Math.round((day(at) - day(now)) / 86_400_000);
+};
+
+/** "3 minutes ago", "in 2 hours". @param {Date} at @param {Date} now */
+function ago(at, now) {
+  const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
+  const size = Math.abs(seconds);
+  /** @type {[Intl.RelativeTimeFormatUnit, number][]} */
+  const units = [
+    ['year', 31_536_000],
+    ['month', 2_592_000],
+    ['day', 86_400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  const [unit, length] = units.find(([, length]) => size >= length) ?? ['second', 1];
+  return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(seconds / length), unit);
+}
+
+/**
+ * Slack's date format (`{date_short_pretty} {time}` and the rest) for a moment, in the reader's own time zone:
+ * English words, and the time as the reader's browser writes it (12 or 24 hours), as Slack follows each
+ * person's settings. Unknown tokens stay as written.
+ * @param {Date} at @param {string} format @param {Date} [now]
+ */
+function slackDateText(at, format, now = new Date()) {
+  const month = (/** @type {'long' | 'short'} */ style) => at.toLocaleDateString('en-US', { month: style });
+  const year = at.getFullYear();
+  const day = at.getDate();
+  const date = `${month('long')} ${ordinal(day)}, ${year}`;
+  const dateShort = `${month('short')} ${day}, ${year}`;
+  const dateLong = `${at.toLocaleDateString('en-US', { weekday: 'long' })}, ${date}`;
+  const near = ['yesterday', 'today', 'tomorrow'][daysFrom(at, now) + 1];
+  /** @type {Record<string, string>} */
+  const tokens = {
+    date_num: `${year}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    date,
+    date_short: dateShort,
+    date_long: dateLong,
+    date_pretty: near ?? date,
+    date_short_pretty: near ?? dateShort,
+    date_long_pretty: near ?? dateLong,
+    time: at.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' }),
+    time_secs: at.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' }),
+    ago: ago(at, now),
+  };
+  return format.replace(/\{(\w+)\}/g, (all, /** @type {string} */ name) => tokens[name] ?? all);
+}
+
+/**
+ * Every date the bot sent (`<!date^…>`, drawn by the server as a `<time>` holding the UTC fallback) shown in the
+ * reader's own time, as Slack shows it; the UTC fallback stays as its title. Runs on whatever is drawn.
+ * @param {ParentNode} root
+ */
+function localDates(root) {
+  for (const el of root.querySelectorAll('time.bk-when[data-format]:not([data-local])')) {
+    const time = /** @type {HTMLTimeElement} */ (el);
+    const at = new Date(time.dateTime);
+    if (Number.isNaN(at.getTime())) continue;
+    time.dataset.local = 'true';
+    time.textContent = slackDateText(at, time.dataset.format ?? '');
+  }
+}
+new MutationObserver(() => localDates(document.body)).observe(document.body, {
+  childList: true,
+  subtree: true,
+});
 
 // ---------- mailbox (the organisation is drawn by org.js) ----------
 
@@ -311,8 +520,10 @@ async function drawMailbox() {
       `<div class="email-tabs"><button type="button" data-show="html" class="active">HTML</button><button type="button" data-show="text">Text</button></div>`;
     const frame = document.createElement('iframe');
     frame.className = 'email-html';
-    frame.setAttribute('sandbox', '');
+    // No scripts, forms, pop-ups or navigation of this page; same origin only so that the page can measure it.
+    frame.setAttribute('sandbox', 'allow-same-origin');
     frame.title = `The HTML of "${email.subject}"`;
+    frame.addEventListener('load', () => fitToContent(frame));
     frame.srcdoc = email.html ?? '<p>(no HTML part)</p>';
     const text = document.createElement('pre');
     text.className = 'email-text';
@@ -321,6 +532,24 @@ async function drawMailbox() {
     article.append(frame, text);
     box.append(article);
   }
+}
+
+/**
+ * An email is shown whole: its frame as tall as what it holds, again whenever that changes (a narrower window,
+ * an image that loaded), so nothing is cut off and there is one scroll bar, the mailbox's.
+ * @param {HTMLIFrameElement} frame
+ */
+function fitToContent(frame) {
+  const doc = frame.contentDocument;
+  if (!doc?.documentElement) return;
+  // The frame's height is its viewport's (content-box, console.css): set to exactly what the email takes, it
+  // stays put even for an email whose page is `height: 100%`.
+  const fit = () => {
+    const height = `${Math.max(doc.documentElement.scrollHeight, doc.body?.scrollHeight ?? 0)}px`;
+    if (frame.style.height !== height) frame.style.height = height;
+  };
+  fit();
+  new ResizeObserver(fit).observe(doc.documentElement);
 }
 
 // ---------- acting ----------
@@ -359,6 +588,8 @@ function collectValues(form) {
       value.selected_users = [.../** @type {HTMLSelectElement} */ (el).selectedOptions].map((o) => o.value);
     } else if (type === 'datepicker') {
       value.selected_date = /** @type {HTMLInputElement} */ (el).value || null;
+    } else if (type === 'timepicker') {
+      value.selected_time = /** @type {HTMLInputElement} */ (el).value || null;
     } else if (type === 'checkboxes') {
       value.selected_options = [...el.querySelectorAll('input:checked')].map(optionOf);
     } else if (type === 'radio_buttons') {
@@ -423,7 +654,7 @@ async function act(el, element) {
     });
     reportFailure(answer);
   } catch (error) {
-    notice(String(/** @type {Error} */ (error).message), 'error');
+    fail(error);
   }
 }
 
@@ -471,9 +702,7 @@ document.addEventListener('click', (event) => {
   }
   if (target.closest('.bk-close')) {
     const modal = /** @type {HTMLElement} */ (target.closest('.bk-modal'));
-    call('POST', '/close', { as: me, viewId: modal.dataset.viewId }).then(scheduleRefresh, (e) =>
-      notice(e.message, 'error'),
-    );
+    call('POST', '/close', { as: me, viewId: modal.dataset.viewId }).then(scheduleRefresh, fail);
     return;
   }
   const button = /** @type {HTMLElement | null} */ (target.closest('button[data-action-id]'));
@@ -624,7 +853,7 @@ async function suggest(box, value) {
     if (list.childElementCount === 0) list.innerHTML = '<div class="bk-suggestion-none">No matches</div>';
     list.hidden = false;
   } catch (error) {
-    if (box.isConnected) notice(String(/** @type {Error} */ (error).message), 'error');
+    if (box.isConnected) fail(error);
   }
 }
 
@@ -667,7 +896,7 @@ document.addEventListener('submit', (event) => {
     const submit = /** @type {HTMLButtonElement | null} */ (form.querySelector('.bk-submit'));
     if (submit) submit.disabled = true;
     call('POST', '/submit', { as: me, viewId: form.dataset.viewId, values: collectValues(form) })
-      .then(reportFailure, (e) => notice(e.message, 'error'))
+      .then(reportFailure, fail)
       .finally(() => {
         if (submit) submit.disabled = false;
         scheduleRefresh();
@@ -675,28 +904,193 @@ document.addEventListener('submit', (event) => {
   }
 });
 
+// ---------- @mentions in the message box ----------
+
+/**
+ * The mention being typed just before the caret (an at sign, then a name that may hold a space, as in "Kim Le"):
+ * where it starts and what follows the at sign. Undefined when the caret is not in one.
+ * @param {HTMLInputElement} input
+ */
+function typedMention(input) {
+  const caret = input.selectionStart ?? input.value.length;
+  const match = /(?:^|\s)@([^@\s]*(?: [^@\s]*)?)$/.exec(input.value.slice(0, caret));
+  if (!match) return undefined;
+  const query = match[1] ?? '';
+  return { start: caret - query.length - 1, end: caret, query };
+}
+
+/** People whose real name, one of its words, or handle starts with what was typed. @param {string} query */
+function peopleFor(query) {
+  const q = query.toLowerCase();
+  return people
+    .filter(
+      (p) =>
+        p.realName.toLowerCase().startsWith(q) ||
+        p.name.toLowerCase().startsWith(q) ||
+        p.realName
+          .toLowerCase()
+          .split(' ')
+          .some((part) => part.startsWith(q)),
+    )
+    .slice(0, 8);
+}
+
+function closeMentions() {
+  const list = byId('mention-list');
+  list.hidden = true;
+  list.innerHTML = '';
+  const input = byId('command');
+  input.setAttribute('aria-expanded', 'false');
+  input.removeAttribute('aria-activedescendant');
+}
+
+/** Offers the people matching the mention being typed, as Slack's composer does. */
+function offerMentions() {
+  const input = /** @type {HTMLInputElement} */ (byId('command'));
+  const typed = typedMention(input);
+  const found = typed ? peopleFor(typed.query) : [];
+  // A name typed in full needs no list: Enter sends it.
+  const whole = found.length === 1 && typed?.query.toLowerCase() === found[0]?.realName.toLowerCase();
+  if (!typed || found.length === 0 || whole) {
+    closeMentions();
+    return;
+  }
+  const list = byId('mention-list');
+  list.innerHTML = '';
+  found.forEach((p, i) => {
+    const item = element('li', 'mention-option');
+    item.id = `mention-${i}`;
+    item.setAttribute('role', 'option');
+    item.setAttribute('aria-selected', 'false');
+    item.dataset.name = p.realName;
+    item.append(element('b', '', p.realName), element('span', 'mention-handle', ` @${p.name}`));
+    list.append(item);
+  });
+  list.hidden = false;
+  input.setAttribute('aria-expanded', 'true');
+  input.removeAttribute('aria-activedescendant');
+}
+
+/** Moves the highlighted person in the list by `step`. @param {number} step */
+function highlightMention(step) {
+  const options = [...byId('mention-list').querySelectorAll('[role="option"]')];
+  const input = byId('command');
+  const now = options.findIndex((o) => o.getAttribute('aria-selected') === 'true');
+  const next =
+    now === -1 ? (step > 0 ? 0 : options.length - 1) : (now + step + options.length) % options.length;
+  options.forEach((o, i) => o.setAttribute('aria-selected', String(i === next)));
+  const chosen = options[next];
+  if (chosen) input.setAttribute('aria-activedescendant', chosen.id);
+}
+
+/** Puts the person's real name, after an at sign, in place of the mention being typed. @param {string} realName */
+function chooseMention(realName) {
+  const input = /** @type {HTMLInputElement} */ (byId('command'));
+  const typed = typedMention(input);
+  if (!typed) return;
+  const inserted = `@${realName} `;
+  input.value = input.value.slice(0, typed.start) + inserted + input.value.slice(typed.end);
+  const caret = typed.start + inserted.length;
+  input.setSelectionRange(caret, caret);
+  closeMentions();
+  input.focus();
+}
+
+byId('command').addEventListener('input', offerMentions);
+// Closed a moment after the box loses focus (a click on a person lands first), unless focus came back by then.
+byId('command').addEventListener('blur', () =>
+  setTimeout(() => {
+    if (document.activeElement !== byId('command')) closeMentions();
+  }, 150),
+);
+byId('command').addEventListener('keydown', (event) => {
+  const list = byId('mention-list');
+  if (list.hidden) return;
+  const active = /** @type {HTMLElement | null} */ (list.querySelector('[aria-selected="true"]'));
+  if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    event.preventDefault();
+    highlightMention(event.key === 'ArrowDown' ? 1 : -1);
+  } else if (event.key === 'Escape') {
+    event.preventDefault();
+    closeMentions();
+  } else if (event.key === 'Tab' || (event.key === 'Enter' && active)) {
+    // Enter takes a person only once one is highlighted: typed in full, the command is sent as it is.
+    const chosen = active ?? /** @type {HTMLElement | null} */ (list.querySelector('[role="option"]'));
+    if (!chosen) return;
+    event.preventDefault();
+    chooseMention(chosen.dataset.name ?? '');
+  }
+});
+byId('mention-list').addEventListener('mousedown', (event) => {
+  const option = /** @type {HTMLElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest('[role="option"]')
+  );
+  if (!option) return;
+  event.preventDefault();
+  chooseMention(option.dataset.name ?? '');
+});
+
+/** A command on its way: Enter again does not send it twice. */
+let sending = false;
+
+/**
+ * A command sent while the console was away: sent again as soon as it is back (lostConnection), by the person
+ * who typed it to the conversation it was typed in, if the box still holds it as typed (an edit means the person
+ * will send it themselves).
+ * @type {{ as: string, channel: string, typed: string } | undefined}
+ */
+let queued;
+
+/**
+ * Sends what is typed. The text leaves the box only once the console took it: refused (a mention of nobody)
+ * or not sent (the console is away), it stays, to be fixed or sent again.
+ */
 async function sendCommand() {
   const input = /** @type {HTMLInputElement} */ (byId('command'));
   const text = input.value.trim();
-  if (text === '') return;
+  if (text === '' || sending) return;
   if (!/^\/access(\s|$)/.test(text)) {
     notice('This workspace has one command: /access. Try /access help.', 'error');
     return;
   }
-  // The API takes what follows /access, as Slack sends a slash command's text.
-  const args = text.replace(/^\/access\s*/, '');
   const channel =
     pane.kind === 'conversation'
       ? pane.id
       : state?.conversations.find((/** @type {any} */ c) => c.kind === 'im')?.id;
   if (pane.kind !== 'conversation') pane = { kind: 'conversation', id: channel };
-  input.value = '';
+  await postCommand({ as: me, channel, typed: input.value });
+}
+
+/** @param {{ as: string, channel: string, typed: string }} command */
+async function postCommand(command) {
+  const input = /** @type {HTMLInputElement} */ (byId('command'));
+  // The API takes what follows /access, as Slack sends a slash command's text.
+  const args = command.typed.trim().replace(/^\/access\s*/, '');
+  sending = true;
   try {
-    reportFailure(await call('POST', '/command', { as: me, channel, text: args }));
+    const answer = await call('POST', '/command', { as: command.as, channel: command.channel, text: args });
+    queued = undefined;
+    if (input.value === command.typed) input.value = '';
+    closeMentions();
+    reportFailure(answer);
   } catch (error) {
-    notice(String(/** @type {Error} */ (error).message), 'error');
+    if (error instanceof ConnectionLost) {
+      queued = command;
+      showConnection('reconnecting');
+    }
+    fail(error);
+  } finally {
+    sending = false;
   }
   scheduleRefresh();
+}
+
+/** Once the console is back: the command typed while it was away goes, unless the box changed since. */
+function sendQueued() {
+  const command = queued;
+  queued = undefined;
+  const input = /** @type {HTMLInputElement} */ (byId('command'));
+  if (command && input.value === command.typed) void postCommand(command);
 }
 
 byId('who').addEventListener('change', (event) => {
@@ -709,25 +1103,59 @@ byId('who').addEventListener('change', (event) => {
   scheduleRefresh();
 });
 
+/**
+ * Asks in the page before starting over: a modal <dialog> (focus inside it, Cancel first; Escape cancels), then
+ * focus back on the Reset button. Resolves whether the person chose to start over.
+ * @returns {Promise<boolean>}
+ */
+function confirmReset() {
+  const dialog = /** @type {HTMLDialogElement} */ (byId('reset-dialog'));
+  const opener = /** @type {HTMLElement | null} */ (document.activeElement);
+  dialog.returnValue = '';
+  dialog.showModal();
+  /** @type {HTMLElement} */ (dialog.querySelector('[data-answer="no"]')).focus();
+  return new Promise((resolve) => {
+    dialog.addEventListener(
+      'close',
+      () => {
+        opener?.focus();
+        resolve(dialog.returnValue === 'yes');
+      },
+      { once: true },
+    );
+  });
+}
+
+byId('reset-dialog').addEventListener('click', (event) => {
+  const dialog = /** @type {HTMLDialogElement} */ (byId('reset-dialog'));
+  const answer = /** @type {HTMLElement} */ (event.target).closest('[data-answer]');
+  // A click on the backdrop (the dialog itself, outside its box) cancels, as Escape does.
+  if (answer) dialog.close(/** @type {HTMLElement} */ (answer).dataset.answer);
+  else if (event.target === dialog) dialog.close('');
+});
+
 byId('reset').addEventListener('click', async () => {
-  if (
-    !window.confirm('Start over? Every request, message and email goes, and the organisation is as seeded.')
-  )
-    return;
+  if (!(await confirmReset())) return;
   try {
     await call('POST', '/reset', {});
     notice('The sandbox starts over.');
   } catch (error) {
-    notice(String(/** @type {Error} */ (error).message), 'error');
+    fail(error);
   }
   scheduleRefresh();
 });
 
+/**
+ * Redraws on every change the console announces. When the stream breaks, the console is away: the page says
+ * so and asks until it is back (lostConnection), then listens anew.
+ */
 function listen() {
-  const events = new EventSource(`${api}/events`);
+  events?.close();
+  events = new EventSource(`${api}/events`);
   events.onmessage = () => scheduleRefresh();
   events.onerror = () => {
-    // The console went away (stopped or restarting): EventSource reconnects by itself.
+    events?.close();
+    lostConnection();
   };
 }
 

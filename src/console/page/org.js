@@ -129,7 +129,7 @@ function peopleHtml(org, baseline) {
 /**
  * Draws the pane into `box`.
  * @param {HTMLElement} box
- * @param {{ call: Call, notice: Notice }} io
+ * @param {{ call: Call, notice: Notice, fail: (error: unknown) => void }} io
  */
 export async function drawOrg(box, io) {
   const org = await io.call('GET', '/org');
@@ -169,7 +169,7 @@ export async function drawOrg(box, io) {
 
 /**
  * Opens a session with the button's assignment through the console (which asks the emulator), then redraws.
- * @param {HTMLButtonElement} button @param {HTMLElement} box @param {{ call: Call, notice: Notice }} io
+ * @param {HTMLButtonElement} button @param {HTMLElement} box @param {{ call: Call, notice: Notice, fail: (error: unknown) => void }} io
  */
 async function openSession(button, box, io) {
   button.disabled = true;
@@ -183,7 +183,8 @@ async function openSession(button, box, io) {
     io.notice(`${session.userName} opened a session with ${session.permissionSet} on ${session.account}.`);
     await drawOrg(box, io);
   } catch (error) {
-    io.notice(String(/** @type {Error} */ (error).message), 'error');
+    // A lost console is shown by the page's connection status, not as an error here.
+    io.fail(error);
     button.disabled = false;
   }
 }

@@ -56,6 +56,13 @@ const EMOJI: Record<string, string> = {
   large_yellow_circle: '🟡',
   page_facing_up: '📄',
   memo: '📝',
+  rotating_light: '🚨',
+  calendar: '📆',
+  pager: '📟',
+  arrow_up: '⬆️',
+  scales: '⚖️',
+  gear: '⚙️',
+  sos: '🆘',
 };
 const emoji = (html: string): string =>
   html.replace(/:([a-z0-9_+-]+):/g, (all, name: string) => EMOJI[name] ?? all);
@@ -72,6 +79,23 @@ function inlineFormat(html: string): string {
     .replace(/(^|[^\w~])~(?!\s)([^~\n]*?\S)~(?!\w)/g, '$1<s>$2</s>');
 }
 
+/**
+ * `<!date^UNIX^FORMAT[^LINK]|FALLBACK>`: the fallback (UTC), in a `<time>` that says the moment and the format, so
+ * that the page shows it in the reader's own time zone and locale as Slack does (console.js, localDates); the
+ * fallback stays as its title. A token that is not a date shows as its fallback.
+ */
+function dateTag(target: string, label: string | undefined): string {
+  const [, unix = '', format = '', link] = target.split('^');
+  const fallback = escapeHtml(unescapeSlack(label ?? target));
+  if (!/^\d{1,12}$/.test(unix) || format === '') return fallback;
+  const iso = new Date(Number(unix) * 1000).toISOString();
+  const url = link === undefined ? '' : unescapeSlack(link);
+  const time = `<time class="bk-when" datetime="${iso}" data-format="${attr(unescapeSlack(format))}" title="${fallback}">${fallback}</time>`;
+  return /^https?:/i.test(url)
+    ? `<a href="${attr(url)}" target="_blank" rel="noopener noreferrer">${time}</a>`
+    : time;
+}
+
 function linkOrMention(token: string, ctx: RenderContext): string {
   const [target = '', label] = token.split('|', 2);
   if (target.startsWith('@')) {
@@ -83,7 +107,7 @@ function linkOrMention(token: string, ctx: RenderContext): string {
     return `<span class="bk-mention">#${escapeHtml(label ?? ctx.channelName(id) ?? id)}</span>`;
   }
   if (target.startsWith('!')) {
-    if (target.startsWith('!date^')) return escapeHtml(unescapeSlack(label ?? target));
+    if (target.startsWith('!date^')) return dateTag(target, label);
     // <!here>, <!channel>, <!everyone>; <!subteam^S123|@team> by its label.
     const name = target.slice(1).split('^')[0] ?? '';
     return `<span class="bk-mention">@${escapeHtml(unescapeSlack(label ?? name).replace(/^@/, ''))}</span>`;
@@ -263,6 +287,12 @@ function element(blockId: string, el: Obj, ctx: RenderContext, inInput: boolean)
     }
     case 'datepicker':
       return `<input type="date" class="bk-date" value="${attr(str(el.initial_date))}" ${data}>`;
+    case 'timepicker': {
+      // Slack shows the element's time zone under it: the request form's start is in UTC.
+      const zone = str(el.timezone);
+      const input = `<input type="time" class="bk-date" value="${attr(str(el.initial_time))}" ${data}>`;
+      return zone === '' ? input : `${input} <span class="bk-hint">${escapeHtml(zone)}</span>`;
+    }
     case 'checkboxes':
     case 'radio_buttons': {
       const initial =

@@ -29,6 +29,7 @@ import {
   type SlackMessage,
 } from './kit.js';
 import { accountList, approvalsText, reasonText, statusText } from './request-text.js';
+import { ticketBlocks } from './follow-up-text.js';
 import { legacyRemovalFacts } from './legacy-removal-facts.js';
 import { groupFacts, hasPerson } from './group-facts.js';
 import { sessionLines } from './sessions-text.js';
@@ -85,6 +86,7 @@ export function adminApprovalCard(view: RequestView, options: CardOptions = {}):
     fields(facts),
     ...changesBlocks(request),
     section(`*Reason*\n${reasonText(view)}`),
+    ...ticketBlocks(request),
     context(approvalsText(view)),
     section(statusText(view), 'status'),
   ];

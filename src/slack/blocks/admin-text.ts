@@ -11,9 +11,11 @@ import { escapeMrkdwn, truncate } from '../../domain/text.js';
 import { bulkStatusText } from './bulk-status.js';
 import { changesPlain, changesText } from './user-update-text.js';
 
-export type AdminKind = Exclude<RequestKind, 'access' | 'extend'>;
+/** A time-bound group membership (`group_access`) is a person's own access, drawn like an access request. */
+export type AdminKind = Exclude<RequestKind, 'access' | 'extend' | 'group_access'>;
 
-export const isAdminKind = (kind: RequestKind): kind is AdminKind => kind !== 'access' && kind !== 'extend';
+export const isAdminKind = (kind: RequestKind): kind is AdminKind =>
+  kind !== 'access' && kind !== 'extend' && kind !== 'group_access';
 
 /** The group of a group change or a new group, read defensively from the details. */
 function groupOf(request: RequestRecord): { name: string; action: string } {

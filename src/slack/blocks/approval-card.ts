@@ -5,6 +5,9 @@
 import type { RequestView } from '../../access/notifier.js';
 import { escapeMrkdwn } from '../../domain/text.js';
 import { adminApprovalCard } from './admin-card.js';
+import { onCallBlocks, ticketBlocks } from './follow-up-text.js';
+import { breakGlassCard } from './break-glass.js';
+import { groupFields, startField } from './group-access-text.js';
 import { decisionButtons, type CardOptions } from './buttons.js';
 import {
   context,
@@ -37,20 +40,32 @@ const PROGRESS_BLOCKS = 20;
 export function approvalCard(view: RequestView, options: CardOptions = {}): SlackMessage {
   const admin = adminApprovalCard(view, options);
   if (admin !== undefined) return admin;
+  const glass = breakGlassCard(view);
+  if (glass !== undefined) return glass;
   const { request } = view;
-  const title = request.kind === 'extend' ? 'Extension request' : 'Access request';
+  const title =
+    request.kind === 'extend'
+      ? 'Extension request'
+      : request.kind === 'group_access'
+        ? 'Group membership request'
+        : 'Access request';
   const psField = `*Permission set*\n*${escapeMrkdwn(request.permissionSet)}*${
     view.permissionSetDescription !== undefined ? `\n${escapeMrkdwn(view.permissionSetDescription)}` : ''
   }`;
+  // A group membership shows the group and what it carries instead of a permission set and accounts.
+  const target = groupFields(view) ?? [psField, `*Accounts*\n${accountList(view)}`];
+  const start = startField(request);
   const blocks: Block[] = [
     header(`${title} ${request.id}`),
     fields([
       `*Requester*\n${who(request.requesterSlackId)}`,
-      psField,
-      `*Accounts*\n${accountList(view)}`,
+      ...target,
       `*${request.kind === 'extend' ? 'Extension' : 'Duration'}*\n${durationText(view)}`,
+      ...(start !== undefined ? [start] : []),
     ]),
     section(`*Reason*\n${reasonText(view)}`),
+    ...ticketBlocks(request),
+    ...onCallBlocks(request),
   ];
   const note = sessionNote(view);
   if (note !== undefined) blocks.push(context(note));

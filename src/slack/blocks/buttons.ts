@@ -156,3 +156,54 @@ export function extendGrantButton(requestId: string, grantId: string): types.Act
     ],
   };
 }
+
+/**
+ * Extend and Release for one access-desk grant (the Home tab, the "granted" message), in the block that names
+ * the grant's request: Extend only for a grant that ends. Release ends it now, after a confirmation.
+ */
+export function grantButtons(
+  grant: { requestId: string; id: string; endsAt: Date | null },
+  { releaseLabel = 'Release', extend = true }: { releaseLabel?: string; extend?: boolean } = {},
+): types.ActionsBlock {
+  const release: types.Button = {
+    type: 'button',
+    action_id: ACTION.release,
+    text: { type: 'plain_text', text: releaseLabel },
+    value: grant.id,
+    confirm: {
+      title: { type: 'plain_text', text: 'Release this access?' },
+      text: { type: 'plain_text', text: 'It ends now; ask again with /access request if you need it later.' },
+      confirm: { type: 'plain_text', text: 'Release it' },
+      deny: { type: 'plain_text', text: 'Keep it' },
+    },
+  };
+  const extendButton: types.Button = {
+    type: 'button',
+    action_id: ACTION.extend,
+    text: { type: 'plain_text', text: 'Extend' },
+    style: 'primary',
+    value: grant.id,
+  };
+  return {
+    type: 'actions',
+    block_id: extendBlockId(grant.requestId, grant.id),
+    elements: grant.endsAt === null || !extend ? [release] : [extendButton, release],
+  };
+}
+
+/** Request access: opens the request form (the Home tab). */
+export function requestAccessButton(): types.ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: 'home_request_access',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION.openRequestForm,
+        text: { type: 'plain_text', text: 'Request access' },
+        style: 'primary',
+        value: 'request',
+      },
+    ],
+  };
+}

@@ -10,6 +10,7 @@ import { escapeMrkdwn } from '../../domain/text.js';
 import type { SlackMessage } from './kit.js';
 import { noticeMessage, refusalMessage } from './replies.js';
 import { revokedMessage, submittedMessage } from './requester-messages.js';
+import { breakGlassAnswer, reviewAnswer } from './break-glass.js';
 
 export function clickAnswer(
   click: Pick<ClickInput, 'action'>,
@@ -27,6 +28,11 @@ export function clickAnswer(
       return revokedMessage(
         outcome.value.grants.filter((g) => g.status === 'ending' || g.endReason === 'revoked'),
       );
+    case 'breakglass':
+      return breakGlassAnswer(outcome.value);
+    case 'breakglass_review':
+    case 'breakglass_end':
+      return reviewAnswer(outcome.value);
     case 'approve':
     case 'deny':
     case 'retry':

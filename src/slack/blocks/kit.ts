@@ -86,12 +86,8 @@ export function people(ids: readonly string[], max = 15): string {
   return ids.length > max ? `${shown} and ${ids.length - max} more` : shown;
 }
 
-/** A time every reader sees in their own time zone; the fallback (UTC) is for clients that cannot. */
-export function slackDate(at: Date): string {
-  const unix = Math.floor(at.getTime() / 1000);
-  const fallback = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${unix}^{date_short_pretty} {time}|${fallback}>`;
-}
+/** A time every reader sees in their own time zone (see dates.ts, where the variants live). */
+export { slackDate } from './dates.js';
 
 /**
  * Lines joined into as few sections as fit (each under the section limit), at most `maxBlocks` of them; what

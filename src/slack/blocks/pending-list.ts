@@ -28,7 +28,9 @@ export function pendingList(
   );
   for (const view of mine.slice(0, MAX_ITEMS)) {
     blocks.push(section(`*${view.request.id}* ${whatText(view)}\n${statusText(view)}`));
-    if (view.request.status === 'pending') blocks.push(cancelButton(view.request.id));
+    // A request approved ahead of time can be cancelled until its start.
+    if (view.request.status === 'pending' || view.request.status === 'scheduled')
+      blocks.push(cancelButton(view.request.id));
   }
   blocks.push(...more(mine.length), divider());
   blocks.push(

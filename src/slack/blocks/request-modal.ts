@@ -6,6 +6,7 @@ import type { types } from '@slack/bolt';
 import type { RequestOptions } from '../../access/api.js';
 import { formatDuration } from '../../domain/duration.js';
 import { LIMITS } from '../../domain/text.js';
+import { TICKET_REF_MAX } from '../../domain/tickets.js';
 import { ACTION, BLOCK, CALLBACK } from '../ids.js';
 import type { RequestPrefill } from '../parse.js';
 import { context, plain, type ModalView } from './kit.js';
@@ -43,6 +44,8 @@ export function requestModal(
   prefill: RequestPrefill,
   options: RequestOptions,
   metadata: RequestModalMetadata = {},
+  /** Set when the rules need a reason for what is prefilled (plain text: why): the reason is asked for first. */
+  reasonRequired?: string,
 ): ModalView {
   const ps = options.permissionSets.find((p) => p.name === prefill.permissionSet);
   const accounts = (prefill.accounts ?? [])
@@ -91,21 +94,82 @@ export function requestModal(
           'Leave empty for the default the rules set. Longer than the rules allow is refused, not cut.',
         ),
       },
+      ...startFields(),
       {
         type: 'input',
         block_id: BLOCK.reason,
-        optional: true,
+        optional: reasonRequired === undefined,
         label: plain('Reason'),
+        ...(reasonRequired !== undefined ? { hint: plain(reasonRequired, 2000) } : {}),
         element: {
           type: 'plain_text_input',
           action_id: ACTION.typeReason,
           multiline: true,
+          ...(reasonRequired !== undefined ? { focus_on_load: true } : {}),
           max_length: LIMITS.reason,
           placeholder: plain('e.g. fixing incident 4711'),
           ...(reason !== undefined && reason !== '' ? { initial_value: reason } : {}),
         },
       },
+      ...ticketField(options),
       context('Approvers see the reason on the approval card. Some accounts require one.'),
     ],
   });
+}
+
+/** The Ticket field, when some rule requires a ticket (`requireTicket`): optional here, the rules decide. */
+function ticketField(options: RequestOptions): types.InputBlock[] {
+  const patterns = options.ticketPatterns ?? [];
+  if (patterns.length === 0) return [];
+  return [
+    {
+      type: 'input',
+      block_id: BLOCK.ticket,
+      optional: true,
+      label: plain('Ticket'),
+      hint: plain(
+        `Some access needs a ticket reference (${patterns.map((p) => `\`${p}\``).join(', ')}); it may also be in the reason.`,
+        2000,
+      ),
+      element: {
+        type: 'plain_text_input',
+        action_id: ACTION.typeTicket,
+        max_length: TICKET_REF_MAX,
+        placeholder: plain('e.g. SEC-42'),
+      },
+    },
+  ];
+}
+
+/**
+ * Access ahead of time: a start day and time (UTC), both optional. Approved before it, the access is granted
+ * then and lasts its duration from then; empty, it is granted once approved.
+ */
+function startFields(): types.InputBlock[] {
+  return [
+    {
+      type: 'input',
+      block_id: BLOCK.startDate,
+      optional: true,
+      label: plain('Starting on (optional)'),
+      element: {
+        type: 'datepicker',
+        action_id: ACTION.pickStartDate,
+        placeholder: plain('Now, once approved'),
+      },
+      hint: plain('To get it later: approved now, granted at the start, for its duration from then.'),
+    },
+    {
+      type: 'input',
+      block_id: BLOCK.startTime,
+      optional: true,
+      label: plain('At (UTC)'),
+      element: {
+        type: 'timepicker',
+        action_id: ACTION.pickStartTime,
+        timezone: 'UTC',
+        placeholder: plain('e.g. 09:00'),
+      },
+    },
+  ];
 }

@@ -8,6 +8,8 @@ import { requirementsOf } from '../../access/views.js';
 import { formatDuration, HOUR } from '../../domain/duration.js';
 import { escapeMrkdwn, joinWords, truncate } from '../../domain/text.js';
 import { adminStatusText, adminWhatPlain, adminWhatText } from './admin-text.js';
+import { approverPeople, escalationText } from './follow-up-text.js';
+import { groupWhatPlain, groupWhatText, scheduledStatusText } from './group-access-text.js';
 import { people, slackDate, who } from './kit.js';
 
 const MAX_ACCOUNT_NAMES = 40;
@@ -34,6 +36,8 @@ export function durationText(view: RequestView): string {
 export function whatText(view: RequestView): string {
   const admin = adminWhatText(view.request);
   if (admin !== undefined) return admin;
+  const group = groupWhatText(view.request);
+  if (group !== undefined) return `${group} for *${durationText(view)}*`;
   return `*${escapeMrkdwn(view.request.permissionSet)}* on ${accountList(view, false)} for *${durationText(view)}*`;
 }
 
@@ -41,6 +45,8 @@ export function whatText(view: RequestView): string {
 export function whatPlain(view: RequestView): string {
   const admin = adminWhatPlain(view.request);
   if (admin !== undefined) return admin;
+  const group = groupWhatPlain(view.request);
+  if (group !== undefined) return `${group} for ${durationText(view)}`;
   const accounts = view.request.accounts.map((a) => a.alias);
   const list =
     accounts.length > 5
@@ -77,15 +83,16 @@ export function approvalsText(view: RequestView): string {
   if (request.status === 'pending') {
     const needs =
       requirements.length > 1
-        ? `Needs ${joinWords(requirements.map((r) => `${r.approvals} of ${people(r.approvers)} (for ${escapeMrkdwn(r.what)})`))}`
-        : `Needs ${request.requiredApprovals} of ${people(request.approvers)}`;
-    return approvedBy.length > 0 ? `${needs} · approved so far by ${people(approvedBy)}` : needs;
+        ? `Needs ${joinWords(requirements.map((r) => `${r.approvals} of ${approverPeople(request, r.approvers)} (for ${escapeMrkdwn(r.what)})`))}`
+        : `Needs ${request.requiredApprovals} of ${approverPeople(request, request.approvers)}`;
+    const so = approvedBy.length > 0 ? `${needs} · approved so far by ${people(approvedBy)}` : needs;
+    return `${so}${escalationText(request)}`;
   }
   if (approvedBy.length > 0) return `Approved by ${people(approvedBy)}`;
   if (request.requiredApprovals === 0 && !['denied', 'cancelled', 'lapsed'].includes(request.status)) {
     return 'Approved automatically by the rules';
   }
-  return `Could be approved by ${request.requiredApprovals} of ${people(request.approvers)}`;
+  return `Could be approved by ${request.requiredApprovals} of ${approverPeople(request, request.approvers)}`;
 }
 
 function lastDenial(view: RequestView): { by: string; reason: string | null } | undefined {
@@ -120,6 +127,8 @@ export function statusText(view: RequestView): string {
       return `:hourglass_flowing_sand: Waiting for ${view.approvalsNeeded} more approval${view.approvalsNeeded === 1 ? '' : 's'} · lapses ${slackDate(request.lapsesAt)}`;
     case 'approved':
       return ':white_check_mark: Approved · provisioning in AWS starts now';
+    case 'scheduled':
+      return scheduledStatusText(request);
     case 'provisioning':
       return `:hourglass_flowing_sand: Provisioning in AWS: ${done} of ${Math.max(grants.length, request.accounts.length)} accounts done${failed > 0 ? `, ${failed} failed` : ''}`;
     case 'active': {
@@ -146,8 +155,11 @@ export function statusText(view: RequestView): string {
       const why = denial.reason?.trim();
       return `:no_entry_sign: Denied by ${who(denial.by)}${why === undefined || why === '' ? '' : `: ${truncate(escapeMrkdwn(why), 1500)}`}`;
     }
-    case 'cancelled':
-      return `:no_entry_sign: Cancelled by ${who(request.requesterSlackId)}`;
+    case 'cancelled': {
+      // A scheduled request may be cancelled by an admin too (src/access/scheduled.ts keeps who).
+      const by = request.details.cancelledBy;
+      return `:no_entry_sign: Cancelled by ${who(typeof by === 'string' ? by : request.requesterSlackId)}`;
+    }
     case 'lapsed':
       return `:hourglass: No decision within ${lifetimeText(request.lapsesAt.getTime() - request.createdAt.getTime())}: the request lapsed`;
     case 'ended': {
@@ -162,7 +174,10 @@ export function statusText(view: RequestView): string {
 
 /** One line per account: ⏳/✅/❌ with AWS's reason when it failed. */
 export function grantLine(grant: GrantRecord): string {
-  const account = `*${escapeMrkdwn(grant.accountAlias)}* (${escapeMrkdwn(grant.accountId)})`;
+  const account =
+    grant.group !== undefined
+      ? `group *${escapeMrkdwn(grant.group.name)}*`
+      : `*${escapeMrkdwn(grant.accountAlias)}* (${escapeMrkdwn(grant.accountId)})`;
   switch (grant.status) {
     case 'pending':
       return `:hourglass_flowing_sand: ${account}: waiting`;

@@ -5,10 +5,13 @@
 import type { types } from '@slack/bolt';
 import type { GrantRecord } from '../../access/ledger.js';
 import type { RequesterEvent, RequestView } from '../../access/notifier.js';
+import { formatDuration } from '../../domain/duration.js';
 import { escapeMrkdwn, joinWords, truncate } from '../../domain/text.js';
 import { adminEventMessage, adminRunningMessage } from './admin-messages.js';
 import { isAdminKind } from './admin-text.js';
-import { cancelButton, extendGrantButton, type CardOptions } from './buttons.js';
+import { cancelButton, extendGrantButton, grantButtons, type CardOptions } from './buttons.js';
+import { onCallBlocks, ticketBlocks } from './follow-up-text.js';
+import { groupEventMessage } from './group-access-messages.js';
 import { context, lineSections, message, section, slackDate, type Block, type SlackMessage } from './kit.js';
 import {
   approvalsText,
@@ -40,13 +43,15 @@ export function requesterRunningMessage(view: RequestView): SlackMessage {
   const noun = request.kind === 'extend' ? 'extension request' : 'access request';
   const blocks: Block[] = [
     section(`*Your ${noun} ${request.id}*\n${whatText(view)}\n*Reason:*\n${reasonText(view, 1500)}`),
+    ...ticketBlocks(request),
+    ...onCallBlocks(request),
     context(approvalsText(view)),
     section(statusText(view), 'status'),
   ];
   if (view.grants.length > 0 && request.status !== 'pending') {
     blocks.push(...lineSections(view.grants.map(grantLine), PROGRESS_BLOCKS));
   }
-  if (request.status === 'pending') blocks.push(cancelButton(request.id));
+  if (request.status === 'pending' || request.status === 'scheduled') blocks.push(cancelButton(request.id));
   return message(`Your ${noun} ${request.id}: ${escapeMrkdwn(whatPlain(view))} (${request.status})`, blocks);
 }
 
@@ -70,6 +75,16 @@ function extendButton(view: RequestView, grant: GrantRecord): types.ActionsBlock
   return extendGrantButton(view.request.id, grant.id);
 }
 
+/** Release now, for each grant just made (the holder ends it when done; a few accounts at most are shown). */
+function releaseButtons(grants: readonly GrantRecord[]): Block[] {
+  return grants.slice(0, 5).map((g) =>
+    grantButtons(g, {
+      extend: false,
+      releaseLabel: grants.length === 1 ? 'Release now' : `Release ${truncate(g.accountAlias, 30)} now`,
+    }),
+  );
+}
+
 function withNote(view: RequestView, blocks: Block[]): Block[] {
   const note = sessionNote(view);
   return note === undefined ? blocks : [...blocks, context(note)];
@@ -89,6 +104,9 @@ export function requesterEventMessage(
   const { request } = view;
   // Admin work tells its admin about steps, not grants.
   if (isAdminKind(request.kind)) return adminEventMessage(view, event, options);
+  // A group membership (or its extension) is told in its own words.
+  const group = groupEventMessage(view, event, grant);
+  if (group !== undefined) return group;
   const ps = `*${escapeMrkdwn(request.permissionSet)}*`;
   const active = view.grants.filter((g) => g.status === 'active');
   const failed = view.grants.filter((g) => g.status === 'failed');
@@ -100,6 +118,7 @@ export function requesterEventMessage(
         withNote(view, [
           section(`:white_check_mark: You now have ${ps} on ${accountsOf(active)} ${endOf(active)}.`),
           section(signInLines(help)),
+          ...releaseButtons(active),
         ]),
       );
     case 'partially_granted':
@@ -154,8 +173,18 @@ export function requesterEventMessage(
         ]),
       );
     }
-    case 'extended':
-      return message(`${request.id}: your access was extended`, [section(statusText(view))]);
+    case 'extended': {
+      // Says until when; the running message above only changes in place (Slack does not notify an edit).
+      const moved = active.length > 0 ? active : view.grants;
+      const by = request.durationMs === null ? '' : ` by ${formatDuration(request.durationMs)}`;
+      return message(`Your ${request.permissionSet} access was extended${by} (${request.id})`, [
+        section(
+          moved.length > 0
+            ? `:white_check_mark: Your ${ps} access on ${accountsOf(moved)} was extended${by}: it now lasts ${endOf(moved)}.`
+            : `:white_check_mark: Your ${ps} access was extended${by}.`,
+        ),
+      ]);
+    }
     case 'submitted':
     case 'approved':
     case 'cancelled':
@@ -170,6 +199,7 @@ export function submittedMessage(view: RequestView): SlackMessage {
     request.status === 'pending' ? ` Sent to <#${escapeMrkdwn(request.channel)}> for approval.` : '';
   return message(`${request.id}: ${escapeMrkdwn(whatPlain(view))}`, [
     section(`*${request.id}*: ${whatText(view)}.${where}\n${statusText(view)}`),
+    ...onCallBlocks(request),
     context(`${approvalsText(view)} · I'll keep you posted by direct message.`),
   ]);
 }

@@ -3,10 +3,10 @@
  * it comes from. Long lists fold with a count, so that a person with access on dozens of accounts still gets a
  * message inside Slack's 50 blocks and 3,000 characters per section. Pure; all user text escaped here.
  */
-import type { AccessSource, AccountAccess, WhoisReport } from '../../access/insight-api.js';
+import type { AccessSource, AccountAccess, TimeBoundGroup, WhoisReport } from '../../access/insight-api.js';
 import type { RequestRecord, SessionDenialRecord } from '../../access/ledger.js';
 import type { AccessKeyInfo, HeldApplication, LegacyIamUser, UserStatus } from '../../domain/identity.js';
-import { escapeMrkdwn, truncate } from '../../domain/text.js';
+import { dateMrkdwn, escapeMrkdwn, truncate } from '../../domain/text.js';
 import {
   context,
   divider,
@@ -43,13 +43,19 @@ export function sourceText(source: AccessSource): string {
     case 'direct':
       return 'direct';
     case 'group':
-      return `through group *${esc(source.group)}*`;
+      return `through group *${esc(source.group)}*${source.timeBound !== undefined ? ` ${timeBoundText(source.timeBound)}` : ''}`;
     case 'grant': {
       const when = source.endsAt === null ? 'permanent' : `until ${slackDate(source.endsAt)}`;
       const drift = source.inAws ? '' : ' :warning: _not in AWS any more_';
       return `access-desk grant ${when} (${esc(source.requestId)})${drift}`;
     }
   }
+}
+
+/** `until <date> (R-…)`: a membership access-desk gives for a while, in each reader's own time. */
+export function timeBoundText(t: TimeBoundGroup): string {
+  const when = t.endsAt === null ? 'permanent' : `until ${dateMrkdwn(t.endsAt)}`;
+  return `${when} (${esc(t.requestId)})${t.inAws ? '' : ' :warning: _not in AWS any more_'}`;
 }
 
 /** One account and what is held on it, as one piece of text that is never split across sections. */
@@ -92,7 +98,15 @@ export function accountSections(accounts: readonly AccountAccess[], maxSections:
 }
 
 function groupsText(report: WhoisReport): string {
-  const names = report.groups.map((g) => `*${esc(g.name)}*`).sort();
+  const timeBound = report.timeBoundGroups ?? [];
+  const names = [
+    ...report.groups.map((g) => {
+      const t = timeBound.find((b) => b.groupId === g.id);
+      return `*${esc(g.name)}*${t !== undefined ? ` ${timeBoundText(t)}` : ''}`;
+    }),
+    // Held in the ledger, gone from Identity Center: said, so that nobody is misled.
+    ...timeBound.filter((t) => !t.inAws).map((t) => `*${esc(t.group)}* ${timeBoundText(t)}`),
+  ].sort();
   if (names.length === 0) return '*Groups:* none';
   const shown = names.slice(0, WHOIS_FOLD.groups).join(', ');
   const left = names.length - WHOIS_FOLD.groups;

@@ -19,6 +19,7 @@ import type { AuditApi } from '../../access/audit/api.js';
 import type { InsightApi } from '../../access/insight-api.js';
 import type { AccessDeskConfig } from '../../config/types.js';
 import type { Logger } from '../../log.js';
+import type { HomeTabs } from '../home-publisher.js';
 
 export interface ListenerDeps {
   access: AccessApi;
@@ -32,6 +33,8 @@ export interface ListenerDeps {
   insight?: InsightApi;
   /** `/access audit`. Absent: it says "not available". */
   audit?: AuditApi;
+  /** Records Home opens and draws the tab (src/slack/home-publisher.ts). Absent: drawn fresh, not recorded. */
+  home?: HomeTabs;
   config: AccessDeskConfig;
   logger: Logger;
 }

@@ -12,6 +12,10 @@ import * as jobRerun from './2026-12-07-001-job-rerun.js';
 import * as replicas from './2026-12-07-002-replicas.js';
 import * as sessionDenials from './2026-12-07-003-session-denials.js';
 import * as legacyMigrations from './2026-12-08-001-legacy-migrations.js';
+import * as groupGrants from './2026-12-09-002-group-grants.js';
+import * as breakGlass from './2026-12-09-001-break-glass.js';
+import * as scheduledAccess from './2026-12-09-003-scheduled-access.js';
+import * as homeViews from './2026-12-09-004-home-views.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-24-001-core-ledger': coreLedger,
@@ -20,6 +24,10 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07-002-replicas': replicas,
   '2026-12-07-003-session-denials': sessionDenials,
   '2026-12-08-001-legacy-migrations': legacyMigrations,
+  '2026-12-09-002-group-grants': groupGrants,
+  '2026-12-09-001-break-glass': breakGlass,
+  '2026-12-09-003-scheduled-access': scheduledAccess,
+  '2026-12-09-004-home-views': homeViews,
 };
 
 const provider: MigrationProvider = {

@@ -5,6 +5,7 @@
 import { extendModal } from '../../blocks/extend-modal.js';
 import { refusalMessage } from '../../blocks/replies.js';
 import { grantOfClick, NOT_THIS_CARD } from '../../button-click.js';
+import { extensionFits, longestExtension } from '../../content-errors.js';
 import type { ButtonArgs, ListenerDeps } from '../deps.js';
 import { reportFailure } from '../failure.js';
 import { answerPrivately } from './answer.js';
@@ -37,7 +38,13 @@ export function extendButton(deps: ListenerDeps): (args: ButtonArgs) => Promise<
         await answerPrivately(args, refusalMessage('Only the person who holds this access can extend it.'));
         return;
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: extendModal(view, grant) });
+      // Only what the rules can allow is offered (the grant's whole length is what they limit).
+      const now = new Date();
+      const limits = {
+        fits: (ms: number) => extensionFits(grant, body.user.id, ms, deps.config, now),
+        longestMs: longestExtension(grant, body.user.id, deps.config, now),
+      };
+      await client.views.open({ trigger_id: body.trigger_id, view: extendModal(view, grant, limits) });
     } catch (err) {
       await reportFailure(
         {

@@ -3,6 +3,9 @@ import { ACTION } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
 import { auditOffboardButton } from './audit-offboard-button.js';
 import { approveButton } from './approve-button.js';
+import { breakGlassEndButton, breakGlassReviewedButton } from './break-glass-buttons.js';
+import { releaseButton } from './release-button.js';
+import { requestAccessButton } from './request-access-button.js';
 import { bulkFileButton, bulkSubmitButton } from './bulk-buttons.js';
 import { cancelButton } from './cancel-button.js';
 import { denyButton } from './deny-button.js';
@@ -24,4 +27,8 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(ACTION.auditOffboard, auditOffboardButton(deps));
   app.action<BlockButtonAction>(ACTION.migrationConfirm, migrationButton(deps));
   app.action<BlockButtonAction>(ACTION.migrationHelp, migrationButton(deps));
+  app.action<BlockButtonAction>(ACTION.breakGlassReviewed, breakGlassReviewedButton(deps));
+  app.action<BlockButtonAction>(ACTION.breakGlassEnd, breakGlassEndButton(deps));
+  app.action<BlockButtonAction>(ACTION.release, releaseButton(deps));
+  app.action<BlockButtonAction>(ACTION.openRequestForm, requestAccessButton(deps));
 }

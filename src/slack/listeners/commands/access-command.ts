@@ -15,6 +15,7 @@ import { ackFirst } from '../ack-first.js';
 import type { CommandArgs, ListenerDeps } from '../deps.js';
 import { reportFailure } from '../failure.js';
 import { ephemeral } from '../tell.js';
+import { openReasonModal, reasonAskedFor } from './reason-modal.js';
 import { runSubcommand } from './subcommands.js';
 
 /** Said at the ack when the command could not be recorded: nothing was done, so nothing may be promised. */
@@ -34,6 +35,24 @@ export function accessCommand(deps: ListenerDeps): (args: CommandArgs) => Promis
         roles: Object.keys(deps.config.roles),
       });
       log.debug({ subcommand: parsed.subcommand }, '/access');
+      // A request the rules refuse for want of a reason opens the form to give one; nothing is recorded yet.
+      const reasonAsked = reasonAskedFor(parsed, deps.config);
+      if (reasonAsked !== undefined) {
+        acked = true;
+        await ack();
+        await openReasonModal(reasonAsked, {
+          triggerId: command.trigger_id,
+          responseUrl: command.response_url,
+          channelId: command.channel_id,
+          client,
+          options: deps.access.requestOptions(),
+          tell: async (m) => {
+            await tell(m);
+          },
+          log,
+        });
+        return;
+      }
       const durable = clickOfCommand(parsed, command);
       let click: Click | undefined;
       if (durable !== undefined) {
@@ -92,6 +111,11 @@ function clickOfCommand(parsed: ParsedCommand, command: SlashCommand): ClickInpu
       if (parsed.result.kind !== 'complete') return undefined;
       const { actorSlackId: _self, clickId: _click, ...revocation } = parsed.result.input;
       return { action: 'revoke', ...where, revocation };
+    }
+    case 'breakglass': {
+      if (parsed.result.kind !== 'complete') return undefined;
+      const { requesterSlackId: _self, clickId: _click, ...breakGlass } = parsed.result.input;
+      return { action: 'breakglass', ...where, breakGlass };
     }
     case 'group': {
       // Only `create` asks for a change in one line; add and remove open a preview first, list changes nothing.

@@ -68,6 +68,12 @@ const revoke: Handler<'revoke'> = async ({ result }, ctx) => {
   throw new Error(RECORDED);
 };
 
+const breakglass: Handler<'breakglass'> = async ({ result }, ctx) => {
+  if (result.kind !== 'complete')
+    return answer(ctx, refusalMessage(result.kind === 'error' ? result.message : ''));
+  throw new Error(RECORDED);
+};
+
 const pending: Handler<'pending'> = async (_parsed, ctx) => {
   const lists = await ctx.deps.access.pending(ctx.command.user_id);
   return answer(ctx, pendingList(lists));
@@ -81,6 +87,7 @@ const HANDLERS: { [K in ParsedCommand['subcommand']]: Handler<K> } = {
   request,
   extend,
   revoke,
+  breakglass,
   pending,
   onboard,
   offboard,

@@ -12,7 +12,12 @@ export function appHomeOpened(deps: ListenerDeps): (args: HomeOpenedArgs) => Pro
     if (event.tab !== undefined && event.tab !== 'home') return;
     const log = deps.logger.child({ module: 'slack.event', userId: event.user });
     try {
-      await client.views.publish({ user_id: event.user, view: await loadHomeView(deps, event.user) });
+      // Always drawn fresh; recorded so that later changes redraw it while the person looks at it.
+      const view =
+        deps.home !== undefined
+          ? await deps.home.opened(event.user, deps)
+          : await loadHomeView(deps, event.user);
+      await client.views.publish({ user_id: event.user, view });
     } catch (err) {
       // The Home tab is the only place this person is looking: the reference goes there.
       const reference = newReference();

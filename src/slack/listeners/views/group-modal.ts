@@ -6,6 +6,7 @@
 import { clickAnswer } from '../../blocks/click-answer.js';
 import { readGroupModalMetadata } from '../../blocks/group-modal.js';
 import { NOT_THIS_FORM, openedMetadata } from '../../blocks/modal-metadata.js';
+import { adminReasonErrors } from '../../content-errors.js';
 import { BLOCK } from '../../ids.js';
 import { parseRoleChangeModal } from '../../parse-admin-modal.js';
 import { GROUPS_NOT_AVAILABLE } from '../commands/group-subcommand.js';
@@ -46,6 +47,12 @@ export function groupChangeModalSubmission(deps: ListenerDeps): (args: ViewSubmi
       }
       if (who === undefined || group === undefined || action === undefined) {
         await refuse('Start again with /access group add or /access group remove.');
+        return;
+      }
+      const noReason = adminReasonErrors('group_change', parsed.value.reason, deps.config);
+      if (noReason !== undefined) {
+        acked = true;
+        await ack({ response_action: 'errors', errors: noReason });
         return;
       }
       const click = await deps.clicks.record({

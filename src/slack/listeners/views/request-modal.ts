@@ -6,6 +6,7 @@
 import type { SlackMessage } from '../../blocks/kit.js';
 import { clickAnswer } from '../../blocks/click-answer.js';
 import { NOT_THIS_FORM, openedMetadata, readRequestModalMetadata } from '../../blocks/modal-metadata.js';
+import { plainError, requestContentErrors } from '../../content-errors.js';
 import { BLOCK } from '../../ids.js';
 import { parseRequestModal } from '../../parse-modal.js';
 import type { ListenerDeps, ViewSubmissionArgs } from '../deps.js';
@@ -43,6 +44,20 @@ export function requestModalSubmission(deps: ListenerDeps): (args: ViewSubmissio
       if (!parsed.ok) {
         acked = true;
         await ack({ response_action: 'errors', errors: parsed.errors });
+        return;
+      }
+      // A start that cannot be, said under the start day (the service reads it again with its clock).
+      const start = parsed.value.when === undefined ? undefined : deps.access.checkStart?.(parsed.value.when);
+      if (start !== undefined && !start.ok) {
+        acked = true;
+        await ack({ response_action: 'errors', errors: { [BLOCK.startDate]: plainError(start.message) } });
+        return;
+      }
+      // What the rules refuse about the content is said on its field, and the form stays open.
+      const refused = requestContentErrors(parsed.value, deps.config);
+      if (refused !== undefined) {
+        acked = true;
+        await ack({ response_action: 'errors', errors: refused });
         return;
       }
       const { requesterSlackId: _self, ...submission } = parsed.value;

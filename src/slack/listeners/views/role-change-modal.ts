@@ -1,6 +1,7 @@
 /** The role-change modal's submission: the person and role it previewed, and the reason if one was given. */
 import { clickAnswer } from '../../blocks/click-answer.js';
 import { NOT_THIS_FORM, openedMetadata, readAdminModalMetadata } from '../../blocks/modal-metadata.js';
+import { adminReasonErrors } from '../../content-errors.js';
 import { BLOCK } from '../../ids.js';
 import { parseRoleChangeModal } from '../../parse-admin-modal.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
@@ -35,6 +36,12 @@ export function roleChangeModalSubmission(deps: ListenerDeps): (args: ViewSubmis
             ? { [BLOCK.reason]: admin === undefined ? NOT_AVAILABLE : 'Start again with /access role.' }
             : parsed.errors,
         });
+        return;
+      }
+      const noReason = adminReasonErrors('role_change', parsed.value.reason, deps.config);
+      if (noReason !== undefined) {
+        acked = true;
+        await ack({ response_action: 'errors', errors: noReason });
         return;
       }
       // Recorded before the modal closes: a crash after the ack cannot lose the role change.

@@ -6,6 +6,7 @@
 import { clickAnswer } from '../../blocks/click-answer.js';
 import { NOT_THIS_FORM, openedMetadata, readAdminModalMetadata } from '../../blocks/modal-metadata.js';
 import { readUserUpdateMetadata } from '../../blocks/user-update-modal.js';
+import { adminReasonErrors } from '../../content-errors.js';
 import { BLOCK } from '../../ids.js';
 import { parseUserUpdateModal } from '../../parse-people-modal.js';
 import { NOT_AVAILABLE } from '../commands/admin-subcommands.js';
@@ -40,6 +41,8 @@ export function userUpdateModalSubmission(deps: ListenerDeps): (args: ViewSubmis
       }
       const parsed = parseUserUpdateModal(view.state.values);
       if (!parsed.ok) return await answer(parsed.errors);
+      const noReason = adminReasonErrors('user_update', parsed.value.reason, deps.config);
+      if (noReason !== undefined) return await answer(noReason);
       const click = await deps.clicks.record({
         action: 'admin',
         userId,
