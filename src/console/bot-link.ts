@@ -166,7 +166,7 @@ export class BotLink {
   ): Promise<BotAnswer> {
     const found = findElement(
       'message' in where
-        ? (where.message.blocks ?? [])
+        ? messageBlocks(where.message)
         : 'view' in where
           ? where.view.view.blocks
           : where.home.blocks,
@@ -216,6 +216,7 @@ export class BotLink {
           text: m.text,
           ts: m.ts,
           ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
+          ...(m.attachments !== undefined ? { attachments: m.attachments } : {}),
         },
         state: { values: {} },
         response_url: `${this.responseBase()}/response/${responseUrl}`,
@@ -337,6 +338,16 @@ interface FoundElement {
   text?: unknown;
   style?: unknown;
   value?: unknown;
+}
+
+/** A message's blocks and those inside its attachments: a button in either is clicked the same way. */
+function messageBlocks(m: ConsoleMessage): unknown[] {
+  const inside = (m.attachments ?? []).flatMap((a) =>
+    typeof a === 'object' && a !== null && Array.isArray((a as { blocks?: unknown }).blocks)
+      ? (a as { blocks: unknown[] }).blocks
+      : [],
+  );
+  return [...(m.blocks ?? []), ...inside];
 }
 
 /** The interactive element a click names, looked up in the blocks it was on (as Slack knows its type). */

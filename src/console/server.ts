@@ -156,6 +156,7 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
     ...(m.botId !== undefined ? { botId: m.botId } : {}),
     text: m.text,
     ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
+    ...(m.attachments !== undefined ? { attachments: m.attachments } : {}),
     ...(m.files !== undefined ? { files: m.files } : {}),
     ephemeral: m.visibleTo !== undefined,
     edited: m.edited,

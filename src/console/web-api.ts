@@ -67,13 +67,41 @@ const isError = (v: unknown): v is { error: string } =>
   typeof (v as { error?: unknown }).error === 'string' &&
   Object.keys(v).length === 1;
 
-function messageBody(args: WebApiArgs): { text: string; blocks?: unknown[] } | { error: string } {
+/**
+ * Secondary attachments: an array (of at most 100, as Slack allows) of objects, each with at most 50 blocks.
+ * Only `color` and `blocks` are drawn; the console keeps what was sent.
+ */
+function attachmentsOf(args: WebApiArgs): unknown[] | undefined | { error: string } {
+  if (args.attachments === undefined || args.attachments === '') return undefined;
+  const list = args.attachments;
+  if (!Array.isArray(list) || list.length > 100) return { error: 'invalid_attachments' };
+  for (const a of list as unknown[]) {
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) return { error: 'invalid_attachments' };
+    const { blocks, color } = a as Record<string, unknown>;
+    if (blocks !== undefined && (!Array.isArray(blocks) || blocks.length > 50))
+      return { error: 'invalid_blocks' };
+    if (color !== undefined && typeof color !== 'string') return { error: 'invalid_attachments' };
+  }
+  return list as unknown[];
+}
+
+function messageBody(
+  args: WebApiArgs,
+): { text: string; blocks?: unknown[]; attachments?: unknown[] } | { error: string } {
   const blocks = blocksOf(args);
   if (isError(blocks)) return blocks;
+  const attachments = attachmentsOf(args);
+  if (isError(attachments)) return attachments;
   const text = str(args.text);
-  if (text === '' && blocks === undefined) return { error: 'no_text' };
+  if (text === '' && blocks === undefined && (attachments === undefined || attachments.length === 0)) {
+    return { error: 'no_text' };
+  }
   if (text.length > 40_000) return { error: 'msg_too_long' };
-  return blocks === undefined ? { text } : { text, blocks };
+  return {
+    text,
+    ...(blocks !== undefined ? { blocks } : {}),
+    ...(attachments !== undefined ? { attachments } : {}),
+  };
 }
 
 const messageJson = (m: ConsoleMessage): Record<string, unknown> => ({
@@ -82,6 +110,7 @@ const messageJson = (m: ConsoleMessage): Record<string, unknown> => ({
   ...(m.botId !== undefined ? { bot_id: m.botId } : {}),
   text: m.text,
   ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
+  ...(m.attachments !== undefined ? { attachments: m.attachments } : {}),
   ts: m.ts,
 });
 

@@ -50,6 +50,8 @@ export interface ConsoleMessage {
   botId?: string;
   text: string;
   blocks?: unknown[];
+  /** Secondary attachments as posted (`{ color, blocks }`): drawn under the blocks with a coloured bar. */
+  attachments?: unknown[];
   files?: { id: string; name: string; title?: string }[];
   /** Shown to this person only (chat.postEphemeral, slash command answers, response URLs). */
   visibleTo?: string;
@@ -240,13 +242,18 @@ export class Workspace {
   update(
     channel: string,
     ts: string,
-    change: { text: string; blocks?: unknown[] },
+    change: { text: string; blocks?: unknown[]; attachments?: unknown[] },
   ): ConsoleMessage | undefined {
     const found = this.message(channel, ts);
     if (found === undefined) return undefined;
     found.text = change.text;
     if (change.blocks === undefined) delete found.blocks;
     else found.blocks = change.blocks;
+    // As in Slack: attachments left out of an update are kept, an empty list removes them.
+    if (change.attachments !== undefined) {
+      if (change.attachments.length === 0) delete found.attachments;
+      else found.attachments = change.attachments;
+    }
     found.edited = true;
     this.changed();
     return found;

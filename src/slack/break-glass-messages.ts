@@ -8,7 +8,7 @@ import type { CardRef } from '../access/ledger.js';
 import type { RequestView } from '../access/notifier.js';
 import type { Logger } from '../log.js';
 import { approverToldMessage, breakGlassCard, reviewReminderMessage } from './blocks/break-glass.js';
-import type { SlackMessage } from './blocks/kit.js';
+import { messageContent, type SlackMessage } from './blocks/kit.js';
 import type { WebClient } from './client.js';
 import { slackErrorCode } from './platform-error.js';
 
@@ -30,8 +30,7 @@ export class SlackBreakGlassMessages implements BreakGlassMessages {
         await this.deps.client.chat.update({
           channel: ref.channel,
           ts: ref.ts,
-          text: msg.text,
-          blocks: msg.blocks,
+          ...messageContent(msg, true),
         });
         return ref;
       } catch (err) {
@@ -58,7 +57,7 @@ export class SlackBreakGlassMessages implements BreakGlassMessages {
   }
 
   private async post(channel: string, msg: SlackMessage): Promise<CardRef> {
-    const posted = await this.deps.client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks });
+    const posted = await this.deps.client.chat.postMessage({ channel, ...messageContent(msg) });
     if (posted.ts === undefined || posted.channel === undefined) {
       throw new Error(`chat.postMessage to ${channel} returned no channel or ts`);
     }

@@ -33,13 +33,13 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Whether the blocks the click came with (the message's, or the Home tab's or modal's) hold this button, with
- * this value, in this block. Without blocks (an ephemeral message: Slack does not send it back) the block id is
+ * Whether the blocks the click came with (the message's and its attachments', or the Home tab's or modal's)
+ * hold this button, with this value, in this block. Without blocks (an ephemeral message: Slack does not send it back) the block id is
  * all there is to check against, and it was.
  */
 export function sitsOnItsSurface(body: ClickBody, button: ClickedButton): boolean {
-  const blocks = body.message?.blocks ?? body.view?.blocks;
-  if (!Array.isArray(blocks)) return body.message === undefined && body.view === undefined;
+  const blocks = surfaceBlocks(body);
+  if (blocks === undefined) return body.message === undefined && body.view === undefined;
   return blocks.some(
     (block) =>
       isRecord(block) &&
@@ -50,6 +50,21 @@ export function sitsOnItsSurface(body: ClickBody, button: ClickedButton): boolea
           isRecord(element) && element.action_id === button.action_id && element.value === button.value,
       ),
   );
+}
+
+/**
+ * The blocks of the message (its own, then those inside its attachments: the break-glass card's sit in a red
+ * one) or of the view; undefined when the click came with none.
+ */
+function surfaceBlocks(body: ClickBody): unknown[] | undefined {
+  if (body.message === undefined) return Array.isArray(body.view?.blocks) ? body.view.blocks : undefined;
+  const own: unknown = body.message.blocks;
+  const attachments: unknown = body.message.attachments;
+  const inside = Array.isArray(attachments)
+    ? attachments.flatMap((a) => (isRecord(a) && Array.isArray(a.blocks) ? (a.blocks as unknown[]) : []))
+    : [];
+  if (!Array.isArray(own) && !Array.isArray(attachments)) return undefined;
+  return [...(Array.isArray(own) ? (own as unknown[]) : []), ...inside];
 }
 
 const isRequestButton = (actionId: string): actionId is RequestButtonAction => actionId in CARD_BLOCK_PREFIX;

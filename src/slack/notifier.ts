@@ -18,7 +18,7 @@ import type { Logger } from '../log.js';
 import { approvalCard, type CardOptions } from './blocks/approval-card.js';
 import { auditLineMessage, auditStatusMessage } from './blocks/audit-messages.js';
 import { nudgeMessage } from './blocks/follow-up-text.js';
-import type { SlackMessage } from './blocks/kit.js';
+import { messageContent, type SlackMessage } from './blocks/kit.js';
 import { requesterEventMessage, requesterRunningMessage } from './blocks/requester-messages.js';
 import type { WebClient } from './client.js';
 import { slackErrorCode } from './platform-error.js';
@@ -127,7 +127,7 @@ export class SlackNotifier implements Notifier {
   /** false when Slack no longer has the message (deleted, channel archived). Other failures throw. */
   private async update(ref: CardRef, msg: SlackMessage): Promise<boolean> {
     try {
-      await this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: msg.text, blocks: msg.blocks });
+      await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...messageContent(msg, true) });
       return true;
     } catch (err) {
       if (GONE.has(slackErrorCode(err) ?? '')) return false;
@@ -136,7 +136,7 @@ export class SlackNotifier implements Notifier {
   }
 
   private async post(channel: string, msg: SlackMessage): Promise<CardRef> {
-    const posted = await this.client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks });
+    const posted = await this.client.chat.postMessage({ channel, ...messageContent(msg) });
     if (posted.ts === undefined || posted.channel === undefined) {
       throw new SlackNotifierError(`chat.postMessage to ${channel} returned no channel or ts`);
     }

@@ -38,6 +38,8 @@ afterEach(async () => {
 
 let n = 0;
 /** Waits for something Slack is told after the ack; generous, as the machine may be busy. */
+/** The break-glass card's colour: Slack's danger red, down the left of its blocks. */
+const RED = '#E01E5A';
 const until = <T>(what: string, probe: () => T | undefined | false): Promise<T> =>
   waitFor(what, probe, { tries: 1_000 });
 const text = (v: unknown): string => JSON.stringify(v);
@@ -69,6 +71,8 @@ async function press(
       value,
       userId,
       responseUrl: harness.slack.responseUrl(id),
+      // The card's buttons sit in its red attachment, and Slack sends them back there.
+      attachmentColor: RED,
       ...(blockId !== undefined ? { blockId } : {}),
     }),
   );
@@ -110,9 +114,21 @@ async function brokeGlass(harness: DeskHarness, userId: string = PEOPLE.omar, ac
 
 const postsTo = (harness: DeskHarness, channel: string): RecordedCall[] =>
   harness.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel);
+/** The card's blocks: they go out inside its one attachment (the red bar), none at the top level. */
+const cardBlocks = (call: RecordedCall): unknown => {
+  const attachments = call.args.attachments;
+  return Array.isArray(attachments)
+    ? (attachments as { blocks?: unknown }[]).map((a) => a.blocks)
+    : undefined;
+};
+/** The colours of a call's attachments. */
+const colours = (call: RecordedCall): unknown[] =>
+  Array.isArray(call.args.attachments)
+    ? (call.args.attachments as { color?: unknown }[]).map((a) => a.color)
+    : [];
 const cardOf = (harness: DeskHarness, channel: string, id: string) =>
   until(`the card of ${id} in ${channel}`, () =>
-    postsTo(harness, channel).find((c) => text(c.args.blocks).includes(`breakglass:${id}`)),
+    postsTo(harness, channel).find((c) => text(cardBlocks(c)).includes(`breakglass:${id}`)),
   );
 const review = async (harness: DeskHarness, id: string) => harness.desk.ledger.getBreakGlass(id);
 
@@ -297,7 +313,10 @@ describe('breaking glass', () => {
     // A red card in the approvals channel with both buttons, and its copy in the security channel.
     for (const channel of [APPROVALS, SECURITY]) {
       const card = await cardOf(h, channel, id);
-      const blocks = text(card.args.blocks);
+      expect(colours(card)).toEqual([RED]);
+      expect(card.args.blocks).toBeUndefined();
+      expect(text(card.args.text)).toContain(`Break-glass ${id}`);
+      const blocks = text(cardBlocks(card));
       expect(blocks).toContain(`🚨 Break-glass ${id}`);
       expect(blocks).toContain('Mark reviewed');
       expect(blocks).toContain('*Needs review*');
@@ -307,7 +326,7 @@ describe('breaking glass', () => {
         (c) =>
           (c.method === 'chat.update' || c.method === 'chat.postMessage') &&
           c.args.channel === APPROVALS &&
-          text(c.args.blocks).includes('End access now'),
+          text(cardBlocks(c)).includes('End access now'),
       )
         ? true
         : undefined,
@@ -345,13 +364,16 @@ describe('breaking glass', () => {
     expect(await markReviewed(h, PEOPLE.lena, id)).toContain(`Marked *${id}* reviewed`);
     expect(await review(h, id)).toMatchObject({ reviewedBy: PEOPLE.lena, outcome: 'reviewed' });
     for (const channel of [APPROVALS, SECURITY]) {
-      await until(`the card in ${channel} to say reviewed`, () =>
+      const updated = await until(`the card in ${channel} to say reviewed`, () =>
         h!.slack
           .callsTo('chat.update')
-          .some((c) => c.args.channel === channel && text(c.args.blocks).includes('*Reviewed* by'))
-          ? true
-          : undefined,
+          .find((c) => c.args.channel === channel && text(cardBlocks(c)).includes('*Reviewed* by')),
       );
+      // Still red after the update, and no stale top-level blocks left beside the attachment.
+      expect(colours(updated)).toEqual([RED]);
+      expect(updated.args.blocks).toEqual([]);
+      const shown = h.slack.messages.get(`${channel}/${String(updated.args.ts)}`);
+      expect(shown?.attachments).toEqual(updated.args.attachments);
     }
     expect(await markReviewed(h, PEOPLE.leo, id)).toContain('was already reviewed by');
     expect(await review(h, id)).toMatchObject({ reviewedBy: PEOPLE.lena, outcome: 'reviewed' });

@@ -1,8 +1,8 @@
 /**
  * Break-glass in the sandbox, in a real browser (test/support/console-page.ts), with the example organisation and
  * `access-desk.example.yml` as `npm start` runs them: Omar, on call (the `oncall` group of rules[13]), takes
- * AdministratorAccess on prod at once; its red card (🚨, End access now in danger style) shows in
- * #access-approvals and #access-security, the leads are told directly, #access-audit has its line, and a lead
+ * AdministratorAccess on prod at once; its red card (🚨, a red bar down its left, End access now in danger
+ * style) shows in #access-approvals and #access-security, the leads are told directly, #access-audit has its line, and a lead
  * marks it reviewed on the card. Screenshots in test-results/console-break-glass/.
  */
 import type { Browser, Locator } from 'playwright-core';
@@ -50,6 +50,32 @@ afterAll(async () => {
 /** The break-glass card in the open conversation. */
 const card = (): Locator => ui.page.getByTestId('message').filter({ hasText: 'Break-glass R-' }).last();
 const breakGlassCards = (): Locator => ui.page.getByTestId('message').filter({ hasText: 'Break-glass' });
+/** Slack's danger red (#E01E5A) as the browser computes it. */
+const RED = 'rgb(224, 30, 90)';
+
+/** The bar's background colour as the browser computes it (this project's types carry no DOM lib). */
+const barColour = (): Promise<string> =>
+  card()
+    .locator('.bk-attachment-bar')
+    .evaluate(
+      (el) =>
+        (
+          globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+        ).getComputedStyle(el).backgroundColor,
+    );
+
+/** The card is drawn in a red attachment: the bar down its left is red, and its blocks and buttons sit beside it. */
+async function expectRedBar(): Promise<void> {
+  const bar = card().locator('.bk-attachment-bar');
+  await bar.waitFor(WAIT);
+  expect(await barColour()).toBe(RED);
+  const box = await bar.boundingBox();
+  expect(box?.width ?? 0).toBeGreaterThan(0);
+  expect(box?.height ?? 0).toBeGreaterThan(20);
+  const body = card().locator('.bk-attachment-body');
+  expect(await body.textContent()).toContain('🚨 Break-glass');
+  await body.locator('button', { hasText: 'Mark reviewed' }).waitFor(WAIT);
+}
 
 describe('break-glass in the console', () => {
   it('refuses someone no rule lets break glass, says who may and what to do instead, and no card appears', async () => {
@@ -83,11 +109,14 @@ describe('break-glass in the console', () => {
     // Red: End access now is in danger style, as Slack draws it; Mark reviewed is there too.
     await card().locator('button.bk-danger', { hasText: 'End access now' }).waitFor(WAIT);
     await card().locator('button', { hasText: 'Mark reviewed' }).waitFor(WAIT);
+    // A red bar down the left of the card, its blocks and buttons beside it.
+    await expectRedBar();
     await card().scrollIntoViewIfNeeded();
     await ui.shot('red-card-in-approvals');
 
     await ui.open(SECURITY);
     await card().locator('button.bk-danger', { hasText: 'End access now' }).waitFor(WAIT);
+    await expectRedBar();
   });
 
   it('tells each lead in a direct message and puts a line in the audit channel', async () => {
@@ -115,6 +144,8 @@ describe('break-glass in the console', () => {
     await card().locator('button', { hasText: 'Mark reviewed' }).click();
     await expect.poll(() => card().textContent(), WAIT).toContain('Reviewed by');
     expect(await card().locator('button').count()).toBe(0);
+    // Still red once updated.
+    expect(await barColour()).toBe(RED);
     await ui.shot('card-reviewed');
   });
 });

@@ -42,6 +42,8 @@ export interface StoredMessage {
   ts: string;
   text?: unknown;
   blocks?: unknown;
+  /** Secondary attachments, as given (`[{ color, blocks }]`); undefined when the message has none. */
+  attachments?: unknown;
 }
 
 /** A file in Slack's external upload flow, as far as it got. */
@@ -184,14 +186,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const channel = /^[UW]/.test(requested) ? dmChannelOf(requested) : requested;
       if (channel === '') return { ok: false, error: 'channel_not_found' };
       const ts = nextTs();
-      messages.set(`${channel}/${ts}`, { channel, ts, text: args.text, blocks: args.blocks });
-      return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
+      const attachments = args.attachments !== undefined ? { attachments: args.attachments } : {};
+      messages.set(`${channel}/${ts}`, { channel, ts, text: args.text, blocks: args.blocks, ...attachments });
+      return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ...attachments, ts } };
     },
     'chat.update': (args) => {
       const key = `${str(args.channel)}/${str(args.ts)}`;
       const existing = messages.get(key);
       if (existing === undefined) return { ok: false, error: 'message_not_found' };
-      messages.set(key, { ...existing, text: args.text, blocks: args.blocks });
+      // Like Slack, attachments left out are kept; an empty array clears them.
+      messages.set(key, {
+        ...existing,
+        text: args.text,
+        blocks: args.blocks,
+        ...(args.attachments !== undefined ? { attachments: args.attachments } : {}),
+      });
       return { ok: true, channel: existing.channel, ts: existing.ts, text: args.text };
     },
     'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),

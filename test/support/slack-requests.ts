@@ -102,6 +102,11 @@ export interface ButtonFields {
    * this very button, which is what a real card carries.
    */
   messageBlocks?: unknown[];
+  /**
+   * When set, the blocks sit inside one secondary attachment of this colour (as the break-glass card posts
+   * them), and the message has no top-level blocks.
+   */
+  attachmentColor?: string;
 }
 
 /** The block a button sits in on the app's own messages: a request's buttons sit in a block naming it. */
@@ -131,7 +136,14 @@ export function blockActionsBody(fields: ButtonFields): string {
     container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
     trigger_id: fields.triggerId ?? `trigger-${fields.userId}-${Date.now()}`,
     channel: { id: channel, name: 'access-approvals' },
-    message: { type: 'message', ts, text: 'card', blocks },
+    message: {
+      type: 'message',
+      ts,
+      text: 'card',
+      ...(fields.attachmentColor !== undefined
+        ? { attachments: [{ id: 1, color: fields.attachmentColor.replace(/^#/, ''), blocks }] }
+        : { blocks }),
+    },
     response_url: fields.responseUrl,
     actions: [{ ...button, block_id: blockId, action_ts: `${Date.now() / 1000}` }],
   });

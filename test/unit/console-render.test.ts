@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  attachmentColor,
   renderHome,
   renderMessage,
   renderModal,
@@ -11,6 +12,8 @@ import {
   type RenderContext,
 } from '../../src/console/render/index.js';
 import { approvalCard } from '../../src/slack/blocks/approval-card.js';
+import { breakGlassCard } from '../../src/slack/blocks/break-glass.js';
+import { messageContent } from '../../src/slack/blocks/kit.js';
 import { homeView } from '../../src/slack/blocks/home.js';
 import { offboardModal } from '../../src/slack/blocks/offboard-modal.js';
 import { onboardModal } from '../../src/slack/blocks/onboard-modal.js';
@@ -425,6 +428,62 @@ describe('messages', () => {
     expect(html).toContain('<ul class="bk-list"><li>one &#60;two&#62;</li></ul>');
     expect(html).toContain('<blockquote>quoted</blockquote>');
     expect(html).toContain('<pre>aws sso login</pre>');
+  });
+});
+
+describe('message attachments', () => {
+  const glassView = () =>
+    requestView(
+      {
+        status: 'active',
+        requiredApprovals: 0,
+        details: { breakGlass: { allowedBy: [3], perDay: 1, told: ['U0000LEAD1'] } },
+      },
+      { approvalsNeeded: 0 },
+    );
+
+  it('draws the break-glass card as Slack does: a red bar down the left, its blocks and buttons beside it', () => {
+    const card = breakGlassCard(glassView())!;
+    const html = renderMessage(messageContent(card), ctx);
+    expect(html).toContain(
+      '<div class="bk-attachment" data-color="#E01E5A"><div class="bk-attachment-bar" style="background-color: #E01E5A"></div><div class="bk-attachment-body">',
+    );
+    const inside = html.slice(html.indexOf('bk-attachment-body'));
+    expect(visibleText(inside)).toContain('🚨 Break-glass R-7K2Q9D');
+    // The buttons are drawn exactly as top-level ones: same block id, action id and value for the click.
+    expect(inside).toMatch(/class="bk-button bk-primary"[^>]*data-action-id="break_glass_reviewed"/);
+    expect(dataOf(inside, 'data-block-id')).toEqual(['breakglass:R-7K2Q9D']);
+    expect(dataOf(inside, 'data-value')).toEqual(['R-7K2Q9D']);
+    const topLevel = renderMessage({ text: card.text, blocks: card.blocks }, ctx);
+    expect(topLevel.slice(topLevel.indexOf('bk-actions'))).toBe(html.slice(html.indexOf('bk-actions'), -12));
+    expect(renderMessage({ text: card.text, blocks: card.blocks }, ctx)).not.toContain('bk-attachment');
+  });
+
+  it('shows the text above the attachments when the message has no blocks, and nothing empty without text', () => {
+    const attachments = [{ color: 'good', blocks: [section('inside')] }];
+    const withText = renderMessage({ text: 'the *summary*', attachments }, ctx);
+    expect(withText.indexOf('<b>summary</b>')).toBeGreaterThan(-1);
+    expect(withText.indexOf('<b>summary</b>')).toBeLessThan(withText.indexOf('bk-attachment'));
+    expect(renderMessage({ text: '', attachments }, ctx)).toMatch(
+      /^<div class="bk-blocks"><div class="bk-attachment"/,
+    );
+  });
+
+  it('takes Slack’s named colours and hex only, so nothing else reaches the style; legacy text when no blocks', () => {
+    expect(attachmentColor('danger')).toBe('#E01E5A');
+    expect(attachmentColor('good')).toBe('#2EB67D');
+    expect(attachmentColor('warning')).toBe('#ECB22E');
+    expect(attachmentColor('36a64f')).toBe('#36A64F');
+    expect(attachmentColor('#e01e5a')).toBe('#E01E5A');
+    expect(attachmentColor('red; background-image: url(x)')).toBe('#DDDDDD');
+    expect(attachmentColor(undefined)).toBe('#DDDDDD');
+    const html = renderMessage(
+      { text: '', attachments: [{ color: '"><script>x</script>', text: 'hi & *bye*' }] },
+      ctx,
+    );
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('background-color: #DDDDDD');
+    expect(visibleText(html)).toBe('hi & bye');
   });
 });
 

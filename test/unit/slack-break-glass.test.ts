@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/domain/duration.js';
 import { approvalCard } from '../../src/slack/blocks/approval-card.js';
 import { approverToldMessage, breakGlassCard } from '../../src/slack/blocks/break-glass.js';
+import { messageContent } from '../../src/slack/blocks/kit.js';
 import { requestOfClick } from '../../src/slack/button-click.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { parseAccessCommand } from '../../src/slack/parse.js';
@@ -102,6 +103,38 @@ describe('the break-glass card', () => {
     )!;
     expect(actionsOf(card.blocks)).toEqual([]);
     expect(JSON.stringify(card.blocks)).toContain(`*Reviewed* by <@${LEAD_A}>`);
+  });
+
+  it('goes out as one red attachment holding its blocks, with the text as the fallback', () => {
+    const card = breakGlassCard(used(glass()))!;
+    expect(card.color).toBe('#E01E5A');
+    const posted = messageContent(card);
+    expect(posted).toEqual({ text: card.text, attachments: [{ color: '#E01E5A', blocks: card.blocks }] });
+    // An update also clears top-level blocks, which chat.update would otherwise keep.
+    expect(messageContent(card, true)).toEqual({ ...posted, blocks: [] });
+    // Every other message keeps its blocks at the top level.
+    expect(messageContent(approvalCard(requestView()))).not.toHaveProperty('attachments');
+  });
+
+  it('reads a click on its buttons inside the attachment, and refuses one whose value names another request', () => {
+    const card = breakGlassCard(used(glass()))!;
+    const actions = card.blocks.find((b) => b.type === 'actions') as unknown as {
+      block_id: string;
+      elements: { action_id: string; value: string }[];
+    };
+    // As Slack sends the message back: no top-level blocks, the card's inside its attachment.
+    const body = {
+      message: { text: card.text, attachments: [{ id: 1, color: 'E01E5A', blocks: card.blocks }] },
+    };
+    for (const element of actions.elements) {
+      const button = { action_id: element.action_id, block_id: actions.block_id, value: element.value };
+      expect(requestOfClick(body, button)).toBe('R-7K2Q9D');
+      expect(requestOfClick(body, { ...button, value: 'R-OTHER1' })).toBeUndefined();
+      expect(
+        requestOfClick(body, { ...button, value: 'R-OTHER1', block_id: 'breakglass:R-OTHER1' }),
+      ).toBeUndefined();
+      expect(requestOfClick({ message: { text: card.text } }, button)).toBeUndefined();
+    }
   });
 
   it('is not drawn for an ordinary request', () => {

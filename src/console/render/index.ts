@@ -445,15 +445,55 @@ function blocks(list: unknown, ctx: RenderContext, errors: Record<string, string
     .join('');
 }
 
-/** A message: its blocks, or its text when it has none; shared files as links. */
+/** Slack's named attachment colours; any other colour must be hex (`#E01E5A` or `E01E5A`), else grey. */
+const NAMED_COLORS: Record<string, string> = { good: '#2EB67D', warning: '#ECB22E', danger: '#E01E5A' };
+const DEFAULT_BAR = '#DDDDDD';
+
+/** The CSS colour of an attachment's bar: a named or hex colour only, so nothing else reaches the style. */
+export function attachmentColor(color: unknown): string {
+  const c = str(color).trim();
+  const named = NAMED_COLORS[c.toLowerCase()];
+  if (named !== undefined) return named;
+  return /^#?[0-9a-f]{6}$/i.test(c) ? `#${c.replace(/^#/, '').toUpperCase()}` : DEFAULT_BAR;
+}
+
+/** Secondary attachments as Slack draws them: a coloured bar down the left, the attachment's blocks beside it. */
+function attachments(list: unknown, ctx: RenderContext): string {
+  return arr(list)
+    .map((a) => {
+      const color = attachmentColor(a.color);
+      const inner =
+        Array.isArray(a.blocks) && a.blocks.length > 0
+          ? blocks(a.blocks, ctx)
+          : `<div class="bk-text">${renderMrkdwn(str(a.text) || str(a.fallback), ctx)}</div>`;
+      return (
+        `<div class="bk-attachment" data-color="${attr(color)}">` +
+        `<div class="bk-attachment-bar" style="background-color: ${color}"></div>` +
+        `<div class="bk-attachment-body">${inner}</div></div>`
+      );
+    })
+    .join('');
+}
+
+/** A message: its blocks, or its text when it has none; then its attachments; shared files as links. */
 export function renderMessage(
-  message: { text?: string; blocks?: unknown[]; files?: { id: string; name: string; title?: string }[] },
+  message: {
+    text?: string;
+    blocks?: unknown[];
+    attachments?: unknown[];
+    files?: { id: string; name: string; title?: string }[];
+  },
   ctx: RenderContext,
 ): string {
-  const body =
+  const attached = attachments(message.attachments, ctx);
+  // As in Slack, a message without blocks shows its text, above its attachments when it has some.
+  const own =
     message.blocks !== undefined && message.blocks.length > 0
       ? blocks(message.blocks, ctx)
-      : `<div class="bk-text">${renderMrkdwn(message.text ?? '', ctx)}</div>`;
+      : (message.text ?? '') !== '' || attached === ''
+        ? `<div class="bk-text">${renderMrkdwn(message.text ?? '', ctx)}</div>`
+        : '';
+  const body = own + attached;
   const files = (message.files ?? [])
     .map(
       (f) =>

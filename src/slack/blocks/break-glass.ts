@@ -1,8 +1,9 @@
 /**
  * Break-glass in Slack: its card (in the approvals channel, and the same in the security channel), the direct
  * message each approver of the target gets, the requester's reminders, and the answer to the command. The card
- * is drawn from the request (never from the previous message), with a 🚨 header so that nobody mistakes it for
- * an ordinary request; its two buttons carry the request id only, and the service decides who may press them.
+ * is drawn from the request (never from the previous message), with a 🚨 header and a red bar (its blocks go
+ * out in one attachment coloured DANGER_COLOR) so that nobody mistakes it for an ordinary request; its two
+ * buttons carry the request id only, and the service decides who may press them.
  */
 import type { types } from '@slack/bolt';
 import { breakGlassOf, type BreakGlassDetails } from '../../access/break-glass-api.js';
@@ -14,6 +15,7 @@ import { ACTION, cardBlockId } from '../ids.js';
 import { slackDate, utcText } from './dates.js';
 import {
   context,
+  DANGER_COLOR,
   fields,
   header,
   lineSections,
@@ -61,7 +63,7 @@ export function breakGlassCard(view: RequestView): SlackMessage | undefined {
   blocks.push(section(reviewText(glass, request.approvers), 'review'));
   if (glass.reviewedAt === undefined) blocks.push(reviewButtons(view));
   const text = `Break-glass ${request.id}: ${who(request.requesterSlackId)} took ${escapeMrkdwn(whatPlain(view))} at once, without approval. ${plainReview(glass)}`;
-  return message(text, blocks);
+  return { ...message(text, blocks), color: DANGER_COLOR };
 }
 
 function reviewText(glass: BreakGlassDetails, approvers: readonly string[]): string {

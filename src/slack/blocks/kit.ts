@@ -14,6 +14,33 @@ export type ButtonElement = types.Button;
 export interface SlackMessage {
   text: string;
   blocks: Block[];
+  /**
+   * When set, the blocks go out inside one secondary attachment of this colour (a bar down their left), the
+   * only way Slack colours a message; `text` stays the top-level fallback for notifications.
+   */
+  color?: string;
+}
+
+/** Slack's "danger" red, the colour of the break-glass card's bar. */
+export const DANGER_COLOR = '#E01E5A';
+
+/**
+ * What chat.postMessage and chat.update take for a message: its blocks, or one coloured attachment holding them.
+ * An update of a coloured message also sends empty top-level blocks: chat.update keeps the previous blocks when
+ * none are given (a card first posted without its colour would otherwise show them twice).
+ */
+export function messageContent(
+  msg: SlackMessage,
+  update = false,
+):
+  | { text: string; blocks: Block[] }
+  | { text: string; blocks?: []; attachments: [{ color: string; blocks: Block[] }] } {
+  if (msg.color === undefined) return { text: msg.text, blocks: msg.blocks };
+  return {
+    text: msg.text,
+    ...(update ? { blocks: [] as [] } : {}),
+    attachments: [{ color: msg.color, blocks: msg.blocks }],
+  };
 }
 
 export const SLACK_LIMITS = {
