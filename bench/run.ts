@@ -9,6 +9,7 @@ import { startEmulator } from '../src/emulator/server.js';
 import { silentLogger } from '../src/log.js';
 import { benchAudit } from './audit.js';
 import { benchCoreLoop } from './core-loop.js';
+import { benchMassExpiry } from './mass-expiry.js';
 import { benchParsers } from './parsers.js';
 import { benchReplicas } from './replicas.js';
 import { benchWhois } from './whois.js';
@@ -161,14 +162,48 @@ async function benchAssignments(): Promise<void> {
   console.log(`  rough floor: ${seconds(floorMs)}  → ratio ${(ms / floorMs).toFixed(2)}×`);
 }
 
-/** BENCH_ONLY=replicas (or a comma list of the names below): only those parts. */
+/**
+ * Only some parts: `npm run bench -- --only mass-expiry` (or `--only=a,b`, or `--only a --only b`), or
+ * BENCH_ONLY=replicas (a comma list of the names below); both given, the parts named by either run.
+ */
+function onlyArguments(args: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--only') {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new Error('--only needs a part name');
+      names.push(value);
+      i += 1;
+    } else if (arg.startsWith('--only=')) {
+      names.push(arg.slice('--only='.length));
+    } else {
+      throw new Error(`unknown argument ${arg} (only --only <name,name> is understood)`);
+    }
+  }
+  return names;
+}
+
 const only = new Set(
-  (process.env.BENCH_ONLY ?? '')
-    .split(',')
+  [process.env.BENCH_ONLY ?? '', ...onlyArguments(process.argv.slice(2))]
+    .flatMap((list) => list.split(','))
     .map((name) => name.trim())
     .filter((name) => name !== ''),
 );
-const wanted = (name: string): boolean => only.size === 0 || only.has(name);
+const PARTS = [
+  'parsers',
+  'lookups',
+  'assignments',
+  'core-loop',
+  'audit',
+  'whois',
+  'replicas',
+  'mass-expiry',
+] as const;
+const unknown = [...only].filter((name) => !(PARTS as readonly string[]).includes(name));
+if (unknown.length > 0)
+  throw new Error(`no bench part named ${unknown.join(', ')} (the parts: ${PARTS.join(', ')})`);
+const wanted = (name: (typeof PARTS)[number]): boolean => only.size === 0 || only.has(name);
 
 console.log('access-desk benchmarks (local Identity Center, AWS rate limits on)');
 if (wanted('parsers')) benchParsers();
@@ -178,3 +213,4 @@ if (wanted('core-loop')) await benchCoreLoop();
 if (wanted('audit')) await benchAudit();
 if (wanted('whois')) await benchWhois();
 if (wanted('replicas')) await benchReplicas();
+if (wanted('mass-expiry')) await benchMassExpiry();
