@@ -20,7 +20,6 @@ import { auditCsv } from '../src/access/audit/csv.js';
 import { buildAuditReport } from '../src/access/audit/report.js';
 import { walkOrganisation } from '../src/access/audit/walk.js';
 import { systemClock } from '../src/access/clock.js';
-import { inBackground } from '../src/access/work-lane.js';
 import { createAwsAdapter } from '../src/aws/index.js';
 import { awsRateLimits } from '../src/emulator/rate-limit.js';
 import { checkSeed, type SeedInput } from '../src/emulator/seed.js';
@@ -177,14 +176,11 @@ async function auditRun(emulator: RunningEmulator, { signIns = true }: { signIns
   );
   emulator.calls.length = 0;
   const start = performance.now();
-  // In the background lane, as the audit job runs it (src/access/audit/audit-job.ts).
-  const walked = await inBackground(() =>
-    walkOrganisation({
-      ...adapter,
-      clock: systemClock,
-      ...(signIns ? {} : { signIns: undefined }),
-    }),
-  );
+  const walked = await walkOrganisation({
+    ...adapter,
+    clock: systemClock,
+    ...(signIns ? {} : { signIns: undefined }),
+  });
   const walkMs = performance.now() - start;
   if (!walked.ok) throw new Error(`the audit failed: ${walked.error.message}`);
   const report = buildAuditReport(walked.value, {

@@ -22,7 +22,6 @@ import { endedGrant, recordEndedAccess, SessionsRetryLater } from './sessions.js
 import { cardJob, notifyJob } from './service.js';
 import { grantEnd } from './scheduled.js';
 import { buildView } from './views.js';
-import { inInteractive, inLane, type WorkLane } from './work-lane.js';
 
 /**
  * The admins' work (onboard, offboard, role_change): a list of steps run by src/access/admin, from the same
@@ -134,24 +133,6 @@ export const TRANSIENT: ReadonlySet<AwsFailure['code']> = new Set([
   'conflict',
 ]);
 
-/**
- * The lane of AWS's budget a job spends (src/access/work-lane.ts): work nobody waits for call by call (the audit,
- * a grant ending by expiry, reminders, Home tabs) gives way to people's requests (provisioning, revocations,
- * clicks, everything else).
- */
-export function jobLane(job: Pick<JobRecord, 'kind' | 'payload'>): WorkLane {
-  switch (job.kind) {
-    case 'audit':
-    case 'home':
-    case 'remind_approvers':
-      return 'background';
-    case 'end_grant':
-      return job.payload.reason === 'expired' ? 'background' : 'interactive';
-    default:
-      return 'interactive';
-  }
-}
-
 export class JobRunner {
   private readonly log: Logger;
   /** Who claims: unique per process start, so a restarted process never mistakes a dead one's lease for its own. */
@@ -203,8 +184,7 @@ export class JobRunner {
       this.again = true;
       return this.draining;
     }
-    // A drain woken from inside background work runs everyone's jobs: each in its own lane, none in the waker's.
-    this.draining = inInteractive(() => this.drainLoop()).finally(() => {
+    this.draining = this.drainLoop().finally(() => {
       this.draining = undefined;
     });
     return this.draining;
@@ -308,7 +288,7 @@ export class JobRunner {
   }
 
   private async run(job: JobRecord): Promise<void> {
-    await this.held(job, (signal) => inLane(jobLane(job), () => this.dispatch(job, signal)));
+    await this.held(job, (signal) => this.dispatch(job, signal));
   }
 
   private async dispatch(job: JobRecord, signal: AbortSignal): Promise<void> {
