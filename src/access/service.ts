@@ -695,7 +695,7 @@ export class AccessService implements AccessApi {
     input: RevokeInput & { group: string },
     someoneElse: boolean,
   ): Promise<Outcome<{ ended: GrantRecord[] }>> {
-    const { ledger, clock } = this.deps;
+    const { ledger } = this.deps;
     const wanted = input.group.trim().toLowerCase();
     const whose =
       input.targetEmail !== undefined ? await this.deps.identities.byEmail(input.targetEmail) : undefined;
@@ -720,28 +720,11 @@ export class AccessService implements AccessApi {
         `${someoneElse ? 'They hold' : 'You hold'} no time-bound membership of group ${escapeMrkdwn(input.group.trim())} from access-desk. A membership made outside access-desk is not mine to end (an admin uses \`/access group remove\`).`,
       );
     }
-    const now = clock.now();
-    const ended: GrantRecord[] = [];
-    await ledger.transaction(async (tx) => {
-      for (const grant of grants) {
-        if (!(await tx.transitionGrant(grant.id, 'active', 'ending'))) continue;
-        await tx.appendAudit({
-          at: now,
-          actor: input.actorSlackId,
-          action: 'grant.revoked',
-          requestId: grant.requestId,
-          grantId: grant.id,
-        });
-        await tx.enqueueJob(endGrantJob(grant, 'revoked', now));
-        ended.push(grant);
-      }
-    });
-    this.deps.wake?.();
-    return { ok: true, value: { ended } };
+    return this.endRevoked(grants, input.actorSlackId);
   }
 
   async revoke(input: RevokeInput): Promise<Outcome<{ ended: GrantRecord[] }>> {
-    const { ledger, clock } = this.deps;
+    const { ledger } = this.deps;
     const someoneElse =
       (input.targetSlackId !== undefined && input.targetSlackId !== input.actorSlackId) ||
       input.targetEmail !== undefined;
@@ -790,21 +773,26 @@ export class AccessService implements AccessApi {
         `${whose} no active access-desk grant of ${target.value.permissionSet} on ${account.alias}. Access given outside access-desk (directly or through a group) is not mine to end.`,
       );
     }
+    return this.endRevoked(grants, input.actorSlackId);
+  }
+
+  /** Ends these active grants as revoked by `actor` (one that moved on meanwhile is left alone), in one transaction. */
+  private async endRevoked(grants: GrantRecord[], actor: string): Promise<Outcome<{ ended: GrantRecord[] }>> {
+    const { ledger, clock } = this.deps;
     const now = clock.now();
     const ended: GrantRecord[] = [];
     await ledger.transaction(async (tx) => {
       for (const grant of grants) {
-        if (await tx.transitionGrant(grant.id, 'active', 'ending')) {
-          await tx.appendAudit({
-            at: now,
-            actor: input.actorSlackId,
-            action: 'grant.revoked',
-            requestId: grant.requestId,
-            grantId: grant.id,
-          });
-          await tx.enqueueJob(endGrantJob(grant, 'revoked', now));
-          ended.push(grant);
-        }
+        if (!(await tx.transitionGrant(grant.id, 'active', 'ending'))) continue;
+        await tx.appendAudit({
+          at: now,
+          actor,
+          action: 'grant.revoked',
+          requestId: grant.requestId,
+          grantId: grant.id,
+        });
+        await tx.enqueueJob(endGrantJob(grant, 'revoked', now));
+        ended.push(grant);
       }
     });
     this.deps.wake?.();
