@@ -129,6 +129,30 @@ describe('the console fixes of issue 14, in a browser', () => {
     await ui.shot('home-time-in-tokyo');
   });
 
+  it('writes a time in the first hour after midnight with two digits for a 24-hour reader, whatever the hour of the run', async () => {
+    // 15:20 UTC is 00:20 the next day in Tokyo: the hour a 24-hour reader must see as 00, not 0.
+    await ui.page.evaluate(() => {
+      const page = globalThis as unknown as {
+        document: {
+          createElement(tag: string): {
+            className: string;
+            dateTime: string;
+            dataset: Record<string, string>;
+          };
+          body: { append(node: unknown): void };
+        };
+      };
+      const time = page.document.createElement('time');
+      time.className = 'bk-when';
+      time.dateTime = '2026-12-07T15:20:00Z';
+      time.dataset.format = '{date_num} {time}';
+      time.dataset.test = 'midnight';
+      page.document.body.append(time);
+    });
+    const time = ui.page.locator('time[data-test="midnight"]');
+    await expect.poll(() => time.textContent(), WAIT).toBe('2026-12-08 00:20');
+  });
+
   it('sends @Kim Leaver, typed with a space as in Slack, as Kim by their Slack id, and @kim.leaver too', async () => {
     await ui.beAs(ADA);
     await ui.open(GENERAL);

@@ -456,6 +456,9 @@ function slackDateText(at, format, now = new Date()) {
   const dateShort = `${month('short')} ${day}, ${year}`;
   const dateLong = `${at.toLocaleDateString('en-US', { weekday: 'long' })}, ${date}`;
   const near = ['yesterday', 'today', 'tomorrow'][daysFrom(at, now) + 1];
+  // A 24-hour reader sees 00:35, as Slack writes it, not 0:35; a 12-hour reader sees 12:35 AM.
+  const cycle = new Intl.DateTimeFormat(undefined, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  const hour = cycle === 'h23' || cycle === 'h24' ? '2-digit' : 'numeric';
   /** @type {Record<string, string>} */
   const tokens = {
     date_num: `${year}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
@@ -465,8 +468,8 @@ function slackDateText(at, format, now = new Date()) {
     date_pretty: near ?? date,
     date_short_pretty: near ?? dateShort,
     date_long_pretty: near ?? dateLong,
-    time: at.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' }),
-    time_secs: at.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' }),
+    time: at.toLocaleTimeString(undefined, { hour, minute: '2-digit' }),
+    time_secs: at.toLocaleTimeString(undefined, { hour, minute: '2-digit', second: '2-digit' }),
     ago: ago(at, now),
   };
   return format.replace(/\{(\w+)\}/g, (all, /** @type {string} */ name) => tokens[name] ?? all);
