@@ -22,6 +22,7 @@ import { endedGrant, recordEndedAccess, SessionsRetryLater } from './sessions.js
 import { cardJob, notifyJob } from './service.js';
 import { grantEnd } from './scheduled.js';
 import { buildView } from './views.js';
+import { inInteractive, inLane, jobLane } from './work-lane.js';
 
 /**
  * The admins' work (onboard, offboard, role_change): a list of steps run by src/access/admin, from the same
@@ -140,6 +141,8 @@ export class JobRunner {
   readonly leaseMs: number;
   private readonly renewEveryMs: number;
   private readonly concurrency: number;
+  /** How many of the slots background work may fill (src/access/work-lane.ts): the rest wait for people's jobs. */
+  private readonly backgroundSlots: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly maxAttempts: number;
@@ -162,6 +165,7 @@ export class JobRunner {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.renewEveryMs = options.renewEveryMs ?? Math.max(100, Math.floor(this.leaseMs / 4));
     this.concurrency = options.concurrency ?? 16;
+    this.backgroundSlots = Math.max(1, this.concurrency - Math.floor(this.concurrency / 4));
     this.retryBaseMs = options.retryBaseMs ?? 2_000;
     this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -184,7 +188,8 @@ export class JobRunner {
       this.again = true;
       return this.draining;
     }
-    this.draining = this.drainLoop().finally(() => {
+    // A drain woken from inside background work runs everyone's jobs: each in its own lane, none in the waker's.
+    this.draining = inInteractive(() => this.drainLoop()).finally(() => {
       this.draining = undefined;
     });
     return this.draining;
@@ -230,16 +235,19 @@ export class JobRunner {
     let ran = 0;
     let fed = false;
     const running = new Set<Promise<void>>();
+    const background = new Set<Promise<void>>();
     for (;;) {
       this.again = false;
       while (running.size >= this.concurrency) await Promise.race(running);
-      const job = this.stopped
-        ? undefined
-        : await this.deps.ledger.claimJob(this.owner, this.deps.clock.now(), this.leaseMs);
+      const job = this.stopped ? undefined : await this.claimNext(background.size);
       if (job !== undefined) {
         ran += 1;
-        const p = this.runSerialised(job).finally(() => running.delete(p));
+        const p = this.runSerialised(job).finally(() => {
+          running.delete(p);
+          background.delete(p);
+        });
         running.add(p);
+        if (jobLane(job) === 'background') background.add(p);
         continue;
       }
       // Nothing due now; the jobs under way may enqueue more (a grant made enqueues its card), so look again
@@ -262,6 +270,18 @@ export class JobRunner {
       }
     }
     return ran;
+  }
+
+  /**
+   * The next due job: people's first (src/access/work-lane.ts), then background work while fewer than its share
+   * of the slots run it. A quarter of the slots are kept for people's jobs, so that a mass expiry or an audit
+   * never makes an approval's provisioning wait for a slot.
+   */
+  private async claimNext(backgroundRunning: number): Promise<JobRecord | undefined> {
+    const { ledger, clock } = this.deps;
+    const interactive = await ledger.claimJob(this.owner, clock.now(), this.leaseMs, 'interactive');
+    if (interactive !== undefined || backgroundRunning >= this.backgroundSlots) return interactive;
+    return ledger.claimJob(this.owner, clock.now(), this.leaseMs, 'background');
   }
 
   /** Enqueues the audit feed's job when lines wait; true when one was enqueued (or already is). */
@@ -288,7 +308,7 @@ export class JobRunner {
   }
 
   private async run(job: JobRecord): Promise<void> {
-    await this.held(job, (signal) => this.dispatch(job, signal));
+    await this.held(job, (signal) => inLane(jobLane(job), () => this.dispatch(job, signal)));
   }
 
   private async dispatch(job: JobRecord, signal: AbortSignal): Promise<void> {

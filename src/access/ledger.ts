@@ -6,6 +6,7 @@
  * with its audit event and the jobs it starts, so that a crash at any point leaves either all of it or none.
  * Times are `Date` here; the store keeps one representation (ISO 8601 UTC text) for both dialects.
  */
+import type { WorkLane } from './work-lane.js';
 import type { GrantEndReason, GrantStatus, RequestKind, RequestStatus } from '../domain/request.js';
 import type { BreakGlassPatch, BreakGlassQuery, BreakGlassRecord } from './break-glass-ledger.js';
 import type {
@@ -415,9 +416,10 @@ export interface Ledger extends LedgerTx {
 
   /**
    * Claims one due job (status queued, runAt <= now; or running with an expired lease) for `owner` until
-   * now + leaseMs, atomically: two workers never hold the same job. undefined when nothing is due.
+   * now + leaseMs, atomically: two workers never hold the same job. undefined when nothing is due. With a
+   * lane, only a job of that lane (src/access/work-lane.ts jobLane).
    */
-  claimJob(owner: string, now: Date, leaseMs: number): Promise<JobRecord | undefined>;
+  claimJob(owner: string, now: Date, leaseMs: number, lane?: WorkLane): Promise<JobRecord | undefined>;
   /**
    * Records a new job already claimed by `owner` until now + leaseMs, in one insert: for work its caller runs at
    * once (a click, run by the listener that acked it) and that another worker must take over only if the caller

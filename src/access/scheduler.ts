@@ -12,6 +12,7 @@ import { remindAndEscalate } from './approver-reminders.js';
 import type { SlackPeople } from './people.js';
 import { cardJob, endGrantJob, notifyJob } from './service.js';
 import { sessionsJob } from './sessions.js';
+import { inBackground } from './work-lane.js';
 
 export interface SchedulerDeps {
   config: AccessDeskConfig;
@@ -131,10 +132,14 @@ export class Scheduler {
     const lapsed = await this.lapse();
     const expired = await this.expire();
     await this.sessionsDue();
-    const reminded = await this.remind();
-    // Pending requests' approvers reminded, and requests escalated, once each (src/access/approver-reminders.ts).
-    await remindAndEscalate(this.deps);
-    await this.deps.breakGlass?.remindDue(this.deps.clock.now());
+    // Reminders are background work: whatever AWS they read gives way to people's requests.
+    const reminded = await inBackground(async () => {
+      const n = await this.remind();
+      // Pending requests' approvers reminded, and requests escalated, once each (src/access/approver-reminders.ts).
+      await remindAndEscalate(this.deps);
+      await this.deps.breakGlass?.remindDue(this.deps.clock.now());
+      return n;
+    });
     const jobs = await this.deps.runner.drain();
     return { lapsed, reminded, expired, jobs };
   }

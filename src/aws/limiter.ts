@@ -4,8 +4,11 @@
  * - identitystore: a budget per API (20 requests/s each);
  * - at most 15 CreateAccountAssignment operations in progress (a semaphore, held until the outcome is known);
  * - CloudTrail LookupEvents: 2 requests/s per account and region, the tightest of them all.
+ * Each budget is shared by two lanes (src/access/work-lane.ts): background work (the audit, grants ending by
+ * expiry, reminders, Home tab reads) takes only the tokens no interactive caller waits for.
  * Time is injected so that the arithmetic is tested without waiting.
  */
+import { currentLane, type WorkLane } from '../access/work-lane.js';
 
 export interface LimiterClock {
   now(): number;
@@ -41,13 +44,28 @@ export const awsRateLimits: RateLimits = {
   maxAssignmentCreationsInProgress: 15,
 };
 
+/** Tolerance for the floating-point arithmetic of refills (a token due now may come out a hair short). */
+const TOKEN_EPSILON = 1e-9;
+
 /**
- * A token bucket that hands out reservations: a caller that finds it empty is told how long to wait for its
- * own token, so callers are served in arrival order without a queue.
+ * A token bucket with two lanes.
+ *
+ * The interactive lane (`reserve`, `take`) hands out reservations: a caller that finds the bucket empty is told
+ * how long to wait for its own token, so interactive callers are served in arrival order without a queue.
+ *
+ * The background lane (`takeBackground`) never reserves ahead: its callers queue in arrival order, and the one
+ * at the head takes a token only when a whole one is there now, that is, when no interactive reservation is
+ * waiting for it; otherwise it sleeps until the next token is due and looks again. So an interactive caller
+ * waits at most one token's interval (1/rate) however long the background queue, and the background lane still
+ * gets every token nobody interactive wants.
  */
 export class TokenBucket {
   private tokens: number;
   private last: number;
+  /** Background callers waiting behind the one at the head, first come first served. */
+  private readonly backgroundQueue: (() => void)[] = [];
+  /** Whether a background caller is at the head (waiting for a token, or about to take one). */
+  private backgroundHead = false;
 
   constructor(
     public ratePerSecond: number,
@@ -63,24 +81,73 @@ export class TokenBucket {
   /** A new rate from now on (tokens already earned are kept, up to the burst). */
   setRate(ratePerSecond: number): void {
     if (!(ratePerSecond > 0)) throw new Error(`a token bucket needs a positive rate, not ${ratePerSecond}`);
-    this.reserve();
-    this.tokens += 1; // reserve() took one to bring the bucket up to date: give it back
+    this.refill();
     this.ratePerSecond = ratePerSecond;
   }
 
-  /** Takes a token now and says how many milliseconds its holder must wait before using it. */
+  /** Background callers waiting for a token (the one at the head included). */
+  get waitingInBackground(): number {
+    return this.backgroundQueue.length + (this.backgroundHead ? 1 : 0);
+  }
+
+  /** Interactive: takes a token now and says how many milliseconds its holder must wait before using it. */
   reserve(): number {
-    const now = this.clock.now();
-    const elapsed = Math.max(0, now - this.last);
-    this.last = now;
-    this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSecond) / 1000) - 1;
+    this.refill();
+    this.tokens -= 1;
     return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens * 1000) / this.ratePerSecond);
   }
 
+  /** Interactive: waits for a reserved token; resolves with the milliseconds waited. */
   async take(): Promise<number> {
     const wait = this.reserve();
     if (wait > 0) await this.clock.sleep(wait);
     return wait;
+  }
+
+  /** Background: waits behind interactive callers and earlier background ones; resolves with the ms waited. */
+  async takeBackground(): Promise<number> {
+    const started = this.clock.now();
+    if (!this.backgroundHead) {
+      this.refill();
+      if (this.tokens >= 1 - TOKEN_EPSILON) {
+        this.tokens -= 1;
+        return 0;
+      }
+      this.backgroundHead = true;
+    } else {
+      // The head hands over to the next in line when it has its token (backgroundHead stays set meanwhile).
+      await new Promise<void>((resolve) => this.backgroundQueue.push(resolve));
+    }
+    try {
+      for (;;) {
+        this.refill();
+        if (this.tokens >= 1 - TOKEN_EPSILON) {
+          this.tokens -= 1;
+          break;
+        }
+        // Interactive reservations (a negative balance) come first: sleep until a whole token is due after them.
+        await this.clock.sleep(Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond)));
+      }
+    } finally {
+      const next = this.backgroundQueue.shift();
+      if (next !== undefined) next();
+      else {
+        this.backgroundHead = false;
+        this.tokens = Math.min(this.tokens, this.burst);
+      }
+    }
+    return Math.max(0, this.clock.now() - started);
+  }
+
+  private refill(): void {
+    const now = this.clock.now();
+    const elapsed = Math.max(0, now - this.last);
+    this.last = now;
+    // While a background caller waits, a token that came due before its timer fired is still its own (so a
+    // bucket of burst 1 may hold up to 2 meanwhile): a late timer does not slow the background lane below the
+    // rate. Nobody waiting, the bucket fills to its burst only.
+    const cap = this.backgroundHead ? Math.max(this.burst, 2) : this.burst;
+    this.tokens = Math.min(cap, this.tokens + (elapsed * this.ratePerSecond) / 1000);
   }
 }
 
@@ -144,6 +211,10 @@ export interface LimiterStats {
   delayedMs: number;
   /** Throttling answers that AWS still gave (each retried or turned into `throttled`). */
   throttled: number;
+  /** Of the calls above, those made in the background lane, and their waits. */
+  backgroundCalls: number;
+  backgroundDelayedCalls: number;
+  backgroundDelayedMs: number;
 }
 
 export class AwsLimiter {
@@ -153,7 +224,15 @@ export class AwsLimiter {
   private readonly ses: TokenBucket | undefined;
   private readonly iam: TokenBucket | undefined;
   private readonly cloudTrail: TokenBucket;
-  private readonly counters: LimiterStats = { calls: 0, delayedCalls: 0, delayedMs: 0, throttled: 0 };
+  private readonly counters: LimiterStats = {
+    calls: 0,
+    delayedCalls: 0,
+    delayedMs: 0,
+    throttled: 0,
+    backgroundCalls: 0,
+    backgroundDelayedCalls: 0,
+    backgroundDelayedMs: 0,
+  };
   private replicas = 1;
 
   constructor(
@@ -168,15 +247,24 @@ export class AwsLimiter {
     this.assignmentCreations = new Semaphore(limits.maxAssignmentCreationsInProgress);
   }
 
-  /** Waits until a call to this operation is within the rate limits. */
-  async take(service: AwsService, operation: string): Promise<void> {
+  /**
+   * Waits until a call to this operation is within the rate limits: in the lane of the work under way unless
+   * told (background work waits for the tokens no interactive caller wants).
+   */
+  async take(service: AwsService, operation: string, lane: WorkLane = currentLane()): Promise<void> {
+    const background = lane === 'background';
     this.counters.calls += 1;
+    if (background) this.counters.backgroundCalls += 1;
     const bucket = this.bucketFor(service, operation);
     if (bucket === undefined) return;
-    const waited = await bucket.take();
+    const waited = background ? await bucket.takeBackground() : await bucket.take();
     if (waited > 0) {
       this.counters.delayedCalls += 1;
       this.counters.delayedMs += waited;
+      if (background) {
+        this.counters.backgroundDelayedCalls += 1;
+        this.counters.backgroundDelayedMs += waited;
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import type { AccessApi } from '../access/api.js';
 import type { InsightApi, WhoisReport } from '../access/insight-api.js';
 import type { Outcome } from '../access/api.js';
 import type { GrantRecord } from '../access/ledger.js';
+import { inBackground } from '../access/work-lane.js';
 import { homeView } from './blocks/home.js';
 import type { CardOptions } from './blocks/buttons.js';
 
@@ -97,14 +98,18 @@ async function readReport(
   grants: string,
   reports: HomeReportUse | undefined,
 ): Promise<Outcome<WhoisReport> | undefined> {
-  if (sources.insight === undefined) return undefined;
+  const { insight } = sources;
+  if (insight === undefined) return undefined;
   const cached = reports !== undefined && !reports.fresh ? reports.cache.get(slackUserId, grants) : undefined;
   if (cached !== undefined) return { ok: true, value: cached };
-  const report = await sources.insight.whois(slackUserId).catch((err: unknown): Outcome<WhoisReport> => ({
-    ok: false,
-    code: 'aws_unavailable',
-    message: err instanceof Error ? err.message : 'Identity Center did not answer',
-  }));
+  // A Home tab's AWS reads are background work: people's requests go first in AWS's budget.
+  const report = await inBackground(() => insight.whois(slackUserId)).catch(
+    (err: unknown): Outcome<WhoisReport> => ({
+      ok: false,
+      code: 'aws_unavailable',
+      message: err instanceof Error ? err.message : 'Identity Center did not answer',
+    }),
+  );
   // A report that could not be read is not kept: the next drawing tries again.
   if (report.ok) reports?.cache.put(slackUserId, grants, report.value);
   return report;

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { JobKind, JobRecord, JobStatus, NewJob } from '../access/ledger.js';
+import { jobLane, type WorkLane } from '../access/work-lane.js';
 import { toJobRecord, toJson } from './mappers.js';
 import type { SqlDialectName } from './dialect.js';
 import type { Database } from './tables.js';
@@ -32,6 +33,7 @@ function newJobRow(job: NewJob, now: Date) {
     dedupe_key: job.dedupeKey,
     active_key: job.dedupeKey,
     created_at: toIso(now),
+    lane: jobLane(job),
   };
 }
 
@@ -160,6 +162,7 @@ export async function claimJob(
   owner: string,
   now: Date,
   leaseMs: number,
+  lane?: WorkLane,
 ): Promise<JobRecord | undefined> {
   const nowIso = toIso(now);
   const row = await db
@@ -179,6 +182,7 @@ export async function claimJob(
       eb
         .selectFrom('jobs')
         .select('id')
+        .$if(lane !== undefined, (qb) => qb.where('lane', '=', lane ?? 'interactive'))
         .where(due(nowIso))
         .where(notBehindEarlierMessage)
         .orderBy('run_at')

@@ -1,6 +1,7 @@
 /**
  * The ledger port over Kysely: SQLite today, PostgreSQL when several replicas share one ledger.
  */
+import type { WorkLane } from '../access/work-lane.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { AuditRecord, IdentityRecord, JobRecord, Ledger, LedgerTx, NewJob } from '../access/ledger.js';
@@ -68,8 +69,8 @@ export class SqlLedger extends SqlLedgerTx implements Ledger {
     });
   }
 
-  claimJob(owner: string, now: Date, leaseMs: number): Promise<JobRecord | undefined> {
-    return jobs.claimJob(this.db(), this.dialect, owner, now, leaseMs);
+  claimJob(owner: string, now: Date, leaseMs: number, lane?: WorkLane): Promise<JobRecord | undefined> {
+    return jobs.claimJob(this.db(), this.dialect, owner, now, leaseMs, lane);
   }
 
   /** Made before an ack (a click, a command): on its own connections, never behind the work in the pool. */

@@ -5,6 +5,7 @@
  * One representation for both dialects: ids are text, every time is ISO 8601 UTC text of fixed width
  * (`YYYY-MM-DDTHH:mm:ss.sssZ`, so string order is time order), JSON is text, booleans are 0/1 integers.
  */
+import type { WorkLane } from '../access/work-lane.js';
 import type { ColumnType, Generated } from 'kysely';
 import type { GrantEndReason, GrantStatus, RequestKind, RequestStatus } from '../domain/request.js';
 import type { JobKind, JobStatus, SessionDenialCause, SessionDenialStatus } from '../access/ledger.js';
@@ -111,6 +112,8 @@ export interface JobsTable {
   lease_until: IsoTime | null;
   last_error: string | null;
   created_at: IsoTime;
+  /** The lane it runs in (src/access/work-lane.ts jobLane): claimed interactive first. */
+  lane: Generated<WorkLane>;
 }
 
 export interface AuditEventsTable {

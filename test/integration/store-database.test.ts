@@ -25,6 +25,7 @@ const ALL_MIGRATIONS = [
   '2026-12-09-002-group-grants',
   '2026-12-09-003-scheduled-access',
   '2026-12-09-004-home-views',
+  '2026-12-10-002-job-lanes',
 ];
 
 describe.each(sharedBackends())('the ledger database on $name', (backend) => {

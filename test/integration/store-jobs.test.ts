@@ -86,6 +86,27 @@ describe.each(backends())('the job queue on $name', (backend) => {
     expect(await ledger.claimJob('w1', at(3 * MINUTE), LEASE)).toBeUndefined();
   });
 
+  it('claims a person’s job before an older expiry when asked for the interactive lane, and the expiry only from the background lane', async () => {
+    await ledger.enqueueJob(
+      aJob({ kind: 'end_grant', dedupeKey: 'end:G-old', payload: { reason: 'expired' }, runAt: at(MINUTE) }),
+    );
+    await ledger.enqueueJob(aJob({ kind: 'provision', dedupeKey: 'provision:R-new', runAt: at(2 * MINUTE) }));
+    await ledger.enqueueJob(
+      aJob({
+        kind: 'end_grant',
+        dedupeKey: 'end:G-revoked',
+        payload: { reason: 'revoked' },
+        runAt: at(2 * MINUTE + 1_000),
+      }),
+    );
+
+    const now = at(3 * MINUTE);
+    expect((await ledger.claimJob('w1', now, LEASE, 'interactive'))?.dedupeKey).toBe('provision:R-new');
+    expect((await ledger.claimJob('w1', now, LEASE, 'interactive'))?.dedupeKey).toBe('end:G-revoked');
+    expect(await ledger.claimJob('w1', now, LEASE, 'interactive')).toBeUndefined();
+    expect((await ledger.claimJob('w1', now, LEASE, 'background'))?.dedupeKey).toBe('end:G-old');
+  });
+
   it('never hands the same job to two workers claiming at once', async () => {
     for (let i = 0; i < 10; i++) await ledger.enqueueJob(aJob({ dedupeKey: `job-${i}` }));
 

@@ -18,6 +18,7 @@ import { inactiveUsers } from './inactive.js';
 import { buildAuditReport } from './report.js';
 import { progressText, summaryText } from './summary.js';
 import { walkOrganisation, type AuditWalkDeps, type AuditWalkOptions } from './walk.js';
+import { inBackground } from '../work-lane.js';
 
 export interface AuditWorkDeps extends AuditWalkDeps {
   config: AccessDeskConfig;
@@ -75,10 +76,13 @@ export class AuditWork {
       },
     );
     const { progressIntervalMs: _interval, ...walkOptions } = this.options;
-    const walked = await walkOrganisation(this.deps, {
-      ...walkOptions,
-      onProgress: (p) => updates.offer(progressText(p)),
-    });
+    // The walk (and its sign-in scan) is background work: people's requests go first in AWS's budget.
+    const walked = await inBackground(() =>
+      walkOrganisation(this.deps, {
+        ...walkOptions,
+        onProgress: (p) => updates.offer(progressText(p)),
+      }),
+    );
     await updates.settle();
     if (!walked.ok) {
       this.log.warn({ code: walked.error.code }, 'audit stopped by AWS');

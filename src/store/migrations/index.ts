@@ -16,6 +16,7 @@ import * as groupGrants from './2026-12-09-002-group-grants.js';
 import * as breakGlass from './2026-12-09-001-break-glass.js';
 import * as scheduledAccess from './2026-12-09-003-scheduled-access.js';
 import * as homeViews from './2026-12-09-004-home-views.js';
+import * as jobLanes from './2026-12-10-002-job-lanes.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-24-001-core-ledger': coreLedger,
@@ -28,6 +29,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-09-001-break-glass': breakGlass,
   '2026-12-09-003-scheduled-access': scheduledAccess,
   '2026-12-09-004-home-views': homeViews,
+  '2026-12-10-002-job-lanes': jobLanes,
 };
 
 const provider: MigrationProvider = {
