@@ -4,13 +4,14 @@
  * config, if it exists, gives the grant columns and the drift. Prints progress on stderr and the summary on
  * stdout. Exit 0: written; 1: AWS stopped the walk; 2: wrong usage, config or output file.
  */
-import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
 import { ProgressCoalescer } from './access/audit/progress.js';
-import { auditCsv } from './access/audit/csv.js';
+import { writeAuditCsv } from './access/audit/csv.js';
 import { ADMIN_KINDS, assignmentsByAdminWork, type AdminAssignment } from './access/audit/admin-work.js';
 import { buildAuditReport } from './access/audit/report.js';
+import type { AuditReport } from './access/audit/types.js';
 import { inactiveLines, progressText, summaryText } from './access/audit/summary.js';
 import { walkOrganisation } from './access/audit/walk.js';
 import { systemClock } from './access/clock.js';
@@ -153,19 +154,28 @@ async function main(): Promise<void> {
       inactiveAfterMs: config.audit.inactiveAfterMs,
       now: systemClock.now(),
     });
-    const csv = auditCsv(report);
+    let written: { bytes: number; rows: number } | undefined;
     try {
-      writeFileSync(args.csv, csv, 'utf8');
+      written = await writeCsvFile(args.csv, report);
     } catch (error) {
       fail(`cannot write ${args.csv}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     console.log(summaryText(report.summary));
     for (const line of inactiveLines(report.activity)) console.log(line);
-    console.log(`Report written to ${args.csv} (${csv.split('\r\n').length - 2} rows)`);
+    console.log(`Report written to ${args.csv} (${written?.rows ?? 0} rows)`);
   } finally {
     adapter.close();
     await ledger?.close();
   }
+}
+
+/** The CSV streamed to the file a chunk at a time: a large organisation's report is never one string in memory. */
+async function writeCsvFile(path: string, report: AuditReport): Promise<{ bytes: number; rows: number }> {
+  const file = createWriteStream(path, { encoding: 'utf8' });
+  const failed = new Promise<never>((_resolve, reject) => file.once('error', reject));
+  const written = await Promise.race([writeAuditCsv(report, file), failed]);
+  await Promise.race([new Promise<void>((resolve) => file.end(resolve)), failed]);
+  return written;
 }
 
 await main();

@@ -1,6 +1,10 @@
 /**
- * npm run emulator -- [--port 4566] [--host 127.0.0.1] [--seed FILE] [--latency MS] [--provisioning-delay MS] [--no-rate-limits]
- *   [--accept-any-credentials]
+ * npm run emulator -- [--port 4566] [--host 127.0.0.1] [--seed FILE | --generate users=N,accounts=N,assignments=N]
+ *   [--latency MS] [--provisioning-delay MS] [--no-rate-limits] [--accept-any-credentials]
+ *
+ * --generate makes an organisation of that size (src/emulator/seed-generator.ts: groups, permissionSets,
+ * groupShare, legacyIamUsers and seed may be given too) instead of reading one; it declares no key pair, so it
+ * goes with --accept-any-credentials.
  *
  * Requests must be signed with a key pair the seed declares (`credentials:`; the example organisation declares
  * one, printed at start-up), or with any key under --accept-any-credentials (EMULATOR_ACCEPT_ANY_CREDENTIALS=1).
@@ -8,12 +12,13 @@
 import { parseArgs } from 'node:util';
 import { parseAllowedHosts } from '../local-guard.js';
 import { createLogger } from '../log.js';
-import { exampleSeed, loadSeedFile, SeedError, type Seed } from './seed.js';
+import { generateOrganisation, parseOrganisationSize } from './seed-generator.js';
+import { checkSeed, exampleSeed, loadSeedFile, SeedError, type Seed } from './seed.js';
 import { startEmulator, type RunningEmulator } from './server.js';
 import type { EmulatorCredentials } from './signing.js';
 
 const usage =
-  'usage: npm run emulator -- [--port 4566] [--host 127.0.0.1] [--seed FILE] [--latency MS] [--provisioning-delay MS] [--no-rate-limits] [--accept-any-credentials]';
+  'usage: npm run emulator -- [--port 4566] [--host 127.0.0.1] [--seed FILE | --generate users=N,accounts=N,assignments=N] [--latency MS] [--provisioning-delay MS] [--no-rate-limits] [--accept-any-credentials]';
 
 /** EMULATOR_ACCEPT_ANY_CREDENTIALS: the flag's switch, for a container or a compose file. */
 function envSwitch(name: string, value: string | undefined): boolean {
@@ -30,6 +35,17 @@ function readSeed(path: string | undefined): Seed {
   } catch (error) {
     if (!(error instanceof SeedError)) throw error;
     console.error(error.message);
+    process.exit(2);
+  }
+}
+
+/** An organisation of the size --generate gives; a size it cannot make ends the CLI with what is wrong. */
+function generatedSeed(sizes: string): Seed {
+  try {
+    return checkSeed(generateOrganisation(parseOrganisationSize(sizes)), '--generate');
+  } catch (error) {
+    if (!(error instanceof RangeError) && !(error instanceof SeedError)) throw error;
+    console.error(`--generate ${sizes}: ${error.message}\n${usage}`);
     process.exit(2);
   }
 }
@@ -83,6 +99,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '4566' },
         host: { type: 'string', default: '127.0.0.1' },
         seed: { type: 'string' },
+        generate: { type: 'string' },
         latency: { type: 'string' },
         'provisioning-delay': { type: 'string' },
         'no-rate-limits': { type: 'boolean', default: false },
@@ -108,7 +125,13 @@ async function main(): Promise<void> {
     values['accept-any-credentials'] ||
     envSwitch('EMULATOR_ACCEPT_ANY_CREDENTIALS', process.env.EMULATOR_ACCEPT_ANY_CREDENTIALS);
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const seed = readSeed(values.seed);
+  if (values.seed !== undefined && values.generate !== undefined) {
+    console.error(`--seed and --generate cannot go together: one organisation at a time\n${usage}`);
+    process.exit(2);
+  }
+  const generating = values.generate !== undefined;
+  const started = performance.now();
+  const seed = values.generate !== undefined ? generatedSeed(values.generate) : readSeed(values.seed);
   let emulator;
   try {
     emulator = await startEmulator({
@@ -134,6 +157,11 @@ async function main(): Promise<void> {
   }
   const { state } = emulator;
   console.log(`listening on ${emulator.url}`);
+  if (generating) {
+    console.log(
+      `generated organisation: ${state.users.size} users, ${state.accounts.size} accounts, ${state.assignments.size} assignments, in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+    );
+  }
   console.log(
     [
       '',

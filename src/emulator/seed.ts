@@ -15,7 +15,7 @@ import {
   signInSeed,
   userActivityFields,
 } from './seed-activity.js';
-import type { EmulatorState, IamUser, Instance, PrincipalType } from './state.js';
+import type { EmulatorState, IamUser, Instance, PrincipalType, StoredPermissionSet } from './state.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 /** The form of every AWS region name: eu-west-1, us-gov-west-1, ap-southeast-2. */
@@ -302,9 +302,14 @@ export function applySeed(state: EmulatorState, seed: Seed): void {
       state.memberships.set(MembershipId, { MembershipId, GroupId: groupIds.get(g)!, UserId: id });
     }
   }
-  const accountIdOf = (ref: string): string => state.accountByAlias(ref)?.id ?? ref;
+  // By name, once: a generated organisation has a thousand accounts and tens of thousands of assignments.
+  const accountIds = new Map<string, string>();
+  for (const a of state.accounts.values()) if (!accountIds.has(a.alias)) accountIds.set(a.alias, a.id);
+  const setsByName = new Map<string, StoredPermissionSet>();
+  for (const p of state.permissionSets.values()) if (!setsByName.has(p.Name)) setsByName.set(p.Name, p);
+  const accountIdOf = (ref: string): string => accountIds.get(ref) ?? ref;
   for (const a of seed.assignments) {
-    const ps = state.permissionSetByName(a.permissionSet)!;
+    const ps = setsByName.get(a.permissionSet)!;
     const [PrincipalType, PrincipalId]: [PrincipalType, string] =
       a.group !== undefined
         ? ['GROUP', groupIds.get(a.group)!]

@@ -80,13 +80,68 @@ function activityColumns(report: AuditReport): (userId: string) => Line {
   };
 }
 
+/** The whole CSV as one string: for small reports and tests; a large one is written with writeAuditCsv. */
 export function auditCsv(report: AuditReport): string {
-  const lines: Line[] = [];
+  let text = '';
+  for (const line of auditCsvLines(report)) text += line;
+  return text;
+}
+
+const csvLine = (line: Line): string =>
+  `${AUDIT_CSV_COLUMNS.map((c) => csvField(line[c] ?? '')).join(',')}\r\n`;
+
+/**
+ * The CSV a line at a time (each ends with CRLF), the header first: nothing but the line being made is held, so a
+ * report of a million rows costs the memory of one.
+ */
+export function* auditCsvLines(report: AuditReport): Generator<string, void, undefined> {
+  yield `${AUDIT_CSV_COLUMNS.map(csvField).join(',')}\r\n`;
+  for (const line of auditRecords(report)) yield csvLine(line);
+}
+
+/** What the CSV is written to: a file, an upload, a test's list. */
+export interface CsvSink {
+  /** false: the sink is full; the writer waits for `drain` before the next chunk (a Node Writable is one). */
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/** Lines are gathered into chunks of about this many characters before each write. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Streams the CSV to `sink` in chunks, waiting whenever the sink says it is full, so memory stays that of one
+ * chunk whatever the size of the organisation. Resolves with the bytes (UTF-8) and the rows (without the header)
+ * written; the caller ends the sink.
+ */
+export async function writeAuditCsv(
+  report: AuditReport,
+  sink: CsvSink,
+): Promise<{ bytes: number; rows: number }> {
+  let chunk = '';
+  let bytes = 0;
+  let lines = 0;
+  const flush = async (): Promise<void> => {
+    bytes += Buffer.byteLength(chunk, 'utf8');
+    const room = sink.write(chunk);
+    chunk = '';
+    if (!room) await new Promise<void>((resolve) => sink.once('drain', resolve));
+  };
+  for (const line of auditCsvLines(report)) {
+    chunk += line;
+    lines += 1;
+    if (chunk.length >= CHUNK_CHARS) await flush();
+  }
+  if (chunk !== '') await flush();
+  return { bytes, rows: lines - 1 };
+}
+
+function* auditRecords(report: AuditReport): Generator<Line, void, undefined> {
   const activity = activityColumns(report);
   for (const row of report.access) {
     const grants = row.sources.filter((s) => s.kind === 'grant');
     const ends = grants.map((g) => g.endsAt);
-    lines.push({
+    yield {
       record: 'access',
       user_name: row.user.userName,
       display_name: row.user.displayName,
@@ -106,10 +161,10 @@ export function auditCsv(report: AuditReport): string {
           : ends.includes(null)
             ? 'permanent'
             : iso(new Date(Math.max(...ends.map((e) => e?.getTime() ?? 0)))),
-    });
+    };
   }
   for (const { user, groups } of report.noAccess) {
-    lines.push({
+    yield {
       record: 'no_access',
       user_name: user.userName,
       display_name: user.displayName,
@@ -119,11 +174,11 @@ export function auditCsv(report: AuditReport): string {
       ...activity(user.id),
       detail:
         groups.length === 0 ? 'no assignment and no group' : 'no assignment, directly or through a group',
-    });
+    };
   }
   // One line per inactive user, the longest quiet first: what the Offboard buttons in the summary are for.
   for (const a of inactiveUsers(report.activity)) {
-    lines.push({
+    yield {
       record: 'inactive_user',
       user_name: a.user.userName,
       display_name: a.user.displayName,
@@ -134,10 +189,10 @@ export function auditCsv(report: AuditReport): string {
         a.lastSignIn === undefined
           ? "No sign-in in CloudTrail's history (it keeps 90 days)."
           : `No sign-in for ${daysText(report.summary.inactiveAfterDays ?? 90)}: the last was ${iso(a.lastSignIn)}.`,
-    });
+    };
   }
   for (const d of report.drift) {
-    lines.push({
+    yield {
       record: 'drift',
       user_name: d.user?.userName ?? '',
       display_name: d.user?.displayName ?? '',
@@ -153,10 +208,10 @@ export function auditCsv(report: AuditReport): string {
         d.kind === 'not_granted'
           ? 'A direct assignment in AWS that no access-desk grant accounts for.'
           : `The ledger says grant ${d.grantId ?? ''} (request ${d.requestId ?? ''}) is active, but AWS has no such assignment.`,
-    });
+    };
   }
   for (const k of report.legacyKeys) {
-    lines.push({
+    yield {
       record: 'legacy_iam_key',
       user_name: k.userName,
       display_name: k.ssoUser?.displayName ?? '',
@@ -168,10 +223,10 @@ export function auditCsv(report: AuditReport): string {
       key_last_used_at: iso(k.lastUsed?.at),
       key_last_used_service: k.lastUsed === undefined ? '' : `${k.lastUsed.service} (${k.lastUsed.region})`,
       detail: k.lastUsed === undefined ? 'active key, never used' : 'active key',
-    });
+    };
   }
   for (const d of report.sessionDenials) {
-    lines.push({
+    yield {
       record: 'session_denial',
       user_name: d.userName ?? '',
       user_id: d.userId,
@@ -184,7 +239,6 @@ export function auditCsv(report: AuditReport): string {
         d.status === 'adding'
           ? `Being ended: sessions issued before ${iso(d.endedAt)} are being denied.`
           : `Sessions issued before ${iso(d.endedAt)} denied since ${iso(d.inForceAt ?? d.endedAt)}, until ${iso(d.liftAt ?? undefined)}.`,
-    });
+    };
   }
-  return toCsv([AUDIT_CSV_COLUMNS, ...lines.map((l) => AUDIT_CSV_COLUMNS.map((c) => l[c] ?? ''))]);
 }

@@ -32,6 +32,8 @@ export interface ReportInputs {
 /** Grants that explain an assignment being there (one being made or being ended still has it, or soon will). */
 const EXPLAINS: ReadonlySet<GrantRecord['status']> = new Set(['pending', 'provisioning', 'active', 'ending']);
 
+const DIRECT: AccessSource = { kind: 'direct' };
+
 const keyOf = (userId: string, accountId: string, permissionSetArn: string): string =>
   `${userId}|${accountId}|${permissionSetArn}`;
 
@@ -61,23 +63,44 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
     (inputs.madeByAdminWork ?? []).map((a) => keyOf(a.userId, a.accountId, a.permissionSetArn)),
   );
 
-  const rows = new Map<string, AccessRow>();
-  const rowFor = (user: DirectoryUser, accountId: string, permissionSetArn: string): AccessRow => {
-    const key = keyOf(user.id, accountId, permissionSetArn);
-    let row = rows.get(key);
-    if (row === undefined) {
-      row = {
-        user,
-        groups: groupsOf.get(user.id) ?? [],
-        accountId,
-        accountAlias: aliasOf.get(accountId),
-        permissionSet: psName.get(permissionSetArn) ?? permissionSetArn,
-        permissionSetArn,
-        sources: [],
-      };
-      rows.set(key, row);
+  // Rows by a number made of the user's, the account's and the permission set's places: an organisation of
+  // 20,000 people has hundreds of thousands of rows, and a long key string each would be much of its memory.
+  const userPlace = new Map<string, number>();
+  snapshot.users.forEach((u, i) => userPlace.set(u.id, i));
+  const accountPlace = new Map<string, number>();
+  const setPlace = new Map<string, number>();
+  for (const a of snapshot.assignments) {
+    if (!accountPlace.has(a.accountId)) accountPlace.set(a.accountId, accountPlace.size);
+    if (!setPlace.has(a.permissionSetArn)) setPlace.set(a.permissionSetArn, setPlace.size);
+  }
+  const rows = new Map<number, AccessRow>();
+  const withAccess = new Set<string>();
+  // A new row's sources start as a one-element array (an empty one grows room for 17 at its first push).
+  const addSource = (
+    user: DirectoryUser,
+    accountId: string,
+    permissionSetArn: string,
+    source: AccessSource,
+  ): void => {
+    const key =
+      ((userPlace.get(user.id) ?? 0) * accountPlace.size + (accountPlace.get(accountId) ?? 0)) *
+        setPlace.size +
+      (setPlace.get(permissionSetArn) ?? 0);
+    const row = rows.get(key);
+    if (row !== undefined) {
+      row.sources.push(source);
+      return;
     }
-    return row;
+    withAccess.add(user.id);
+    rows.set(key, {
+      user,
+      groups: groupsOf.get(user.id) ?? [],
+      accountId,
+      accountAlias: aliasOf.get(accountId),
+      permissionSet: psName.get(permissionSetArn) ?? permissionSetArn,
+      permissionSetArn,
+      sources: [source],
+    });
   };
 
   const drift: DriftRow[] = [];
@@ -87,11 +110,14 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
   for (const a of snapshot.assignments) {
     if (a.principal.type === 'GROUP') {
       groupAssignments += 1;
-      const name = groupName.get(a.principal.id) ?? a.principal.id;
+      // One source for all the group's rows: sources are only read.
+      const source: AccessSource = {
+        kind: 'group',
+        groupName: groupName.get(a.principal.id) ?? a.principal.id,
+      };
       for (const userId of snapshot.members.get(a.principal.id) ?? []) {
         const user = usersById.get(userId);
-        if (user !== undefined)
-          rowFor(user, a.accountId, a.permissionSetArn).sources.push({ kind: 'group', groupName: name });
+        if (user !== undefined) addSource(user, a.accountId, a.permissionSetArn, source);
       }
       continue;
     }
@@ -101,10 +127,14 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
     const user = usersById.get(a.principal.id);
     const grants = grantsByKey.get(key) ?? [];
     if (user !== undefined) {
-      const row = rowFor(user, a.accountId, a.permissionSetArn);
-      if (grants.length === 0) row.sources.push({ kind: 'direct' });
+      if (grants.length === 0) addSource(user, a.accountId, a.permissionSetArn, DIRECT);
       for (const g of grants)
-        row.sources.push({ kind: 'grant', grantId: g.id, requestId: g.requestId, endsAt: g.endsAt });
+        addSource(user, a.accountId, a.permissionSetArn, {
+          kind: 'grant',
+          grantId: g.id,
+          requestId: g.requestId,
+          endsAt: g.endsAt,
+        });
     }
     if (inputs.grants !== undefined && grants.length === 0 && !byAdminWork.has(key)) {
       drift.push({
@@ -138,8 +168,14 @@ export function buildAuditReport(snapshot: AuditSnapshot, inputs: ReportInputs):
     });
   }
 
-  const access = [...rows.values()].map((r) => ({ ...r, sources: orderSources(r.sources) })).sort(byRow);
-  const withAccess = new Set(access.map((r) => r.user.id));
+  const access: AccessRow[] = new Array<AccessRow>(rows.size);
+  let filled = 0;
+  for (const row of rows.values()) {
+    if (row.sources.length > 1) row.sources.sort(bySource);
+    access[filled++] = row;
+  }
+  rows.clear();
+  access.sort(byRow);
   const noAccess = snapshot.users
     .filter((u) => !withAccess.has(u.id))
     .map((user) => ({ user, groups: groupsOf.get(user.id) ?? [] }))
@@ -223,11 +259,10 @@ function legacyKeyRows(snapshot: AuditSnapshot): LegacyKeyRow[] {
 
 const SOURCE_ORDER: Record<AccessSource['kind'], number> = { grant: 0, direct: 1, group: 2 };
 
-function orderSources(sources: AccessSource[]): AccessSource[] {
-  return [...sources].sort(
-    (a, b) =>
-      SOURCE_ORDER[a.kind] - SOURCE_ORDER[b.kind] ||
-      (a.kind === 'group' && b.kind === 'group' ? byText(a.groupName, b.groupName) : 0),
+function bySource(a: AccessSource, b: AccessSource): number {
+  return (
+    SOURCE_ORDER[a.kind] - SOURCE_ORDER[b.kind] ||
+    (a.kind === 'group' && b.kind === 'group' ? byText(a.groupName, b.groupName) : 0)
   );
 }
 

@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsServiceError, validationMessage, type ValidationProblem } from '../errors.js';
+import type { EmulatorState } from '../state.js';
 import type { TrailEvent } from '../trail.js';
 import { historyStart } from '../trail.js';
 import type { OperationContext, ServiceHandlers } from './types.js';
@@ -164,13 +165,109 @@ function newestFirst(events: readonly TrailEvent[]): TrailEvent[] {
     .map(({ event }) => event);
 }
 
+/**
+ * A query's events, newest first, kept while the history is unchanged: a page of a 20,000-person organisation's
+ * sign-ins is then a slice, not a scan and a sort of every event. The history only grows (or is emptied by a
+ * reset), so its length and its first and last events tell whether it changed.
+ */
+interface Matching {
+  length: number;
+  first: TrailEvent | undefined;
+  last: TrailEvent | undefined;
+  events: TrailEvent[];
+  indexById: Map<string, number>;
+}
+
+const MATCHES_KEPT = 8;
+const matchesByState = new WeakMap<EmulatorState, Map<string, Matching>>();
+/** The whole history newest first, kept the same way: a new query filters it rather than sorting again. */
+const sortedByState = new WeakMap<EmulatorState, Omit<Matching, 'indexById'>>();
+
+function unchanged(kept: Omit<Matching, 'indexById'> | undefined, history: readonly TrailEvent[]): boolean {
+  return (
+    kept !== undefined &&
+    kept.length === history.length &&
+    kept.first === history[0] &&
+    kept.last === history[history.length - 1]
+  );
+}
+
+function newestFirstHistory(state: EmulatorState): TrailEvent[] {
+  const history = state.trailEvents;
+  const kept = sortedByState.get(state);
+  if (kept !== undefined && unchanged(kept, history)) return kept.events;
+  const events = newestFirst(history);
+  sortedByState.set(state, {
+    length: history.length,
+    first: history[0],
+    last: history[history.length - 1],
+    events,
+  });
+  return events;
+}
+
+/** Sorts the history once, before the first lookup (the emulator calls it once a seed is in). */
+export function prepareTrail(state: EmulatorState): void {
+  newestFirstHistory(state);
+}
+
+function lookupMatches(state: EmulatorState, digest: string, keep: (e: TrailEvent) => boolean): Matching {
+  const history = state.trailEvents;
+  let byDigest = matchesByState.get(state);
+  if (byDigest === undefined) {
+    byDigest = new Map();
+    matchesByState.set(state, byDigest);
+  }
+  const kept = byDigest.get(digest);
+  if (kept !== undefined && unchanged(kept, history)) return kept;
+  const events = newestFirstHistory(state).filter(keep);
+  const matching: Matching = {
+    length: history.length,
+    first: history[0],
+    last: history[history.length - 1],
+    events,
+    indexById: new Map(events.map((e, i) => [e.EventId, i])),
+  };
+  byDigest.delete(digest);
+  byDigest.set(digest, matching);
+  // The oldest queries go first.
+  for (const key of byDigest.keys()) {
+    if (byDigest.size <= MATCHES_KEPT) break;
+    byDigest.delete(key);
+  }
+  return matching;
+}
+
+/** The index of the first event (newest first) before `time`: binary search. */
+function olderThan(events: readonly TrailEvent[], time: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((events[mid] as TrailEvent).EventTime.getTime() >= time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Where the page after the cursor starts: after its event, or (that event gone) after its time. */
-function startAfter(events: readonly TrailEvent[], cursor: Cursor | undefined): number {
+function startAfter(
+  events: readonly TrailEvent[],
+  cursor: Cursor | undefined,
+  indexById: ReadonlyMap<string, number>,
+): number {
   if (cursor === undefined) return 0;
-  const at = events.findIndex((e) => e.EventId === cursor.i);
-  if (at >= 0) return at + 1;
-  const later = events.findIndex((e) => e.EventTime.getTime() < cursor.t);
-  return later < 0 ? events.length : later;
+  const at = indexById.get(cursor.i);
+  if (at !== undefined && at < events.length) return at + 1;
+  // Newest first: the first event before the cursor's time.
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((events[mid] as TrailEvent).EventTime.getTime() >= cursor.t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const eventOutput = (e: TrailEvent) => ({
@@ -202,13 +299,13 @@ function lookupEvents(raw: Record<string, unknown>, ctx: OperationContext) {
   if (input.EventCategory === 'insight') return { Events: [] };
   const oldest = Math.max(historyStart(ctx.state.clock.now()), start ?? -Infinity);
   const newest = end ?? Infinity;
-  const found = newestFirst(
-    ctx.state.trailEvents.filter((e) => {
-      const t = e.EventTime.getTime();
-      return e.region === ctx.region && t >= oldest && t <= newest && matches(e, attribute);
-    }),
-  );
-  const from = startAfter(found, cursor);
+  const matching = lookupMatches(ctx.state, digest, (e) => {
+    const t = e.EventTime.getTime();
+    return e.region === ctx.region && t >= (start ?? -Infinity) && t <= newest && matches(e, attribute);
+  });
+  // Newest first: what has left CloudTrail's history since the list was made is its tail.
+  const found = matching.events.slice(0, olderThan(matching.events, oldest));
+  const from = startAfter(found, cursor, matching.indexById);
   const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
   const page = found.slice(from, from + limit);
   const last = page[page.length - 1];

@@ -225,6 +225,28 @@ function membershipIndex(state: EmulatorState): Indexes {
   return ix;
 }
 
+/**
+ * Every user in the order they were made, kept between pages: a page of 100 out of 20,000 then costs 100, not a
+ * copy of all of them. CreateUser and DeleteUser drop it; a seeder filling the map directly changes its size.
+ */
+const userLists = new WeakMap<EmulatorState, StoredUser[]>();
+
+function usersInOrder(state: EmulatorState): readonly StoredUser[] {
+  const kept = userLists.get(state);
+  if (kept !== undefined && kept.length === state.users.size) return kept;
+  const list = [...state.users.values()];
+  userLists.set(state, list);
+  return list;
+}
+
+/** Builds the lookups before the first call needs them (the emulator calls it once a seed is in). */
+export function prepareDirectory(state: EmulatorState): void {
+  emailIndex(state);
+  groupNameIndex(state);
+  membershipIndex(state);
+  usersInOrder(state);
+}
+
 function membershipsIn(
   state: EmulatorState,
   membershipIds: Set<string> | undefined,
@@ -557,6 +579,7 @@ export const identitystoreHandlers: ServiceHandlers = {
       attributes,
     };
     state.users.set(user.UserId, user);
+    userLists.delete(state);
     state.userIdsByName.set(fold(user.UserName), user.UserId);
     for (const email of emailsOf(user)) emails.set(email, user.UserId);
     indexesOf(state).emailsSeen = state.users.size;
@@ -596,6 +619,7 @@ export const identitystoreHandlers: ServiceHandlers = {
     if (state.userIdsByName.get(fold(user.UserName)) === user.UserId)
       state.userIdsByName.delete(fold(user.UserName));
     state.users.delete(user.UserId);
+    userLists.delete(state);
     indexesOf(state).emailsSeen = state.users.size;
     return {};
   },
@@ -605,9 +629,9 @@ export const identitystoreHandlers: ServiceHandlers = {
     const { state } = ctx;
     const req = input as unknown as PageInput;
     const filter = filterOf(req, 'UserName', 'ListUsers');
-    let users: StoredUser[];
+    let users: readonly StoredUser[];
     if (filter === undefined) {
-      users = [...state.users.values()];
+      users = usersInOrder(state);
     } else {
       const user = state.userByName(filter.value);
       users = user === undefined ? [] : [user];
