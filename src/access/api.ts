@@ -136,7 +136,8 @@ export interface RevokeInput {
 /** What a person may pick from in the request modal. */
 export interface RequestOptions {
   permissionSets: { name: string; description?: string }[];
-  accounts: { alias: string; id: string }[];
+  /** With the account's name where the config gives one (`accountNames`). */
+  accounts: { alias: string; id: string; name?: string }[];
   /** The ticket patterns some rule requires (`requireTicket`): the form then has a Ticket field. */
   ticketPatterns?: string[];
 }

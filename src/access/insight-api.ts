@@ -76,6 +76,11 @@ export interface WhoisReport {
    * before the moment named are refused on that account until the statement is lifted.
    */
   sessionDenials?: SessionDenialRecord[];
+  /**
+   * When what their groups give was read from AWS, if not during this whois (whois keeps each group's listing
+   * for a while: src/access/insight/group-listings.ts); absent: everything was read just now.
+   */
+  groupAssignmentsReadAt?: Date;
 }
 
 export interface ListedUser {

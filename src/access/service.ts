@@ -118,7 +118,10 @@ export class AccessService implements AccessApi {
         name,
         ...(p.description !== undefined ? { description: p.description } : {}),
       })),
-      accounts: Object.entries(config.accounts).map(([alias, id]) => ({ alias, id })),
+      accounts: Object.entries(config.accounts).map(([alias, id]) => {
+        const name = config.accountNames[alias];
+        return name === undefined ? { alias, id } : { alias, id, name };
+      }),
       ...ticketPatternsOf(config),
     };
   }

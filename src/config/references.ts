@@ -45,6 +45,7 @@ export function checkReferences(file: ConfigFile): Problem[] {
     checkAll('approver group', rule.breakGlass?.who, ['rules', i, 'breakGlass', 'who']);
   });
   checkAll('permission set', file.sessions.leaveAlone, ['sessions', 'leaveAlone']);
+  for (const alias of Object.keys(file.accountNames)) check('account', alias, ['accountNames', alias]);
   problems.push(...checkOnCallReferences(file));
   return problems;
 }

@@ -18,6 +18,7 @@ export function resolveConfig(file: ConfigFile): AccessDeskConfig {
       sessionName: identityCenter.sessionName ?? kebabCase(email.organisation),
     },
     accounts: file.accounts,
+    accountNames: file.accountNames,
     permissionSets: Object.fromEntries(
       Object.entries(file.permissionSets).map(([name, set]) => [
         name,

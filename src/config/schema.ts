@@ -147,6 +147,8 @@ export const configFileSchema = z.strictObject({
   identityCenter,
   /** Alias → 12-digit account id. People type the alias. */
   accounts: z.record(accountAlias, accountId).refine(notEmpty, 'name at least one account'),
+  /** Alias → the account's name (as AWS Organizations knows it): the account picker matches it too. */
+  accountNames: z.record(accountAlias, text).default({}),
   permissionSets: z
     .record(permissionSetName, permissionSet)
     .refine(notEmpty, 'name at least one permission set'),

@@ -73,6 +73,8 @@ export interface AccessDeskConfig {
   };
   /** alias → 12-digit account id, in file order. */
   accounts: Readonly<Record<string, string>>;
+  /** alias → the account's name, where the file gives one (the account picker matches it too). */
+  accountNames: Readonly<Record<string, string>>;
   /** permission-set name → what the file says of it (the ARN is discovered when absent). */
   permissionSets: Readonly<Record<string, { description?: string; arn?: string }>>;
   groups: readonly string[];

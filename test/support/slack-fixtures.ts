@@ -44,6 +44,7 @@ export function testConfig(): AccessDeskConfig {
       sessionName: 'example-ltd',
     },
     accounts: Object.fromEntries(OPTIONS.accounts.map((a) => [a.alias, a.id])),
+    accountNames: {},
     permissionSets: Object.fromEntries(
       OPTIONS.permissionSets.map((p) => [
         p.name,

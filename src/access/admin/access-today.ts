@@ -27,9 +27,20 @@ export interface AccessToday {
 export const unavailable = (what: string, error: AwsFailure) =>
   refuse('aws_unavailable', `I could not read ${what} from AWS: ${error.message}`);
 
+/** id → alias for each config's accounts, made once (an organisation's 1,000 accounts are looked up often). */
+const aliasesOf = new WeakMap<AccessDeskConfig['accounts'], ReadonlyMap<string, string>>();
+
 /** The alias config gives an account id, or the id itself for an account config does not name. */
 export function accountAlias(config: AccessDeskConfig, accountId: string): string {
-  return Object.entries(config.accounts).find(([, id]) => id === accountId)?.[0] ?? accountId;
+  let aliases = aliasesOf.get(config.accounts);
+  if (aliases === undefined) {
+    const byId = new Map<string, string>();
+    // The first alias of an id wins, as a search in file order would find it.
+    for (const [alias, id] of Object.entries(config.accounts)) if (!byId.has(id)) byId.set(id, alias);
+    aliases = byId;
+    aliasesOf.set(config.accounts, aliases);
+  }
+  return aliases.get(accountId) ?? accountId;
 }
 
 export async function readAccessToday(

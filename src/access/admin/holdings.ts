@@ -79,7 +79,7 @@ export async function findLegacyIamUser(
  * of applications is kept for a while, so this costs no call most of the time, and saves one of sso-admin's 20 a
  * second on every whois where applications are not used).
  */
-async function ownApplicationsOf(
+export async function ownApplicationsOf(
   deps: Pick<HoldingsDeps, 'applications'>,
   userId: string,
 ): ReturnType<HoldingsDeps['applications']['listForPrincipal']> {
@@ -93,6 +93,8 @@ export interface HoldingsStarted {
   today?: Promise<Outcome<AccessToday>>;
   /** The legacy IAM look-up, and the email it was started for: used only when that is the person's email. */
   legacy?: { email: string; found: Promise<Outcome<LegacyIamUser | undefined>> };
+  /** The user's own application assignments (ownApplicationsOf), started with the other reads about them. */
+  ownApplications?: ReturnType<HoldingsDeps['applications']['listForPrincipal']>;
 }
 
 export async function readHoldings(
@@ -102,7 +104,7 @@ export async function readHoldings(
 ): Promise<Outcome<Holdings>> {
   const { user, email } = person;
   // The user's own applications are read with everything else; their groups' once the groups are known.
-  const ownApplications = ownApplicationsOf(deps, user.id);
+  const ownApplications = started.ownApplications ?? ownApplicationsOf(deps, user.id);
   const [today, legacy, activeGrants, pendingRequests] = await Promise.all([
     started.today ?? readAccessToday(deps, user.id),
     started.legacy !== undefined && started.legacy.email === email

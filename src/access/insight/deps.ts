@@ -2,6 +2,7 @@
 import type { Logger } from '../../log.js';
 import type { AccessDeskConfig } from '../../config/types.js';
 import type { Clock } from '../clock.js';
+import type { GroupListingsOptions } from './group-listings.js';
 import type { IdentityResolver } from '../identity.js';
 import type { Ledger } from '../ledger.js';
 import type { ApplicationAssignments, Assignments, Catalog, Directory, LegacyIam } from '../ports.js';
@@ -20,4 +21,6 @@ export interface InsightDeps {
   logger: Logger;
   /** How long one user listing serves Next/Previous before AWS is asked again. Default one minute. */
   usersCacheMs?: number;
+  /** How long whois keeps what each group gives (group-listings.ts). Default: fresh for 1 min, used up to 15. */
+  groupListings?: GroupListingsOptions;
 }

@@ -9,6 +9,7 @@ import type { GrantRecord } from '../ledger.js';
 import { refuse } from '../admin/details.js';
 import { findPerson, type Person } from '../admin/subject.js';
 import type { InsightDeps } from './deps.js';
+import { GroupListings } from './group-listings.js';
 import { myActiveGrants } from './my-access.js';
 import { UserListing } from './users.js';
 import { readWhois, readWhoisByEmail } from './whois.js';
@@ -18,10 +19,12 @@ const mention = (slackId: string): string => `<@${slackId}>`;
 export class InsightService implements InsightApi {
   private readonly log: Logger;
   private readonly listing: UserListing;
+  private readonly groupListings: GroupListings;
 
   constructor(private readonly deps: InsightDeps) {
     this.log = deps.logger.child({ module: 'insight' });
     this.listing = new UserListing(deps.directory, deps.clock, deps.usersCacheMs, deps.applications);
+    this.groupListings = new GroupListings(deps.clock, this.log, deps.groupListings ?? {});
   }
 
   async whois(askerSlackId: string, who?: string): Promise<Outcome<WhoisReport>> {
@@ -34,11 +37,27 @@ export class InsightService implements InsightApi {
   }
 
   private async readWhois(askerSlackId: string, who?: string): Promise<Outcome<WhoisReport>> {
-    const quick = who !== undefined ? await readWhoisByEmail(this.deps, who) : undefined;
-    if (quick !== undefined) return quick;
+    // What groups give comes from the kept listings (see group-listings.ts); the answer says how old they are.
+    const asked = this.deps.clock.now();
+    let oldest: Date | undefined;
+    const heard = (readAt: Date): void => {
+      if (readAt < asked && (oldest === undefined || readAt < oldest)) oldest = readAt;
+    };
+    const deps: InsightDeps = {
+      ...this.deps,
+      directory: this.groupListings.directoryFor(this.deps.directory, heard),
+      assignments: this.groupListings.assignmentsFor(this.deps.assignments, heard),
+      applications: this.groupListings.applicationsFor(this.deps.applications, heard),
+    };
+    const dated = (report: Outcome<WhoisReport>): Outcome<WhoisReport> =>
+      report.ok && oldest !== undefined
+        ? { ok: true, value: { ...report.value, groupAssignmentsReadAt: oldest } }
+        : report;
+    const quick = who !== undefined ? await readWhoisByEmail(deps, who) : undefined;
+    if (quick !== undefined) return dated(quick);
     const person = await this.person(askerSlackId, who);
     if (!person.ok) return person;
-    return readWhois(this.deps, person.value);
+    return dated(await readWhois(deps, person.value));
   }
 
   async users(adminSlackId: string, page: number): Promise<Outcome<UsersPage>> {

@@ -15,6 +15,7 @@ import type {
 import { readAccessToday } from '../admin/access-today.js';
 import {
   findLegacyIamUser,
+  ownApplicationsOf,
   readHoldings,
   type Holdings,
   type HoldingsDeps,
@@ -30,8 +31,8 @@ const drop = (started: Promise<unknown>): void => {
 
 /**
  * whois of someone named by email, on the shortest path: the legacy IAM look-up (its name follows from the
- * email) starts with the user id look-up, and the user's description starts with their groups and assignments
- * once the id is known. Undefined when `who` is no email or the quick path cannot answer (no such email, a user
+ * email) starts with the user id look-up, and the user's description starts with their groups, assignments and
+ * own applications once the id is known. Undefined when `who` is no email or the quick path cannot answer (no such email, a user
  * gone between two calls, AWS failing): the usual path (findPerson, then readWhois) then answers, with its
  * messages.
  */
@@ -48,14 +49,16 @@ export async function readWhoisByEmail(
     return undefined;
   }
   const today = readAccessToday(deps, id.value);
+  const ownApplications = ownApplicationsOf(deps, id.value);
   const described = await deps.directory.describeUser(id.value);
   if (!described.ok) {
     drop(legacy.found);
     drop(today);
+    drop(ownApplications);
     return undefined;
   }
   const user = described.value;
-  return readWhois(deps, { user, email: user.email ?? user.userName }, { today, legacy });
+  return readWhois(deps, { user, email: user.email ?? user.userName }, { today, legacy, ownApplications });
 }
 
 export async function readWhois(
@@ -171,15 +174,20 @@ export function arrangeByAccount(holdings: Holdings, configOrder: readonly strin
     }
   }
 
-  const rank = (accountId: string): number => {
-    const i = configOrder.indexOf(accountId);
-    return i === -1 ? configOrder.length : i;
-  };
+  const order = new Map<string, number>();
+  configOrder.forEach((id, i) => {
+    if (!order.has(id)) order.set(id, i);
+  });
+  const rank = (accountId: string): number => order.get(accountId) ?? configOrder.length;
   const out = [...accounts.values()].sort(
     (a, b) => rank(a.accountId) - rank(b.accountId) || a.accountId.localeCompare(b.accountId),
   );
+  // One collator for the thousands of comparisons of a person with access on 1,000 accounts (localeCompare
+  // would set one up on every call).
+  const byName = new Intl.Collator().compare;
   for (const account of out) {
-    account.permissionSets.sort((a, b) => a.permissionSet.localeCompare(b.permissionSet));
+    if (account.permissionSets.length > 1)
+      account.permissionSets.sort((a, b) => byName(a.permissionSet, b.permissionSet));
   }
   return out;
 }

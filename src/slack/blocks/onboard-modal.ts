@@ -111,7 +111,7 @@ export function onboardModal(
       element: {
         type: 'multi_external_select',
         action_id: ACTION.pickAccounts,
-        placeholder: plain('Type to search, e.g. dev'),
+        placeholder: plain('Type an alias, account id or name, e.g. dev'),
         min_query_length: 0,
       },
       hint: plain('Every permission set above on every account here, permanently.'),

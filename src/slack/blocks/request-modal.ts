@@ -79,7 +79,7 @@ export function requestModal(
         element: {
           type: 'multi_external_select',
           action_id: ACTION.pickAccounts,
-          placeholder: plain('Type to search, e.g. prod'),
+          placeholder: plain('Type an alias, account id or name, e.g. prod'),
           min_query_length: 0,
           ...(accounts.length > 0 ? { initial_options: accounts.map(accountOption) } : {}),
         },

@@ -1,7 +1,9 @@
 /**
  * `/access whois`: who someone is and what they can reach, grouped by account, each permission set with where
  * it comes from. Long lists fold with a count, so that a person with access on dozens of accounts still gets a
- * message inside Slack's 50 blocks and 3,000 characters per section. Pure; all user text escaped here.
+ * message inside Slack's 50 blocks, 3,000 characters per section and 40,000 in all: one section per account
+ * while every account fits, else folded by permission set ("*ReadOnly* through group *Platform* on 1,000
+ * accounts: dev, prod, … and 990 more"). Pure; all user text escaped here.
  */
 import type { AccessSource, AccountAccess, TimeBoundGroup, WhoisReport } from '../../access/insight-api.js';
 import type { RequestRecord, SessionDenialRecord } from '../../access/ledger.js';
@@ -71,17 +73,52 @@ export function accountText(account: AccountAccess): string {
   return truncate([name, ...lines].join('\n'), SECTION_BUDGET);
 }
 
-/** Account texts packed into as few sections as fit, at most `maxSections`; the rest counted by name. */
-export function accountSections(accounts: readonly AccountAccess[], maxSections: number): Block[] {
+/** Slack's limit on all the text of one message; the blocks' text is counted, and the fallback text with it. */
+export const MESSAGE_TEXT_LIMIT = 40_000;
+/** At most this much of a whois message is the access part, so that it stays readable. */
+const ACCESS_TEXT_MAX = 24_000;
+
+/** Where the access part may spread: blocks and characters of text. */
+export interface AccessRoom {
+  blocks: number;
+  chars: number;
+}
+
+/** The characters of text in these blocks, as Slack counts them towards a message's limit. */
+export function blocksText(blocks: readonly Block[]): number {
+  let n = 0;
+  for (const block of blocks) {
+    if (block.type === 'header' || block.type === 'section') {
+      n += block.text?.text.length ?? 0;
+      if (block.type === 'section') for (const f of block.fields ?? []) n += f.text.length;
+    } else if (block.type === 'context') {
+      for (const e of block.elements) n += 'text' in e ? e.text.length : 0;
+    }
+  }
+  return n;
+}
+
+/**
+ * `count` texts packed into as few sections as fit, within `room`; how many were shown. Each text is made only
+ * when it is reached (`textAt`), so that a list of 1,000 accounts that will not fit costs what fits, not all.
+ */
+function packSections(
+  count: number,
+  textAt: (i: number) => string,
+  room: AccessRoom,
+): { blocks: Block[]; shown: number } {
   const blocks: Block[] = [];
   let current: string[] = [];
   let length = 0;
+  let used = 0;
   let index = 0;
-  for (; index < accounts.length; index += 1) {
-    const text = accountText(accounts[index]!);
+  for (; index < count; index += 1) {
+    const text = textAt(index);
+    if (used + length + text.length + 2 > room.chars) break;
     if (current.length > 0 && length + text.length + 2 > SECTION_BUDGET) {
-      if (blocks.length + 1 >= maxSections) break;
+      if (blocks.length + 1 >= room.blocks) break;
       blocks.push(section(current.join('\n\n')));
+      used += length;
       current = [];
       length = 0;
     }
@@ -89,12 +126,123 @@ export function accountSections(accounts: readonly AccountAccess[], maxSections:
     length += text.length + 2;
   }
   if (current.length > 0) blocks.push(section(current.join('\n\n')));
-  const left = accounts.slice(index);
+  return { blocks, shown: index };
+}
+
+/** Room for the "…and N more" context that ends a fold. */
+const FOLD_NOTE = 2_100;
+
+/**
+ * One section text per account, packed, within `room` (one block and some text kept for the fold); the accounts
+ * that do not fit are counted by name. `left` is how many were folded.
+ */
+export function accountSections(
+  accounts: readonly AccountAccess[],
+  room: AccessRoom,
+): { blocks: Block[]; left: number } {
+  const inner = { blocks: room.blocks - 1, chars: room.chars - FOLD_NOTE };
+  const { blocks, shown } = packSections(accounts.length, (i) => accountText(accounts[i]!), inner);
+  const left = accounts.slice(shown);
   if (left.length > 0) {
     const names = truncate(left.map((a) => esc(a.accountAlias)).join(', '), 2000);
     blocks.push(context(`…and ${plural(left.length, 'more account')}: ${names}`));
   }
+  return { blocks, left: left.length };
+}
+
+/** One permission set held the same way on many accounts. */
+interface PermissionSetFold {
+  permissionSet: string;
+  how: string;
+  accounts: string[];
+}
+
+/** Accounts named in one fold line, at most this much text; the rest counted. */
+const FOLD_ACCOUNTS_TEXT = 400;
+
+/** `dev, prod, staging, … and 990 more`: names while they fit, then the count of the rest. */
+export function namesWithCount(names: readonly string[], max: number = FOLD_ACCOUNTS_TEXT): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    if (length + name.length + 2 > max) break;
+    shown.push(name);
+    length += name.length + 2;
+  }
+  const left = names.length - shown.length;
+  if (shown.length === 0) return '…';
+  return left > 0 ? `${shown.join(', ')}, … and ${left} more` : shown.join(', ');
+}
+
+/**
+ * The same access folded by permission set and where it comes from: "*ReadOnly* through group *Platform* on
+ * 1,000 accounts: dev, prod, … and 990 more". Many accounts that hold the same few sets the same way (the usual
+ * shape of a large organisation: access through groups) read as a few lines.
+ */
+export function permissionSetFolds(accounts: readonly AccountAccess[]): PermissionSetFold[] {
+  const folds = new Map<string, PermissionSetFold>();
+  for (const account of accounts) {
+    for (const ps of account.permissionSets) {
+      const how = ps.sources.map(sourceText).join('; ');
+      const k = `${ps.permissionSet}\u0000${how}`;
+      let fold = folds.get(k);
+      if (fold === undefined) {
+        fold = { permissionSet: ps.permissionSet, how, accounts: [] };
+        folds.set(k, fold);
+      }
+      fold.accounts.push(esc(account.accountAlias));
+    }
+  }
+  return [...folds.values()].sort(
+    (a, b) =>
+      b.accounts.length - a.accounts.length ||
+      a.permissionSet.localeCompare(b.permissionSet) ||
+      a.how.localeCompare(b.how),
+  );
+}
+
+const count = (n: number): string => n.toLocaleString('en-GB');
+
+export function foldText(fold: PermissionSetFold): string {
+  const on = fold.accounts.length === 1 ? '1 account' : `${count(fold.accounts.length)} accounts`;
+  return truncate(
+    `• *${esc(fold.permissionSet)}* ${fold.how} on ${on}: ${namesWithCount(fold.accounts)}`,
+    SECTION_BUDGET,
+  );
+}
+
+/** The fold lines packed into sections within `room`; the lines that do not fit are counted. */
+export function permissionSetSections(accounts: readonly AccountAccess[], room: AccessRoom): Block[] {
+  const folds = permissionSetFolds(accounts);
+  const inner = { blocks: room.blocks - 1, chars: room.chars - FOLD_NOTE };
+  const { blocks, shown } = packSections(folds.length, (i) => foldText(folds[i]!), inner);
+  const left = folds.slice(shown);
+  if (left.length > 0) {
+    const pairs = left.reduce((n, f) => n + f.accounts.length, 0);
+    const names = truncate(
+      left.map((f) => `${esc(f.permissionSet)} (${count(f.accounts.length)})`).join(', '),
+      1_800,
+    );
+    blocks.push(
+      context(
+        `…and ${plural(left.length, 'more permission set line')} (${plural(pairs, 'assignment')}): ${names}`,
+      ),
+    );
+  }
   return blocks;
+}
+
+/**
+ * The access part of whois inside `room`: one section per account while every account fits, else folded by
+ * permission set. Either way every account and assignment is shown or counted, never silently dropped.
+ */
+export function accessBlocks(
+  accounts: readonly AccountAccess[],
+  room: AccessRoom,
+): { blocks: Block[]; byPermissionSet: boolean } {
+  const perAccount = accountSections(accounts, room);
+  if (perAccount.left === 0) return { blocks: perAccount.blocks, byPermissionSet: false };
+  return { blocks: permissionSetSections(accounts, room), byPermissionSet: true };
 }
 
 function groupsText(report: WhoisReport): string {
@@ -206,7 +354,7 @@ export function applicationsText(
 export function whoisMessage(report: WhoisReport): SlackMessage {
   const { user } = report;
   const pairs = report.accounts.reduce((n, a) => n + a.permissionSets.length, 0);
-  const blocks: Block[] = [
+  const before: Block[] = [
     header(user.displayName || user.userName),
     fields([
       `*Email*\n${esc(report.email)}`,
@@ -217,12 +365,12 @@ export function whoisMessage(report: WhoisReport): SlackMessage {
     ]),
     section(groupsText(report)),
     divider(),
-    section(
-      report.accounts.length === 0
-        ? '*Access:* nothing on any account'
-        : `*Access on ${plural(report.accounts.length, 'account')}* (${plural(pairs, 'permission set assignment')})`,
-    ),
-    ...accountSections(report.accounts, WHOIS_FOLD.accountSections),
+  ];
+  const readFrom =
+    report.groupAssignmentsReadAt !== undefined
+      ? `Read from AWS just now, except what groups give: as read ${slackDate(report.groupAssignmentsReadAt)}. access-desk grants and ended sessions from its record.`
+      : 'Read from AWS just now; access-desk grants and ended sessions from its record.';
+  const after: Block[] = [
     section(applicationsText(report.applications, report.applicationsUnread)),
     divider(),
     section(pendingText(report.pendingRequests)),
@@ -230,12 +378,29 @@ export function whoisMessage(report: WhoisReport): SlackMessage {
     ...(report.sessionDenials !== undefined && report.sessionDenials.length > 0
       ? [section(denialsText(user.displayName || user.userName, report.sessionDenials))]
       : []),
-    context('Read from AWS just now; access-desk grants and ended sessions from its record.'),
+    context(readFrom),
   ];
   const name = user.displayName || user.userName;
   const disabled = user.status === 'DISABLED' ? ' [DISABLED]' : '';
-  return message(
+  const text = truncate(
     `${name} (${report.email})${disabled}: ${plural(report.groups.length, 'group')}, access on ${plural(report.accounts.length, 'account')}, ${plural(report.pendingRequests.length, 'pending request')}`,
-    blocks,
+    SLACK_LIMITS.fallbackText,
   );
+  const head = (byPermissionSet: boolean): Block =>
+    section(
+      report.accounts.length === 0
+        ? '*Access:* nothing on any account'
+        : `*Access on ${report.accounts.length === 1 ? '1 account' : `${count(report.accounts.length)} accounts`}* (${pairs === 1 ? '1 permission set assignment' : `${count(pairs)} permission set assignments`})${byPermissionSet ? ', by permission set and where it comes from' : ''}`,
+    );
+  // The access part gets what the rest leaves of Slack's limits (the heading's longest form counted).
+  const used = blocksText([...before, ...after, head(true)]) + text.length;
+  const room: AccessRoom = {
+    blocks: Math.min(
+      WHOIS_FOLD.accountSections,
+      SLACK_LIMITS.messageBlocks - before.length - after.length - 1,
+    ),
+    chars: Math.min(ACCESS_TEXT_MAX, MESSAGE_TEXT_LIMIT - used),
+  };
+  const access = accessBlocks(report.accounts, room);
+  return message(text, [...before, head(access.byPermissionSet), ...access.blocks, ...after]);
 }
