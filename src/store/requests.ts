@@ -54,8 +54,16 @@ export async function findRequests(db: Db, query: RequestQuery): Promise<Request
   if (query.kinds !== undefined) select = select.where('kind', 'in', query.kinds);
   if (query.approverSlackId !== undefined) {
     const approver = query.approverSlackId;
-    select = select.where('id', 'in', (eb) =>
-      eb.selectFrom('request_approvers').select('request_id').where('approver_slack_id', '=', approver),
+    // Asked per request found (its approver row, by primary key), not as the list of the approver's requests:
+    // an approver of every request (a security team) has one row per request ever made.
+    select = select.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('request_approvers')
+          .select('request_approvers.request_id')
+          .whereRef('request_approvers.request_id', '=', 'requests.id')
+          .where('request_approvers.approver_slack_id', '=', approver),
+      ),
     );
   }
   select = select.orderBy('created_at', 'desc').orderBy('id', 'desc');

@@ -26,6 +26,7 @@ const ALL_MIGRATIONS = [
   '2026-12-09-003-scheduled-access',
   '2026-12-09-004-home-views',
   '2026-12-10-002-job-lanes',
+  '2026-12-10-003-ledger-indexes',
 ];
 
 describe.each(sharedBackends())('the ledger database on $name', (backend) => {

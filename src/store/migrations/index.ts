@@ -17,6 +17,7 @@ import * as breakGlass from './2026-12-09-001-break-glass.js';
 import * as scheduledAccess from './2026-12-09-003-scheduled-access.js';
 import * as homeViews from './2026-12-09-004-home-views.js';
 import * as jobLanes from './2026-12-10-002-job-lanes.js';
+import * as ledgerIndexes from './2026-12-10-003-ledger-indexes.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-24-001-core-ledger': coreLedger,
@@ -30,6 +31,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-09-003-scheduled-access': scheduledAccess,
   '2026-12-09-004-home-views': homeViews,
   '2026-12-10-002-job-lanes': jobLanes,
+  '2026-12-10-003-ledger-indexes': ledgerIndexes,
 };
 
 const provider: MigrationProvider = {
