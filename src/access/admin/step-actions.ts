@@ -8,7 +8,8 @@ import { joinWords } from '../../domain/text.js';
 import type { AdminRequestDetails, AdminStep, HeldAccess } from '../admin-api.js';
 import { RetryLater, TRANSIENT } from '../jobs.js';
 import type { RequestRecord } from '../ledger.js';
-import type { AwsFailure } from '../ports.js';
+import type { Assignment } from '../../domain/identity.js';
+import type { AwsFailure, AwsOutcome } from '../ports.js';
 import { cardJob, notifyJob } from '../service.js';
 import { accountAlias } from './access-today.js';
 import { removeApplicationsLeft, removeApplicationStep } from './application-steps.js';
@@ -21,7 +22,13 @@ import { recordGrantEnded } from '../grant-ended.js';
 import { heldKey, readHeldNow, recordEndedAccess } from '../sessions.js';
 
 export type StepResult =
-  | { status: 'done' | 'skipped'; detail?: string; patch?: Partial<AdminRequestDetails> }
+  | {
+      status: 'done' | 'skipped';
+      detail?: string;
+      patch?: Partial<AdminRequestDetails>;
+      /** The step made the Identity Center user just now: a user this new holds no assignment yet. */
+      madeUser?: true;
+    }
   | { status: 'failed'; detail: string };
 
 export interface StepContext {
@@ -31,6 +38,11 @@ export interface StepContext {
   remember(patch: Partial<AdminRequestDetails>): Promise<void>;
   /** Aborted when the job's lease is lost: no assignment change may be submitted or followed after that. */
   signal?: AbortSignal;
+  /**
+   * What the subject holds, read once for all the assignment steps run side by side (src/access/admin/waves.ts),
+   * instead of one read a step. Absent: each assignment step reads its own account.
+   */
+  heldAssignments?: () => Promise<AwsOutcome<Assignment[]>>;
 }
 
 const done = (detail?: string, patch?: Partial<AdminRequestDetails>): StepResult => ({
@@ -122,7 +134,12 @@ export class StepActions {
       displayName: starter.displayName,
     });
     if (!created.ok) return failure(created.error);
-    return done(`User id ${created.value.id}.`, { subject: { ...subject, userId: created.value.id } });
+    return {
+      status: 'done',
+      detail: `User id ${created.value.id}.`,
+      patch: { subject: { ...subject, userId: created.value.id } },
+      madeUser: true,
+    };
   }
 
   private async joinGroup(step: AdminStep, ctx: StepContext): Promise<StepResult> {
@@ -144,12 +161,17 @@ export class StepActions {
     const assignment = this.assignmentOf(step, ctx);
     const resumeRequestId = ctx.details.awsRequestIds?.[step.id];
     if (resumeRequestId === undefined) {
-      const held = await assignments.listForPrincipal(assignment.principal, {
-        accountIds: [assignment.accountId],
-      });
+      const held =
+        ctx.heldAssignments !== undefined
+          ? await ctx.heldAssignments()
+          : await assignments.listForPrincipal(assignment.principal, { accountIds: [assignment.accountId] });
       if (!held.ok) return failure(held.error);
-      if (held.value.some((a) => a.permissionSetArn === assignment.permissionSetArn))
-        return done('Already held.');
+      const same = (a: Assignment) =>
+        a.accountId === assignment.accountId &&
+        a.permissionSetArn === assignment.permissionSetArn &&
+        a.principal.type === assignment.principal.type &&
+        a.principal.id === assignment.principal.id;
+      if (held.value.some(same)) return done('Already held.');
     }
     const result = await this.follow(step, ctx, resumeRequestId, (options) =>
       assignments.create(assignment, options),

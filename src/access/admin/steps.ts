@@ -1,8 +1,10 @@
 /**
- * The step runner: the approved work of an admin request, run by the provision job. Steps run in order;
- * each one's outcome is saved right after it (details, an audit event, the card), so a run resumed after a
- * crash starts at the first step not done and nothing is done twice. A failed step stops the work (the
- * request goes to `failed`, saying why) until an admin retries, which continues from that step.
+ * The step runner: the approved work of an admin request, run by the provision job. Steps run in order, those
+ * whose order among themselves does not matter side by side (src/access/admin/waves.ts: a role change's
+ * additions, then its removals; an offboarding's assignments, then its groups); each one's outcome is saved
+ * right after it (details, an audit event, the card), so a run resumed after a crash starts at the first step
+ * not done and nothing is done twice. A failed step stops the work (the request goes to `failed`, saying why)
+ * until an admin retries, which continues from that step.
  */
 import type { Logger } from '../../log.js';
 import type { AdminRequestDetails, AdminStep } from '../admin-api.js';
@@ -15,6 +17,14 @@ import { openSessionsNote, replanOffboarding } from './offboarding.js';
 import { startOfDay } from './onboarding.js';
 import { StepActions, type StepContext } from './step-actions.js';
 import { BatchRunner, forgetAwsRequest } from './bulk-runner.js';
+import {
+  DetailsSaver,
+  heldAssignmentsOnce,
+  nextWave,
+  runWave,
+  stepAudit,
+  WAVE_CONCURRENCY,
+} from './waves.js';
 
 export class StepRunner implements AdminWork {
   private readonly log: Logger;
@@ -51,37 +61,60 @@ export class StepRunner implements AdminWork {
         await ledger.updateRequest(request.id, { details: toRecord(details) });
       }
     }
+    // Every write of the details goes through one saver, so that steps running side by side never save an
+    // older picture over a newer one.
+    const saver = new DetailsSaver((steps) => this.saveSteps(request, details, steps));
     const remember = async (patch: Partial<AdminRequestDetails>): Promise<void> => {
       details = { ...details, ...patch };
-      await ledger.updateRequest(request.id, { details: toRecord(details) });
+      await saver.save();
     };
-    const ctx: StepContext = {
-      request,
-      get details() {
-        return details;
-      },
-      remember,
-      ...(signal !== undefined ? { signal } : {}),
-    };
-    for (let i = 0; i < details.steps.length; i += 1) {
-      const step = details.steps[i]!;
-      if (step.status === 'done' || step.status === 'skipped') continue;
-      // The job's lease is lost: another worker runs the steps now, and none may start twice.
-      signal?.throwIfAborted();
-      const result = await this.actions.run(step, ctx);
-      const { detail: _previous, ...rest } = step;
-      const saved: AdminStep = {
-        ...rest,
-        status: result.status,
-        ...(result.detail !== undefined ? { detail: result.detail } : {}),
+    let madeUser = false;
+    const order = details.steps.map((_s, i) => i);
+    for (let at = 0; at < order.length;) {
+      const wave = nextWave(details.steps, order, at);
+      at = wave.next;
+      if (wave.indexes.length === 0) continue;
+      const heldAssignments = heldAssignmentsOnce(
+        this.deps.assignments,
+        wave.indexes.map((i) => details.steps[i]!),
+        () => details.subject.userId ?? '',
+        madeUser,
+      );
+      const ctx: StepContext = {
+        request,
+        get details() {
+          return details;
+        },
+        remember,
+        ...(signal !== undefined ? { signal } : {}),
+        ...(heldAssignments !== undefined ? { heldAssignments } : {}),
       };
-      const patch = result.status === 'failed' ? {} : (result.patch ?? {});
-      details = { ...details, ...patch, steps: details.steps.map((s, j) => (j === i ? saved : s)) };
-      // A retry must not follow an AWS request that ended FAILED: it would read the same failure again.
-      if (saved.status === 'failed') details = forgetAwsRequest(details, saved.id);
-      await this.saveStep(request, details, saved);
-      if (saved.status === 'failed') {
-        await this.finish(request, details, 'failed', saved);
+      const failedAt = await runWave(
+        wave.indexes,
+        WAVE_CONCURRENCY,
+        async (i) => {
+          // The job's lease is lost: another worker runs the steps now, and none may start twice.
+          signal?.throwIfAborted();
+          const step = details.steps[i]!;
+          const result = await this.actions.run(step, ctx);
+          if (result.status !== 'failed' && result.madeUser === true) madeUser = true;
+          const { detail: _previous, ...rest } = step;
+          const saved: AdminStep = {
+            ...rest,
+            status: result.status,
+            ...(result.detail !== undefined ? { detail: result.detail } : {}),
+          };
+          const patch = result.status === 'failed' ? {} : (result.patch ?? {});
+          details = { ...details, ...patch, steps: details.steps.map((s, j) => (j === i ? saved : s)) };
+          // A retry must not follow an AWS request that ended FAILED: it would read the same failure again.
+          if (saved.status === 'failed') details = forgetAwsRequest(details, saved.id);
+          await saver.save(saved);
+          return saved.status === 'failed' ? 'failed' : 'done';
+        },
+        signal,
+      );
+      if (failedAt !== undefined) {
+        await this.finish(request, details, 'failed', details.steps[failedAt]);
         return;
       }
     }
@@ -99,25 +132,37 @@ export class StepRunner implements AdminWork {
     await this.finish(request, next, 'failed', saved);
   }
 
+  /** The details as they are now, and an audit line for each step saved since the last write, in one transaction. */
+  private async saveSteps(
+    request: RequestRecord,
+    details: AdminRequestDetails,
+    steps: readonly AdminStep[],
+  ): Promise<void> {
+    if (steps.length === 0) {
+      await this.deps.ledger.updateRequest(request.id, { details: toRecord(details) });
+      return;
+    }
+    const { ledger, clock } = this.deps;
+    const now = clock.now();
+    await ledger.transaction(async (tx) => {
+      await tx.updateRequest(request.id, { details: toRecord(details) });
+      for (const step of steps) await tx.appendAudit(stepAudit(request.id, step, now));
+      await tx.enqueueJob(cardJob(request.id, now));
+    });
+    // The card shows these steps done now, while the next ones run (not all at once at the end).
+    this.deps.wake?.();
+    for (const step of steps)
+      this.log.info({ requestId: request.id, step: step.id, status: step.status }, 'admin step');
+  }
+
   private async saveStep(request: RequestRecord, details: AdminRequestDetails, step: AdminStep) {
     const { ledger, clock } = this.deps;
     const now = clock.now();
     await ledger.transaction(async (tx) => {
       await tx.updateRequest(request.id, { details: toRecord(details) });
-      await tx.appendAudit({
-        at: now,
-        actor: 'system',
-        action: `admin.step.${step.status}`,
-        requestId: request.id,
-        details: {
-          step: step.id,
-          label: step.label,
-          ...(step.detail !== undefined ? { detail: step.detail } : {}),
-        },
-      });
+      await tx.appendAudit(stepAudit(request.id, step, now));
       await tx.enqueueJob(cardJob(request.id, now));
     });
-    // The card shows this step done now, while the next ones run (not all at once at the end).
     this.deps.wake?.();
     this.log.info({ requestId: request.id, step: step.id, status: step.status }, 'admin step');
   }
