@@ -7,8 +7,11 @@ import { createAwsAdapter } from '../src/aws/index.js';
 import { applySeed, checkSeed, exampleSeed } from '../src/emulator/seed.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { silentLogger } from '../src/log.js';
+import { benchAccountPicker } from './account-picker.js';
+import { benchBulkOnboarding, benchOffboarding, benchRoleChange } from './admin-scale.js';
 import { benchAudit } from './audit.js';
 import { benchCoreLoop } from './core-loop.js';
+import { benchLedger } from './ledger.js';
 import { benchMassExpiry } from './mass-expiry.js';
 import { benchParsers } from './parsers.js';
 import { benchReplicas } from './replicas.js';
@@ -199,6 +202,11 @@ const PARTS = [
   'whois',
   'replicas',
   'mass-expiry',
+  'offboarding',
+  'role-change',
+  'bulk-onboarding',
+  'account-picker',
+  'ledger',
 ] as const;
 const unknown = [...only].filter((name) => !(PARTS as readonly string[]).includes(name));
 if (unknown.length > 0)
@@ -214,3 +222,8 @@ if (wanted('audit')) await benchAudit();
 if (wanted('whois')) await benchWhois();
 if (wanted('replicas')) await benchReplicas();
 if (wanted('mass-expiry')) await benchMassExpiry();
+if (wanted('offboarding')) await benchOffboarding();
+if (wanted('role-change')) await benchRoleChange();
+if (wanted('bulk-onboarding')) await benchBulkOnboarding();
+if (wanted('account-picker')) await benchAccountPicker();
+if (wanted('ledger')) await benchLedger();
