@@ -66,11 +66,23 @@ export interface InactiveUserLine {
   disabled: boolean;
 }
 
-/** The audit report as a file. */
+/**
+ * A file's bytes as a stream: their number known before the first is read (Slack's upload asks for it up front),
+ * and read from the start again at each call (a report posted to two channels is read twice), so that no
+ * adapter needs them all in memory at once.
+ */
+export interface FileContent {
+  /** Bytes in all. */
+  length: number;
+  /** The bytes from the first, anew at each call. */
+  read(): AsyncIterable<Uint8Array>;
+}
+
+/** The audit report as a file (tens of MiB for a large organisation: streamed, never held). */
 export interface AuditFile {
   filename: string;
   title: string;
-  content: string;
+  content: FileContent;
 }
 
 /** One line of the audit channel: a decision, or a change in AWS, or a failure of one. Plain text throughout. */

@@ -119,7 +119,7 @@ export class SlackNotifier implements Notifier {
       channel,
       filename: file.filename,
       title: file.title,
-      bytes: Buffer.from(file.content, 'utf8'),
+      content: file.content,
       comment,
     });
   }

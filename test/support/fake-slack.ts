@@ -5,7 +5,8 @@
  * `/response/<id>`, and can be told to fail the next call of a method. For Socket Mode it answers
  * apps.connections.open with a WebSocket on itself that says `hello`, pushes envelopes and records the acks.
  * Files go through Slack's external upload flow: files.getUploadURLExternal hands out `/upload/<file id>` on
- * this fake, the bytes POSTed there are kept, and files.completeUploadExternal shares them in a channel. Files
+ * this fake, the bytes POSTed there are kept (with how they came: Content-Length or chunked), and
+ * files.completeUploadExternal shares them in a channel; failNextUpload makes the next POST fail. Files
  * people share (shareFile) are described by files.info and served at their private URL to the bot token alone.
  */
 import { createHash } from 'node:crypto';
@@ -54,6 +55,9 @@ export interface FakeUpload {
   length: number;
   /** The bytes POSTed to the upload URL; undefined until then. */
   bytes?: Buffer;
+  /** How they came: the POST's Content-Length and Transfer-Encoding headers, as sent. */
+  contentLength?: string;
+  transferEncoding?: string;
   /** Set by files.completeUploadExternal. */
   completed?: { channelId: string; title: string; initialComment: string };
 }
@@ -102,6 +106,11 @@ export interface FakeSlack {
   socketConnections(): number;
   /** The next call of `method` answers `{ ok: false, error }` (Slack's error envelope). */
   failNext(method: string, error: string): void;
+  /**
+   * The next POST to an upload URL fails: answered with that HTTP status (after its body is read), or `reset`:
+   * its connection is cut once the first bytes have arrived. Nothing is kept either way.
+   */
+  failNextUpload(how: number | 'reset'): void;
   close(): Promise<void>;
 }
 
@@ -154,6 +163,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const messages = new Map<string, StoredMessage>();
   const failures = new Map<string, string[]>();
   const uploads: FakeUpload[] = [];
+  const uploadFailures: (number | 'reset')[] = [];
   const shared = new Map<string, FakeSharedFile>();
   const downloads: { fileId: string; authorization?: string }[] = [];
   let messageCount = 0;
@@ -288,13 +298,31 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'POST' && url.pathname.startsWith('/upload/')) {
         const upload = uploads.find((u) => u.fileId === url.pathname.slice('/upload/'.length));
+        const failure = uploadFailures.shift();
         const chunks: Buffer[] = [];
-        for await (const chunk of req) chunks.push(chunk as Buffer);
+        for await (const chunk of req) {
+          if (failure === 'reset') {
+            req.socket.destroy();
+            return;
+          }
+          chunks.push(chunk as Buffer);
+        }
+        if (failure === 'reset') {
+          req.socket.destroy();
+          return;
+        }
+        if (failure !== undefined) {
+          res.writeHead(failure, { 'content-type': 'text/plain' }).end('upload refused by the fake');
+          return;
+        }
         if (upload === undefined) {
           res.writeHead(404).end();
           return;
         }
         upload.bytes = Buffer.concat(chunks);
+        const { 'content-length': contentLength, 'transfer-encoding': transferEncoding } = req.headers;
+        if (contentLength !== undefined) upload.contentLength = contentLength;
+        if (transferEncoding !== undefined) upload.transferEncoding = transferEncoding;
         res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${upload.bytes.length}`);
         return;
       }
@@ -401,6 +429,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     downloads,
     failNext: (method, error) => {
       failures.set(method, [...(failures.get(method) ?? []), error]);
+    },
+    failNextUpload: (how) => {
+      uploadFailures.push(how);
     },
     socketMessages,
     socketSend: (envelope) => {

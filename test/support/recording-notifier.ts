@@ -17,6 +17,13 @@ import { welcomeAnswer } from '../../src/slack/blocks/user-update-text.js';
 import type { WelcomeResent } from '../../src/access/people-api.js';
 import type { SlackMessage } from '../../src/slack/blocks/kit.js';
 
+/** An audit report as the recording notifier read it from its stream. */
+export interface RecordedAuditFile {
+  filename: string;
+  title: string;
+  content: string;
+}
+
 /** A notifier that records what it was asked to show, as Slack would have shown it. */
 export class RecordingNotifier implements Notifier {
   readonly cards: { requestId: string; status: string; view: RequestView; ts: string }[] = [];
@@ -50,7 +57,8 @@ export class RecordingNotifier implements Notifier {
 
   /** Every audit message as shown, in order (updates included). */
   readonly auditStatuses: { channel: string; ts: string; status: AuditStatus }[] = [];
-  readonly auditReports: { channel: string; file: AuditFile; comment: string }[] = [];
+  /** Every report posted, its content read from the stream as the upload would (UTF-8 text). */
+  readonly auditReports: { channel: string; file: RecordedAuditFile; comment: string }[] = [];
 
   readonly auditLines: { channel: string; line: AuditLine }[] = [];
 
@@ -69,9 +77,16 @@ export class RecordingNotifier implements Notifier {
     return Promise.resolve({ channel, ts });
   }
 
-  uploadAuditReport(channel: string, file: AuditFile, comment: string): Promise<{ fileId: string }> {
-    this.auditReports.push({ channel, file, comment });
-    return Promise.resolve({ fileId: `F${String(this.auditReports.length).padStart(8, '0')}` });
+  async uploadAuditReport(channel: string, file: AuditFile, comment: string): Promise<{ fileId: string }> {
+    // Read now, as Slack's upload would: the stream's source is gone once the upload is over.
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of file.content.read()) chunks.push(chunk);
+    const bytes = Buffer.concat(chunks);
+    if (bytes.length !== file.content.length)
+      throw new Error(`the report announced ${file.content.length} bytes and streamed ${bytes.length}`);
+    const { filename, title } = file;
+    this.auditReports.push({ channel, file: { filename, title, content: bytes.toString('utf8') }, comment });
+    return { fileId: `F${String(this.auditReports.length).padStart(8, '0')}` };
   }
 
   eventsFor(requestId: string): RequesterEvent[] {

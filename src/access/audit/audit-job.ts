@@ -4,18 +4,20 @@
  * goes only to the asking admin's direct messages (progress and report) and to `channels.audit` (the report),
  * never to the channel where `/access audit` was typed. An AWS failure that the adapter's retries did not
  * overcome ends the audit with that message on the card (the admin can run it again); a Slack failure throws,
- * so the job runner runs the whole audit again later.
+ * so the job runner runs the whole audit again later (a report that could not be posted says so on the card
+ * first). The CSV is streamed through a temporary file (report-file.ts), never held whole.
  */
 import type { AccessDeskConfig } from '../../config/types.js';
 import type { Logger } from '../../log.js';
 import type { CardRef, JobRecord, Ledger } from '../ledger.js';
 import type { AuditStatus, Notifier } from '../notifier.js';
-import { auditCsv } from './csv.js';
+import { writeAuditCsv, type CsvSink } from './csv.js';
 import { breakGlassCsvLines, breakGlassSummaryLine, unreviewedBreakGlass } from './break-glass.js';
 import { ProgressCoalescer } from './progress.js';
 import { ADMIN_KINDS, assignmentsByAdminWork } from './admin-work.js';
 import { inactiveUsers } from './inactive.js';
 import { buildAuditReport } from './report.js';
+import { withReportFile } from './report-file.js';
 import { progressText, summaryText } from './summary.js';
 import { walkOrganisation, type AuditWalkDeps, type AuditWalkOptions } from './walk.js';
 import { inBackground } from '../work-lane.js';
@@ -30,6 +32,8 @@ export interface AuditWorkDeps extends AuditWalkDeps {
 export interface AuditWorkOptions extends Omit<AuditWalkOptions, 'onProgress'> {
   /** Least time between two progress updates of the message. */
   progressIntervalMs?: number;
+  /** Where the CSV is written while it is posted (then removed); the system's temporary directory by default. */
+  reportDir?: string;
 }
 
 export const DEFAULT_PROGRESS_INTERVAL_MS = 3_000;
@@ -75,7 +79,7 @@ export class AuditWork {
         }
       },
     );
-    const { progressIntervalMs: _interval, ...walkOptions } = this.options;
+    const { progressIntervalMs: _interval, reportDir, ...walkOptions } = this.options;
     // The walk (and its sign-in scan) is background work: people's requests go first in AWS's budget.
     const walked = await inBackground(() =>
       walkOrganisation(this.deps, {
@@ -115,13 +119,30 @@ export class AuditWork {
     });
     const glass = await unreviewedBreakGlass(ledger);
     const summary = `${summaryText(report.summary)}\n${breakGlassSummaryLine(glass)}`;
+    // The CSV goes to a file of its own, streamed from there to each channel, then removed: never held whole.
+    const writeCsv = async (sink: CsvSink): Promise<void> => {
+      await writeAuditCsv(report, sink);
+      if (!sink.write(breakGlassCsvLines(glass)))
+        await new Promise<void>((resolve) => sink.once('drain', resolve));
+    };
     const file = {
       filename: auditFileName(now),
       title: `Access audit ${now.toISOString().slice(0, 10)}`,
-      content: auditCsv(report) + breakGlassCsvLines(glass),
     };
-    const fileIds: string[] = [];
-    for (const to of reportTo) fileIds.push((await notifier.uploadAuditReport(to, file, summary)).fileId);
+    let written = false;
+    let fileIds: string[];
+    try {
+      fileIds = await withReportFile({ dir: reportDir, log: this.log }, writeCsv, async (content) => {
+        written = true;
+        const ids: string[] = [];
+        for (const to of reportTo)
+          ids.push((await notifier.uploadAuditReport(to, { ...file, content }, summary)).fileId);
+        return ids;
+      });
+    } catch (error) {
+      await this.reportNotPosted(channel, ref, requestedBy, written ? 'posted to Slack' : 'written', error);
+      throw error;
+    }
     const quiet = inactiveUsers(report.activity);
     await notifier.auditStatus(channel, ref, {
       ...status('done', summary),
@@ -145,5 +166,31 @@ export class AuditWork {
       details: { requestedBy, fileIds, ...report.summary, unreviewedBreakGlass: glass.length },
     });
     this.log.info({ fileIds, ...report.summary }, 'audit posted');
+  }
+
+  /**
+   * The report could not be written to its temporary file, or posted (Slack refused the file, its upload URL
+   * failed, the stream broke): the admin's message says so in place of the progress it showed, and the job
+   * runs the audit again later.
+   */
+  private async reportNotPosted(
+    channel: string,
+    ref: CardRef,
+    requestedBy: string,
+    what: 'written' | 'posted to Slack',
+    error: unknown,
+  ): Promise<void> {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/(?<![.!?])$/, '.');
+    this.log.warn({ err: error }, `audit report could not be ${what}`);
+    try {
+      await this.deps.notifier.auditStatus(channel, ref, {
+        requestedBy,
+        state: 'failed',
+        text: `The report could not be ${what}: ${reason} access-desk will run the audit again.`,
+      });
+    } catch (told) {
+      // Slack may be refusing everything: the job's retry is what matters.
+      this.log.warn({ err: told }, 'audit failure could not be shown on its message');
+    }
   }
 }
