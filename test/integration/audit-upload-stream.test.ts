@@ -4,13 +4,15 @@
  * whether Slack took the report or not. Against the local Identity Center, the real Slack notifier and the fake
  * Slack Web API on loopback.
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assignmentsByAdminWork } from '../../src/access/audit/admin-work.js';
 import { AuditWork } from '../../src/access/audit/audit-job.js';
 import { auditCsv } from '../../src/access/audit/csv.js';
+import { LEFTOVER_AGE_MS } from '../../src/access/audit/report-file.js';
 import { buildAuditReport } from '../../src/access/audit/report.js';
 import { walkOrganisation } from '../../src/access/audit/walk.js';
 import type { JobRecord } from '../../src/access/ledger.js';
@@ -177,6 +179,23 @@ describe('the audit report on its way to Slack', () => {
       expect(modes).toEqual([0o600]);
     }
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('removes a report file a killed process left a day ago, and leaves a newer one and other files alone', async () => {
+    setup = await start();
+    const { dir } = setup;
+    const old = path.join(dir, `access-desk-audit-${randomUUID()}.csv`);
+    const recent = path.join(dir, `access-desk-audit-${randomUUID()}.csv`);
+    const other = path.join(dir, 'notes.csv');
+    for (const file of [old, recent, other]) await writeFile(file, 'left behind\n');
+    const dayAgo = (Date.now() - LEFTOVER_AGE_MS - 60_000) / 1000;
+    await utimes(old, dayAgo, dayAgo);
+    await utimes(other, dayAgo, dayAgo);
+
+    await setup.run();
+
+    expect(setup.auditMessage()).toMatch(/^Access audit done/);
+    expect((await readdir(dir)).sort()).toEqual([path.basename(recent), 'notes.csv'].sort());
   });
 
   it.each([

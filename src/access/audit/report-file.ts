@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -30,7 +30,9 @@ export async function withReportFile<T>(
   write: (sink: CsvSink) => Promise<void>,
   use: (content: FileContent) => Promise<T>,
 ): Promise<T> {
-  const file = path.join(options.dir ?? tmpdir(), `access-desk-audit-${randomUUID()}.csv`);
+  const dir = options.dir ?? tmpdir();
+  await removeLeftovers(dir, options.log);
+  const file = path.join(dir, `access-desk-audit-${randomUUID()}.csv`);
   try {
     await writeFile(file, write);
     const { size } = await stat(file);
@@ -57,5 +59,35 @@ async function writeFile(file: string, write: (sink: CsvSink) => Promise<void>):
   } catch (error) {
     out.destroy();
     throw error;
+  }
+}
+
+const REPORT_FILE = /^access-desk-audit-[0-9a-f-]{36}\.csv$/;
+/** A report file older than this was left by a process that died while posting it (an audit takes minutes). */
+export const LEFTOVER_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the report files a process killed while posting them left behind: ours by their name, and a day old,
+ * so that another replica's upload under way on the same host is left alone. What cannot be removed is said.
+ */
+async function removeLeftovers(dir: string, log: Logger): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    log.warn({ err: error, dir }, 'audit report directory could not be read for leftovers');
+    return;
+  }
+  const before = Date.now() - LEFTOVER_AGE_MS;
+  for (const name of names.filter((n) => REPORT_FILE.test(n))) {
+    const file = path.join(dir, name);
+    try {
+      if ((await stat(file)).mtimeMs < before) {
+        await rm(file, { force: true });
+        log.info({ file }, 'removed an audit report file left by an earlier run');
+      }
+    } catch (error) {
+      log.warn({ err: error, file }, 'audit report file left by an earlier run could not be removed');
+    }
   }
 }
