@@ -25,9 +25,8 @@ import {
   seedMassExpiryGrants,
 } from '../test/support/mass-expiry.js';
 import type { LineChild } from './child.js';
-import { ACTION } from '../src/slack/ids.js';
 import {
-  APPROVER,
+  approveAndWait,
   ask,
   benchDeskOptions,
   POLL_MS,
@@ -37,7 +36,6 @@ import {
   until,
   type Acks,
   type Person,
-  type SlackAnswer,
 } from './core-loop.js';
 
 const GRANTS = 1_000;
@@ -99,33 +97,8 @@ async function approvals(
     ids.has(r.requesterSlackId),
   );
   const latencies: number[] = [];
-  for (const request of pending) {
-    const start = performance.now();
-    const clicked = await ask<SlackAnswer & { status: number; ms: number }>(
-      slack,
-      {
-        op: 'click',
-        target,
-        button: {
-          actionId: ACTION.approve,
-          value: request.id,
-          userId: APPROVER,
-          responseId: `mx-${request.id}`,
-        },
-      },
-      30_000,
-    );
-    if (clicked.status !== 200) throw new Error(`the approve click answered ${clicked.status}`);
-    await until(
-      `grant of ${request.id} active`,
-      async () =>
-        (await desk.ledger.findGrants({ requestId: request.id, statuses: ['active'] })).length > 0
-          ? true
-          : undefined,
-      { limitMs: 60_000, everyMs: 10 },
-    );
-    latencies.push(performance.now() - start - PROVISIONING_MS);
-  }
+  for (const request of pending)
+    latencies.push((await approveAndWait(desk, slack, target, request.id, 60_000)).ms);
   return latencies;
 }
 

@@ -10,6 +10,7 @@ import { silentLogger } from '../src/log.js';
 import { benchAccountPicker } from './account-picker.js';
 import { benchBulkOnboarding, benchOffboarding, benchRoleChange } from './admin-scale.js';
 import { benchAudit } from './audit.js';
+import { benchAuditUpload } from './audit-upload.js';
 import { benchCoreLoop } from './core-loop.js';
 import { benchLedger } from './ledger.js';
 import { benchMassExpiry } from './mass-expiry.js';
@@ -207,6 +208,7 @@ const PARTS = [
   'bulk-onboarding',
   'account-picker',
   'ledger',
+  'audit-upload',
 ] as const;
 const unknown = [...only].filter((name) => !(PARTS as readonly string[]).includes(name));
 if (unknown.length > 0)
@@ -227,3 +229,4 @@ if (wanted('role-change')) await benchRoleChange();
 if (wanted('bulk-onboarding')) await benchBulkOnboarding();
 if (wanted('account-picker')) await benchAccountPicker();
 if (wanted('ledger')) await benchLedger();
+if (wanted('audit-upload')) await benchAuditUpload();

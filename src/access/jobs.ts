@@ -22,7 +22,7 @@ import { endedGrant, recordEndedAccess, SessionsRetryLater } from './sessions.js
 import { cardJob, notifyJob } from './service.js';
 import { grantEnd } from './scheduled.js';
 import { buildView } from './views.js';
-import { inInteractive, inLane, jobLane } from './work-lane.js';
+import { inBackground, inInteractive, inLane, jobLane } from './work-lane.js';
 
 /**
  * The admins' work (onboard, offboard, role_change): a list of steps run by src/access/admin, from the same
@@ -479,7 +479,9 @@ export class JobRunner {
       return;
     }
     if (admin !== undefined) {
-      await admin.run({ ...request, status: 'provisioning' }, signal);
+      // An admin's work is many calls nobody waits for one by one (an offboarding of 300 assignments, a role
+      // change, a bulk of 200 people): people's requests go ahead of it in AWS's budget, call by call.
+      await inBackground(() => admin.run({ ...request, status: 'provisioning' }, signal));
       return;
     }
     const grants = await ledger.findGrants({ requestId: request.id });

@@ -44,12 +44,12 @@ export function inLane<T>(which: WorkLane, work: () => T): T {
  * revocations, clicks, everything else). Kept on the job's row, so that every replica claims people's jobs first.
  */
 export function jobLane(job: { kind: JobKind; payload?: Record<string, unknown> | undefined }): WorkLane {
+  // end_sessions ends the sessions already open (one job for every ended grant, src/access/sessions.ts) after the
+  // assignments themselves are gone: a mass expiry removes every assignment first, as the queue did before.
   switch (job.kind) {
     case 'audit':
     case 'home':
     case 'remind_approvers':
-    // Ending the sessions already open (one job for every ended grant, src/access/sessions.ts) after the
-    // assignments themselves are gone: a mass expiry removes every assignment first, as the queue did before.
     case 'end_sessions':
       return 'background';
     case 'end_grant':

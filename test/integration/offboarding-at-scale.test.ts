@@ -54,8 +54,12 @@ describe('offboarding at scale, with the rate limits on', () => {
     if (!submitted.ok) throw new Error(submitted.message);
     const id = submitted.value.request.id;
     const before = emulator.calls.length;
+    const lanes = h.aws.limiter.stats();
     expect((await h.service.approve(id, PEOPLE.lena)).ok).toBe(true);
     await h.drain();
+    // Its AWS calls went in the background lane: a person's request in the meantime would have gone first.
+    const after = h.aws.limiter.stats();
+    expect(after.backgroundCalls - lanes.backgroundCalls).toBeGreaterThanOrEqual(2 * 60 + GROUPS);
 
     const view = (await h.service.view(id))!;
     expect(view.request.status).toBe('completed');
