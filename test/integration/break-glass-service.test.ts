@@ -67,6 +67,56 @@ describe('/access breakglass recorded before its ack', () => {
   });
 });
 
+describe('Mark reviewed and End access now recorded before their ack', () => {
+  it('ends the access once when End access now was acknowledged and its process died before running it', async () => {
+    const crashed = await harness();
+    const used = await crashed.breakGlass.submit({ ...BREAK_GLASS, requesterSlackId: PEOPLE.omar });
+    if (!used.ok) throw new Error(used.message);
+    const id = used.value.request.id;
+    await crashed.drain();
+    await crashed.clicks.record({ action: 'breakglass_end', requestId: id, userId: PEOPLE.lena });
+
+    h = await crashed.restart();
+    h.clock.advance(LEASE + 1);
+    await h.drain();
+    await h.drain();
+
+    const record = await h.ledger.getBreakGlass(id);
+    expect(record).toMatchObject({ reviewedBy: PEOPLE.lena, outcome: 'ended' });
+    expect((await h.service.view(id))?.grants.map((g) => g.status)).toEqual(['ended']);
+    expect(h.emulator.calls.filter((c) => c.operation === 'DeleteAccountAssignment')).toHaveLength(1);
+    const audit = (await h.ledger.listAudit({ requestId: id })).map((e) => e.action);
+    expect(audit.filter((a) => a === 'break_glass.ended')).toHaveLength(1);
+  });
+
+  it('counts Mark reviewed once when it ran before the crash and is run again after', async () => {
+    const crashed = await harness();
+    const used = await crashed.breakGlass.submit({ ...BREAK_GLASS, requesterSlackId: PEOPLE.omar });
+    if (!used.ok) throw new Error(used.message);
+    const id = used.value.request.id;
+    await crashed.drain();
+    const click = await crashed.clicks.record({
+      action: 'breakglass_review',
+      requestId: id,
+      userId: PEOPLE.lena,
+    });
+    // It ran, but the process died before the click was marked done.
+    expect((await crashed.breakGlass.review(id, PEOPLE.lena, 'reviewed')).ok).toBe(true);
+
+    h = await crashed.restart();
+    h.clock.advance(LEASE + 1);
+    await h.drain();
+
+    expect(await h.ledger.findJobs({ kind: 'decide' })).toMatchObject([{ id: click.id, status: 'done' }]);
+    const record = await h.ledger.getBreakGlass(id);
+    expect(record).toMatchObject({ reviewedBy: PEOPLE.lena, outcome: 'reviewed' });
+    // The access itself is left running: reviewing is not ending.
+    expect((await h.service.view(id))?.grants.map((g) => g.status)).toEqual(['active']);
+    const audit = (await h.ledger.listAudit({ requestId: id })).map((e) => e.action);
+    expect(audit.filter((a) => a === 'break_glass.reviewed')).toHaveLength(1);
+  });
+});
+
 describe('two approvers pressing at once', () => {
   it('counts one review, and tells the other who reviewed it', async () => {
     h = await harness();

@@ -145,6 +145,33 @@ describe('a click recorded before its ack', () => {
     expect(h.clickAnswers.answers.map((a) => a.outcome.ok)).toEqual([true]);
   });
 
+  it('cancels scheduled access whose Cancel was acknowledged before a crash, and grants nothing at its start', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const submitted = await first.service.submitAccessRequest({
+      requesterSlackId: PEOPLE.sam,
+      permissionSet: 'SeniorDeveloper',
+      accounts: ['dev'],
+      when: '+2h',
+    });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.value.request.id;
+    expect((await first.service.approve(id, PEOPLE.lena)).ok).toBe(true);
+    await first.drain();
+    expect((await first.service.view(id))?.request.status).toBe('scheduled');
+    await first.clicks.record({ action: 'cancel', requestId: id, userId: PEOPLE.sam });
+
+    h = await crashAndRestart(first);
+    await h.drain();
+    expect((await h.service.view(id))?.request.status).toBe('cancelled');
+
+    // The start comes and goes: nothing is granted.
+    h.clock.advance(3 * 60 * 60_000);
+    await h.scheduler.tick();
+    await h.drain();
+    expect((await h.service.view(id))?.request.status).toBe('cancelled');
+    expect(creations(h)).toEqual([]);
+  });
+
   it('ends the grant an acknowledged `/access revoke` named when its process died before running it, and says so', async () => {
     const first = await startAccessHarness({ dbPath: dbFile() });
     const id = await pendingRequest(first);
@@ -251,6 +278,36 @@ describe('a click recorded before its ack', () => {
     const requests = await h.ledger.findRequests({ requesterSlackId: PEOPLE.sam });
     expect(requests.map((r) => r.id)).toEqual([asked.value.request.id]);
     expect(creations(h)).toHaveLength(1);
+    expect(h.clickAnswers.answers).toMatchObject([{ outcome: { ok: true } }]);
+  });
+
+  it('makes a group membership `/access request group:` asked for once, when it ran before the crash and again after', async () => {
+    const first = await startAccessHarness({ dbPath: dbFile() });
+    const submission = {
+      permissionSet: '',
+      accounts: [],
+      group: 'ReadOnly',
+      duration: { kind: 'for' as const, ms: 2 * 60 * 60_000 },
+      reason: 'reading the prod logs',
+    };
+    const click = await first.clicks.record({ action: 'request', userId: PEOPLE.jay, submission });
+    // The listener submitted it, a lead approved and Jay joined; the process died before the click was done.
+    const asked = await first.service.submitAccessRequest({
+      ...submission,
+      requesterSlackId: PEOPLE.jay,
+      clickId: click.id,
+    });
+    if (!asked.ok) throw new Error(asked.message);
+    expect((await first.service.approve(asked.value.request.id, PEOPLE.lena)).ok).toBe(true);
+    await first.drain();
+    expect((await first.service.view(asked.value.request.id))?.request.status).toBe('active');
+
+    h = await crashAndRestart(first);
+    await h.scheduler.tick();
+    await h.drain();
+    const requests = await h.ledger.findRequests({ requesterSlackId: PEOPLE.jay });
+    expect(requests.map((r) => r.id)).toEqual([asked.value.request.id]);
+    expect(h.emulator.calls.filter((c) => c.operation === 'CreateGroupMembership')).toHaveLength(1);
     expect(h.clickAnswers.answers).toMatchObject([{ outcome: { ok: true } }]);
   });
 
