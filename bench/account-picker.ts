@@ -6,21 +6,17 @@
  * at most one round trip of that latency (Slack itself gives up after 3 s); the floor is no AWS call at all,
  * since the accounts are in memory.
  */
+import { accessCoreOver } from './access-core.js';
 import { loadavg } from 'node:os';
-import { createAccessCore } from '../src/access/core.js';
-import { systemClock } from '../src/access/clock.js';
-import { createAwsAdapter } from '../src/aws/index.js';
 import type { AccessDeskConfig } from '../src/config/types.js';
 import { checkSeed, exampleSeed, type Seed } from '../src/emulator/seed.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { silentLogger } from '../src/log.js';
 import { AccountIndex, accountSuggestions } from '../src/slack/blocks/account-picker.js';
 import { ACTION, BLOCK } from '../src/slack/ids.js';
-import { createLedger } from '../src/store/index.js';
 import { exampleConfig } from '../test/support/access-harness.js';
 import { boltOverFakes } from '../test/support/bolt-over-fakes.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
-import { FakeSlackPeople, RecordingNotifier } from '../test/support/recording-notifier.js';
 import { blockSuggestionBody, postToSlackEvents } from '../test/support/slack-requests.js';
 
 const LATENCY_MS = 40;
@@ -60,35 +56,7 @@ export async function benchAccountPicker(): Promise<void> {
     seed,
     faults: { latencyMs: LATENCY_MS },
   });
-  const ledger = await createLedger({ path: ':memory:' });
-  const aws = createAwsAdapter(
-    {
-      region: 'eu-west-1',
-      endpoint: emulator.url,
-      credentials,
-      instanceArn: config.identityCenter.instanceArn,
-      identityStoreId: config.identityCenter.identityStoreId,
-    },
-    silentLogger,
-  );
-  const core = createAccessCore({
-    config,
-    ledger,
-    directory: aws.directory,
-    assignments: aws.assignments,
-    catalog: aws.catalog,
-    mailer: aws.mailer,
-    legacyIam: aws.legacyIam,
-    policies: aws.policies,
-    applications: aws.applications,
-    signIns: aws.signIns,
-    notifier: new RecordingNotifier(),
-    people: new FakeSlackPeople(),
-    clock: systemClock,
-    logger: silentLogger,
-    runner: { leaseMs: 60_000, retryBaseMs: 1_000 },
-    wakeOnChange: false,
-  });
+  const { ledger, aws, core } = await accessCoreOver(emulator, config);
   const fake = await startFakeSlack({
     users: { [REQUESTER]: { email: 'sam.dev@example.com', name: 'sam' } },
   });

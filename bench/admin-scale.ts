@@ -17,16 +17,15 @@
  * order): one look-up with nothing running, then five a second apart from 5 s into the work (5 calls, counted
  * in the measured time).
  */
-import { createAccessCore, type AccessCore } from '../src/access/core.js';
+import { accessCoreOver } from './access-core.js';
+import { type AccessCore } from '../src/access/core.js';
 import type { AdminRequestDetails } from '../src/access/admin-api.js';
-import { systemClock } from '../src/access/clock.js';
-import { createAwsAdapter, type AwsAdapter } from '../src/aws/index.js';
+import { type AwsAdapter } from '../src/aws/index.js';
 import type { AccessDeskConfig } from '../src/config/types.js';
 import { awsRateLimits } from '../src/emulator/rate-limit.js';
 import type { Seed } from '../src/emulator/seed.js';
 import { startEmulator, type CallRecord, type RunningEmulator } from '../src/emulator/server.js';
-import { silentLogger } from '../src/log.js';
-import { createLedger, type SqlLedger } from '../src/store/index.js';
+import { type SqlLedger } from '../src/store/index.js';
 import {
   acceptedBy,
   assignmentKey,
@@ -36,7 +35,6 @@ import {
   scaleConfig,
   scaleSeed,
 } from '../test/support/admin-scale.js';
-import { FakeSlackPeople, RecordingNotifier } from '../test/support/recording-notifier.js';
 
 const LATENCY_MS = 40;
 const PROVISIONING_MS = 500;
@@ -66,35 +64,7 @@ async function startRig(seed: Seed, config: AccessDeskConfig): Promise<Rig> {
     seed,
     faults: { latencyMs: LATENCY_MS, provisioningDelayMs: PROVISIONING_MS },
   });
-  const ledger = await createLedger({ path: ':memory:' });
-  const aws = createAwsAdapter(
-    {
-      region: 'eu-west-1',
-      endpoint: emulator.url,
-      credentials,
-      instanceArn: config.identityCenter.instanceArn,
-      identityStoreId: config.identityCenter.identityStoreId,
-    },
-    silentLogger,
-  );
-  const core = createAccessCore({
-    config,
-    ledger,
-    directory: aws.directory,
-    assignments: aws.assignments,
-    catalog: aws.catalog,
-    mailer: aws.mailer,
-    legacyIam: aws.legacyIam,
-    policies: aws.policies,
-    applications: aws.applications,
-    signIns: aws.signIns,
-    notifier: new RecordingNotifier(),
-    people: new FakeSlackPeople(),
-    clock: systemClock,
-    logger: silentLogger,
-    runner: { leaseMs: 60_000, retryBaseMs: 1_000 },
-    wakeOnChange: false,
-  });
+  const { ledger, aws, core } = await accessCoreOver(emulator, config);
   return {
     emulator,
     core,

@@ -5,19 +5,14 @@
  * one person waits for an answer, in round trips; 200 at once would measure the 20 calls a second each API
  * allows (a throughput), not the length of whois's critical path.
  */
-import { createAccessCore, type AccessCore } from '../src/access/core.js';
-import { systemClock } from '../src/access/clock.js';
-import { createAwsAdapter } from '../src/aws/index.js';
+import { accessCoreOver } from './access-core.js';
 import { checkSeed, exampleSeed, type SeedInput } from '../src/emulator/seed.js';
 import { awsRateLimits } from '../src/emulator/rate-limit.js';
 import { startEmulator } from '../src/emulator/server.js';
-import { silentLogger } from '../src/log.js';
 import type { AccessDeskConfig } from '../src/config/types.js';
 import { blocksText, MESSAGE_TEXT_LIMIT, whoisMessage } from '../src/slack/blocks/whois-message.js';
 import type { Seed } from '../src/emulator/seed.js';
-import { createLedger } from '../src/store/index.js';
 import { exampleConfig } from '../test/support/access-harness.js';
-import { FakeSlackPeople, RecordingNotifier } from '../test/support/recording-notifier.js';
 
 const LATENCY_MS = 40;
 const LOOKUPS = 200;
@@ -69,35 +64,7 @@ async function startCore(seed: Seed, config: AccessDeskConfig) {
     seed,
     faults: { latencyMs: LATENCY_MS },
   });
-  const ledger = await createLedger({ path: ':memory:' });
-  const aws = createAwsAdapter(
-    {
-      region: 'eu-west-1',
-      endpoint: emulator.url,
-      credentials,
-      instanceArn: config.identityCenter.instanceArn,
-      identityStoreId: config.identityCenter.identityStoreId,
-    },
-    silentLogger,
-  );
-  const core: AccessCore = createAccessCore({
-    config,
-    ledger,
-    directory: aws.directory,
-    assignments: aws.assignments,
-    catalog: aws.catalog,
-    mailer: aws.mailer,
-    legacyIam: aws.legacyIam,
-    policies: aws.policies,
-    applications: aws.applications,
-    signIns: aws.signIns,
-    notifier: new RecordingNotifier(),
-    people: new FakeSlackPeople(),
-    clock: systemClock,
-    logger: silentLogger,
-    runner: { leaseMs: 60_000, retryBaseMs: 1_000 },
-    wakeOnChange: false,
-  });
+  const { ledger, aws, core } = await accessCoreOver(emulator, config);
   const close = async (): Promise<void> => {
     await core.runner.stop();
     await core.scheduler.stop();
