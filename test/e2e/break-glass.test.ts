@@ -12,16 +12,10 @@ import { ManualClock } from '../../src/access/clock.js';
 import { csvObjects } from '../support/csv-parse.js';
 import { AUDIT, SECURITY, withBreakGlass } from '../support/break-glass-config.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
+import { commandAnswer, eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
 import { holdsInAws } from '../support/emulator-assertions.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import {
-  blockActionsBody,
-  postToSlackEvents,
-  slashCommandBody,
-  waitFor,
-  waitForResponse,
-} from '../support/slack-requests.js';
+import { blockActionsBody, postToSlackEvents, waitFor, waitForResponse } from '../support/slack-requests.js';
 
 const PROD = '333333333333';
 const STAGING = '222222222222';
@@ -45,15 +39,7 @@ const until = <T>(what: string, probe: () => T | undefined | false): Promise<T> 
 const text = (v: unknown): string => JSON.stringify(v);
 
 /** A signed `/access …` command; resolves with what the person alone was told. */
-async function command(harness: DeskHarness, userId: string, line: string): Promise<string> {
-  const id = `cmd-${++n}`;
-  const answer = await postToSlackEvents(
-    harness.target,
-    slashCommandBody({ text: line, userId, responseUrl: harness.slack.responseUrl(id) }),
-  );
-  expect(answer.status).toBe(200);
-  return text((await waitForResponse(harness.slack, id)).body);
-}
+const command = commandAnswer;
 
 /** A signed click on a review button; resolves with what the clicker alone was told. */
 async function press(

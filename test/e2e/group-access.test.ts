@@ -8,14 +8,8 @@ import { ManualClock } from '../../src/access/clock.js';
 import { HOUR } from '../../src/domain/duration.js';
 import { ACTION, cardBlockId } from '../../src/slack/ids.js';
 import { callsOf, groupsOf } from '../support/admin-emulator.js';
-import { eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
-import {
-  blockActionsBody,
-  postToSlackEvents,
-  slashCommandBody,
-  waitFor,
-  waitForResponse,
-} from '../support/slack-requests.js';
+import { commandAnswer, eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
+import { blockActionsBody, postToSlackEvents, waitFor, waitForResponse } from '../support/slack-requests.js';
 
 const JAY = 'jay.junior@example.com';
 const START = new Date('2026-12-08T08:30:00.000Z');
@@ -30,15 +24,7 @@ const text = (body: unknown): string => JSON.stringify(body);
 
 let n = 0;
 /** Types `/access <line>` as `userId`; the answer Slack would show them. */
-async function command(harness: DeskHarness, userId: string, line: string): Promise<string> {
-  const id = `group-access-${++n}`;
-  const answer = await postToSlackEvents(
-    harness.target,
-    slashCommandBody({ text: line, userId, responseUrl: harness.slack.responseUrl(id) }),
-  );
-  expect(answer.status).toBe(200);
-  return text((await waitForResponse(harness.slack, id)).body);
-}
+const command = commandAnswer;
 
 /** Presses a button as `userId`; the response URL id its private answer (if any) goes to. */
 async function press(

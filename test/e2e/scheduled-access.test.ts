@@ -9,13 +9,12 @@ import { HOUR, MINUTE } from '../../src/domain/duration.js';
 import { ACTION, BLOCK, CALLBACK, cardBlockId } from '../../src/slack/ids.js';
 import { callsOf } from '../support/admin-emulator.js';
 import { holdsInAws } from '../support/emulator-assertions.js';
-import { eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
+import { commandAnswer, eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import {
   blockActionsBody,
   eventCallbackBody,
   postToSlackEvents,
-  slashCommandBody,
   stateValue,
   viewSubmissionBody,
   waitFor,
@@ -38,15 +37,7 @@ afterEach(async () => {
 const text = (body: unknown): string => JSON.stringify(body);
 
 let n = 0;
-async function command(harness: DeskHarness, userId: string, line: string): Promise<string> {
-  const id = `scheduled-${++n}`;
-  const answer = await postToSlackEvents(
-    harness.target,
-    slashCommandBody({ text: line, userId, responseUrl: harness.slack.responseUrl(id) }),
-  );
-  expect(answer.status).toBe(200);
-  return text((await waitForResponse(harness.slack, id)).body);
-}
+const command = commandAnswer;
 
 /** Presses a button as `userId` (its block id as drawn, unless given); the response URL id of its answer. */
 async function press(

@@ -21,14 +21,8 @@ import { exampleConfig, startAccessHarness, type AccessHarness } from '../suppor
 import { callsOf, groupsOf, identityCenterWrites } from '../support/admin-emulator.js';
 import { sdkClients } from '../support/aws-clients.js';
 import { withBreakGlass } from '../support/break-glass-config.js';
-import { eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
-import {
-  blockActionsBody,
-  postToSlackEvents,
-  slashCommandBody,
-  waitFor,
-  waitForResponse,
-} from '../support/slack-requests.js';
+import { commandAnswer, eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
+import { blockActionsBody, postToSlackEvents, waitFor, waitForResponse } from '../support/slack-requests.js';
 
 const TOKEN = 'pd-attack-token';
 /** A second Slack account of Jay's: not in `people:`, matched by its profile email. */
@@ -52,15 +46,7 @@ const text = (v: unknown): string => JSON.stringify(v);
 
 let n = 0;
 /** A signed `/access …` command; resolves with the ephemeral answer. */
-async function command(harness: DeskHarness, userId: string, line: string): Promise<string> {
-  const id = `wa-${++n}`;
-  const answer = await postToSlackEvents(
-    harness.target,
-    slashCommandBody({ text: line, userId, responseUrl: harness.slack.responseUrl(id) }),
-  );
-  expect(answer.status).toBe(200);
-  return text((await waitForResponse(harness.slack, id)).body);
-}
+const command = commandAnswer;
 
 /** The example config with PagerDuty pointed at the stand-in, where Omar is on call in `production`. */
 async function onCallDesk(

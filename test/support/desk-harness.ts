@@ -5,7 +5,8 @@ import { silentLogger, type Logger } from '../../src/log.js';
 import { exampleConfig, PEOPLE } from './access-harness.js';
 import { testCredentials } from './aws-clients.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackUser } from './fake-slack.js';
-import type { SlackTarget } from './slack-requests.js';
+import { expect } from 'vitest';
+import { postToSlackEvents, slashCommandBody, waitForResponse, type SlackTarget } from './slack-requests.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
 const BOT_TOKEN = 'xoxb-e2e-token';
@@ -104,4 +105,20 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`gave up waiting for ${what}`);
+}
+
+let commands = 0;
+
+/**
+ * `/access <line>` typed by `userId`, signed as Slack signs it; resolves with the answer at its response URL, as
+ * JSON text (the command must be acknowledged with 200).
+ */
+export async function commandAnswer(harness: DeskHarness, userId: string, line: string): Promise<string> {
+  const id = `command-${++commands}`;
+  const answer = await postToSlackEvents(
+    harness.target,
+    slashCommandBody({ text: line, userId, responseUrl: harness.slack.responseUrl(id) }),
+  );
+  expect(answer.status).toBe(200);
+  return JSON.stringify((await waitForResponse(harness.slack, id)).body);
 }
