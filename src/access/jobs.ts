@@ -22,7 +22,7 @@ import { endedGrant, recordEndedAccess, SessionsRetryLater } from './sessions.js
 import { cardJob, notifyJob } from './service.js';
 import { grantEnd } from './scheduled.js';
 import { buildView } from './views.js';
-import { inBackground, inInteractive, inLane, jobLane } from './work-lane.js';
+import { inBackground, inInteractive, inLane, jobLane, type WorkLane } from './work-lane.js';
 
 /**
  * The admins' work (onboard, offboard, role_change): a list of steps run by src/access/admin, from the same
@@ -239,15 +239,15 @@ export class JobRunner {
     for (;;) {
       this.again = false;
       while (running.size >= this.concurrency) await Promise.race(running);
-      const job = this.stopped ? undefined : await this.claimNext(background.size);
-      if (job !== undefined) {
+      const claimed = this.stopped ? undefined : await this.claimNext(background.size);
+      if (claimed !== undefined) {
         ran += 1;
-        const p = this.runSerialised(job).finally(() => {
+        const p = this.runSerialised(claimed.job).finally(() => {
           running.delete(p);
           background.delete(p);
         });
         running.add(p);
-        if (jobLane(job) === 'background') background.add(p);
+        if (claimed.lane === 'background') background.add(p);
         continue;
       }
       // Nothing due now; the jobs under way may enqueue more (a grant made enqueues its card), so look again
@@ -277,11 +277,15 @@ export class JobRunner {
    * of the slots run it. A quarter of the slots are kept for people's jobs, so that a mass expiry or an audit
    * never makes an approval's provisioning wait for a slot.
    */
-  private async claimNext(backgroundRunning: number): Promise<JobRecord | undefined> {
+  private async claimNext(
+    backgroundRunning: number,
+  ): Promise<{ job: JobRecord; lane: WorkLane } | undefined> {
     const { ledger, clock } = this.deps;
     const interactive = await ledger.claimJob(this.owner, clock.now(), this.leaseMs, 'interactive');
-    if (interactive !== undefined || backgroundRunning >= this.backgroundSlots) return interactive;
-    return ledger.claimJob(this.owner, clock.now(), this.leaseMs, 'background');
+    if (interactive !== undefined) return { job: interactive, lane: 'interactive' };
+    if (backgroundRunning >= this.backgroundSlots) return undefined;
+    const background = await ledger.claimJob(this.owner, clock.now(), this.leaseMs, 'background');
+    return background === undefined ? undefined : { job: background, lane: 'background' };
   }
 
   /** Enqueues the audit feed's job when lines wait; true when one was enqueued (or already is). */
