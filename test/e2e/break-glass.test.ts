@@ -12,10 +12,17 @@ import { ManualClock } from '../../src/access/clock.js';
 import { csvObjects } from '../support/csv-parse.js';
 import { AUDIT, SECURITY, withBreakGlass } from '../support/break-glass-config.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { commandAnswer, eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
+import {
+  commandAnswer,
+  pressButton,
+  eventually,
+  PEOPLE,
+  startDesk,
+  type DeskHarness,
+} from '../support/desk-harness.js';
 import { holdsInAws } from '../support/emulator-assertions.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { blockActionsBody, postToSlackEvents, waitFor, waitForResponse } from '../support/slack-requests.js';
+import { waitFor, waitForResponse } from '../support/slack-requests.js';
 
 const PROD = '333333333333';
 const STAGING = '222222222222';
@@ -30,7 +37,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-let n = 0;
 /** Waits for something Slack is told after the ack; generous, as the machine may be busy. */
 /** The break-glass card's colour: Slack's danger red, down the left of its blocks. */
 const RED = '#E01E5A';
@@ -49,20 +55,11 @@ async function press(
   value: string,
   blockId?: string,
 ): Promise<string> {
-  const id = `click-${++n}`;
-  const answer = await postToSlackEvents(
-    harness.target,
-    blockActionsBody({
-      actionId,
-      value,
-      userId,
-      responseUrl: harness.slack.responseUrl(id),
-      // The card's buttons sit in its red attachment, and Slack sends them back there.
-      attachmentColor: RED,
-      ...(blockId !== undefined ? { blockId } : {}),
-    }),
-  );
-  expect(answer.status).toBe(200);
+  // The card's buttons sit in its red attachment, and Slack sends them back there.
+  const id = await pressButton(harness, userId, actionId, value, {
+    attachmentColor: RED,
+    ...(blockId !== undefined ? { blockId } : {}),
+  });
   return text((await waitForResponse(harness.slack, id)).body);
 }
 

@@ -8,8 +8,16 @@ import { ManualClock } from '../../src/access/clock.js';
 import { HOUR } from '../../src/domain/duration.js';
 import { ACTION, cardBlockId } from '../../src/slack/ids.js';
 import { callsOf, groupsOf } from '../support/admin-emulator.js';
-import { commandAnswer, eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
-import { blockActionsBody, postToSlackEvents, waitFor, waitForResponse } from '../support/slack-requests.js';
+import {
+  commandAnswer,
+  pressButton,
+  untilStatus,
+  eventually,
+  PEOPLE,
+  startDesk,
+  type DeskHarness,
+} from '../support/desk-harness.js';
+import { waitFor, waitForResponse } from '../support/slack-requests.js';
 
 const JAY = 'jay.junior@example.com';
 const START = new Date('2026-12-08T08:30:00.000Z');
@@ -22,31 +30,18 @@ afterEach(async () => {
 
 const text = (body: unknown): string => JSON.stringify(body);
 
-let n = 0;
 /** Types `/access <line>` as `userId`; the answer Slack would show them. */
 const command = commandAnswer;
 
 /** Presses a button as `userId`; the response URL id its private answer (if any) goes to. */
-async function press(
+function press(
   harness: DeskHarness,
   userId: string,
   actionId: string,
   value: string,
   blockId?: string,
 ): Promise<string> {
-  const id = `group-access-click-${++n}`;
-  const answer = await postToSlackEvents(
-    harness.target,
-    blockActionsBody({
-      actionId,
-      value,
-      userId,
-      responseUrl: harness.slack.responseUrl(id),
-      ...(blockId !== undefined ? { blockId } : {}),
-    }),
-  );
-  expect(answer.status).toBe(200);
-  return id;
+  return pressButton(harness, userId, actionId, value, blockId === undefined ? {} : { blockId });
 }
 
 /** Presses a button that must be refused: the private answer. */
@@ -63,11 +58,7 @@ async function onlyRequest(harness: DeskHarness) {
   return eventually('the group membership request', async () => (await groupRequests(harness)).at(0));
 }
 
-async function statusOf(harness: DeskHarness, id: string, status: string): Promise<void> {
-  await eventually(`${id} to be ${status}`, async () =>
-    (await harness.desk.service.view(id))?.request.status === status ? true : undefined,
-  );
-}
+const statusOf = untilStatus;
 
 /** Jay in ReadOnly for 2h, approved by Lena: active, with the membership made. */
 async function jayJoinsReadOnly(harness: DeskHarness): Promise<string> {

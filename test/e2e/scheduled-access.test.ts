@@ -9,10 +9,17 @@ import { HOUR, MINUTE } from '../../src/domain/duration.js';
 import { ACTION, BLOCK, CALLBACK, cardBlockId } from '../../src/slack/ids.js';
 import { callsOf } from '../support/admin-emulator.js';
 import { holdsInAws } from '../support/emulator-assertions.js';
-import { commandAnswer, eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
+import {
+  commandAnswer,
+  pressButton,
+  untilStatus,
+  eventually,
+  PEOPLE,
+  startDesk,
+  type DeskHarness,
+} from '../support/desk-harness.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import {
-  blockActionsBody,
   eventCallbackBody,
   postToSlackEvents,
   stateValue,
@@ -36,30 +43,17 @@ afterEach(async () => {
 
 const text = (body: unknown): string => JSON.stringify(body);
 
-let n = 0;
 const command = commandAnswer;
 
 /** Presses a button as `userId` (its block id as drawn, unless given); the response URL id of its answer. */
-async function press(
+function press(
   harness: DeskHarness,
   userId: string,
   actionId: string,
   value: string,
   blockId?: string,
 ): Promise<string> {
-  const id = `scheduled-click-${++n}`;
-  const answer = await postToSlackEvents(
-    harness.target,
-    blockActionsBody({
-      actionId,
-      value,
-      userId,
-      responseUrl: harness.slack.responseUrl(id),
-      ...(blockId !== undefined ? { blockId } : {}),
-    }),
-  );
-  expect(answer.status).toBe(200);
-  return id;
+  return pressButton(harness, userId, actionId, value, blockId === undefined ? {} : { blockId });
 }
 
 const answerTo = async (harness: DeskHarness, id: string): Promise<string> =>
@@ -68,11 +62,7 @@ const answerTo = async (harness: DeskHarness, id: string): Promise<string> =>
 const accessRequests = (harness: DeskHarness) => harness.desk.ledger.findRequests({ kinds: ['access'] });
 const assignmentsMade = (harness: DeskHarness) => callsOf(harness.emulator, 'CreateAccountAssignment');
 
-async function statusOf(harness: DeskHarness, id: string, status: string): Promise<void> {
-  await eventually(`${id} to be ${status}`, async () =>
-    (await harness.desk.service.view(id))?.request.status === status ? true : undefined,
-  );
-}
+const statusOf = untilStatus;
 
 /** Sam asks for SeniorDeveloper on dev, 2h from 10:00; Lena approves: scheduled. */
 async function scheduled(harness: DeskHarness): Promise<string> {

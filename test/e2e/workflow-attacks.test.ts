@@ -21,7 +21,14 @@ import { exampleConfig, startAccessHarness, type AccessHarness } from '../suppor
 import { callsOf, groupsOf, identityCenterWrites } from '../support/admin-emulator.js';
 import { sdkClients } from '../support/aws-clients.js';
 import { withBreakGlass } from '../support/break-glass-config.js';
-import { commandAnswer, eventually, PEOPLE, startDesk, type DeskHarness } from '../support/desk-harness.js';
+import {
+  commandAnswer,
+  pressButton,
+  eventually,
+  PEOPLE,
+  startDesk,
+  type DeskHarness,
+} from '../support/desk-harness.js';
 import { blockActionsBody, postToSlackEvents, waitFor, waitForResponse } from '../support/slack-requests.js';
 
 const TOKEN = 'pd-attack-token';
@@ -114,18 +121,7 @@ describe('on-call approval is for whoever is on call at the moment of the reques
 
 /** A click on a button of a request's card, as `userId`; resolves with what the clicker alone was told. */
 async function press(harness: DeskHarness, userId: string, actionId: string, value: string): Promise<string> {
-  const id = `wa-click-${++n}`;
-  const sent = await postToSlackEvents(
-    harness.target,
-    blockActionsBody({
-      actionId,
-      value,
-      userId,
-      blockId: `decide:${value}`,
-      responseUrl: harness.slack.responseUrl(id),
-    }),
-  );
-  expect(sent.status).toBe(200);
+  const id = await pressButton(harness, userId, actionId, value, { blockId: `decide:${value}` });
   return text((await waitForResponse(harness.slack, id)).body);
 }
 

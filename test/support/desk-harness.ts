@@ -6,7 +6,14 @@ import { exampleConfig, PEOPLE } from './access-harness.js';
 import { testCredentials } from './aws-clients.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackUser } from './fake-slack.js';
 import { expect } from 'vitest';
-import { postToSlackEvents, slashCommandBody, waitForResponse, type SlackTarget } from './slack-requests.js';
+import {
+  blockActionsBody,
+  postToSlackEvents,
+  slashCommandBody,
+  waitForResponse,
+  type ButtonFields,
+  type SlackTarget,
+} from './slack-requests.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
 const BOT_TOKEN = 'xoxb-e2e-token';
@@ -121,4 +128,33 @@ export async function commandAnswer(harness: DeskHarness, userId: string, line: 
   );
   expect(answer.status).toBe(200);
   return JSON.stringify((await waitForResponse(harness.slack, id)).body);
+}
+
+let presses = 0;
+
+/**
+ * A button pressed as `userId`, signed as Slack signs it (acknowledged with 200); resolves with the id of the
+ * response URL its private answer, if any, goes to (`waitForResponse(harness.slack, id)`).
+ */
+export async function pressButton(
+  harness: DeskHarness,
+  userId: string,
+  actionId: string,
+  value: string,
+  extra: Pick<ButtonFields, 'blockId' | 'attachmentColor'> = {},
+): Promise<string> {
+  const id = `press-${++presses}`;
+  const answer = await postToSlackEvents(
+    harness.target,
+    blockActionsBody({ actionId, value, userId, responseUrl: harness.slack.responseUrl(id), ...extra }),
+  );
+  expect(answer.status).toBe(200);
+  return id;
+}
+
+/** Waits until request `id` has `status`. */
+export async function untilStatus(harness: DeskHarness, id: string, status: string): Promise<void> {
+  await eventually(`${id} to be ${status}`, async () =>
+    (await harness.desk.service.view(id))?.request.status === status ? true : undefined,
+  );
 }
